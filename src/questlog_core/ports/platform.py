@@ -1,0 +1,113 @@
+"""Ports to the world outside the process that every area uses.
+
+Each is a ``typing.Protocol``: adapters implement them structurally, the domain and the
+use cases depend only on these shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
+from uuid import UUID
+
+import msgspec
+
+from questlog_core.events import DomainEvent
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """The current time, always timezone-aware UTC."""
+
+    def now(self) -> datetime: ...
+
+
+@runtime_checkable
+class IdFactory(Protocol):
+    """Mints new unique ids."""
+
+    def new_id(self) -> UUID: ...
+
+
+class EventPublisher(Protocol):
+    """Hands committed events to whoever consumes them (a broker, an in-process bus)."""
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None: ...
+
+
+class Cache(Protocol):
+    """A byte cache with TTLs. A miss and an unreachable cache both read as ``None``."""
+
+    async def get(self, key: str) -> bytes | None: ...
+    async def set(self, key: str, value: bytes, ttl: timedelta) -> None: ...
+    async def delete(self, *keys: str) -> None: ...
+
+
+class RateDecision(msgspec.Struct, frozen=True):
+    """The outcome of one rate-limit check."""
+
+    allowed: bool
+    remaining: int
+    retry_after_seconds: float
+
+
+class RateLimiter(Protocol):
+    """Counts hits per key in a window; ``hit`` records one and says whether it is allowed."""
+
+    async def hit(self, key: str, limit: int, window: timedelta) -> RateDecision: ...
+    async def reset(self, key: str) -> None: ...
+
+
+class StoredFile(msgspec.Struct, frozen=True):
+    key: str
+    size: int
+    content_type: str
+
+
+class FileStorage(Protocol):
+    """Blobs by key (attachments, exports)."""
+
+    async def put(self, key: str, data: bytes, content_type: str) -> StoredFile: ...
+    async def get(self, key: str) -> bytes: ...
+    async def delete(self, key: str) -> None: ...
+    async def upload_url(self, key: str, content_type: str, expires: timedelta) -> str: ...
+    async def download_url(self, key: str, expires: timedelta) -> str: ...
+
+
+class EmailMessage(msgspec.Struct, frozen=True, kw_only=True):
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+
+
+class EmailSender(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+class PushMessage(msgspec.Struct, frozen=True, kw_only=True):
+    device_token: str
+    title: str
+    body: str
+    data: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class PushSender(Protocol):
+    async def send(self, message: PushMessage) -> None: ...
+
+
+__all__ = [
+    "Cache",
+    "Clock",
+    "EmailMessage",
+    "EmailSender",
+    "EventPublisher",
+    "FileStorage",
+    "IdFactory",
+    "PushMessage",
+    "PushSender",
+    "RateDecision",
+    "RateLimiter",
+    "StoredFile",
+]
