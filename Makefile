@@ -1,0 +1,58 @@
+# Questlog — the commands a developer and CI use. Each target creates .venv when missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format bench docs contracts clean
+
+help:
+	@echo "make run    - install and serve the all-in-one on http://$(HOST):$(PORT) (SQLite, no servers needed)"
+	@echo "make test   - install dev extras and run the whole test suite"
+	@echo "make lint   - ruff (lint + format check), mypy --strict on src/, import-linter"
+	@echo "make bench  - run the benchmarks in bench/ and print their figures"
+	@echo "make docs   - build the documentation site with mkdocs --strict"
+	@echo "make contracts - regenerate contracts/ (OpenAPI and event schemas)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A stamp per install profile, redone when pyproject.toml changes.
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[server,worker,redis]'
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
+	@touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	$(BIN)/questlog serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.dev-installed
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+docs: $(VENV)/.dev-installed
+	$(BIN)/mkdocs build --strict
+
+contracts: $(VENV)/.dev-installed
+	$(BIN)/python -m apps.contracts
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The shared HTTP edge: problem details, the DI bridge, authentication, pagination."""

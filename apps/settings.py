@@ -1,0 +1,96 @@
+"""The one typed settings object, read from ``QUESTLOG_*`` environment variables.
+
+Every field has a default that gives the embedded all-in-one system (SQLite file, in-process
+cache and broker, console email, local language-model fallback). Production sets the variables
+that choose real servers. ``Settings.from_env()`` reads them; an invalid value fails at start with
+the variable's name, never later in a request.
+
+The environment variable for a field is ``QUESTLOG_`` + the field name in upper case, e.g.
+``database_url`` is ``QUESTLOG_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal
+
+import msgspec
+
+CacheKind = Literal["memory", "redis"]
+BrokerKind = Literal["stub", "redis", "rabbitmq"]
+EmailKind = Literal["console", "outbox", "smtp", "sendgrid"]
+StorageKind = Literal["local", "s3"]
+LanguageModelKind = Literal["local", "openai", "anthropic"]
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """All of Questlog's configuration. See ``docs/configuration.md`` for the table."""
+
+    #: where the database lives: ``sqlite:///path`` (embedded) or ``postgresql://...``
+    database_url: str = "sqlite:///var/questlog.db"
+    #: apply migrations when the server starts (the all-in-one does; production runs ``migrate``)
+    migrate_on_start: bool = True
+    #: cache, rate limits and token denylist: ``memory`` (in-process) or ``redis``
+    cache: CacheKind = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    #: message broker: ``stub`` (in-process worker), ``redis`` or ``rabbitmq``
+    broker: BrokerKind = "stub"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    #: outgoing email: ``console`` prints it, ``outbox`` writes .eml files, ``smtp``, ``sendgrid``
+    email: EmailKind = "console"
+    email_outbox_dir: str = "var/outbox"
+    email_from: str = "Questlog <no-reply@questlog.local>"
+    #: attachments: ``local`` folder or ``s3``
+    storage: StorageKind = "local"
+    storage_dir: str = "var/files"
+    s3_bucket: str = "questlog"
+    s3_endpoint_url: str | None = None
+    #: the language model: ``local`` (rule-based fallback, labelled as such), ``openai``, ``anthropic``
+    language_model: LanguageModelKind = "local"
+    #: the auth service's Ed25519 private key (PEM); generated and kept here when missing
+    jwt_private_key_path: str = "var/keys/jwt-ed25519.pem"
+    #: other services verify tokens with this JWKS URL (empty: use the local key, all-in-one)
+    jwks_url: str = ""
+    jwt_issuer: str = "questlog-auth"
+    jwt_audience: str = "questlog"
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    #: largest request body accepted, in bytes (bigger → 413)
+    max_body_bytes: int = 1_048_576
+    #: the public base URL (used in emails and links)
+    public_url: str = "http://127.0.0.1:8000"
+    #: ``development`` shows friendlier output; ``production`` refuses unsafe defaults
+    environment: Literal["development", "production", "test"] = "development"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``QUESTLOG_*`` variables (``environ`` defaults to ``os.environ``)."""
+        env = os.environ if environ is None else environ
+        raw: dict[str, str] = {}
+        for name in cls.__struct_fields__:
+            key = f"QUESTLOG_{name.upper()}"
+            if key in env:
+                raw[name] = env[key]
+        try:
+            return msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise SettingsError(_explain(str(exc))) from exc
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with some fields changed (used by tests and ``questlog serve`` flags)."""
+        return msgspec.structs.replace(self, **changes)
+
+
+class SettingsError(ValueError):
+    """A ``QUESTLOG_*`` variable has a value that cannot be used."""
+
+
+def _explain(message: str) -> str:
+    # msgspec says "... - at `$.database_url`"; name the environment variable instead.
+    if "`$." in message:
+        head, _, path = message.partition("`$.")
+        field = path.rstrip("`")
+        reason = head.removesuffix(" - at ").strip()
+        return f"QUESTLOG_{field.upper()}: {reason}"
+    return message
