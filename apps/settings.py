@@ -46,7 +46,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     storage_dir: str = "var/files"
     s3_bucket: str = "questlog"
     s3_endpoint_url: str | None = None
-    #: the language model: ``local`` (rule-based fallback, labelled as such), ``openai``, ``anthropic``
+    #: the language model: ``local`` (a labelled rule-based fallback), ``openai``, ``anthropic``
     language_model: LanguageModelKind = "local"
     #: the auth service's Ed25519 private key (PEM); generated and kept here when missing
     jwt_private_key_path: str = "var/keys/jwt-ed25519.pem"
