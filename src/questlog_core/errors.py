@@ -200,3 +200,21 @@ class ServiceUnavailable(DomainError):
 def describe(errors: Mapping[str, str]) -> str:
     """Join field errors into one readable sentence."""
     return "; ".join(f"{k}: {v}" for k, v in errors.items())
+
+
+class QuestLocked(DomainError):
+    """The quest's status forbids this change (e.g. editing an archived quest, or setting the
+    progress of a finished one)."""
+
+    code = "quest-locked"
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self, quest_id: object, status: str, action: str) -> None:
+        super().__init__(
+            f"quest {quest_id} is {status}: cannot {action}",
+            quest_id=str(quest_id),
+            status=status,
+            action=action,
+        )
+        self.status = status
+        self.action = action
