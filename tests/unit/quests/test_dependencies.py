@@ -221,7 +221,7 @@ def test_large_graphs_take_the_numpy_path_and_agree_with_a_small_one() -> None:
 
     assert len(position) == len(graph.nodes())
     assert all(position[p] < position[d] for p, d in edges)
-    path, total = graph.critical_path({quest: 1.0 for quest in graph.nodes()})
+    path, total = graph.critical_path(dict.fromkeys(graph.nodes(), 1.0))
     assert path == [q(i) for i in range(size)]
     assert total == float(size)
 
