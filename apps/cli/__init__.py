@@ -15,6 +15,7 @@ from collections.abc import Sequence
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "run the all-in-one server, or one service"),
     "prioritize": ("prioritize", "rank a Taskwarrior or Questlog JSON export"),
+    "migrate": ("migrate", "apply, revert or show database migrations"),
 }
 
 

@@ -1,0 +1,69 @@
+"""Outbox and inbox tables: every service gets its own pair in its own schema.
+
+The **outbox** holds the events a unit of work produced, written in the same transaction as
+the state change, so a crash can never keep one and drop the other; a relay publishes the
+unpublished rows in ``position`` order and stamps ``published_at``. The **inbox** holds the
+ids of events a consumer has processed; a consumer claims an event id inside its own
+transaction and skips the event when the claim finds it already there.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    Uuid,
+    text,
+)
+
+from adapters.sql.tables.base import metadata
+from adapters.sql.types import SerialKey, UtcDateTime
+
+
+def outbox_table(service: str) -> Table:
+    """The outbox of ``service`` (table ``<service>_outbox`` in schema ``<service>``)."""
+    name = f"{service}_outbox"
+    table = Table(
+        name,
+        metadata,
+        Column("position", SerialKey, primary_key=True, autoincrement=True),
+        Column("event_id", Uuid, nullable=False, unique=True),
+        Column("event_type", String(120), nullable=False),
+        Column("owner", Uuid, nullable=False),
+        Column("occurred_at", UtcDateTime, nullable=False),
+        Column("recorded_at", UtcDateTime, nullable=False),
+        Column("payload", Text, nullable=False),
+        Column("published_at", UtcDateTime, nullable=True),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("last_error", Text, nullable=True),
+        schema=service,
+    )
+    # The relay's scan: only unpublished rows, in order. Partial on both databases.
+    Index(
+        f"ix_{name}_unpublished",
+        table.c.position,
+        postgresql_where=table.c.published_at.is_(None),
+        sqlite_where=table.c.published_at.is_(None),
+    )
+    return table
+
+
+def inbox_table(service: str) -> Table:
+    """The inbox of ``service``: one row per (consumer, event id) already processed."""
+    return Table(
+        f"{service}_inbox",
+        metadata,
+        Column("consumer", String(120), nullable=False),
+        Column("event_id", Uuid, nullable=False),
+        Column("processed_at", UtcDateTime, nullable=False),
+        PrimaryKeyConstraint("consumer", "event_id"),
+        schema=service,
+    )
+
+
+__all__ = ["inbox_table", "outbox_table"]
