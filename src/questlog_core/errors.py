@@ -218,3 +218,54 @@ class QuestLocked(DomainError):
         )
         self.status = status
         self.action = action
+
+
+class FileTooLarge(DomainError):
+    """A stored file would exceed the size limit (the HTTP edge answers 413)."""
+
+    code = "file-too-large"
+    kind = ErrorKind.INVALID
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(
+            f"file of {size} bytes exceeds the {limit}-byte limit", size=size, limit=limit
+        )
+        self.size = size
+        self.limit = limit
+
+
+class DeliveryFailed(DomainError):
+    """A message (email, push) could not be handed to its delivery service.
+
+    ``retryable`` says whether trying again later can help (a timeout, a 429, a 5xx) or not
+    (bad credentials, a refused recipient); ``retry_after_seconds`` is the service's hint.
+    """
+
+    code = "delivery-failed"
+    kind = ErrorKind.UNAVAILABLE
+
+    def __init__(
+        self,
+        channel: str,
+        provider: str,
+        reason: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
+        retry_after_seconds: float | None = None,
+    ) -> None:
+        super().__init__(
+            f"{channel} via {provider} failed: {reason}",
+            channel=channel,
+            provider=provider,
+            reason=reason,
+            retryable=retryable,
+            status=status,
+            retry_after_seconds=retry_after_seconds,
+        )
+        self.channel = channel
+        self.provider = provider
+        self.reason = reason
+        self.retryable = retryable
+        self.status = status
+        self.retry_after_seconds = retry_after_seconds
