@@ -1,0 +1,258 @@
+"""Read-aside / write-through caching of owner-scoped reads (quests, profiles) over any ``Cache``.
+
+Design: **per-owner generations**, not invalidate-then-write. Every owner has, per scope
+(``"quests"``, ``"profile"``), a generation token stored in the cache. Every cached value is
+stored with the token that was current *before* it was loaded, and is served only while that
+token is still current. A write (after its transaction commits) or an event about the owner
+replaces the token, which at once orphans every value cached for that owner in that scope:
+single quests, list pages, counts. Tokens are random and never reused.
+
+Why not "delete the key on write": a reader that missed, loaded the old row, and stores it
+*after* the writer's delete would put the stale row back until the TTL (the classic read-aside
+race). With generations that late store is tagged with the old token and is never served.
+
+The guarantee: once a write has committed and its ``put``/``invalidate`` has returned, no
+reader anywhere is served the state from before the write, as long as the cache took the
+invalidation. If the cache is unreachable at that moment the Redis adapter queues the
+invalidation, serves nothing for that process until it is replayed, and entries expire by
+TTL in any case (see ``docs/redis.md``). Residual limitation of write-through: two *committed*
+writes of the same owner's scope racing each other may store their values out of order; the
+later write's token then names the earlier value. Callers that cannot accept that window use
+``invalidate`` instead of ``put`` (the next read loads from the source of truth).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Generic, Protocol, TypeVar, runtime_checkable
+from uuid import UUID
+
+import msgspec
+
+from questlog_core.events import DomainEvent
+from questlog_core.ports.platform import Cache, IdFactory
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Q = TypeVar("Q")
+P = TypeVar("P")
+Q_co = TypeVar("Q_co", covariant=True)
+P_co = TypeVar("P_co", covariant=True)
+
+_SEP = b"|"
+
+
+@runtime_checkable
+class BatchCache(Protocol):
+    """A cache that can read several keys in one round trip (both our adapters can)."""
+
+    async def get_many(self, *keys: str) -> list[bytes | None]: ...
+
+
+class Codec(Protocol[T]):
+    """Turns a value into cacheable bytes and back."""
+
+    def encode(self, value: T) -> bytes: ...
+    def decode(self, data: bytes) -> T: ...
+
+
+class MsgspecCodec(Generic[T]):
+    """JSON via msgspec for any type msgspec understands (Structs, dataclasses, lists...)."""
+
+    def __init__(self, type_: type[T]) -> None:
+        self._encoder = msgspec.json.Encoder()
+        self._decoder: msgspec.json.Decoder[T] = msgspec.json.Decoder(type_)
+
+    def encode(self, value: T) -> bytes:
+        return self._encoder.encode(value)
+
+    def decode(self, data: bytes) -> T:
+        return self._decoder.decode(data)
+
+
+class CachedReads(Generic[T]):
+    """Read-aside cache for one kind of value in one owner scope, invalidated by generation.
+
+    Several instances with the same ``scope`` (e.g. a quest and a page of quests) share the
+    owner's generation, so one write invalidates them all.
+    """
+
+    def __init__(
+        self,
+        cache: Cache,
+        ids: IdFactory,
+        codec: Codec[T],
+        *,
+        scope: str,
+        kind: str,
+        ttl: timedelta = timedelta(minutes=5),
+        generation_ttl: timedelta = timedelta(days=1),
+    ) -> None:
+        self._cache = cache
+        self._ids = ids
+        self._codec = codec
+        self._scope = scope
+        self._kind = kind
+        self._ttl = ttl
+        self._generation_ttl = generation_ttl
+
+    def _generation_key(self, owner: UUID) -> str:
+        return f"{self._scope}:gen:{owner}"
+
+    def _value_key(self, owner: UUID, key: str) -> str:
+        return f"{self._scope}:{owner}:{self._kind}:{key}"
+
+    async def _read(self, owner: UUID, key: str) -> tuple[bytes | None, bytes | None]:
+        gen_key, value_key = self._generation_key(owner), self._value_key(owner, key)
+        if isinstance(self._cache, BatchCache):
+            generation, envelope = await self._cache.get_many(gen_key, value_key)
+            return generation, envelope
+        # Generation first: a value read after it can only be as new or newer.
+        generation = await self._cache.get(gen_key)
+        return generation, await self._cache.get(value_key)
+
+    async def get(self, owner: UUID, key: str, load: Callable[[], Awaitable[T]]) -> T:
+        """The cached value if it is current for ``owner``; otherwise ``load()`` and cache it.
+
+        Errors from ``load`` (e.g. ``QuestNotFound``) propagate and nothing is cached.
+        """
+        generation, envelope = await self._read(owner, key)
+        if generation is None:
+            # No generation yet (first read, expiry, or Redis restarted): start one *before*
+            # loading, so a write that commits during the load replaces it.
+            generation = self._ids.new_id().hex.encode()
+            await self._cache.set(self._generation_key(owner), generation, self._generation_ttl)
+        elif envelope is not None:
+            token, _, payload = envelope.partition(_SEP)
+            if token == generation:
+                try:
+                    return self._codec.decode(payload)
+                except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                    log.warning("ignoring undecodable cache entry %s: %s", key, exc)
+        value = await load()
+        await self._store(owner, key, generation, value)
+        return value
+
+    async def put(self, owner: UUID, key: str, value: T) -> None:
+        """Write-through after a committed write: new generation, then the new value under it."""
+        generation = await self._bump(owner)
+        await self._store(owner, key, generation, value)
+
+    async def invalidate(self, owner: UUID) -> None:
+        """Forget everything cached for ``owner`` in this scope (after a committed write)."""
+        await self._bump(owner)
+
+    async def _bump(self, owner: UUID) -> bytes:
+        gen_key = self._generation_key(owner)
+        # Delete first: a failed delete is queued for replay by the Redis adapter, which then
+        # serves nothing from this process until the invalidation has landed.
+        await self._cache.delete(gen_key)
+        generation = self._ids.new_id().hex.encode()
+        await self._cache.set(gen_key, generation, self._generation_ttl)
+        return generation
+
+    async def _store(self, owner: UUID, key: str, generation: bytes, value: T) -> None:
+        envelope = generation + _SEP + self._codec.encode(value)
+        await self._cache.set(self._value_key(owner, key), envelope, self._ttl)
+
+
+class QuestSource(Protocol[Q_co]):
+    """Where quests really come from (the quest repository or a read model)."""
+
+    async def get(self, owner: UUID, quest_id: UUID) -> Q_co: ...
+
+
+class CachedQuestReads(Generic[Q]):
+    """Quest reads through the cache: ``get`` → cache → source; writes and events invalidate.
+
+    Every write path calls :meth:`written` after its transaction commits; the event consumer
+    calls :meth:`on_event` for quest events published by other processes.
+    """
+
+    SCOPE = "quests"
+
+    def __init__(
+        self,
+        source: QuestSource[Q],
+        cache: Cache,
+        ids: IdFactory,
+        quest_type: type[Q],
+        *,
+        ttl: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self._source = source
+        self._reads: CachedReads[Q] = CachedReads(
+            cache, ids, MsgspecCodec(quest_type), scope=self.SCOPE, kind="quest", ttl=ttl
+        )
+
+    async def get(self, owner: UUID, quest_id: UUID) -> Q:
+        """One quest of ``owner``; another owner's quest is the source's not-found."""
+        return await self._reads.get(
+            owner, str(quest_id), lambda: self._source.get(owner, quest_id)
+        )
+
+    async def written(self, owner: UUID, quest_id: UUID, quest: Q | None = None) -> None:
+        """After a committed write: write ``quest`` through, or just invalidate (deleted)."""
+        if quest is None:
+            await self._reads.invalidate(owner)
+        else:
+            await self._reads.put(owner, str(quest_id), quest)
+
+    async def on_event(self, event: DomainEvent) -> None:
+        """Any quest event about an owner invalidates that owner's cached quests."""
+        if event.type_name().startswith("quest."):
+            await self._reads.invalidate(event.owner)
+
+
+class ProfileSource(Protocol[P_co]):
+    """Where profiles really come from."""
+
+    async def get(self, user_id: UUID) -> P_co: ...
+
+
+class CachedProfiles(Generic[P]):
+    """Profile reads through the cache; profile writes and any event about the user invalidate
+    (XP, levels and streaks shown on a profile change with gamification events)."""
+
+    SCOPE = "profile"
+
+    def __init__(
+        self,
+        source: ProfileSource[P],
+        cache: Cache,
+        ids: IdFactory,
+        profile_type: type[P],
+        *,
+        ttl: timedelta = timedelta(minutes=10),
+    ) -> None:
+        self._source = source
+        self._reads: CachedReads[P] = CachedReads(
+            cache, ids, MsgspecCodec(profile_type), scope=self.SCOPE, kind="profile", ttl=ttl
+        )
+
+    async def get(self, user_id: UUID) -> P:
+        """The user's profile."""
+        return await self._reads.get(user_id, "me", lambda: self._source.get(user_id))
+
+    async def written(self, user_id: UUID, profile: P) -> None:
+        """After a committed profile update: write it through."""
+        await self._reads.put(user_id, "me", profile)
+
+    async def on_event(self, event: DomainEvent) -> None:
+        """Any event about the user may change what the profile shows."""
+        await self._reads.invalidate(event.owner)
+
+
+__all__ = [
+    "BatchCache",
+    "CachedProfiles",
+    "CachedQuestReads",
+    "CachedReads",
+    "Codec",
+    "MsgspecCodec",
+    "ProfileSource",
+    "QuestSource",
+]
