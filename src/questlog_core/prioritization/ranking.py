@@ -1,0 +1,117 @@
+"""What a policy returns: an order, a score per quest and why (each factor's share)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from questlog_core.prioritization.input import RankingInput
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One factor's share of a quest's score."""
+
+    factor: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a quest scored what it did: the factors, largest effect first, summing to ``score``."""
+
+    key: str
+    rank: int
+    score: float
+    contributions: tuple[Contribution, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "key": self.key,
+            "rank": self.rank,
+            "score": self.score,
+            "factors": {c.factor: c.value for c in self.contributions},
+        }
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Ranking:
+    """Quests in the order a policy recommends, with scores and per-factor contributions.
+
+    ``contributions`` is an (N, F) matrix whose columns are ``factors``; each row sums to the
+    quest's ``scores`` entry. ``order[0]`` is the index of the quest to do first. Ties keep
+    the input order, so a ranking is deterministic.
+    """
+
+    policy: str
+    keys: tuple[str, ...]
+    factors: tuple[str, ...]
+    contributions: NDArray[np.float64]
+    scores: NDArray[np.float64]
+    order: NDArray[np.int64]
+
+    @classmethod
+    def from_contributions(
+        cls,
+        policy: str,
+        data: RankingInput,
+        factors: tuple[str, ...],
+        contributions: NDArray[np.float64],
+    ) -> Ranking:
+        """Score = row sum of ``contributions``; order = highest score first, stable."""
+        scores = contributions.sum(axis=1)
+        # Negating keeps argsort stable for ties (input order wins) and puts NaN last.
+        order = np.argsort(-scores, kind="stable").astype(np.int64, copy=False)
+        return cls(policy, data.keys, factors, contributions, scores, order)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def ranked_keys(self, limit: int | None = None) -> list[str]:
+        """Keys, best first."""
+        idx = self.order if limit is None else self.order[:limit]
+        return [self.keys[i] for i in idx]
+
+    def ranks(self) -> NDArray[np.int64]:
+        """Rank (1 = first) of each quest, by input position."""
+        ranks = np.empty(len(self.order), dtype=np.int64)
+        ranks[self.order] = np.arange(1, len(self.order) + 1)
+        return ranks
+
+    def explain(self, quest: int | str) -> Explanation:
+        """The explanation of one quest, by input index or key."""
+        i = quest if isinstance(quest, int) else self.keys.index(quest)
+        row = self.contributions[i]
+        parts = sorted(
+            (Contribution(f, float(v)) for f, v in zip(self.factors, row, strict=True) if v != 0),
+            key=lambda c: -abs(c.value),
+        )
+        rank = int(np.flatnonzero(self.order == i)[0]) + 1
+        return Explanation(self.keys[i], rank, float(self.scores[i]), tuple(parts))
+
+
+class PriorityPolicy(Protocol):
+    """A way to rank open quests. Implementations are pure and vectorised."""
+
+    @property
+    def name(self) -> str:
+        """Short identifier, e.g. ``"urgency"``."""
+        ...
+
+    def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
+        """Rank ``data`` as of ``now`` (aware datetime or epoch seconds)."""
+        ...
+
+
+def epoch(now: datetime | float) -> float:
+    """``now`` as epoch seconds."""
+    if isinstance(now, datetime):
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        return now.timestamp()
+    return float(now)

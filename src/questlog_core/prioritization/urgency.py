@@ -1,0 +1,206 @@
+"""The urgency policy: a weighted sum of factors, Taskwarrior-style.
+
+Every factor is a column of a feature matrix ``X`` (N quests × F factors) and the policy is a
+weight per column, so a quest's score is ``X[i] @ w`` and its explanation is ``X[i] * w``.
+The :data:`TASKWARRIOR` profile reproduces Taskwarrior 2.6's default urgency (its
+coefficients, due curve, age cap, count-based tags and annotations, blocking/blocked and
+waiting); the checked-in export in ``tests/fixtures/taskwarrior`` proves it to ±0.01.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import MappingProxyType
+
+import numpy as np
+from numpy.typing import NDArray
+
+from questlog_core.prioritization.input import RankingInput
+from questlog_core.prioritization.ranking import Ranking, epoch
+
+DAY = 86400.0
+
+#: Factor (column) names of the urgency feature matrix, in order.
+URGENCY_FACTORS: tuple[str, ...] = (
+    "due",
+    "priority",
+    "blocking",
+    "blocked",
+    "active",
+    "scheduled",
+    "waiting",
+    "age",
+    "annotations",
+    "tags",
+    "category",
+    "tag weights",
+    "category weights",
+    "estimate",
+)
+
+# Taskwarrior scores 1, 2 and 3+ tags (or annotations) as 0.8, 0.9 and 1.0.
+_COUNT_CURVE = np.array([0.0, 0.8, 0.9, 1.0])
+
+
+@dataclass(frozen=True, slots=True)
+class DueCurve:
+    """Due proximity in [floor, 1]: ``floor`` when due in ``far_days`` or more, 1.0 when
+    ``overdue_days`` or more overdue, linear in between; 0 without a due date."""
+
+    overdue_days: float = 7.0
+    far_days: float = 14.0
+    floor: float = 0.2
+
+    def __call__(self, due: NDArray[np.float64], now: float) -> NDArray[np.float64]:
+        """Curve value per quest."""
+        days_overdue = (now - due) / DAY
+        slope = (1.0 - self.floor) / (self.far_days + self.overdue_days)
+        mid = (days_overdue + self.far_days) * slope + self.floor
+        value = np.where(
+            days_overdue >= self.overdue_days,
+            1.0,
+            np.where(days_overdue >= -self.far_days, mid, self.floor),
+        )
+        return np.where(np.isnan(due), 0.0, value)
+
+
+@dataclass(frozen=True, slots=True)
+class UrgencyWeights:
+    """Coefficients of the urgency factors. Defaults are Taskwarrior 2.6's.
+
+    ``priority_levels`` maps priority none/low/medium/high/critical to points (multiplied by
+    ``priority``); ``tag_weights`` add points per tag a quest carries (Taskwarrior's
+    ``urgency.user.tag.next.coefficient`` is ``{"next": 15}``); ``category_weights`` add
+    points for a category or any sub-category (``work`` matches ``work.reports``).
+    ``estimate`` rewards quick wins: ``estimate / (1 + hours)`` for estimated quests.
+    """
+
+    due: float = 12.0
+    priority: float = 1.0
+    priority_levels: tuple[float, float, float, float, float] = (0.0, 1.8, 3.9, 6.0, 6.0)
+    blocking: float = 8.0
+    blocked: float = -5.0
+    active: float = 4.0
+    scheduled: float = 5.0
+    waiting: float = -3.0
+    age: float = 2.0
+    age_max_days: float = 365.0
+    annotations: float = 1.0
+    tags: float = 1.0
+    category: float = 1.0
+    estimate: float = 0.0
+    tag_weights: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({"next": 15.0})
+    )
+    category_weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    due_curve: DueCurve = field(default_factory=DueCurve)
+
+    def vector(self) -> NDArray[np.float64]:
+        """Weights in :data:`URGENCY_FACTORS` order (table-valued factors weigh 1)."""
+        return np.array(
+            [
+                self.due,
+                self.priority,
+                self.blocking,
+                self.blocked,
+                self.active,
+                self.scheduled,
+                self.waiting,
+                self.age,
+                self.annotations,
+                self.tags,
+                self.category,
+                1.0,
+                1.0,
+                self.estimate,
+            ]
+        )
+
+
+#: Taskwarrior 2.6's default urgency coefficients (``task show urgency``).
+TASKWARRIOR = UrgencyWeights()
+
+#: Questlog's default: Taskwarrior's, plus a step for critical priority and a quick-win bonus.
+QUESTLOG_DEFAULT = replace(TASKWARRIOR, priority_levels=(0.0, 1.8, 3.9, 6.0, 9.0), estimate=1.0)
+
+
+def urgency_features(
+    data: RankingInput, now: datetime | float, weights: UrgencyWeights = TASKWARRIOR
+) -> NDArray[np.float64]:
+    """The (N, F) feature matrix, columns in :data:`URGENCY_FACTORS` order.
+
+    ``weights`` supplies only the shapes (due curve, priority table, age cap, tag and
+    category weights); the coefficients are applied by the caller.
+    """
+    t = epoch(now)
+    n = data.size
+    x = np.zeros((n, len(URGENCY_FACTORS)), dtype=np.float64, order="F")
+    x[:, 0] = weights.due_curve(data.due, t)
+    x[:, 1] = np.asarray(weights.priority_levels, dtype=np.float64)[data.priority]
+    x[:, 2] = data.dependent_count() > 0
+    x[:, 3] = data.prerequisite_count() > 0
+    x[:, 4] = ~np.isnan(data.started)
+    x[:, 5] = data.scheduled < t  # NaN compares False: not scheduled
+    x[:, 6] = data.wait_until > t
+    # Taskwarrior counts whole days (integer division) and treats a missing entry as oldest.
+    if weights.age_max_days > 0:
+        days = np.trunc((t - data.created) / DAY)
+        age = np.where(days > weights.age_max_days, 1.0, days / weights.age_max_days)
+        x[:, 7] = np.where(np.isnan(data.created), 1.0, age)
+    else:
+        x[:, 7] = 1.0
+    x[:, 8] = _COUNT_CURVE[np.minimum(data.annotation_count, 3)]
+    tag_count = data.tag_count
+    x[:, 9] = _COUNT_CURVE[np.minimum(tag_count, 3)]
+    x[:, 10] = data.category >= 0
+    if weights.tag_weights and data.tag_ids.size:
+        per_tag = np.array([weights.tag_weights.get(name, 0.0) for name in data.tag_names])
+        if per_tag.any():
+            owner = data._cached(
+                "tag_owner", lambda: np.repeat(np.arange(n, dtype=np.int64), tag_count)
+            )
+            x[:, 11] = np.bincount(owner, weights=per_tag[data.tag_ids], minlength=n)
+    if weights.category_weights and data.category_names:
+        per_cat = np.array(
+            [
+                sum(
+                    w
+                    for prefix, w in weights.category_weights.items()
+                    if name == prefix or name.startswith(prefix + ".")
+                )
+                for name in data.category_names
+            ]
+            + [0.0]  # index -1: no category
+        )
+        x[:, 12] = per_cat[data.category]
+    hours = data.estimate_minutes / 60.0
+    x[:, 13] = np.where(np.isnan(hours), 0.0, 1.0 / (1.0 + np.maximum(hours, 0.0)))
+    return x
+
+
+@dataclass(frozen=True, slots=True)
+class UrgencyPolicy:
+    """Weighted urgency factors (Taskwarrior's model, with Questlog's extras).
+
+    >>> UrgencyPolicy.taskwarrior()  # doctest: +ELLIPSIS
+    UrgencyPolicy(weights=UrgencyWeights(due=12.0, ...), name='taskwarrior')
+    """
+
+    weights: UrgencyWeights = QUESTLOG_DEFAULT
+    name: str = "urgency"
+
+    @classmethod
+    def taskwarrior(cls) -> UrgencyPolicy:
+        """Taskwarrior 2.6's default urgency, factor for factor."""
+        return cls(TASKWARRIOR, "taskwarrior")
+
+    def features(self, data: RankingInput, now: datetime | float) -> NDArray[np.float64]:
+        """The feature matrix this policy weighs (see :func:`urgency_features`)."""
+        return urgency_features(data, now, self.weights)
+
+    def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
+        """Score = Σ factor × weight; explanation = each product."""
+        contributions = self.features(data, now) * self.weights.vector()
+        return Ranking.from_contributions(self.name, data, URGENCY_FACTORS, contributions)
