@@ -1,5 +1,82 @@
-"""Events raised by identity: users registered, roles changed."""
+"""Events raised by identity: accounts registered, passwords changed, roles and access changed.
+
+``owner`` is always the account the fact is about; ``by`` (where present) is who caused it.
+No event carries a password, a hash or a token.
+"""
 
 from __future__ import annotations
 
-from questlog_core.events import DomainEvent, register  # noqa: F401
+from uuid import UUID
+
+from questlog_core.events import DomainEvent, register
+from questlog_core.ids import UserId
+
+
+@register
+class UserRegistered(DomainEvent, frozen=True, kw_only=True, tag="identity.user-registered.v1"):
+    """A new account exists (other services create their per-user state from this)."""
+
+    email: str
+    display_name: str
+    timezone: str
+    day_start_hour: int
+
+
+@register
+class ProfileUpdated(DomainEvent, frozen=True, kw_only=True, tag="identity.profile-updated.v1"):
+    """Display name, time zone or day start changed (streaks follow the new day boundary)."""
+
+    display_name: str
+    timezone: str
+    day_start_hour: int
+
+
+@register
+class PasswordChanged(DomainEvent, frozen=True, kw_only=True, tag="identity.password-changed.v1"):
+    """The password was changed (``via`` "change") or reset by email (``via`` "reset")."""
+
+    via: str
+
+
+@register
+class UserDisabled(DomainEvent, frozen=True, kw_only=True, tag="identity.user-disabled.v1"):
+    by: UserId
+    reason: str = ""
+
+
+@register
+class UserEnabled(DomainEvent, frozen=True, kw_only=True, tag="identity.user-enabled.v1"):
+    by: UserId
+
+
+@register
+class RoleGranted(DomainEvent, frozen=True, kw_only=True, tag="identity.role-granted.v1"):
+    role: str
+    by: UserId
+
+
+@register
+class RoleRevoked(DomainEvent, frozen=True, kw_only=True, tag="identity.role-revoked.v1"):
+    role: str
+    by: UserId
+
+
+@register
+class RefreshTokenReuseDetected(
+    DomainEvent, frozen=True, kw_only=True, tag="identity.refresh-token-reuse-detected.v1"
+):
+    """A used refresh token was presented again; its whole session family was revoked."""
+
+    session_id: UUID
+
+
+__all__ = [
+    "PasswordChanged",
+    "ProfileUpdated",
+    "RefreshTokenReuseDetected",
+    "RoleGranted",
+    "RoleRevoked",
+    "UserDisabled",
+    "UserEnabled",
+    "UserRegistered",
+]

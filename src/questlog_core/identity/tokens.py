@@ -1,0 +1,197 @@
+"""Sessions, refresh tokens, password-reset tokens, personal API tokens, and the principal.
+
+Every secret handed to a client is minted here from :mod:`secrets` and only its SHA-256 is
+ever stored: a leaked table gives nobody a usable token. SHA-256 without salt or stretching is
+enough because the secrets are 256 random bits, not something a person chose.
+
+Refresh tokens belong to a *session family* (one sign-in on one device). Each refresh token
+is single use: using it marks it used and mints the next one of the same family. Presenting a
+used token again means two parties hold it, so the whole family is revoked (RFC 9700 §4.14).
+A family has an absolute lifetime that rotation never extends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from questlog_core.errors import PermissionDenied
+from questlog_core.identity.rbac import Permission, Role
+from questlog_core.ids import UserId
+
+#: 32 bytes = 256 bits of CSPRNG output for refresh and API tokens.
+SECRET_BYTES = 32
+#: Reset tokens: 32 bytes too (the floor is 128 bits; a link can afford 256).
+RESET_SECRET_BYTES = 32
+#: Prefixes make a leaked token recognisable by secret scanners and by :func:`token_kind`.
+REFRESH_TOKEN_PREFIX = "qlr_"
+API_TOKEN_PREFIX = "qlp_"
+RESET_TOKEN_PREFIX = "qlx_"
+
+
+class TokenKind(StrEnum):
+    """What a presented bearer string claims to be, judged by its shape only."""
+
+    ACCESS = "access"  # a JWT
+    REFRESH = "refresh"
+    API = "api"
+    RESET = "reset"
+
+
+def new_secret(prefix: str, nbytes: int = SECRET_BYTES) -> str:
+    """A fresh opaque token: ``prefix`` + URL-safe base64 of ``nbytes`` CSPRNG bytes."""
+    return prefix + secrets.token_urlsafe(nbytes)
+
+
+def hash_token(token: str) -> str:
+    """The hex SHA-256 of a token: what the repositories store and look up by."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def same_hash(a: str, b: str) -> bool:
+    """Constant-time comparison of two token hashes."""
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def token_kind(token: str) -> TokenKind:
+    """Which kind of token ``token`` looks like (a JWT is anything without our prefixes)."""
+    if token.startswith(REFRESH_TOKEN_PREFIX):
+        return TokenKind.REFRESH
+    if token.startswith(API_TOKEN_PREFIX):
+        return TokenKind.API
+    if token.startswith(RESET_TOKEN_PREFIX):
+        return TokenKind.RESET
+    return TokenKind.ACCESS
+
+
+@dataclass(slots=True)
+class SessionFamily:
+    """One sign-in: the chain of refresh tokens rotated from it.
+
+    ``expires_at`` is absolute (set at sign-in); ``revoked_at`` ends every token of it,
+    including the access tokens that carry its id as ``sid``.
+    """
+
+    id: UUID
+    user_id: UserId
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime
+    user_agent: str | None = None
+    ip: str | None = None
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
+
+    def is_active(self, now: datetime) -> bool:
+        """Not revoked and not past its absolute lifetime."""
+        return self.revoked_at is None and now < self.expires_at
+
+    def copy(self) -> SessionFamily:
+        return replace(self)
+
+
+@dataclass(slots=True)
+class RefreshToken:
+    """One refresh token of a family, stored by hash; ``used_at`` is set exactly once."""
+
+    token_hash: str
+    family_id: UUID
+    user_id: UserId
+    issued_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+    def copy(self) -> RefreshToken:
+        return replace(self)
+
+
+@dataclass(slots=True)
+class PasswordResetToken:
+    """A single-use, expiring password-reset token, stored by hash."""
+
+    token_hash: str
+    user_id: UserId
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+    def copy(self) -> PasswordResetToken:
+        return replace(self)
+
+
+@dataclass(slots=True)
+class PersonalApiToken:
+    """A long-lived token a user creates for scripts, limited to ``scopes``."""
+
+    id: UUID
+    user_id: UserId
+    name: str
+    token_hash: str
+    scopes: frozenset[Permission]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+    def copy(self) -> PersonalApiToken:
+        return replace(self)
+
+
+class PrincipalKind(StrEnum):
+    ACCESS_TOKEN = "access_token"
+    API_TOKEN = "api_token"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, proven by a verified token: the input of every authorised use case.
+
+    ``session_id`` is the session family of an access token (``None`` for an API token);
+    ``token_id`` is the access token's ``jti`` or the API token's id; ``expires_at`` is when
+    the presented token stops working.
+    """
+
+    user_id: UserId
+    roles: frozenset[Role]
+    permissions: frozenset[Permission]
+    kind: PrincipalKind
+    token_id: str
+    expires_at: datetime | None
+    session_id: UUID | None = None
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: Permission) -> None:
+        """Raise ``PermissionDenied`` unless this principal holds ``permission``."""
+        if permission not in self.permissions:
+            raise PermissionDenied(permission.value)
+
+
+__all__ = [
+    "API_TOKEN_PREFIX",
+    "REFRESH_TOKEN_PREFIX",
+    "RESET_TOKEN_PREFIX",
+    "PasswordResetToken",
+    "PersonalApiToken",
+    "Principal",
+    "PrincipalKind",
+    "RefreshToken",
+    "SessionFamily",
+    "TokenKind",
+    "hash_token",
+    "new_secret",
+    "same_hash",
+    "token_kind",
+]
