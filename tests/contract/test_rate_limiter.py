@@ -1,0 +1,193 @@
+"""Contract of the ``RateLimiter`` port: an exact sliding window, same on memory and Redis.
+
+Both adapters read time from the same ``FixedClock``, so every assertion is deterministic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from adapters.memory.clock import FixedClock
+from adapters.memory.rate_limit import MemoryRateLimiter
+from adapters.rate_limiting import FallbackRateLimiter, RateRule, RouteClassLimits
+from adapters.redis.client import KeySpace, connect
+from adapters.redis.rate_limit import RedisRateLimiter
+from questlog_core.errors import RateLimited, ServiceUnavailable
+from questlog_core.ports.platform import RateDecision, RateLimiter
+from tests.contract.redis_fixtures import redis_keys  # noqa: F401
+
+MINUTE = timedelta(minutes=1)
+
+
+@dataclass
+class Harness:
+    limiter: RateLimiter
+    clock: FixedClock
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    clock = FixedClock(datetime.now(UTC))
+    if request.param == "memory":
+        yield Harness(MemoryRateLimiter(clock), clock)
+        return
+    url: str = request.getfixturevalue("redis_url")
+    keys: KeySpace = request.getfixturevalue("redis_keys")
+    client = connect(url)
+    yield Harness(RedisRateLimiter(client, keys, clock=clock), clock)
+    await client.aclose()
+
+
+async def test_hits_up_to_the_limit_are_allowed_and_count_down(harness: Harness) -> None:
+    decisions = [await harness.limiter.hit("login:ana", 3, MINUTE) for _ in range(3)]
+    assert [d.allowed for d in decisions] == [True, True, True]
+    assert [d.remaining for d in decisions] == [2, 1, 0]
+    assert all(d.retry_after_seconds == 0 for d in decisions)
+
+
+async def test_the_hit_over_the_limit_is_refused_with_when_to_retry(harness: Harness) -> None:
+    await harness.limiter.hit("k", 2, MINUTE)
+    harness.clock.advance(timedelta(seconds=20))
+    await harness.limiter.hit("k", 2, MINUTE)
+    harness.clock.advance(timedelta(seconds=10))
+    refused = await harness.limiter.hit("k", 2, MINUTE)
+    assert refused == RateDecision(allowed=False, remaining=0, retry_after_seconds=30.0)
+
+
+async def test_the_window_slides_rather_than_resetting(harness: Harness) -> None:
+    await harness.limiter.hit("k", 2, MINUTE)  # t=0
+    harness.clock.advance(timedelta(seconds=30))
+    await harness.limiter.hit("k", 2, MINUTE)  # t=30
+    harness.clock.advance(timedelta(seconds=31))  # t=61: the first hit has left
+    assert (await harness.limiter.hit("k", 2, MINUTE)).allowed
+    assert not (await harness.limiter.hit("k", 2, MINUTE)).allowed  # the t=30 hit still counts
+    harness.clock.advance(timedelta(seconds=29))  # t=90: the t=30 hit leaves exactly now
+    assert (await harness.limiter.hit("k", 2, MINUTE)).allowed
+
+
+async def test_refused_hits_do_not_extend_the_lockout(harness: Harness) -> None:
+    await harness.limiter.hit("k", 1, MINUTE)
+    for _ in range(5):
+        harness.clock.advance(timedelta(seconds=10))
+        assert not (await harness.limiter.hit("k", 1, MINUTE)).allowed
+    harness.clock.advance(timedelta(seconds=10))
+    assert (await harness.limiter.hit("k", 1, MINUTE)).allowed
+
+
+async def test_keys_are_counted_separately(harness: Harness) -> None:
+    await harness.limiter.hit("login:ana", 1, MINUTE)
+    assert (await harness.limiter.hit("login:bob", 1, MINUTE)).allowed
+    assert not (await harness.limiter.hit("login:ana", 1, MINUTE)).allowed
+
+
+async def test_reset_forgets_a_keys_hits(harness: Harness) -> None:
+    await harness.limiter.hit("k", 1, MINUTE)
+    await harness.limiter.reset("k")
+    assert (await harness.limiter.hit("k", 1, MINUTE)).allowed
+
+
+async def test_nonsensical_rules_are_refused(harness: Harness) -> None:
+    with pytest.raises(ValueError, match="limit"):
+        await harness.limiter.hit("k", 0, MINUTE)
+    with pytest.raises(ValueError, match="window"):
+        await harness.limiter.hit("k", 1, timedelta(0))
+
+
+async def test_concurrent_hits_never_exceed_the_limit(harness: Harness) -> None:
+    decisions = await asyncio.gather(*(harness.limiter.hit("k", 10, MINUTE) for _ in range(50)))
+    assert sum(d.allowed for d in decisions) == 10
+
+
+async def test_no_window_ever_holds_more_than_the_limit(harness: Harness) -> None:
+    # A random walk of hits: in every 10 s span, at most 4 were allowed, and a hit was refused
+    # only when 4 had already been allowed in the 10 s before it.
+    rng = random.Random(7)
+    window, limit = timedelta(seconds=10), 4
+    allowed_at: list[datetime] = []
+    for _ in range(200):
+        harness.clock.advance(timedelta(milliseconds=rng.randint(0, 3000)))
+        now = harness.clock.now()
+        recent = [t for t in allowed_at if t > now - window]
+        decision = await harness.limiter.hit("walk", limit, window)
+        assert decision.allowed == (len(recent) < limit)
+        if decision.allowed:
+            allowed_at.append(now)
+    assert len(allowed_at) > 50
+
+
+# --- fail-over and route classes (adapter-independent) ---------------------------------------
+
+
+class DownLimiter:
+    """A limiter whose store is unreachable."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def hit(self, key: str, limit: int, window: timedelta) -> RateDecision:
+        self.calls += 1
+        raise ServiceUnavailable("rate limiter unavailable")
+
+    async def reset(self, key: str) -> None:
+        raise ServiceUnavailable("rate limiter unavailable")
+
+
+async def test_the_fallback_keeps_limiting_while_the_primary_is_down() -> None:
+    clock = FixedClock(datetime(2030, 1, 1, tzinfo=UTC))
+    limiter = FallbackRateLimiter(DownLimiter(), MemoryRateLimiter(clock), clock=clock)
+    decisions = [await limiter.hit("login:ana", 3, MINUTE) for _ in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert limiter.using_fallback
+
+
+async def test_the_primary_is_retried_only_after_a_pause() -> None:
+    clock = FixedClock(datetime(2030, 1, 1, tzinfo=UTC))
+    primary = DownLimiter()
+    limiter = FallbackRateLimiter(
+        primary, MemoryRateLimiter(clock), clock=clock, retry_primary_after=timedelta(seconds=5)
+    )
+    for _ in range(10):
+        await limiter.hit("k", 100, MINUTE)
+    assert primary.calls == 1
+    clock.advance(timedelta(seconds=5))
+    await limiter.hit("k", 100, MINUTE)
+    assert primary.calls == 2
+
+
+async def test_the_primary_answers_while_it_is_up() -> None:
+    clock = FixedClock(datetime(2030, 1, 1, tzinfo=UTC))
+    primary, fallback = MemoryRateLimiter(clock), MemoryRateLimiter(clock)
+    limiter = FallbackRateLimiter(primary, fallback, clock=clock)
+    await limiter.hit("k", 1, MINUTE)
+    assert not (await primary.hit("k", 1, MINUTE)).allowed
+    assert (await fallback.hit("k", 1, MINUTE)).allowed
+    assert not limiter.using_fallback
+
+
+async def test_when_both_stores_are_down_nothing_is_allowed_silently() -> None:
+    limiter = FallbackRateLimiter(DownLimiter(), DownLimiter())
+    with pytest.raises(ServiceUnavailable):
+        await limiter.hit("k", 1, MINUTE)
+
+
+async def test_route_classes_have_their_own_rules_and_keys(harness: Harness) -> None:
+    limits = RouteClassLimits(
+        harness.limiter,
+        {"login.account": RateRule(2, MINUTE), "ai.user": RateRule(1, MINUTE)},
+    )
+    await limits.enforce("login.account", "ana@example.com")
+    await limits.enforce("login.account", "ana@example.com")
+    with pytest.raises(RateLimited) as refused:
+        await limits.enforce("login.account", "ana@example.com")
+    assert refused.value.retry_after_seconds == 60.0
+    assert (await limits.hit("ai.user", "ana@example.com")).allowed  # another class, own budget
+    await limits.reset("login.account", "ana@example.com")
+    assert (await limits.hit("login.account", "ana@example.com")).allowed
+    with pytest.raises(KeyError):
+        await limits.hit("unknown.class", "x")
