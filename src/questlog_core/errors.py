@@ -269,3 +269,22 @@ class DeliveryFailed(DomainError):
         self.retryable = retryable
         self.status = status
         self.retry_after_seconds = retry_after_seconds
+
+
+class PlayerNotFound(NotFound):
+    """The user has no game profile yet (they have not completed a quest)."""
+
+    code = "player-not-found"
+
+    def __init__(self, user_id: object) -> None:
+        super().__init__("player", user_id)
+
+
+class CheckInWindowClosed(DomainError):
+    """A completion can be counted for yesterday only until yesterday becomes final."""
+
+    code = "check-in-window-closed"
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self, day: object) -> None:
+        super().__init__(f"{day} is final and can no longer take a check-in", day=str(day))
