@@ -65,10 +65,12 @@ class DeadlineSlackPolicy:
         t = epoch(now)
         work = remaining_minutes(data) * 60.0 * (24.0 / self.focus_hours_per_day)
         start, deadline = propagate_deadlines(data, data.due, work)
+        # Unreached quests have infinite start and deadline; keep them out of arithmetic.
         reached = np.isfinite(deadline)
         time_left = np.where(reached, (deadline - t) / DAY, self.horizon_days)
         time_left = np.minimum(time_left, self.horizon_days)
-        chain = np.where(reached, (deadline - start) / DAY, work / DAY)
+        chain = work / DAY
+        chain[reached] = (deadline[reached] - start[reached]) / DAY
         contributions = np.column_stack([-time_left, chain])
         return Ranking.from_contributions(
             self.name, data, ("time left", "critical-path work"), contributions
