@@ -1,0 +1,783 @@
+"""The quest: a task with difficulty, due date, progress and a status machine.
+
+Status machine (:data:`TRANSITIONS`)::
+
+    from \\ to   todo      active   done      abandoned  archived
+    todo         -         start    complete  abandon    archive
+    active       -         -        complete  abandon    archive
+    done         reopen*   -        -         -          archive
+    abandoned    reopen    -        -         -          archive
+    archived     -         -        -         -          -
+
+    * only within the reopen window (default 24 h after completion), because reopening
+      reverses the rewards the completion earned.
+
+Anything else raises :class:`InvalidTransition` naming from and to. A quest is *open* while
+todo or active and *finished* once done, abandoned or archived; only open quests block their
+dependents (see :data:`FINISHED_STATUSES`). Completing a quest that has open prerequisites
+raises :class:`QuestBlocked`.
+
+Progress (0..100) comes from one source, in this order of precedence: the checklist (share of
+items ticked), the sub-quests (share of counted children done — worked out by the use cases,
+which can see the children), or the user's own percentage. Progress reaching 100% never
+completes a quest by itself: the quest records a ``QuestProgressed`` event with
+``ready_to_complete=True`` and stays open until the player completes it. Completing sets
+progress to 100.
+
+Every change records a domain event on the quest; the unit of work pulls them on commit
+(:meth:`Quest.pull_events`). Times and ids come in as arguments, so the model does no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import IntEnum, StrEnum
+from typing import Any, Final
+
+from questlog_core.errors import (
+    InvalidTransition,
+    QuestBlocked,
+    QuestLocked,
+    ValidationFailed,
+)
+from questlog_core.events import DomainEvent
+from questlog_core.events.quests import (
+    QuestAbandoned,
+    QuestArchived,
+    QuestCompleted,
+    QuestCreated,
+    QuestDeleted,
+    QuestProgressed,
+    QuestReopened,
+    QuestStarted,
+    QuestUpdated,
+)
+from questlog_core.ids import EventId, QuestId, TemplateId, UserId
+from questlog_core.ports.platform import IdFactory
+from questlog_core.quests.recurrence import Recurrence, RecurrenceMode
+
+__all__ = [
+    "CATEGORY_MAX_LENGTH",
+    "CHECKLIST_MAX_ITEMS",
+    "ESTIMATE_MAX_MINUTES",
+    "FINISHED_STATUSES",
+    "NOTES_MAX_LENGTH",
+    "OPEN_STATUSES",
+    "REOPEN_WINDOW",
+    "TAGS_MAX",
+    "TAG_MAX_LENGTH",
+    "TITLE_MAX_LENGTH",
+    "TRANSITIONS",
+    "ChecklistItem",
+    "Difficulty",
+    "Priority",
+    "ProgressSource",
+    "Quest",
+    "QuestStatus",
+    "validate_category",
+    "validate_checklist",
+    "validate_difficulty",
+    "validate_estimate",
+    "validate_notes",
+    "validate_priority",
+    "validate_tags",
+    "validate_title",
+]
+
+TITLE_MAX_LENGTH: Final = 200
+NOTES_MAX_LENGTH: Final = 10_000
+TAGS_MAX: Final = 20
+TAG_MAX_LENGTH: Final = 40
+CATEGORY_MAX_LENGTH: Final = 60
+CHECKLIST_MAX_ITEMS: Final = 100
+CHECKLIST_TEXT_MAX_LENGTH: Final = 200
+ESTIMATE_MAX_MINUTES: Final = 60 * 24 * 366
+"""An estimate longer than a year of minutes is a typo, not a plan."""
+REOPEN_WINDOW: Final = timedelta(hours=24)
+"""How long after completion a done quest may be reopened (default, overridable per call)."""
+
+
+class Difficulty(StrEnum):
+    """How hard a quest is; drives the base XP."""
+
+    TRIVIAL = "trivial"
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+    EPIC = "epic"
+
+
+class Priority(IntEnum):
+    """The player's own priority. Taskwarrior's L/M/H map to LOW/MEDIUM/HIGH."""
+
+    NONE = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+
+class QuestStatus(StrEnum):
+    """Where a quest is in its life; see :data:`TRANSITIONS`."""
+
+    TODO = "todo"
+    ACTIVE = "active"
+    DONE = "done"
+    ABANDONED = "abandoned"
+    ARCHIVED = "archived"
+
+    @property
+    def is_open(self) -> bool:
+        """Todo or active: still to be done, and blocking its dependents."""
+        return self in OPEN_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        """Done, abandoned or archived: no longer blocks anything."""
+        return self in FINISHED_STATUSES
+
+
+OPEN_STATUSES: Final = frozenset({QuestStatus.TODO, QuestStatus.ACTIVE})
+FINISHED_STATUSES: Final = frozenset(
+    {QuestStatus.DONE, QuestStatus.ABANDONED, QuestStatus.ARCHIVED}
+)
+"""Statuses that no longer block dependents. Abandoned and archived count as finished (as a
+deleted task does in Taskwarrior): a prerequisite the player gave up on would otherwise block
+its dependents forever; removing the work is the player's explicit decision."""
+
+TRANSITIONS: Final[Mapping[QuestStatus, frozenset[QuestStatus]]] = {
+    QuestStatus.TODO: frozenset(
+        {QuestStatus.ACTIVE, QuestStatus.DONE, QuestStatus.ABANDONED, QuestStatus.ARCHIVED}
+    ),
+    QuestStatus.ACTIVE: frozenset({QuestStatus.DONE, QuestStatus.ABANDONED, QuestStatus.ARCHIVED}),
+    QuestStatus.DONE: frozenset({QuestStatus.TODO, QuestStatus.ARCHIVED}),
+    QuestStatus.ABANDONED: frozenset({QuestStatus.TODO, QuestStatus.ARCHIVED}),
+    QuestStatus.ARCHIVED: frozenset(),
+}
+"""Allowed status changes: ``TRANSITIONS[from]`` is the set of statuses it may go to."""
+
+
+class ProgressSource(StrEnum):
+    """Where a quest's progress comes from."""
+
+    MANUAL = "manual"
+    CHECKLIST = "checklist"
+    CHILDREN = "children"
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One step inside a quest."""
+
+    text: str
+    done: bool = False
+
+
+# -- validation (shared with templates) ---------------------------------------------------------
+
+
+def validate_title(title: object, field_name: str = "title") -> str:
+    """A stripped, non-empty title of at most 200 characters."""
+    if not isinstance(title, str):
+        raise ValidationFailed(field_name, "must be text")
+    text = title.strip()
+    if not text:
+        raise ValidationFailed(field_name, "must not be empty")
+    if len(text) > TITLE_MAX_LENGTH:
+        raise ValidationFailed(field_name, f"must be at most {TITLE_MAX_LENGTH} characters")
+    return text
+
+
+def validate_notes(notes: object) -> str:
+    """Free text of at most 10,000 characters."""
+    if not isinstance(notes, str):
+        raise ValidationFailed("notes", "must be text")
+    if len(notes) > NOTES_MAX_LENGTH:
+        raise ValidationFailed("notes", f"must be at most {NOTES_MAX_LENGTH} characters")
+    return notes
+
+
+def validate_category(category: object) -> str | None:
+    """``None`` or a stripped name of 1..60 characters."""
+    if category is None:
+        return None
+    if not isinstance(category, str) or not category.strip():
+        raise ValidationFailed("category", "must be a non-empty name or null")
+    name = category.strip()
+    if len(name) > CATEGORY_MAX_LENGTH:
+        raise ValidationFailed("category", f"must be at most {CATEGORY_MAX_LENGTH} characters")
+    return name
+
+
+def validate_tags(tags: object) -> tuple[str, ...]:
+    """At most 20 distinct tags, each 1..40 characters without spaces (order kept)."""
+    if isinstance(tags, str) or not isinstance(tags, Iterable):
+        raise ValidationFailed("tags", "must be a list of tags")
+    seen: dict[str, None] = {}
+    for tag in tags:
+        if not isinstance(tag, str) or not tag.strip():
+            raise ValidationFailed("tags", "a tag must be non-empty text")
+        name = tag.strip()
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationFailed("tags", f"a tag must be at most {TAG_MAX_LENGTH} characters")
+        if any(ch.isspace() for ch in name):
+            raise ValidationFailed("tags", f"tag {name!r} must not contain spaces")
+        seen[name] = None
+    if len(seen) > TAGS_MAX:
+        raise ValidationFailed("tags", f"at most {TAGS_MAX} tags")
+    return tuple(seen)
+
+
+def validate_difficulty(value: object) -> Difficulty:
+    """One of trivial, easy, medium, hard, epic."""
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return Difficulty(value)
+    except ValueError:
+        options = ", ".join(d.value for d in Difficulty)
+        raise ValidationFailed(
+            "difficulty", f"unknown difficulty {value!r}; one of {options}"
+        ) from None
+
+
+def validate_priority(value: object) -> Priority:
+    """0 (none) .. 4 (critical)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationFailed("priority", "must be a whole number 0..4")
+    try:
+        return Priority(value)
+    except ValueError:
+        raise ValidationFailed("priority", "must be a whole number 0..4") from None
+
+
+def validate_estimate(minutes: object) -> int | None:
+    """``None`` or whole minutes, 0 .. a year."""
+    if minutes is None:
+        return None
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise ValidationFailed("estimate_minutes", "must be whole minutes")
+    if minutes < 0:
+        raise ValidationFailed("estimate_minutes", "must not be negative")
+    if minutes > ESTIMATE_MAX_MINUTES:
+        raise ValidationFailed("estimate_minutes", f"must be at most {ESTIMATE_MAX_MINUTES}")
+    return minutes
+
+
+def validate_due(due: object, created_at: datetime | None) -> datetime | None:
+    """``None`` or an aware moment; for a new quest (``created_at`` given) not before creation."""
+    if due is None:
+        return None
+    if not isinstance(due, datetime) or due.tzinfo is None or due.utcoffset() is None:
+        raise ValidationFailed("due", "must be a date-time with a time zone")
+    if created_at is not None and due < created_at:
+        raise ValidationFailed("due", "must not be before the quest is created")
+    return due
+
+
+def validate_checklist(items: object) -> list[ChecklistItem]:
+    """At most 100 items of 1..200 characters; plain strings become unticked items."""
+    if isinstance(items, str) or not isinstance(items, Iterable):
+        raise ValidationFailed("checklist", "must be a list of items")
+    result: list[ChecklistItem] = []
+    for item in items:
+        text, done = (item.text, item.done) if isinstance(item, ChecklistItem) else (item, False)
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationFailed("checklist", "an item must be non-empty text")
+        if len(text.strip()) > CHECKLIST_TEXT_MAX_LENGTH:
+            raise ValidationFailed(
+                "checklist", f"an item must be at most {CHECKLIST_TEXT_MAX_LENGTH} characters"
+            )
+        result.append(ChecklistItem(text.strip(), bool(done)))
+    if len(result) > CHECKLIST_MAX_ITEMS:
+        raise ValidationFailed("checklist", f"at most {CHECKLIST_MAX_ITEMS} items")
+    return result
+
+
+def _validate_recurrence(recurrence: object, due: datetime | None) -> Recurrence | None:
+    if recurrence is None:
+        return None
+    if not isinstance(recurrence, Recurrence):
+        raise ValidationFailed("recurrence", "must be a recurrence rule")
+    if recurrence.mode is RecurrenceMode.SCHEDULE and due is None:
+        raise ValidationFailed("due", "a scheduled recurrence needs a due date")
+    return recurrence
+
+
+def _event_id(ids: IdFactory) -> EventId:
+    return EventId(ids.new_id())
+
+
+# -- the entity -----------------------------------------------------------------------------------
+
+#: Fields :meth:`Quest.revise` may change, in the order changes are reported.
+REVISABLE_FIELDS: Final = (
+    "title",
+    "notes",
+    "category",
+    "tags",
+    "difficulty",
+    "priority",
+    "due",
+    "estimate_minutes",
+    "recurrence",
+    "parent_id",
+    "checklist",
+)
+
+
+@dataclass(slots=True, eq=False)
+class Quest:
+    """A quest. Create one with :meth:`create`; change it only through its methods.
+
+    ``version`` is the optimistic-concurrency counter, advanced by the repository on each
+    successful update. ``occurrence`` is 0 for a one-off quest and n for the n-th occurrence of
+    a recurring series, whose first occurrence's id is ``series_id``.
+    """
+
+    id: QuestId
+    owner: UserId
+    title: str
+    notes: str
+    category: str | None
+    tags: tuple[str, ...]
+    difficulty: Difficulty
+    priority: Priority
+    due: datetime | None
+    estimate_minutes: int | None
+    recurrence: Recurrence | None
+    parent_id: QuestId | None
+    template_id: TemplateId | None
+    progress: int
+    checklist: list[ChecklistItem]
+    status: QuestStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    occurrence: int = 0
+    series_id: QuestId | None = None
+    _events: list[DomainEvent] = field(default_factory=list, init=False, repr=False)
+
+    # -- creation ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: QuestId,
+        owner: UserId,
+        title: object,
+        at: datetime,
+        ids: IdFactory,
+        notes: object = "",
+        category: object = None,
+        tags: object = (),
+        difficulty: object = Difficulty.MEDIUM,
+        priority: object = Priority.NONE,
+        due: object = None,
+        estimate_minutes: object = None,
+        recurrence: object = None,
+        parent_id: QuestId | None = None,
+        template_id: TemplateId | None = None,
+        checklist: object = (),
+        series_id: QuestId | None = None,
+        occurrence: int | None = None,
+    ) -> Quest:
+        """A new todo quest, validated, with a ``QuestCreated`` event recorded.
+
+        Raises:
+            ValidationFailed: naming the first field that breaks a rule.
+        """
+        if parent_id is not None and parent_id == id:
+            raise ValidationFailed("parent_id", "a quest cannot be its own parent")
+        valid_due = validate_due(due, at)
+        valid_recurrence = _validate_recurrence(recurrence, valid_due)
+        items = validate_checklist(checklist)
+        if valid_recurrence is not None and occurrence is None:
+            series_id, occurrence = id, 1
+        quest = cls(
+            id=id,
+            owner=owner,
+            title=validate_title(title),
+            notes=validate_notes(notes),
+            category=validate_category(category),
+            tags=validate_tags(tags),
+            difficulty=validate_difficulty(difficulty),
+            priority=validate_priority(priority),
+            due=valid_due,
+            estimate_minutes=validate_estimate(estimate_minutes),
+            recurrence=valid_recurrence,
+            parent_id=parent_id,
+            template_id=template_id,
+            progress=_checklist_progress(items) if items else 0,
+            checklist=items,
+            status=QuestStatus.TODO,
+            version=1,
+            created_at=at,
+            updated_at=at,
+            occurrence=occurrence or 0,
+            series_id=series_id,
+        )
+        quest._record(
+            QuestCreated(
+                event_id=_event_id(ids),
+                occurred_at=at,
+                owner=owner,
+                quest_id=id,
+                title=quest.title,
+                difficulty=quest.difficulty.value,
+                category=quest.category,
+                due=quest.due,
+                parent_id=parent_id,
+                template_id=template_id,
+                recurrence_of=series_id if quest.occurrence > 1 else None,
+                occurrence=quest.occurrence,
+            )
+        )
+        return quest
+
+    def next_occurrence(self, *, id: QuestId, at: datetime, ids: IdFactory) -> Quest | None:
+        """The next quest of this recurring series, or ``None`` when the series has ended.
+
+        Call after :meth:`complete`; the new quest is todo with the checklist unticked.
+        """
+        if self.recurrence is None or self.completed_at is None:
+            return None
+        next_due = self.recurrence.next_due(
+            due=self.due, completed_at=self.completed_at, occurrence=self.occurrence
+        )
+        if next_due is None:
+            return None
+        return Quest.create(
+            id=id,
+            owner=self.owner,
+            title=self.title,
+            at=at,
+            ids=ids,
+            notes=self.notes,
+            category=self.category,
+            tags=self.tags,
+            difficulty=self.difficulty,
+            priority=self.priority,
+            due=next_due,
+            estimate_minutes=self.estimate_minutes,
+            recurrence=self.recurrence,
+            parent_id=self.parent_id,
+            template_id=self.template_id,
+            checklist=[ChecklistItem(item.text) for item in self.checklist],
+            series_id=self.series_id or self.id,
+            occurrence=self.occurrence + 1,
+        )
+
+    # -- queries ----------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        """Todo or active."""
+        return self.status.is_open
+
+    @property
+    def is_finished(self) -> bool:
+        """Done, abandoned or archived: no longer blocks dependents."""
+        return self.status.is_finished
+
+    @property
+    def progress_source(self) -> ProgressSource:
+        """Checklist when there is one, else manual (the use cases know about children)."""
+        return ProgressSource.CHECKLIST if self.checklist else ProgressSource.MANUAL
+
+    def is_overdue(self, at: datetime) -> bool:
+        """Open and past its due date."""
+        return self.is_open and self.due is not None and at > self.due
+
+    def pull_events(self) -> list[DomainEvent]:
+        """Hand over and forget the events recorded since the last pull."""
+        events = list(self._events)
+        self._events.clear()
+        return events
+
+    # -- status changes ---------------------------------------------------------------------
+
+    def start(self, *, at: datetime, ids: IdFactory) -> None:
+        """todo → active."""
+        self._move(QuestStatus.ACTIVE, at)
+        self.started_at = at
+        self._record(
+            QuestStarted(
+                event_id=_event_id(ids), occurred_at=at, owner=self.owner, quest_id=self.id
+            )
+        )
+
+    def complete(
+        self,
+        *,
+        at: datetime,
+        ids: IdFactory,
+        unfinished_prerequisites: Sequence[QuestId] = (),
+        owner_timezone: str = "UTC",
+        unblocked_count: int = 0,
+        chain_length: int = 1,
+    ) -> QuestCompleted:
+        """todo/active → done, unless prerequisites are still open.
+
+        Raises:
+            InvalidTransition: the quest is not open (completing twice is refused).
+            QuestBlocked: listing the unfinished prerequisites.
+        """
+        self._check_move(QuestStatus.DONE)
+        if unfinished_prerequisites:
+            raise QuestBlocked(self.id, list(unfinished_prerequisites))
+        self._move(QuestStatus.DONE, at)
+        self.completed_at = at
+        self.progress = 100
+        event = QuestCompleted(
+            event_id=_event_id(ids),
+            occurred_at=at,
+            owner=self.owner,
+            quest_id=self.id,
+            occurrence=self.occurrence,
+            difficulty=self.difficulty.value,
+            priority=int(self.priority),
+            due=self.due,
+            completed_at=at,
+            created_at=self.created_at,
+            on_time=self.due is None or at <= self.due,
+            owner_timezone=owner_timezone,
+            unblocked_count=unblocked_count,
+            chain_length=chain_length,
+            category=self.category,
+            tags=self.tags,
+            series_id=self.series_id,
+        )
+        self._record(event)
+        return event
+
+    def reopen(self, *, at: datetime, ids: IdFactory, window: timedelta = REOPEN_WINDOW) -> None:
+        """done → todo within ``window`` of completion; abandoned → todo any time.
+
+        Raises:
+            InvalidTransition: not done/abandoned, or the window has passed.
+        """
+        self._check_move(QuestStatus.TODO)
+        previous = self.status
+        if previous is QuestStatus.DONE:
+            assert self.completed_at is not None
+            if at - self.completed_at > window:
+                hours = window.total_seconds() / 3600
+                raise InvalidTransition(
+                    previous, QuestStatus.TODO, f"the {hours:g} h reopen window has passed"
+                )
+        self._move(QuestStatus.TODO, at)
+        self.completed_at = None
+        self.started_at = None
+        if self.checklist:
+            self.progress = _checklist_progress(self.checklist)
+        self._record(
+            QuestReopened(
+                event_id=_event_id(ids),
+                occurred_at=at,
+                owner=self.owner,
+                quest_id=self.id,
+                occurrence=self.occurrence,
+                reopened_at=at,
+                previous_status=previous.value,
+            )
+        )
+
+    def abandon(self, *, at: datetime, ids: IdFactory) -> None:
+        """todo/active → abandoned."""
+        self._move(QuestStatus.ABANDONED, at)
+        self._record(
+            QuestAbandoned(
+                event_id=_event_id(ids), occurred_at=at, owner=self.owner, quest_id=self.id
+            )
+        )
+
+    def archive(self, *, at: datetime, ids: IdFactory) -> None:
+        """Any status but archived → archived (read-only from then on)."""
+        previous = self.status
+        self._move(QuestStatus.ARCHIVED, at)
+        self._record(
+            QuestArchived(
+                event_id=_event_id(ids),
+                occurred_at=at,
+                owner=self.owner,
+                quest_id=self.id,
+                previous_status=previous.value,
+            )
+        )
+
+    def mark_deleted(self, *, at: datetime, ids: IdFactory) -> None:
+        """Record that the quest is being deleted (the repository removes it)."""
+        self._record(
+            QuestDeleted(
+                event_id=_event_id(ids),
+                occurred_at=at,
+                owner=self.owner,
+                quest_id=self.id,
+                status=self.status.value,
+            )
+        )
+
+    # -- edits ------------------------------------------------------------------------------
+
+    def revise(self, changes: Mapping[str, Any], *, at: datetime, ids: IdFactory) -> list[str]:
+        """Apply field changes (names from :data:`REVISABLE_FIELDS`); returns what changed.
+
+        Archived quests are read-only. The due date of an existing quest may move into the past
+        (rescheduling an overdue quest is normal); only new quests refuse a past due date.
+
+        Raises:
+            QuestLocked: the quest is archived.
+            ValidationFailed: naming the field.
+        """
+        if self.status is QuestStatus.ARCHIVED:
+            raise QuestLocked(self.id, self.status, "edit an archived quest")
+        unknown = sorted(set(changes) - set(REVISABLE_FIELDS))
+        if unknown:
+            raise ValidationFailed(unknown[0], "cannot be changed")
+        validators: dict[str, Any] = {
+            "title": validate_title,
+            "notes": validate_notes,
+            "category": validate_category,
+            "tags": validate_tags,
+            "difficulty": validate_difficulty,
+            "priority": validate_priority,
+            "due": lambda v: validate_due(v, None),
+            "estimate_minutes": validate_estimate,
+            "recurrence": lambda v: v,
+            "parent_id": lambda v: v,
+            "checklist": validate_checklist,
+        }
+        new = {name: validators[name](value) for name, value in changes.items()}
+        if new.get("parent_id") is not None and new["parent_id"] == self.id:
+            raise ValidationFailed("parent_id", "a quest cannot be its own parent")
+        due = new.get("due", self.due)
+        recurrence = _validate_recurrence(new.get("recurrence", self.recurrence), due)
+        if "recurrence" in new:
+            new["recurrence"] = recurrence
+        changed: list[str] = [
+            name for name in REVISABLE_FIELDS if name in new and new[name] != getattr(self, name)
+        ]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(self, name, new[name])
+        if self.recurrence is not None and self.series_id is None:
+            # A one-off quest that starts repeating becomes the first occurrence of its series.
+            self.series_id, self.occurrence = self.id, 1
+        self.updated_at = at
+        self._record(
+            QuestUpdated(
+                event_id=_event_id(ids),
+                occurred_at=at,
+                owner=self.owner,
+                quest_id=self.id,
+                changes=tuple(changed),
+            )
+        )
+        if "checklist" in changed and self.is_open:
+            self._progress_to(_checklist_progress(self.checklist), self.progress_source, at, ids)
+        return changed
+
+    # -- progress ---------------------------------------------------------------------------
+
+    def set_progress(self, percent: object, *, at: datetime, ids: IdFactory) -> None:
+        """The player's own percentage (only when no checklist drives it).
+
+        Raises:
+            ValidationFailed: not 0..100, or the checklist drives progress.
+            QuestLocked: the quest is not open.
+        """
+        if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+            raise ValidationFailed("progress", "must be a whole number 0..100")
+        self._require_open("set progress")
+        if self.checklist:
+            raise ValidationFailed("progress", "is derived from the checklist; tick items instead")
+        self._progress_to(percent, ProgressSource.MANUAL, at, ids)
+
+    def tick(self, index: object, done: bool, *, at: datetime, ids: IdFactory) -> None:
+        """Tick (or untick) checklist item ``index``; progress follows.
+
+        Raises:
+            ValidationFailed: ``index`` is not an item.
+            QuestLocked: the quest is not open.
+        """
+        if (
+            isinstance(index, bool)
+            or not isinstance(index, int)
+            or not 0 <= index < len(self.checklist)
+        ):
+            raise ValidationFailed("index", f"no checklist item {index!r}")
+        self._require_open("tick checklist items")
+        item = self.checklist[index]
+        if item.done == done:
+            return
+        self.checklist[index] = ChecklistItem(item.text, done)
+        self.updated_at = at
+        self._record(
+            QuestUpdated(
+                event_id=_event_id(ids),
+                occurred_at=at,
+                owner=self.owner,
+                quest_id=self.id,
+                changes=("checklist",),
+            )
+        )
+        self._progress_to(_checklist_progress(self.checklist), ProgressSource.CHECKLIST, at, ids)
+
+    def derive_progress_from_children(
+        self, *, done: int, counted: int, at: datetime, ids: IdFactory
+    ) -> None:
+        """Progress = share of counted sub-quests done (ignored while a checklist drives it,
+        or the quest is not open, or there is nothing to count)."""
+        if self.checklist or not self.is_open or counted <= 0:
+            return
+        self._progress_to(round(100 * done / counted), ProgressSource.CHILDREN, at, ids)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _progress_to(
+        self, value: int, source: ProgressSource, at: datetime, ids: IdFactory
+    ) -> None:
+        if value == self.progress:
+            return
+        self.progress = value
+        self.updated_at = at
+        self._record(
+            QuestProgressed(
+                event_id=_event_id(ids),
+                occurred_at=at,
+                owner=self.owner,
+                quest_id=self.id,
+                progress=value,
+                source=source.value,
+                ready_to_complete=value == 100 and self.is_open,
+            )
+        )
+
+    def _require_open(self, action: str) -> None:
+        if not self.is_open:
+            raise QuestLocked(self.id, self.status, action)
+
+    def _check_move(self, to: QuestStatus) -> None:
+        if to not in TRANSITIONS[self.status]:
+            raise InvalidTransition(self.status, to)
+
+    def _move(self, to: QuestStatus, at: datetime) -> None:
+        self._check_move(to)
+        self.status = to
+        self.updated_at = at
+
+    def _record(self, event: DomainEvent) -> None:
+        self._events.append(event)
+
+
+def _checklist_progress(items: Sequence[ChecklistItem]) -> int:
+    if not items:
+        return 0
+    return round(100 * sum(item.done for item in items) / len(items))
