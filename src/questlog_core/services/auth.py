@@ -1,0 +1,937 @@
+"""Auth use cases: accounts, sign-in, sessions, tokens, password resets, roles.
+
+:class:`AuthService` holds the ports and offers one method per use case; the HTTP layer calls
+these and nothing deeper. Every method is HTTP-free: it takes plain values (and the caller's
+:class:`~questlog_core.identity.Principal` where one is needed), returns a ``msgspec.Struct``
+and fails with a typed ``DomainError``.
+
+The rules, in one place (figures are :class:`AuthSettings` defaults; docs/auth.md explains):
+
+* **No account enumeration.** ``register`` answers an existing email exactly as a new one
+  (a :class:`RegistrationReceipt`; the address's owner gets an email saying so), ``login``
+  fails with the same ``AuthenticationFailed`` for an unknown email, a wrong password or a
+  disabled account, and an unknown email is verified against a dummy argon2 hash so the time
+  taken matches; ``forgot_password`` returns nothing, whether or not the address is known.
+* **Brute force.** Every sign-in attempt counts against the *account* (100 an hour, keyed on
+  the normalised email, known or not) and against the client IP (300 per 15 minutes); over
+  either, ``RateLimited``, even with the right password. A locked account can still reset its
+  password, and a reset lifts the lock.
+* **Access tokens** are short-lived EdDSA JWTs (10 minutes). :meth:`AuthService.authenticate`
+  checks signature, ``alg``, ``exp``/``nbf``/``aud``/``iss``, the token type, the ``jti``
+  denylist, the user's ``tokens_valid_after`` line and that the session (``sid``) is live.
+* **Refresh tokens** are opaque (256 bits), stored hashed, single use: every refresh rotates
+  them; presenting a used one revokes its whole session family (RFC 9700). A compare-and-set
+  makes exactly one of two concurrent refreshes win. A session lives 30 days at most.
+* **Revocation**: logout revokes the session and denies the access token's ``jti``; password
+  change/reset, disable and role revocation move ``tokens_valid_after`` and revoke sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from questlog_core.errors import (
+    AlreadyExists,
+    AuthenticationFailed,
+    ConcurrencyConflict,
+    NotFound,
+    RateLimited,
+    ValidationFailed,
+)
+from questlog_core.events.identity import RefreshTokenReuseDetected
+from questlog_core.identity.passwords import PasswordPolicy, normalise_password
+from questlog_core.identity.rbac import Permission, Role, parse_permission, parse_role
+from questlog_core.identity.tokens import (
+    API_TOKEN_PREFIX,
+    REFRESH_TOKEN_PREFIX,
+    RESET_SECRET_BYTES,
+    RESET_TOKEN_PREFIX,
+    PasswordResetToken,
+    PersonalApiToken,
+    Principal,
+    PrincipalKind,
+    RefreshToken,
+    SessionFamily,
+    TokenKind,
+    hash_token,
+    new_secret,
+    token_kind,
+)
+from questlog_core.identity.users import (
+    User,
+    normalise_email,
+    validate_day_start_hour,
+    validate_display_name,
+    validate_timezone,
+)
+from questlog_core.ids import EventId, UserId
+from questlog_core.ports.identity import AsyncPasswordHasher, AuthUnitOfWork, TokenIssuer
+from questlog_core.ports.platform import Clock, EmailMessage, EmailSender, IdFactory, RateLimiter
+
+ACCESS_TOKEN_USE = "access"
+REGISTRATION_MESSAGE = (
+    "Thanks. If this address can be registered, the account is ready: sign in with it. "
+    "Either way we have sent an email to the address."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSettings:
+    """Every figure of the auth rules, with the product's defaults."""
+
+    issuer: str = "questlog-auth"
+    audience: str = "questlog"
+    access_token_ttl: timedelta = timedelta(minutes=10)
+    #: lifetime of one refresh token (each refresh mints a new one)
+    refresh_token_ttl: timedelta = timedelta(days=14)
+    #: absolute lifetime of a session family: rotation never extends it
+    session_max_age: timedelta = timedelta(days=30)
+    reset_token_ttl: timedelta = timedelta(minutes=30)
+    api_token_default_ttl: timedelta = timedelta(days=90)
+    api_token_max_ttl: timedelta = timedelta(days=365)
+    max_api_tokens_per_user: int = 50
+    login_attempts_per_account: int = 100
+    login_account_window: timedelta = timedelta(hours=1)
+    login_attempts_per_ip: int = 300
+    login_ip_window: timedelta = timedelta(minutes=15)
+    reset_emails_per_account: int = 5
+    reset_account_window: timedelta = timedelta(hours=1)
+    reset_requests_per_ip: int = 30
+    reset_ip_window: timedelta = timedelta(hours=1)
+    registrations_per_ip: int = 20
+    registration_ip_window: timedelta = timedelta(hours=1)
+    #: clock skew tolerated on exp/nbf
+    leeway: timedelta = timedelta(seconds=30)
+    #: the link in the reset email; ``{token}`` is replaced by the reset token
+    reset_link: str = "http://127.0.0.1:8000/reset-password?token={token}"
+    product_name: str = "Questlog"
+
+
+class TokenPair(msgspec.Struct, frozen=True, kw_only=True):
+    """What a sign-in or a refresh hands the client."""
+
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    expires_at: datetime
+    refresh_token: str
+    refresh_expires_at: datetime
+    session_id: UUID
+
+
+class RegistrationReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    """The same for a new and an already-registered address (no enumeration)."""
+
+    email: str
+    message: str = REGISTRATION_MESSAGE
+
+
+class Profile(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    email: str
+    display_name: str
+    roles: tuple[str, ...]
+    permissions: tuple[str, ...]
+    timezone: str
+    day_start_hour: int
+    disabled: bool
+    created_at: datetime
+    version: int
+
+
+class SessionInfo(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    user_agent: str | None
+    ip: str | None
+    current: bool
+
+
+class ApiTokenInfo(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    name: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked: bool
+
+
+class ApiTokenCreated(msgspec.Struct, frozen=True, kw_only=True):
+    """A new personal API token; ``token`` is shown this once and never stored."""
+
+    token: str
+    info: ApiTokenInfo
+
+
+def _profile(user: User) -> Profile:
+    return Profile(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        roles=tuple(sorted(r.value for r in user.roles)),
+        permissions=tuple(sorted(p.value for p in user.permissions)),
+        timezone=user.timezone,
+        day_start_hour=user.day_start_hour,
+        disabled=user.disabled,
+        created_at=user.created_at,
+        version=user.version,
+    )
+
+
+def _api_token_info(token: PersonalApiToken) -> ApiTokenInfo:
+    return ApiTokenInfo(
+        id=token.id,
+        name=token.name,
+        scopes=tuple(sorted(s.value for s in token.scopes)),
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        last_used_at=token.last_used_at,
+        revoked=token.revoked_at is not None,
+    )
+
+
+def _account_key(email: str) -> str:
+    return f"auth:login:account:{email}"
+
+
+def _claim_time(claims: dict[str, Any], name: str) -> float:
+    value = claims.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise AuthenticationFailed("invalid access token")
+    return float(value)
+
+
+def _as_uuid(value: Any) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise AuthenticationFailed("invalid access token") from None
+
+
+class AuthService:
+    """The auth use cases over their ports (see the module docstring for the rules)."""
+
+    def __init__(
+        self,
+        *,
+        uow: Callable[[], AuthUnitOfWork],
+        hasher: AsyncPasswordHasher,
+        tokens: TokenIssuer,
+        limiter: RateLimiter,
+        email: EmailSender,
+        clock: Clock,
+        ids: IdFactory,
+        settings: AuthSettings | None = None,
+        policy: PasswordPolicy | None = None,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._tokens = tokens
+        self._limiter = limiter
+        self._email = email
+        self._clock = clock
+        self._ids = ids
+        self.settings = settings or AuthSettings()
+        self.policy = policy or PasswordPolicy()
+        self._dummy_hash: str | None = None
+        self._dummy_lock = asyncio.Lock()
+
+    # -- registration and sign-in -------------------------------------------------------
+
+    async def register(
+        self,
+        *,
+        email: str,
+        password: str,
+        display_name: str,
+        timezone: str = "UTC",
+        day_start_hour: int = 0,
+        ip: str | None = None,
+    ) -> RegistrationReceipt:
+        """Create an account; an address already registered gets the same receipt.
+
+        The password is hashed either way (so both take the same time) and the address
+        gets an email either way: a welcome, or "someone tried to register with your address".
+        """
+        if ip is not None:
+            await self._throttle(
+                f"auth:register:ip:{ip}",
+                self.settings.registrations_per_ip,
+                self.settings.registration_ip_window,
+            )
+        address = normalise_email(email)
+        password = self.policy.check(password, email=address)
+        name = validate_display_name(display_name)
+        zone = validate_timezone(timezone)
+        hour = validate_day_start_hour(day_start_hour)
+        password_hash = await self._hasher.hash(password)
+        created = False
+        async with self._uow() as uow:
+            if await uow.users.by_email(address) is None:
+                now = self._clock.now()
+                user = User.register(
+                    user_id=UserId(self._ids.new_id()),
+                    email=address,
+                    display_name=name,
+                    password_hash=password_hash,
+                    at=now,
+                    event_id=self._event_id(),
+                    timezone=zone,
+                    day_start_hour=hour,
+                )
+                try:
+                    await uow.users.add(user)
+                    await uow.commit()
+                    created = True
+                except AlreadyExists:  # lost a race with a registration of the same address
+                    created = False
+        product = self.settings.product_name
+        if created:
+            message = EmailMessage(
+                to=address,
+                subject=f"Welcome to {product}",
+                text=f"Hello {name},\n\nyour {product} account is ready. Happy questing!\n",
+            )
+        else:
+            message = EmailMessage(
+                to=address,
+                subject=f"Someone tried to register at {product} with your address",
+                text=(
+                    f"Someone (maybe you) tried to create a {product} account with this "
+                    "address, but it already has one. If it was you, sign in, or reset your "
+                    "password if you forgot it. If not, you can ignore this email.\n"
+                ),
+            )
+        await self._email.send(message)
+        return RegistrationReceipt(email=address)
+
+    async def login(
+        self,
+        *,
+        email: str,
+        password: str,
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> TokenPair:
+        """Sign in: a new session with an access and a refresh token.
+
+        Raises ``RateLimited`` over the per-IP or per-account attempt limits (before the
+        password is even looked at) and ``AuthenticationFailed`` for every other failure.
+        """
+        if ip is not None:
+            await self._throttle(
+                f"auth:login:ip:{ip}",
+                self.settings.login_attempts_per_ip,
+                self.settings.login_ip_window,
+            )
+        try:
+            address = normalise_email(email)
+        except ValidationFailed:
+            address = email.strip().lower()[:320]  # counted like any other unknown address
+        await self._throttle(
+            _account_key(address),
+            self.settings.login_attempts_per_account,
+            self.settings.login_account_window,
+        )
+        async with self._uow() as uow:
+            user = await uow.users.by_email(address)
+        candidate = normalise_password(password)
+        if user is None or len(candidate) > self.policy.max_length:
+            # Same work as a real check, so the answer's timing says nothing about the account.
+            await self._hasher.verify(await self._dummy(), candidate)
+            raise AuthenticationFailed()
+        stored = user.password_hash
+        if not await self._hasher.verify(stored, candidate) or user.disabled:
+            raise AuthenticationFailed()
+        upgraded = await self._hasher.hash(candidate) if self._hasher.needs_rehash(stored) else None
+        async with self._uow() as uow:
+            user = await uow.users.get(user.id)
+            if user.disabled:
+                raise AuthenticationFailed()
+            if upgraded is not None and user.password_hash == stored:
+                user.upgrade_hash(upgraded)
+                await uow.users.save(user)
+            pair = await self._start_session(uow, user, ip=ip, user_agent=user_agent)
+            await uow.commit()
+        return pair
+
+    async def refresh(
+        self, refresh_token: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> TokenPair:
+        """Trade a refresh token for a new pair; the presented token is spent.
+
+        A token that was already used revokes its whole session (reuse detection): of two
+        concurrent refreshes with one token exactly one wins, and the other's failure revokes
+        the session, so both parties must sign in again.
+        """
+        if token_kind(refresh_token) is not TokenKind.REFRESH:
+            raise AuthenticationFailed("invalid refresh token")
+        token_hash = hash_token(refresh_token)
+        async with self._uow() as uow:
+            now = self._clock.now()
+            stored = await uow.refresh_tokens.by_hash(token_hash)
+            if stored is None:
+                raise AuthenticationFailed("invalid refresh token")
+            family = await uow.refresh_tokens.get_family(stored.family_id)
+            if family is None or family.revoked_at is not None:
+                raise AuthenticationFailed("session revoked")
+            if stored.used_at is not None or not await uow.refresh_tokens.mark_used(
+                token_hash, now
+            ):
+                await uow.refresh_tokens.revoke_family(family.id, now, "refresh-token-reuse")
+                uow.record(
+                    RefreshTokenReuseDetected(
+                        event_id=self._event_id(),
+                        occurred_at=now,
+                        owner=family.user_id,
+                        session_id=family.id,
+                    )
+                )
+                await uow.commit()
+                raise AuthenticationFailed("refresh token reuse detected; session revoked")
+            if now >= stored.expires_at or now >= family.expires_at:
+                raise AuthenticationFailed("refresh token expired")
+            user = await uow.users.find(family.user_id)
+            if user is None or user.disabled:
+                raise AuthenticationFailed("invalid refresh token")
+            await uow.refresh_tokens.touch_family(family.id, now)
+            pair = await self._rotate(uow, user, family, now)
+            await uow.commit()
+        return pair
+
+    async def logout(self, principal: Principal) -> None:
+        """End the caller's session and its access token at once."""
+        if principal.kind is not PrincipalKind.ACCESS_TOKEN or principal.session_id is None:
+            raise ValidationFailed("token", "an API token has no session: revoke the token")
+        async with self._uow() as uow:
+            now = self._clock.now()
+            await uow.refresh_tokens.revoke_family(principal.session_id, now, "logout")
+            await self._deny(uow, principal, now)
+            await uow.commit()
+
+    async def logout_everywhere(self, principal: Principal) -> None:
+        """End every session of the caller and every access token issued so far."""
+        async with self._uow() as uow:
+            now = self._clock.now()
+            user = await uow.users.get(principal.user_id)
+            user.revoke_access_tokens(now)
+            await uow.users.save(user)
+            await uow.refresh_tokens.revoke_families_of(user.id, now, "logout-everywhere")
+            await self._deny(uow, principal, now)
+            await uow.commit()
+
+    async def authenticate(self, token: str) -> Principal:
+        """The principal a bearer token proves, or ``AuthenticationFailed``.
+
+        Accepts access tokens (JWTs) and personal API tokens; a refresh or reset token is
+        never accepted. For a JWT: signature and pinned algorithm (by the ``TokenIssuer``),
+        ``exp``/``nbf``/``aud``/``iss``, ``token_use == "access"``, the ``jti`` denylist,
+        the user's ``tokens_valid_after`` and a live session.
+        """
+        kind = token_kind(token)
+        if kind is TokenKind.API:
+            return await self._authenticate_api_token(token)
+        if kind is not TokenKind.ACCESS:
+            raise AuthenticationFailed("not an access token")
+        claims = self._tokens.verify(token)
+        if claims.get("token_use") != ACCESS_TOKEN_USE:
+            raise AuthenticationFailed("not an access token")
+        if claims.get("iss") != self.settings.issuer or claims.get("aud") != self.settings.audience:
+            raise AuthenticationFailed("invalid access token")
+        now = self._clock.now()
+        slack = self.settings.leeway.total_seconds()
+        exp, nbf, iat = (_claim_time(claims, name) for name in ("exp", "nbf", "iat"))
+        if now.timestamp() >= exp + slack or now.timestamp() + slack < nbf:
+            raise AuthenticationFailed("access token expired or not yet valid")
+        user_id = UserId(_as_uuid(claims.get("sub")))
+        session_id = _as_uuid(claims.get("sid"))
+        jti = claims.get("jti")
+        if not isinstance(jti, str) or not jti:
+            raise AuthenticationFailed("invalid access token")
+        async with self._uow() as uow:
+            if await uow.denylist.is_denied(jti, now):
+                raise AuthenticationFailed("access token revoked")
+            user = await uow.users.find(user_id)
+            if user is None or user.disabled:
+                raise AuthenticationFailed("invalid access token")
+            if iat < math.floor(user.tokens_valid_after.timestamp()):
+                raise AuthenticationFailed("access token revoked")
+            family = await uow.refresh_tokens.get_family(session_id)
+            if family is None or family.user_id != user.id or not family.is_active(now):
+                raise AuthenticationFailed("session revoked")
+        return Principal(
+            user_id=user.id,
+            roles=user.roles,
+            permissions=user.permissions,
+            kind=PrincipalKind.ACCESS_TOKEN,
+            token_id=jti,
+            expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo),
+            session_id=session_id,
+        )
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys other services verify access tokens with."""
+        return self._tokens.public_jwks()
+
+    # -- passwords ------------------------------------------------------------------------
+
+    async def forgot_password(self, *, email: str, ip: str | None = None) -> None:
+        """Email a reset link if the address has an account; return nothing either way.
+
+        Works for an account locked by failed sign-ins. At most 5 emails per address an hour
+        (beyond that nothing is sent, silently), 30 requests per IP an hour (``RateLimited``).
+        """
+        if ip is not None:
+            await self._throttle(
+                f"auth:reset:ip:{ip}",
+                self.settings.reset_requests_per_ip,
+                self.settings.reset_ip_window,
+            )
+        address = normalise_email(email)
+        decision = await self._limiter.hit(
+            f"auth:reset:account:{address}",
+            self.settings.reset_emails_per_account,
+            self.settings.reset_account_window,
+        )
+        if not decision.allowed:
+            return
+        token: str | None = None
+        async with self._uow() as uow:
+            user = await uow.users.by_email(address)
+            if user is not None and not user.disabled:
+                now = self._clock.now()
+                token = new_secret(RESET_TOKEN_PREFIX, RESET_SECRET_BYTES)
+                await uow.reset_tokens.add(
+                    PasswordResetToken(
+                        token_hash=hash_token(token),
+                        user_id=user.id,
+                        created_at=now,
+                        expires_at=now + self.settings.reset_token_ttl,
+                    )
+                )
+                await uow.commit()
+        if token is None:
+            return
+        minutes = int(self.settings.reset_token_ttl.total_seconds() // 60)
+        await self._email.send(
+            EmailMessage(
+                to=address,
+                subject=f"Reset your {self.settings.product_name} password",
+                text=(
+                    "Someone (hopefully you) asked to reset your password. Open this link "
+                    f"within {minutes} minutes to choose a new one:\n\n"
+                    f"{self.settings.reset_link.format(token=token)}\n\n"
+                    "If it was not you, ignore this email: your password stays as it is.\n"
+                ),
+            )
+        )
+
+    async def reset_password(self, *, token: str, new_password: str) -> None:
+        """Set a new password with a reset token (single use, expiring).
+
+        Ends every session and access token of the account, and lifts a sign-in lock.
+        """
+        invalid = ValidationFailed("token", "the reset link is invalid or has expired")
+        if token_kind(token) is not TokenKind.RESET:
+            raise invalid
+        token_hash = hash_token(token)
+        async with self._uow() as uow:
+            stored = await uow.reset_tokens.by_hash(token_hash)
+            if stored is None or not stored.is_usable(self._clock.now()):
+                raise invalid
+            user = await uow.users.get(stored.user_id)
+        password = self.policy.check(new_password, email=user.email)
+        new_hash = await self._hasher.hash(password)
+        async with self._uow() as uow:
+            now = self._clock.now()
+            if now >= stored.expires_at or not await uow.reset_tokens.consume(token_hash, now):
+                raise invalid
+            user = await uow.users.get(stored.user_id)
+            user.change_password(new_hash, at=now, event_id=self._event_id(), via="reset")
+            await uow.users.save(user)
+            await uow.reset_tokens.invalidate_all(user.id, now)
+            await uow.refresh_tokens.revoke_families_of(user.id, now, "password-reset")
+            await uow.commit()
+        await self._limiter.reset(_account_key(user.email))
+        await self._security_notice(user, "Your password was reset")
+
+    async def change_password(
+        self,
+        principal: Principal,
+        *,
+        current_password: str,
+        new_password: str,
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> TokenPair:
+        """Change the caller's password; every other session and access token ends, and this
+        device gets a fresh pair. A wrong current password counts as a failed sign-in."""
+        if principal.kind is not PrincipalKind.ACCESS_TOKEN:
+            raise AuthenticationFailed("sign in with your password to change it")
+        async with self._uow() as uow:
+            user = await uow.users.get(principal.user_id)
+        await self._throttle(
+            _account_key(user.email),
+            self.settings.login_attempts_per_account,
+            self.settings.login_account_window,
+        )
+        stored = user.password_hash
+        if not await self._hasher.verify(stored, normalise_password(current_password)):
+            raise AuthenticationFailed("the current password is wrong")
+        password = self.policy.check(new_password, email=user.email)
+        new_hash = await self._hasher.hash(password)
+        async with self._uow() as uow:
+            now = self._clock.now()
+            user = await uow.users.get(principal.user_id)
+            if user.password_hash != stored:
+                raise ConcurrencyConflict("user", user.id, user.version, None)
+            user.change_password(new_hash, at=now, event_id=self._event_id(), via="change")
+            await uow.users.save(user)
+            await uow.reset_tokens.invalidate_all(user.id, now)
+            await uow.refresh_tokens.revoke_families_of(user.id, now, "password-change")
+            await self._deny(uow, principal, now)
+            pair = await self._start_session(uow, user, ip=ip, user_agent=user_agent)
+            await uow.commit()
+        await self._security_notice(user, "Your password was changed")
+        return pair
+
+    # -- profile ----------------------------------------------------------------------------
+
+    async def get_profile(self, principal: Principal) -> Profile:
+        principal.require(Permission.PROFILE_READ)
+        async with self._uow() as uow:
+            return _profile(await uow.users.get(principal.user_id))
+
+    async def update_profile(
+        self,
+        principal: Principal,
+        *,
+        display_name: str | None = None,
+        timezone: str | None = None,
+        day_start_hour: int | None = None,
+        expected_version: int | None = None,
+    ) -> Profile:
+        """Change display name, time zone or day start; ``expected_version`` (from an
+        ``If-Match``) makes a concurrent edit a ``ConcurrencyConflict`` instead of a lost update."""
+        principal.require(Permission.PROFILE_WRITE)
+        async with self._uow() as uow:
+            user = await uow.users.get(principal.user_id)
+            if expected_version is not None and expected_version != user.version:
+                raise ConcurrencyConflict("user", user.id, expected_version, user.version)
+            changed = user.update_profile(
+                at=self._clock.now(),
+                event_id=self._event_id(),
+                display_name=display_name,
+                timezone=timezone,
+                day_start_hour=day_start_hour,
+            )
+            if changed:
+                await uow.users.save(user)
+                await uow.commit()
+            return _profile(user)
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    async def list_sessions(self, principal: Principal) -> list[SessionInfo]:
+        """The caller's live sessions (devices signed in), oldest first."""
+        principal.require(Permission.SESSIONS_MANAGE)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            families = await uow.refresh_tokens.families_of(principal.user_id)
+        return [
+            SessionInfo(
+                id=f.id,
+                created_at=f.created_at,
+                last_used_at=f.last_used_at,
+                expires_at=f.expires_at,
+                user_agent=f.user_agent,
+                ip=f.ip,
+                current=f.id == principal.session_id,
+            )
+            for f in families
+            if f.is_active(now)
+        ]
+
+    async def revoke_session(self, principal: Principal, session_id: UUID) -> None:
+        """Sign one of the caller's devices out (another user's session is not found)."""
+        principal.require(Permission.SESSIONS_MANAGE)
+        async with self._uow() as uow:
+            family = await uow.refresh_tokens.get_family(session_id)
+            if family is None or family.user_id != principal.user_id:
+                raise NotFound("session", session_id)
+            await uow.refresh_tokens.revoke_family(session_id, self._clock.now(), "revoked")
+            await uow.commit()
+
+    # -- personal API tokens --------------------------------------------------------------
+
+    async def create_api_token(
+        self,
+        principal: Principal,
+        *,
+        name: str,
+        scopes: Iterable[str],
+        expires_in: timedelta | None = None,
+    ) -> ApiTokenCreated:
+        """A personal API token limited to ``scopes`` (permission names the caller holds).
+
+        Only a signed-in session may create one (a token cannot mint tokens). It expires
+        after ``expires_in`` (default 90 days, at most 365).
+        """
+        principal.require(Permission.API_TOKENS_MANAGE)
+        if principal.kind is not PrincipalKind.ACCESS_TOKEN:
+            raise AuthenticationFailed("sign in with your password to create API tokens")
+        label = validate_display_name(name)
+        wanted = frozenset(parse_permission(s) for s in scopes)
+        if not wanted:
+            raise ValidationFailed("scopes", "give at least one scope")
+        beyond = sorted(p.value for p in wanted - principal.permissions)
+        if beyond:
+            raise ValidationFailed("scopes", f"you do not hold {', '.join(beyond)}")
+        lifetime = expires_in if expires_in is not None else self.settings.api_token_default_ttl
+        if lifetime <= timedelta(0) or lifetime > self.settings.api_token_max_ttl:
+            days = self.settings.api_token_max_ttl.days
+            raise ValidationFailed("expires_in", f"must be between 1 second and {days} days")
+        secret = new_secret(API_TOKEN_PREFIX)
+        async with self._uow() as uow:
+            now = self._clock.now()
+            live = [t for t in await uow.api_tokens.list_of(principal.user_id) if t.is_active(now)]
+            if len(live) >= self.settings.max_api_tokens_per_user:
+                limit = self.settings.max_api_tokens_per_user
+                raise ValidationFailed("name", f"at most {limit} active API tokens")
+            token = PersonalApiToken(
+                id=self._ids.new_id(),
+                user_id=principal.user_id,
+                name=label,
+                token_hash=hash_token(secret),
+                scopes=wanted,
+                created_at=now,
+                expires_at=now + lifetime,
+            )
+            await uow.api_tokens.add(token)
+            await uow.commit()
+        return ApiTokenCreated(token=secret, info=_api_token_info(token))
+
+    async def list_api_tokens(self, principal: Principal) -> list[ApiTokenInfo]:
+        """The caller's API tokens (never their secrets), revoked ones included."""
+        principal.require(Permission.API_TOKENS_MANAGE)
+        async with self._uow() as uow:
+            return [_api_token_info(t) for t in await uow.api_tokens.list_of(principal.user_id)]
+
+    async def revoke_api_token(self, principal: Principal, token_id: UUID) -> None:
+        """Revoke one of the caller's API tokens (another user's token is not found)."""
+        principal.require(Permission.API_TOKENS_MANAGE)
+        async with self._uow() as uow:
+            if await uow.api_tokens.get(principal.user_id, token_id) is None:
+                raise NotFound("api token", token_id)
+            await uow.api_tokens.revoke(principal.user_id, token_id, self._clock.now())
+            await uow.commit()
+
+    # -- administration ---------------------------------------------------------------------
+
+    async def get_user(self, actor: Principal, user_id: UUID) -> Profile:
+        actor.require(Permission.USERS_READ)
+        async with self._uow() as uow:
+            return _profile(await uow.users.get(UserId(user_id)))
+
+    async def grant_role(self, actor: Principal, user_id: UUID, role: str) -> Profile:
+        actor.require(Permission.ROLES_MANAGE)
+        wanted = parse_role(role)
+        async with self._uow() as uow:
+            user = await uow.users.get(UserId(user_id))
+            now = self._clock.now()
+            if user.grant_role(wanted, by=actor.user_id, at=now, event_id=self._event_id()):
+                await uow.users.save(user)
+                await uow.commit()
+            return _profile(user)
+
+    async def revoke_role(self, actor: Principal, user_id: UUID, role: str) -> Profile:
+        """Take a role away; it takes effect on the user's next request, not at token expiry.
+        An admin cannot drop their own admin role (so the last admin cannot vanish by mistake)."""
+        actor.require(Permission.ROLES_MANAGE)
+        wanted = parse_role(role)
+        if wanted is Role.ADMIN and UserId(user_id) == actor.user_id:
+            raise ValidationFailed("role", "you cannot revoke your own admin role")
+        async with self._uow() as uow:
+            user = await uow.users.get(UserId(user_id))
+            now = self._clock.now()
+            if user.revoke_role(wanted, by=actor.user_id, at=now, event_id=self._event_id()):
+                await uow.users.save(user)
+                await uow.commit()
+            return _profile(user)
+
+    async def disable_user(self, actor: Principal, user_id: UUID, *, reason: str = "") -> Profile:
+        """Lock an account out now: sessions and access tokens end, sign-in is refused."""
+        actor.require(Permission.USERS_MANAGE)
+        if UserId(user_id) == actor.user_id:
+            raise ValidationFailed("user_id", "you cannot disable your own account")
+        async with self._uow() as uow:
+            user = await uow.users.get(UserId(user_id))
+            now = self._clock.now()
+            if user.disable(by=actor.user_id, at=now, event_id=self._event_id(), reason=reason):
+                await uow.users.save(user)
+                await uow.refresh_tokens.revoke_families_of(user.id, now, "disabled")
+                await uow.commit()
+            return _profile(user)
+
+    async def enable_user(self, actor: Principal, user_id: UUID) -> Profile:
+        actor.require(Permission.USERS_MANAGE)
+        async with self._uow() as uow:
+            user = await uow.users.get(UserId(user_id))
+            now = self._clock.now()
+            if user.enable(by=actor.user_id, at=now, event_id=self._event_id()):
+                await uow.users.save(user)
+                await uow.commit()
+            return _profile(user)
+
+    async def make_admin(self, email: str) -> Profile:
+        """Operator bootstrap (CLI only, never over HTTP): grant ``admin`` by email."""
+        async with self._uow() as uow:
+            user = await uow.users.by_email(normalise_email(email))
+            if user is None:
+                raise NotFound("user", email)
+            now = self._clock.now()
+            if user.grant_role(Role.ADMIN, by=user.id, at=now, event_id=self._event_id()):
+                await uow.users.save(user)
+                await uow.commit()
+            return _profile(user)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _event_id(self) -> EventId:
+        return EventId(self._ids.new_id())
+
+    async def _throttle(self, key: str, limit: int, window: timedelta) -> None:
+        decision = await self._limiter.hit(key, limit, window)
+        if not decision.allowed:
+            raise RateLimited(decision.retry_after_seconds)
+
+    async def _dummy(self) -> str:
+        """A hash of a random password, made once with the live parameters."""
+        async with self._dummy_lock:
+            if self._dummy_hash is None:
+                self._dummy_hash = await self._hasher.hash(secrets.token_urlsafe(24))
+            return self._dummy_hash
+
+    async def _security_notice(self, user: User, subject: str) -> None:
+        product = self.settings.product_name
+        await self._email.send(
+            EmailMessage(
+                to=user.email,
+                subject=f"{product}: {subject.lower()}",
+                text=(
+                    f"{subject}, and every device was signed out. If this was not you, "
+                    "reset your password now with 'Forgot password' on the sign-in page.\n"
+                ),
+            )
+        )
+
+    async def _deny(self, uow: AuthUnitOfWork, principal: Principal, now: datetime) -> None:
+        if principal.kind is PrincipalKind.ACCESS_TOKEN:
+            until = principal.expires_at or now + self.settings.access_token_ttl
+            await uow.denylist.deny(principal.token_id, until + self.settings.leeway)
+
+    async def _start_session(
+        self,
+        uow: AuthUnitOfWork,
+        user: User,
+        *,
+        ip: str | None,
+        user_agent: str | None,
+    ) -> TokenPair:
+        now = self._clock.now()
+        family = SessionFamily(
+            id=self._ids.new_id(),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + self.settings.session_max_age,
+            last_used_at=now,
+            user_agent=user_agent[:256] if user_agent else None,
+            ip=ip,
+        )
+        await uow.refresh_tokens.add_family(family)
+        return await self._rotate(uow, user, family, now)
+
+    async def _rotate(
+        self, uow: AuthUnitOfWork, user: User, family: SessionFamily, now: datetime
+    ) -> TokenPair:
+        """Mint the family's next refresh token and a new access token."""
+        refresh = new_secret(REFRESH_TOKEN_PREFIX)
+        refresh_expires = min(now + self.settings.refresh_token_ttl, family.expires_at)
+        await uow.refresh_tokens.add(
+            RefreshToken(
+                token_hash=hash_token(refresh),
+                family_id=family.id,
+                user_id=user.id,
+                issued_at=now,
+                expires_at=refresh_expires,
+            )
+        )
+        issued = math.floor(now.timestamp())
+        ttl = int(self.settings.access_token_ttl.total_seconds())
+        access = self._tokens.issue(
+            {
+                "sub": str(user.id),
+                "sid": str(family.id),
+                "jti": self._ids.new_id().hex,
+                "iat": issued,
+                "nbf": issued,
+                "exp": issued + ttl,
+                "roles": sorted(r.value for r in user.roles),
+                "token_use": ACCESS_TOKEN_USE,
+            }
+        )
+        return TokenPair(
+            access_token=access,
+            expires_in=ttl,
+            expires_at=datetime.fromtimestamp(issued + ttl, tz=now.tzinfo),
+            refresh_token=refresh,
+            refresh_expires_at=refresh_expires,
+            session_id=family.id,
+        )
+
+    async def _authenticate_api_token(self, token: str) -> Principal:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            stored = await uow.api_tokens.by_hash(hash_token(token))
+            if stored is None or not stored.is_active(now):
+                raise AuthenticationFailed("invalid API token")
+            user = await uow.users.find(stored.user_id)
+            if user is None or user.disabled:
+                raise AuthenticationFailed("invalid API token")
+            # last-used is informative: refresh it at most once a minute, not on every call
+            if stored.last_used_at is None or now - stored.last_used_at >= timedelta(minutes=1):
+                await uow.api_tokens.touch(stored.id, now)
+                await uow.commit()
+        return Principal(
+            user_id=user.id,
+            roles=user.roles,
+            # a token never does more than its owner may do *now*
+            permissions=user.permissions & stored.scopes,
+            kind=PrincipalKind.API_TOKEN,
+            token_id=str(stored.id),
+            expires_at=stored.expires_at,
+        )
+
+
+__all__ = [
+    "ApiTokenCreated",
+    "ApiTokenInfo",
+    "AuthService",
+    "AuthSettings",
+    "Profile",
+    "RegistrationReceipt",
+    "SessionInfo",
+    "TokenPair",
+]
