@@ -15,6 +15,8 @@ from datetime import date, datetime
 from typing import Self
 from uuid import UUID
 
+import msgspec
+
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
 from questlog_core.events import DomainEvent
 from questlog_core.gamification.achievements import AchievementProgress
@@ -41,6 +43,29 @@ class _State:
     #: entry ids already on the boards, per user (forgotten when the user leaves the boards)
     board_entries: dict[UserId, set[UUID]] = field(default_factory=dict)
     inbox: set[tuple[str, EventId]] = field(default_factory=set)
+
+    def copy(self) -> _State:
+        """A private working copy (ledger entries and streaks are immutable, so shared)."""
+        return _State(
+            ledger={u: list(es) for u, es in self.ledger.items()},
+            players={u: copy.copy(p) for u, p in self.players.items()},
+            achievements={u: _copy_progress(a) for u, a in self.achievements.items()},
+            boards={
+                k: {u: msgspec.structs.replace(sc) for u, sc in scores.items()}
+                for k, scores in self.boards.items()
+            },
+            board_entries={u: set(ids) for u, ids in self.board_entries.items()},
+            inbox=set(self.inbox),
+        )
+
+
+def _copy_progress(progress: AchievementProgress) -> AchievementProgress:
+    # a completion's contribution map is never changed after it is recorded: share it
+    return AchievementProgress(
+        counters=dict(progress.counters),
+        unlocked=dict(progress.unlocked),
+        contributions=dict(progress.contributions),
+    )
 
 
 class InMemoryGamificationStore:
@@ -126,7 +151,7 @@ class InMemoryPlayers:
 
     async def find(self, user: UserId) -> Player | None:
         found = self._uow._work.players.get(user)
-        return copy.deepcopy(found) if found is not None else None
+        return copy.copy(found) if found is not None else None
 
     async def get(self, user: UserId) -> Player:
         found = await self.find(user)
@@ -137,7 +162,7 @@ class InMemoryPlayers:
     async def add(self, player: Player) -> None:
         if player.user in self._uow._work.players:
             raise AlreadyExists("player", player.user)
-        stored = copy.deepcopy(player)
+        stored = copy.copy(player)
         stored.version = 1
         player.version = 1
         self._uow._work.players[player.user] = stored
@@ -151,7 +176,7 @@ class InMemoryPlayers:
             raise ConcurrencyConflict("player", player.user, player.version, current.version)
         self._uow._player_versions.setdefault(player.user, current.version)
         player.version += 1
-        self._uow._work.players[player.user] = copy.deepcopy(player)
+        self._uow._work.players[player.user] = copy.copy(player)
 
     async def due_for_rollover(self, now: datetime, limit: int = 500) -> list[UserId]:
         due = [
@@ -169,10 +194,10 @@ class InMemoryAchievements:
 
     async def get(self, user: UserId) -> AchievementProgress:
         found = self._uow._work.achievements.get(user)
-        return copy.deepcopy(found) if found is not None else AchievementProgress()
+        return _copy_progress(found) if found is not None else AchievementProgress()
 
     async def save(self, user: UserId, progress: AchievementProgress) -> None:
-        self._uow._work.achievements[user] = copy.deepcopy(progress)
+        self._uow._work.achievements[user] = _copy_progress(progress)
         self._uow._saved_achievements.add(user)
 
 
@@ -247,17 +272,24 @@ class InMemoryGamificationUnitOfWork:
         self.achievements = InMemoryAchievements(self)
         self.leaderboard = InMemoryLeaderboard(self)
         self.inbox = InMemoryInbox(self)
-        self._reset()
-        self.committed = False
-
-    def _reset(self) -> None:
-        self._work = copy.deepcopy(self._store.state)
+        self._work = _State()
         self._new_entries: list[LedgerEntry] = []
         self._player_versions: dict[UserId, int] = {}
         self._saved_achievements: set[UserId] = set()
         self._board_ops: list[Callable[[_State], None]] = []
         self._claims: list[tuple[str, EventId]] = []
         self._events: list[DomainEvent] = []
+        self._last_committed: Sequence[DomainEvent] = ()
+        self.committed = False
+
+    def _reset(self) -> None:
+        self._work = self._store.state.copy()
+        self._new_entries = []
+        self._player_versions = {}
+        self._saved_achievements = set()
+        self._board_ops = []
+        self._claims = []
+        self._events = []
 
     async def __aenter__(self) -> Self:
         self._reset()
@@ -266,7 +298,9 @@ class InMemoryGamificationUnitOfWork:
 
     async def __aexit__(self, *exc: object) -> None:
         if not self.committed:
-            self._reset()  # roll back: drop the working copy and everything collected
+            self._work = _State()  # roll back: drop the working copy and everything collected
+            self._new_entries, self._player_versions, self._saved_achievements = [], {}, set()
+            self._board_ops, self._claims, self._events = [], [], []
 
     def collect(self, *events: DomainEvent) -> None:
         self._events.extend(events)
@@ -292,9 +326,9 @@ class InMemoryGamificationUnitOfWork:
         for entry in self._new_entries:
             live.ledger.setdefault(entry.user, []).append(entry)
         for user in self._player_versions:
-            live.players[user] = copy.deepcopy(self._work.players[user])
+            live.players[user] = copy.copy(self._work.players[user])
         for user in self._saved_achievements:
-            live.achievements[user] = copy.deepcopy(self._work.achievements[user])
+            live.achievements[user] = _copy_progress(self._work.achievements[user])
         for op in self._board_ops:
             op(live)
         live.inbox.update(self._claims)
@@ -302,12 +336,12 @@ class InMemoryGamificationUnitOfWork:
         self.committed = True
         events = self._events
         self._reset()
-        self._last_committed = events
+        self._last_committed = tuple(events)
 
     @property
     def last_committed(self) -> Sequence[DomainEvent]:
         """Events the last commit wrote to the outbox."""
-        return tuple(getattr(self, "_last_committed", ()))
+        return self._last_committed
 
 
 __all__ = [
