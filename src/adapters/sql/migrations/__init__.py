@@ -13,6 +13,8 @@ Migration files live in ``versions/`` and are named ``<yyyymmdd>_<rev>_<slug>.py
 from __future__ import annotations
 
 import asyncio
+import shutil
+import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,7 +26,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import URL
 from sqlalchemy.engine import Connection
 
-from adapters.sql.engine import make_engine, normalise_url
+from adapters.sql.engine import SERVICE_SCHEMAS, make_engine, normalise_url
+from adapters.sql.tables import metadata_for
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
@@ -32,6 +35,32 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent
 FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
 
 _T = TypeVar("_T")
+
+
+def _include_service_schemas(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Compare only Questlog's schemas (a PostgreSQL database may hold others)."""
+    if type_ == "schema":
+        return name in SERVICE_SCHEMAS
+    return True
+
+
+def context_options(dialect_name: str) -> dict[str, Any]:
+    """Alembic ``context.configure`` options for a dialect.
+
+    Shared by ``env.py`` and the models-versus-migrations check so both compare alike:
+    batch mode on SQLite (it cannot ALTER most things in place), schema-aware comparison
+    restricted to the service schemas on PostgreSQL.
+    """
+    sqlite = dialect_name == "sqlite"
+    return {
+        "target_metadata": metadata_for(dialect_name),
+        "render_as_batch": sqlite,
+        "include_schemas": not sqlite,
+        # SQLite has only its default schema, which holds everything.
+        "include_name": None if sqlite else _include_service_schemas,
+        "compare_type": True,
+        "compare_server_default": False,
+    }
 
 
 def alembic_config(url: str | URL) -> Config:
@@ -44,6 +73,15 @@ def alembic_config(url: str | URL) -> Config:
     rendered = normalise_url(url).render_as_string(hide_password=False)
     # ConfigParser interpolation: a literal % in a password must be doubled.
     cfg.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    ruff = shutil.which("ruff") or shutil.which("ruff", path=str(Path(sys.executable).parent))
+    if ruff is not None:
+        # New revision files come out formatted like the rest of the code.
+        cfg.set_section_option("post_write_hooks", "hooks", "ruff_format")
+        cfg.set_section_option("post_write_hooks", "ruff_format.type", "exec")
+        cfg.set_section_option("post_write_hooks", "ruff_format.executable", ruff)
+        cfg.set_section_option(
+            "post_write_hooks", "ruff_format.options", "format REVISION_SCRIPT_FILENAME"
+        )
     return cfg
 
 
@@ -136,6 +174,7 @@ def revision(url: str | URL, message: str, *, autogenerate: bool = True) -> str:
 __all__ = [
     "MIGRATIONS_DIR",
     "alembic_config",
+    "context_options",
     "current",
     "current_async",
     "downgrade",

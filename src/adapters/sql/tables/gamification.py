@@ -1,12 +1,129 @@
-"""Tables owned by the gamification service (schema ``gamification`` on PostgreSQL)."""
+"""Tables owned by the gamification service (schema ``gamification`` on PostgreSQL).
+
+The ledger is append-only; its ``UNIQUE (user_id, key)`` is what makes a double award
+impossible even when two workers race on the same completion: an award's key names the
+quest, the occurrence and the award generation (``award:<quest>:<occurrence>:<n>``), so two
+transactions computing the same award insert the same key and the database lets only one
+of them in. Players carry a version for optimistic concurrency; the leaderboard keeps running
+scores per (board, period) plus the entry ids already counted, so recording is idempotent.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from adapters.sql.tables.base import metadata
 from adapters.sql.tables.messaging import inbox_table, outbox_table
+from adapters.sql.types import JsonDocument, SerialKey, UtcDateTime
 
 SCHEMA = "gamification"
 
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
 
-__all__ = ["SCHEMA", "inbox", "outbox"]
+ledger = Table(
+    "gamification_ledger",
+    metadata,
+    # position keeps append order (what "the order given" means for a ledger)
+    Column("position", SerialKey, primary_key=True, autoincrement=True),
+    Column("entry_id", Uuid, nullable=False, unique=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("effective_at", UtcDateTime, nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("quest_id", Uuid, nullable=True),
+    Column("occurrence", Integer, nullable=True),
+    Column("difficulty", String(32), nullable=True),
+    Column("source_event_id", Uuid, nullable=True),
+    Column("reverses", Uuid, nullable=True),
+    Column("multipliers", JsonDocument, nullable=False),
+    UniqueConstraint("user_id", "key"),
+    schema=SCHEMA,
+)
+Index(None, ledger.c.user_id, ledger.c.at)
+Index(None, ledger.c.user_id, ledger.c.local_date)
+Index(None, ledger.c.user_id, ledger.c.quest_id, ledger.c.occurrence)
+
+players = Table(
+    "gamification_players",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("day_start_hour", Integer, nullable=False),
+    Column("streak", JsonDocument, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("peak_level", Integer, nullable=False),
+    Column("opted_out", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("next_rollover_at", UtcDateTime, nullable=True),
+    Column("version", Integer, nullable=False),
+    schema=SCHEMA,
+)
+Index(None, players.c.next_rollover_at)
+
+achievements = Table(
+    "gamification_achievements",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("progress", JsonDocument, nullable=False),
+    schema=SCHEMA,
+)
+
+board_scores = Table(
+    "gamification_board_scores",
+    metadata,
+    Column("board", String(16), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("xp", Integer, nullable=False),
+    Column("reached_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("board", "period", "user_id"),
+    schema=SCHEMA,
+)
+# The board's order, so "top 10" reads ten index entries.
+Index(
+    None,
+    board_scores.c.board,
+    board_scores.c.period,
+    board_scores.c.xp.desc(),
+    board_scores.c.reached_at,
+    board_scores.c.user_id,
+)
+
+board_entries = Table(
+    "gamification_board_entries",
+    metadata,
+    Column("user_id", Uuid, nullable=False),
+    Column("entry_id", Uuid, nullable=False),
+    PrimaryKeyConstraint("user_id", "entry_id"),
+    schema=SCHEMA,
+)
+
+__all__ = [
+    "SCHEMA",
+    "achievements",
+    "board_entries",
+    "board_scores",
+    "inbox",
+    "ledger",
+    "outbox",
+    "players",
+]

@@ -1,0 +1,418 @@
+"""SQL repositories and unit of work of the gamification service.
+
+Same semantics as :mod:`adapters.memory.gamification` (the contract tests hold both to
+them), with the database doing what the in-memory store checks by hand:
+
+* a ledger entry whose ``(user, key)`` exists is refused by ``UNIQUE (user_id, key)``; the
+  insert is ``ON CONFLICT DO NOTHING`` so the refusal is a row count, not an aborted
+  transaction, and a racing transaction waits for the winner and then sees the conflict;
+* a player is saved with ``UPDATE ... WHERE version = :read_version``: zero rows means
+  someone else saved first (``ConcurrencyConflict``);
+* leaderboards are running scores per (board, period), upserted in the unit of work's
+  transaction; the board-entry table makes recording idempotent by entry id.
+
+Rows are translated to the domain's classes explicitly; nothing here maps them with the ORM.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.sql import dialects
+from adapters.sql.tables import gamification as t
+from adapters.sql.unit_of_work import SqlUnitOfWork
+from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
+from questlog_core.gamification.achievements import AchievementProgress
+from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow, periods_of
+from questlog_core.gamification.ledger import EntryKind, LedgerEntry, Multiplier
+from questlog_core.gamification.players import Player
+from questlog_core.gamification.streaks import Streak
+from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.ports.gamification import (
+    AchievementRepository,
+    Inbox,
+    Leaderboard,
+    PlayerRepository,
+    XpLedgerRepository,
+)
+from questlog_core.ports.platform import Clock
+
+if TYPE_CHECKING:
+    from questlog_core.ports.gamification import GamificationUnitOfWork
+
+# -- rows <-> domain ----------------------------------------------------------------------------
+
+
+def _entry_row(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "entry_id": entry.entry_id,
+        "user_id": entry.user,
+        "key": entry.key,
+        "kind": entry.kind.value,
+        "amount": entry.amount,
+        "reason": entry.reason,
+        "at": entry.at,
+        "effective_at": entry.effective_at,
+        "local_date": entry.local_date,
+        "quest_id": entry.quest_id,
+        "occurrence": entry.occurrence,
+        "difficulty": entry.difficulty,
+        "source_event_id": entry.source_event_id,
+        "reverses": entry.reverses,
+        "multipliers": msgspec.to_builtins(entry.multipliers),
+    }
+
+
+def _entry(row: Row[Any]) -> LedgerEntry:
+    return LedgerEntry(
+        entry_id=row.entry_id,
+        user=UserId(row.user_id),
+        key=row.key,
+        kind=EntryKind(row.kind),
+        amount=row.amount,
+        reason=row.reason,
+        at=row.at,
+        effective_at=row.effective_at,
+        local_date=row.local_date,
+        quest_id=QuestId(row.quest_id) if row.quest_id is not None else None,
+        occurrence=row.occurrence,
+        difficulty=row.difficulty,
+        source_event_id=EventId(row.source_event_id) if row.source_event_id else None,
+        reverses=row.reverses,
+        multipliers=msgspec.convert(row.multipliers, tuple[Multiplier, ...]),
+    )
+
+
+def _player_values(player: Player) -> dict[str, Any]:
+    return {
+        "display_name": player.display_name,
+        "timezone": player.timezone,
+        "day_start_hour": player.day_start_hour,
+        "streak": msgspec.to_builtins(player.streak),
+        "level": player.level,
+        "peak_level": player.peak_level,
+        "opted_out": player.opted_out,
+        "created_at": player.created_at,
+        "next_rollover_at": player.next_rollover_at,
+    }
+
+
+def _player(row: Row[Any]) -> Player:
+    return Player(
+        user=UserId(row.user_id),
+        display_name=row.display_name,
+        timezone=row.timezone,
+        day_start_hour=row.day_start_hour,
+        streak=msgspec.convert(row.streak, Streak),
+        level=row.level,
+        peak_level=row.peak_level,
+        opted_out=row.opted_out,
+        created_at=row.created_at,
+        next_rollover_at=row.next_rollover_at,
+        version=row.version,
+    )
+
+
+# -- repositories -------------------------------------------------------------------------------
+
+
+class SqlXpLedger:
+    """The append-only XP ledger (``XpLedgerRepository``)."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _c(self) -> AsyncConnection:
+        return self._uow.connection
+
+    async def append(self, entry: LedgerEntry) -> None:
+        statement = dialects.insert(self._c, t.ledger).on_conflict_do_nothing()
+        result = await self._c.execute(statement, _entry_row(entry))
+        if result.rowcount != 1:
+            raise AlreadyExists("ledger entry", entry.key)
+
+    async def get_by_key(self, user: UserId, key: str) -> LedgerEntry | None:
+        query = select(t.ledger).where(t.ledger.c.user_id == user, t.ledger.c.key == key)
+        row = (await self._c.execute(query)).first()
+        return _entry(row) if row is not None else None
+
+    async def live_award(
+        self, user: UserId, quest_id: QuestId, occurrence: int
+    ) -> LedgerEntry | None:
+        reversal = t.ledger.alias("reversal")
+        query = (
+            select(t.ledger)
+            .where(
+                t.ledger.c.user_id == user,
+                t.ledger.c.quest_id == quest_id,
+                t.ledger.c.occurrence == occurrence,
+                t.ledger.c.kind == EntryKind.AWARD.value,
+                ~exists().where(
+                    reversal.c.user_id == user,
+                    reversal.c.kind == EntryKind.REVERSAL.value,
+                    reversal.c.reverses == t.ledger.c.entry_id,
+                ),
+            )
+            .order_by(t.ledger.c.position)
+            .limit(1)
+        )
+        row = (await self._c.execute(query)).first()
+        return _entry(row) if row is not None else None
+
+    async def awards_made(self, user: UserId, quest_id: QuestId, occurrence: int) -> int:
+        query = select(func.count()).where(
+            t.ledger.c.user_id == user,
+            t.ledger.c.quest_id == quest_id,
+            t.ledger.c.occurrence == occurrence,
+            t.ledger.c.kind == EntryKind.AWARD.value,
+        )
+        return int((await self._c.execute(query)).scalar_one())
+
+    async def balance(self, user: UserId) -> int:
+        query = select(func.coalesce(func.sum(t.ledger.c.amount), 0)).where(
+            t.ledger.c.user_id == user
+        )
+        return int((await self._c.execute(query)).scalar_one())
+
+    async def entries_on(self, user: UserId, local_date: date) -> list[LedgerEntry]:
+        query = (
+            select(t.ledger)
+            .where(t.ledger.c.user_id == user, t.ledger.c.local_date == local_date)
+            .order_by(t.ledger.c.position)
+        )
+        return [_entry(r) for r in await self._c.execute(query)]
+
+    async def entries(
+        self,
+        user: UserId,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[LedgerEntry]:
+        query = select(t.ledger).where(t.ledger.c.user_id == user)
+        if since is not None:
+            query = query.where(t.ledger.c.at >= since)
+        if until is not None:
+            query = query.where(t.ledger.c.at < until)
+        # uuid order is the order of the ids' text on both databases
+        query = query.order_by(t.ledger.c.at, t.ledger.c.entry_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_entry(r) for r in await self._c.execute(query)]
+
+
+class SqlPlayers:
+    """Game profiles with optimistic concurrency (``PlayerRepository``)."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _c(self) -> AsyncConnection:
+        return self._uow.connection
+
+    async def find(self, user: UserId) -> Player | None:
+        row = (await self._c.execute(select(t.players).where(t.players.c.user_id == user))).first()
+        return _player(row) if row is not None else None
+
+    async def get(self, user: UserId) -> Player:
+        found = await self.find(user)
+        if found is None:
+            raise PlayerNotFound(user)
+        return found
+
+    async def add(self, player: Player) -> None:
+        statement = dialects.insert(self._c, t.players).on_conflict_do_nothing()
+        values = {"user_id": player.user, "version": 1, **_player_values(player)}
+        if (await self._c.execute(statement, values)).rowcount != 1:
+            raise AlreadyExists("player", player.user)
+        player.version = 1
+
+    async def save(self, player: Player) -> None:
+        statement = (
+            update(t.players)
+            .where(t.players.c.user_id == player.user, t.players.c.version == player.version)
+            .values(version=t.players.c.version + 1, **_player_values(player))
+        )
+        if (await self._c.execute(statement)).rowcount != 1:
+            actual = (
+                await self._c.execute(
+                    select(t.players.c.version).where(t.players.c.user_id == player.user)
+                )
+            ).scalar_one_or_none()
+            if actual is None:
+                raise PlayerNotFound(player.user)
+            raise ConcurrencyConflict("player", player.user, player.version, actual)
+        player.version += 1
+
+    async def due_for_rollover(self, now: datetime, limit: int = 500) -> list[UserId]:
+        query = (
+            select(t.players.c.user_id)
+            .where(t.players.c.next_rollover_at <= now)
+            .order_by(t.players.c.next_rollover_at, t.players.c.user_id)
+            .limit(limit)
+        )
+        return [UserId(u) for u in (await self._c.execute(query)).scalars()]
+
+
+class SqlAchievements:
+    """Achievement counters and unlocks (``AchievementRepository``)."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, user: UserId) -> AchievementProgress:
+        query = select(t.achievements.c.progress).where(t.achievements.c.user_id == user)
+        found = (await self._uow.connection.execute(query)).scalar_one_or_none()
+        if found is None:
+            return AchievementProgress()
+        return msgspec.convert(found, AchievementProgress)
+
+    async def save(self, user: UserId, progress: AchievementProgress) -> None:
+        c = self._uow.connection
+        statement = dialects.insert(c, t.achievements)
+        statement = statement.on_conflict_do_update(
+            index_elements=[t.achievements.c.user_id],
+            set_={"progress": statement.excluded.progress},
+        )
+        await c.execute(statement, {"user_id": user, "progress": msgspec.to_builtins(progress)})
+
+
+class SqlLeaderboard:
+    """Weekly, monthly and all-time boards as running scores (``Leaderboard``)."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _c(self) -> AsyncConnection:
+        return self._uow.connection
+
+    async def record(self, entry: BoardEntry) -> None:
+        c = self._c
+        claim = dialects.insert(c, t.board_entries).on_conflict_do_nothing()
+        claimed = await c.execute(claim, {"user_id": entry.user, "entry_id": entry.entry_id})
+        if claimed.rowcount != 1:
+            return  # this entry is on the boards already
+        s = t.board_scores
+        upsert = dialects.insert(c, s)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[s.c.board, s.c.period, s.c.user_id],
+            set_={
+                "xp": s.c.xp + upsert.excluded.xp,
+                "display_name": upsert.excluded.display_name,
+                "reached_at": dialects.greatest(c, s.c.reached_at, upsert.excluded.reached_at),
+            },
+        )
+        await c.execute(
+            upsert,
+            [
+                {
+                    "board": board.value,
+                    "period": period,
+                    "user_id": entry.user,
+                    "display_name": entry.display_name,
+                    "xp": entry.amount,
+                    "reached_at": entry.at,
+                }
+                for board, period in periods_of(entry.at)
+            ],
+        )
+
+    async def top(self, board: Board, period: str, limit: int = 10) -> list[BoardRow]:
+        s = t.board_scores
+        query = (
+            select(s.c.user_id, s.c.display_name, s.c.xp)
+            .where(s.c.board == board.value, s.c.period == period)
+            .order_by(s.c.xp.desc(), s.c.reached_at, s.c.user_id)
+            .limit(limit)
+        )
+        rows = (await self._c.execute(query)).all()
+        return [
+            BoardRow(rank=i, user=UserId(r.user_id), display_name=r.display_name, xp=r.xp)
+            for i, r in enumerate(rows, start=1)
+        ]
+
+    async def rank_of(self, board: Board, period: str, user: UserId) -> BoardRow | None:
+        s = t.board_scores
+        on_board = and_(s.c.board == board.value, s.c.period == period)
+        mine = (await self._c.execute(select(s).where(on_board, s.c.user_id == user))).first()
+        if mine is None:
+            return None
+        ahead = select(func.count()).where(
+            on_board,
+            or_(
+                s.c.xp > mine.xp,
+                and_(s.c.xp == mine.xp, s.c.reached_at < mine.reached_at),
+                and_(
+                    s.c.xp == mine.xp,
+                    s.c.reached_at == mine.reached_at,
+                    s.c.user_id < user,
+                ),
+            ),
+        )
+        count = int((await self._c.execute(ahead)).scalar_one())
+        return BoardRow(rank=count + 1, user=user, display_name=mine.display_name, xp=mine.xp)
+
+    async def remove_user(self, user: UserId) -> None:
+        await self._c.execute(delete(t.board_scores).where(t.board_scores.c.user_id == user))
+        await self._c.execute(delete(t.board_entries).where(t.board_entries.c.user_id == user))
+
+    async def rename(self, user: UserId, display_name: str) -> None:
+        await self._c.execute(
+            update(t.board_scores)
+            .where(t.board_scores.c.user_id == user)
+            .values(display_name=display_name)
+        )
+
+
+class SqlInbox:
+    """The gamification service's inbox (``Inbox``): claims live in the transaction."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def claim(self, consumer: str, event_id: EventId) -> bool:
+        return await self._uow.claim(consumer, event_id)
+
+
+class SqlGamificationUnitOfWork(SqlUnitOfWork):
+    """One transaction over the game's tables, its inbox and its outbox.
+
+    Create one per use case: ``SqlGamificationUnitOfWork(engine)`` (optionally with the
+    :class:`Clock` that stamps outbox and inbox rows).
+    """
+
+    service = "gamification"
+
+    def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
+        super().__init__(engine, clock)
+        self.ledger: XpLedgerRepository = SqlXpLedger(self)
+        self.players: PlayerRepository = SqlPlayers(self)
+        self.achievements: AchievementRepository = SqlAchievements(self)
+        self.leaderboard: Leaderboard = SqlLeaderboard(self)
+        self.inbox: Inbox = SqlInbox(self)
+
+
+__all__ = [
+    "SqlAchievements",
+    "SqlGamificationUnitOfWork",
+    "SqlInbox",
+    "SqlLeaderboard",
+    "SqlPlayers",
+    "SqlXpLedger",
+]
+
+
+if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, free at runtime)
+
+    def _satisfies_port(engine: AsyncEngine) -> GamificationUnitOfWork:
+        return SqlGamificationUnitOfWork(engine)

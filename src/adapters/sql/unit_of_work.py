@@ -1,0 +1,139 @@
+"""The shape every SQL unit of work shares: one connection, one transaction, one outbox.
+
+Entering opens a connection and begins a transaction; repositories run their statements on
+that connection; ``commit`` writes the events collected along the way into the owning
+service's outbox *in the same transaction* and commits; leaving without ``commit`` rolls
+everything back (state, inbox claims and outbox rows alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import ClassVar, Protocol, Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.sql.messaging import append_to_outbox, claim_in_inbox
+from questlog_core.events import DomainEvent
+from questlog_core.ids import EventId
+from questlog_core.ports.platform import Clock
+
+
+class EventSource(Protocol):
+    """An aggregate that records domain events until the unit of work pulls them."""
+
+    def pull_events(self) -> list[DomainEvent]: ...
+
+
+class SqlUnitOfWork:
+    """Base of the services' SQL units of work (not used on its own)."""
+
+    #: the service whose outbox and inbox this unit of work writes
+    service: ClassVar[str]
+
+    def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._connection: AsyncConnection | None = None
+        self._events: list[DomainEvent] = []
+        self._seen: list[EventSource] = []
+        self._last_committed: tuple[DomainEvent, ...] = ()
+        self.committed = False
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """The transaction's connection (only inside ``async with``)."""
+        if self._connection is None:
+            raise RuntimeError("the unit of work is used outside its `async with` block")
+        return self._connection
+
+    def now(self) -> datetime:
+        """The clock's time (system UTC when none was given)."""
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
+
+    async def __aenter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("the unit of work is already open")
+        connection = await self._engine.connect()
+        try:
+            await connection.begin()
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
+        self._events = []
+        self._seen = []
+        self._last_committed = ()
+        self.committed = False
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                await connection.rollback()
+        finally:
+            await connection.close()
+            if not self.committed:
+                self._discard_events()
+
+    def seen(self, source: EventSource) -> None:
+        """Remember an aggregate so its events are written on commit (once per object)."""
+        if not any(s is source for s in self._seen):
+            self._seen.append(source)
+
+    def _discard_events(self) -> None:
+        # The events of a rolled-back change never happened.
+        for source in self._seen:
+            source.pull_events()
+        self._seen = []
+        self._events = []
+        self._last_committed = ()
+
+    async def rollback(self) -> None:
+        """Discard every change since the transaction began (it may go on afterwards)."""
+        await self.connection.rollback()
+        self._discard_events()
+
+    def collect(self, *events: DomainEvent) -> None:
+        """Queue events for the outbox; ``commit`` writes them with the state."""
+        self._events.extend(events)
+
+    @property
+    def collected(self) -> Sequence[DomainEvent]:
+        """Events collected in this unit of work so far (not yet committed)."""
+        return tuple(self._events)
+
+    @property
+    def last_committed(self) -> Sequence[DomainEvent]:
+        """Events the last commit wrote to the outbox."""
+        return self._last_committed
+
+    def _events_to_write(self) -> list[DomainEvent]:
+        """Every event this transaction produced: the aggregates' first, then collected ones."""
+        events: list[DomainEvent] = []
+        for source in self._seen:
+            events.extend(source.pull_events())
+        events.extend(self._events)
+        return events
+
+    async def claim(self, consumer: str, event_id: EventId) -> bool:
+        """Claim ``event_id`` for ``consumer`` in this service's inbox (see the inbox port)."""
+        return await claim_in_inbox(self.connection, self.service, consumer, event_id, self.now())
+
+    async def commit(self) -> None:
+        """Write the collected events to the outbox and commit, atomically."""
+        connection = self.connection
+        events = self._events_to_write()
+        await append_to_outbox(connection, self.service, events, self.now())
+        await connection.commit()
+        self.committed = True
+        self._last_committed = tuple(events)
+        self._events = []
+        self._seen = []
+
+
+__all__ = ["SqlUnitOfWork"]
