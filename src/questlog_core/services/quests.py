@@ -764,22 +764,27 @@ async def instantiate_template(
         )
         await uow.quests.add(root)
         steps: list[Quest] = []
-        for step in template.steps:
-            quest = Quest.create(
-                id=QuestId(ids.new_id()),
-                owner=cmd.owner,
-                title=render(step.title_pattern, values, "steps"),
-                at=now,
-                ids=ids,
-                category=template.category,
-                tags=template.tags,
-                difficulty=step.difficulty or template.difficulty,
-                priority=template.priority,
-                estimate_minutes=step.estimate_minutes,
-                parent_id=root.id,
-                template_id=template.id,
-                checklist=step.checklist,
-            )
+        for index, step in enumerate(template.steps):
+            try:
+                quest = Quest.create(
+                    id=QuestId(ids.new_id()),
+                    owner=cmd.owner,
+                    title=render(step.title_pattern, values, "steps"),
+                    at=now,
+                    ids=ids,
+                    category=template.category,
+                    tags=template.tags,
+                    difficulty=step.difficulty or template.difficulty,
+                    priority=template.priority,
+                    estimate_minutes=step.estimate_minutes,
+                    parent_id=root.id,
+                    template_id=template.id,
+                    checklist=step.checklist,
+                )
+            except ValidationFailed as exc:
+                if exc.field == "values":
+                    raise
+                raise ValidationFailed("steps", f"step {index}: {exc.detail}") from None
             await uow.quests.add(quest)
             steps.append(quest)
         graph = await uow.dependencies.graph_of(cmd.owner, for_update=True)
