@@ -248,14 +248,18 @@ async def test_leaving_a_unit_of_work_without_commit_leaves_nothing_behind(
     store: InMemoryQuestStore, alice: UserId, clock: FixedClock, ids: SequentialIds
 ) -> None:
     uow = store.unit_of_work()
-    with pytest.raises(RuntimeError):
+    quest = svc.Quest.create(
+        id=QuestId(ids.new_id()), owner=alice, title="T", at=clock.now(), ids=ids
+    )
+
+    async def add_then_crash() -> None:
         async with uow:
-            quest = svc.Quest.create(
-                id=QuestId(ids.new_id()), owner=alice, title="T", at=clock.now(), ids=ids
-            )
             await uow.quests.add(quest)
             assert (await uow.quests.get(alice, quest.id)).title == "T"
             raise RuntimeError("crash before commit")
+
+    with pytest.raises(RuntimeError):
+        await add_then_crash()
     async with store.unit_of_work() as fresh:
         with pytest.raises(QuestNotFound):
             await fresh.quests.get(alice, quest.id)
