@@ -282,6 +282,14 @@ class GraphEdits(RuleBasedStateMachine):
         assert self.graph.nodes() == {n for e in self.model for n in e}
 
     @invariant()
+    def incremental_ranks_stay_topological(self) -> None:
+        # The cycle check prunes its search by these ranks: a wrong rank would miss a cycle.
+        graph = self.graph
+        assert all(
+            graph._rank[p] < graph._rank[d] for p in graph._slot.values() for d in graph._after[p]
+        )
+
+    @invariant()
     def order_respects_every_edge(self) -> None:
         assert respects(self.graph.topological_order(), self.model)
 

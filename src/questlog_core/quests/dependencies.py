@@ -17,10 +17,12 @@ and process one whole level per vectorised step.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from collections.abc import Container, Iterable, Mapping
 from typing import cast
+from uuid import UUID
 
 import numpy as np
 import numpy.typing as npt
@@ -41,21 +43,28 @@ LARGE_GRAPH_NODES = 2000
 IndexArray = npt.NDArray[np.int64]
 
 
-def _id_key(quest_id: QuestId) -> int:
-    # UUIDs order by their integer; sorting on the int avoids a Python-level __lt__ per comparison.
-    return quest_id.int
-
-
 class DependencyGraph:
     """The acyclic graph of "must be finished before" between one owner's quests.
 
-    Adjacency is kept both ways (prerequisites and dependents of every quest) as dicts of sets,
-    so edits are cheap. A topological rank per quest is maintained incrementally
-    (Pearce-Kelly), so adding an edge that agrees with the current order costs O(1), and the
-    cycle search otherwise only visits the quests ranked between the two ends of the edge.
+    Each quest gets a small integer slot; adjacency is kept both ways (prerequisites and
+    dependents) as lists of sets of slots, so edits are cheap and never hash a UUID more than
+    once (``UUID.__hash__`` runs in Python, an int's does not). A topological rank per quest is
+    maintained incrementally (Pearce-Kelly): an edge that agrees with the current ranks costs
+    O(1), and otherwise the cycle search only visits quests ranked between the edge's ends.
     """
 
-    __slots__ = ("_dependents", "_high", "_low", "_order", "_prerequisites", "_rank")
+    __slots__ = (
+        "_after",
+        "_before",
+        "_free",
+        "_high",
+        "_ids",
+        "_keys",
+        "_low",
+        "_order",
+        "_rank",
+        "_slot",
+    )
 
     def __init__(self, edges: Iterable[tuple[QuestId, QuestId]] = ()) -> None:
         """Build the graph from ``(prerequisite, dependent)`` edges.
@@ -63,22 +72,30 @@ class DependencyGraph:
         Raises:
             DependencyCycle: the edges contain a cycle (a self-loop included).
         """
-        self._prerequisites: dict[QuestId, set[QuestId]] = {}
-        self._dependents: dict[QuestId, set[QuestId]] = {}
-        self._rank: dict[QuestId, int] = {}
+        self._slot: dict[int, int] = {}  # the quest id's integer -> slot
+        self._ids: list[QuestId] = []  # slot -> quest id (stale while the slot is free)
+        self._keys: list[int] = []  # slot -> the quest id's integer, the sort key
+        self._after: list[set[int]] = []  # slot -> slots of its dependents
+        self._before: list[set[int]] = []  # slot -> slots of its prerequisites
+        self._rank: list[int] = []  # slot -> position in a valid topological order
+        self._free: list[int] = []
         self._low = 0
         self._high = -1
         self._order: list[QuestId] | None = None
         # Bulk load: link everything, then check acyclicity once (O(V + E)) instead of per edge.
+        after, before = self._after, self._before
         for prerequisite, dependent in edges:
             if prerequisite == dependent:
                 raise DependencyCycle([prerequisite, prerequisite])
-            self._link(prerequisite, dependent)
-        if self._dependents:
+            p, d = self._slot_of(prerequisite), self._slot_of(dependent)
+            after[p].add(d)
+            before[d].add(p)
+        if self._slot:
             order = self._compute_order()
-            self._rank = {quest: rank for rank, quest in enumerate(order)}
+            for rank, slot in enumerate(order):
+                self._rank[slot] = rank
             self._high = len(order) - 1
-            self._order = order
+            self._order = [self._ids[slot] for slot in order]
 
     # -- edits -------------------------------------------------------------------------------
 
@@ -93,85 +110,90 @@ class DependencyGraph:
         """
         if prerequisite == dependent:
             raise DependencyCycle([dependent, dependent])
-        known = self._dependents.get(prerequisite)
-        if known is not None and dependent in known:
-            return
-        rank = self._rank
-        if prerequisite not in rank or dependent not in rank:
+        p, d = self._slot.get(prerequisite.int), self._slot.get(dependent.int)
+        if p is not None and d is not None:
+            if d in self._after[p]:
+                return
+            if self._rank[p] > self._rank[d]:
+                self._reorder(p, d)
+        else:
             # A new quest can be ranked before (or after) everything: no search needed.
-            if prerequisite not in rank:
+            if p is None:
+                p = self._slot_of(prerequisite)
                 self._low -= 1
-                rank[prerequisite] = self._low
-            if dependent not in rank:
+                self._rank[p] = self._low
+            if d is None:
+                d = self._slot_of(dependent)
                 self._high += 1
-                rank[dependent] = self._high
-        elif rank[prerequisite] > rank[dependent]:
-            self._reorder(prerequisite, dependent)
-        self._link(prerequisite, dependent)
+                self._rank[d] = self._high
+        self._after[p].add(d)
+        self._before[d].add(p)
+        self._order = None
 
     def remove(self, prerequisite: QuestId, dependent: QuestId) -> bool:
         """Drop the edge; return whether it existed (ranks stay valid: removal keeps order)."""
-        known = self._dependents.get(prerequisite)
-        if known is None or dependent not in known:
+        p, d = self._slot.get(prerequisite.int), self._slot.get(dependent.int)
+        if p is None or d is None or d not in self._after[p]:
             return False
-        self._unlink(prerequisite, dependent)
+        self._unlink(p, d)
         return True
 
     def discard_node(self, quest_id: QuestId) -> None:
         """Drop a quest and every edge touching it (e.g. when the quest is deleted)."""
-        if quest_id not in self._dependents:
+        slot = self._slot.get(quest_id.int)
+        if slot is None:
             return
-        for dependent in list(self._dependents[quest_id]):
-            self._unlink(quest_id, dependent)
-        for prerequisite in list(self._prerequisites.get(quest_id, ())):
-            self._unlink(prerequisite, quest_id)
+        for dependent in list(self._after[slot]):
+            self._unlink(slot, dependent)
+        for prerequisite in list(self._before[slot]):
+            self._unlink(prerequisite, slot)
 
     # -- queries -----------------------------------------------------------------------------
 
     def __contains__(self, quest_id: object) -> bool:
-        return quest_id in self._dependents
+        return isinstance(quest_id, UUID) and quest_id.int in self._slot
 
     def __len__(self) -> int:
         """Number of quests taking part in at least one dependency."""
-        return len(self._dependents)
+        return len(self._slot)
 
     def edges(self) -> list[tuple[QuestId, QuestId]]:
         """Every ``(prerequisite, dependent)`` edge, sorted by ids."""
-        pairs = [(p, d) for p, deps in self._dependents.items() for d in deps]
-        pairs.sort(key=lambda edge: (edge[0].int, edge[1].int))
-        return pairs
+        keys, ids = self._keys, self._ids
+        pairs = [(keys[p], keys[d], p, d) for p in self._slot.values() for d in self._after[p]]
+        pairs.sort()
+        return [(ids[p], ids[d]) for _, _, p, d in pairs]
 
     def nodes(self) -> set[QuestId]:
         """The quests that take part in at least one dependency."""
-        return set(self._dependents)
+        return {self._ids[slot] for slot in self._slot.values()}
 
     def prerequisites(self, quest_id: QuestId) -> set[QuestId]:
         """Quests that must be finished directly before ``quest_id``."""
-        return set(self._prerequisites.get(quest_id, ()))
+        return self._quests(self._neighbours(self._before, quest_id))
 
     def dependents(self, quest_id: QuestId) -> set[QuestId]:
         """Quests that wait directly on ``quest_id``."""
-        return set(self._dependents.get(quest_id, ()))
+        return self._quests(self._neighbours(self._after, quest_id))
 
     def ancestors(self, quest_id: QuestId) -> set[QuestId]:
         """Every quest ``quest_id`` transitively waits on (its prerequisites' prerequisites...)."""
-        return _reach(self._prerequisites, quest_id)
+        return self._quests(_reach(self._before, self._neighbours(self._before, quest_id)))
 
     def descendants(self, quest_id: QuestId) -> set[QuestId]:
         """Every quest that transitively waits on ``quest_id``."""
-        return _reach(self._dependents, quest_id)
+        return self._quests(_reach(self._after, self._neighbours(self._after, quest_id)))
 
     def unfinished_prerequisites(
         self, quest_id: QuestId, finished: Container[QuestId]
     ) -> list[QuestId]:
         """Direct prerequisites of ``quest_id`` not in ``finished``, sorted by id."""
-        pending = [p for p in self._prerequisites.get(quest_id, ()) if p not in finished]
-        pending.sort(key=_id_key)
-        return pending
+        before = sorted(self._neighbours(self._before, quest_id), key=self._keys.__getitem__)
+        return [self._ids[p] for p in before if self._ids[p] not in finished]
 
     def is_blocked(self, quest_id: QuestId, finished: Container[QuestId]) -> bool:
         """Whether some direct prerequisite of ``quest_id`` is not finished."""
-        return any(p not in finished for p in self._prerequisites.get(quest_id, ()))
+        return any(self._ids[p] not in finished for p in self._neighbours(self._before, quest_id))
 
     def topological_order(self) -> list[QuestId]:
         """Every quest after all its prerequisites: by level, then by id within a level.
@@ -180,7 +202,7 @@ class DependencyGraph:
         highest prerequisite's. The result is cached until the next edit.
         """
         if self._order is None:
-            self._order = self._compute_order()
+            self._order = [self._ids[slot] for slot in self._compute_order()]
         return list(self._order)
 
     def critical_path(self, estimates: Mapping[QuestId, float]) -> tuple[list[QuestId], float]:
@@ -194,29 +216,33 @@ class DependencyGraph:
         Raises:
             ValidationFailed: an estimate is negative or not a number.
         """
-        order = self.topological_order()
+        ids, keys = self._ids, self._keys
+        order = self._compute_order()
         if not order:
             return [], 0.0
-        weights = [float(estimates.get(q, 0.0)) for q in order]
-        if not all(w >= 0.0 and math.isfinite(w) for w in weights):
+        weight = {slot: float(estimates.get(ids[slot], 0.0)) for slot in order}
+        if not all(w >= 0.0 and math.isfinite(w) for w in weight.values()):
             raise ValidationFailed("estimate", "must be a finite, non-negative number")
         if len(order) > LARGE_GRAPH_NODES:
-            nodes = sorted(order, key=_id_key)
-            src, dst = self._edge_arrays({quest: i for i, quest in enumerate(nodes)})
+            slots, src, dst = self._index_arrays()
             indices, total = critical_path_indices(
-                len(nodes), src, dst, np.array([float(estimates.get(q, 0.0)) for q in nodes])
+                slots.size, src, dst, np.array([weight[slot] for slot in slots.tolist()])
             )
-            return [nodes[i] for i in indices.tolist()], total
-        total_to: dict[QuestId, float] = {}
-        for quest, weight in zip(order, weights, strict=True):
-            preds = self._prerequisites[quest]
-            total_to[quest] = weight + max((total_to[p] for p in preds), default=0.0)
-        end = min(order, key=lambda q: (-total_to[q], q.int))
-        path = [end]
-        while preds := self._prerequisites[path[-1]]:
-            path.append(min(preds, key=lambda q: (-total_to[q], q.int)))
+            return [ids[slot] for slot in slots[indices].tolist()], total
+        total_to: dict[int, float] = {}
+        for slot in order:
+            total_to[slot] = weight[slot] + max(
+                (total_to[p] for p in self._before[slot]), default=0.0
+            )
+
+        def heaviest(slot: int) -> tuple[float, int]:
+            return -total_to[slot], keys[slot]
+
+        path = [min(order, key=heaviest)]
+        while self._before[path[-1]]:
+            path.append(min(self._before[path[-1]], key=heaviest))
         path.reverse()
-        return path, total_to[end]
+        return [ids[slot] for slot in path], total_to[path[-1]]
 
     def longest_finished_chain(self, quest_id: QuestId, finished: Container[QuestId]) -> int:
         """Length of the longest chain of finished prerequisites ending at ``quest_id``.
@@ -224,93 +250,111 @@ class DependencyGraph:
         ``quest_id`` itself counts (whether finished or not), so a quest with no finished
         prerequisite gives 1. Only finished quests extend the chain backwards.
         """
-        length: dict[QuestId, int] = {}
+        start = self._slot.get(quest_id.int)
+        if start is None:
+            return 1
+        ids, before = self._ids, self._before
+        length: dict[int, int] = {}
         # Iterative post-order DFS over finished ancestors: chains can be deeper than the
         # recursion limit.
-        stack: list[tuple[QuestId, bool]] = [(quest_id, False)]
+        stack: list[tuple[int, bool]] = [(start, False)]
         while stack:
-            quest, expanded = stack.pop()
-            preds = [p for p in self._prerequisites.get(quest, ()) if p in finished]
+            slot, expanded = stack.pop()
             if expanded:
-                length[quest] = 1 + max((length[p] for p in preds), default=0)
-                continue
-            if quest in length:
-                continue
-            stack.append((quest, True))
-            stack.extend((p, False) for p in preds if p not in length)
-        return length[quest_id]
+                length[slot] = 1 + max(
+                    (length[p] for p in before[slot] if ids[p] in finished), default=0
+                )
+            elif slot not in length:
+                stack.append((slot, True))
+                stack.extend((p, False) for p in before[slot] if ids[p] in finished)
+        return length[start]
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _link(self, prerequisite: QuestId, dependent: QuestId) -> None:
-        for quest in (prerequisite, dependent):
-            if quest not in self._dependents:
-                self._dependents[quest] = set()
-                self._prerequisites[quest] = set()
-        self._dependents[prerequisite].add(dependent)
-        self._prerequisites[dependent].add(prerequisite)
+    def _slot_of(self, quest_id: QuestId) -> int:
+        """The quest's slot, taking a fresh one (rank unset) for a quest new to the graph."""
+        key = quest_id.int
+        slot = self._slot.get(key)
+        if slot is not None:
+            return slot
+        if self._free:
+            slot = self._free.pop()
+            self._ids[slot] = quest_id
+            self._keys[slot] = key
+        else:
+            slot = len(self._ids)
+            self._ids.append(quest_id)
+            self._keys.append(key)
+            self._after.append(set())
+            self._before.append(set())
+            self._rank.append(0)
+        self._slot[key] = slot
+        return slot
+
+    def _unlink(self, prerequisite: int, dependent: int) -> None:
+        self._after[prerequisite].discard(dependent)
+        self._before[dependent].discard(prerequisite)
+        for slot in (prerequisite, dependent):
+            if not self._after[slot] and not self._before[slot]:
+                del self._slot[self._keys[slot]]
+                self._free.append(slot)
         self._order = None
 
-    def _unlink(self, prerequisite: QuestId, dependent: QuestId) -> None:
-        self._dependents[prerequisite].discard(dependent)
-        self._prerequisites[dependent].discard(prerequisite)
-        for quest in (prerequisite, dependent):
-            if not self._dependents[quest] and not self._prerequisites[quest]:
-                del self._dependents[quest]
-                del self._prerequisites[quest]
-                self._rank.pop(quest, None)
-        self._order = None
+    def _neighbours(self, adjacency: list[set[int]], quest_id: QuestId) -> set[int]:
+        slot = self._slot.get(quest_id.int)
+        return set() if slot is None else adjacency[slot]
 
-    def _reorder(self, prerequisite: QuestId, dependent: QuestId) -> None:
+    def _quests(self, slots: Iterable[int]) -> set[QuestId]:
+        return {self._ids[slot] for slot in slots}
+
+    def _reorder(self, prerequisite: int, dependent: int) -> None:
         """Pearce-Kelly: repair ranks so ``prerequisite`` precedes ``dependent``, or raise."""
-        rank = self._rank
+        rank, after, before = self._rank, self._after, self._before
         lower, upper = rank[dependent], rank[prerequisite]
         # Forward from the dependent over quests ranked below the prerequisite: reaching the
         # prerequisite means the edge closes a cycle.
-        forward: list[QuestId] = []
+        forward: list[int] = []
         seen = {dependent}
         stack = [dependent]
         while stack:
-            quest = stack.pop()
-            forward.append(quest)
-            for nxt in self._dependents[quest]:
+            slot = stack.pop()
+            forward.append(slot)
+            for nxt in after[slot]:
                 if nxt == prerequisite:
-                    raise DependencyCycle(
-                        [*self._shortest_path(dependent, prerequisite), dependent]
-                    )
+                    path = self._shortest_path(dependent, prerequisite)
+                    raise DependencyCycle([self._ids[s] for s in (*path, dependent)])
                 if nxt not in seen and rank[nxt] < upper:
                     seen.add(nxt)
                     stack.append(nxt)
-        backward: list[QuestId] = []
+        backward: list[int] = []
         seen = {prerequisite}
         stack = [prerequisite]
         while stack:
-            quest = stack.pop()
-            backward.append(quest)
-            for prev in self._prerequisites[quest]:
+            slot = stack.pop()
+            backward.append(slot)
+            for prev in before[slot]:
                 if prev not in seen and rank[prev] > lower:
                     seen.add(prev)
                     stack.append(prev)
+        # The backward set (prerequisite and what it waits on) takes the lowest of the ranks
+        # involved, the forward set the highest, each keeping its internal order.
         backward.sort(key=rank.__getitem__)
         forward.sort(key=rank.__getitem__)
         moved = backward + forward
-        slots = sorted(rank[q] for q in moved)
-        for quest, slot in zip(moved, slots, strict=True):
-            rank[quest] = slot
+        for slot, new_rank in zip(moved, sorted(rank[s] for s in moved), strict=True):
+            rank[slot] = new_rank
 
-    def _shortest_path(self, start: QuestId, goal: QuestId) -> list[QuestId]:
+    def _shortest_path(self, start: int, goal: int) -> list[int]:
         """Breadth-first path along dependents, neighbours by id, so the message is stable."""
-        parent: dict[QuestId, QuestId] = {}
+        parent: dict[int, int] = {}
         queue = deque([start])
-        seen = {start}
         while queue:
-            quest = queue.popleft()
-            if quest == goal:
+            slot = queue.popleft()
+            if slot == goal:
                 break
-            for nxt in sorted(self._dependents[quest], key=_id_key):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    parent[nxt] = quest
+            for nxt in sorted(self._after[slot], key=self._keys.__getitem__):
+                if nxt not in parent and nxt != start:
+                    parent[nxt] = slot
                     queue.append(nxt)
         path = [goal]
         while path[-1] != start:
@@ -318,73 +362,78 @@ class DependencyGraph:
         path.reverse()
         return path
 
-    def _edge_arrays(self, index: Mapping[QuestId, int]) -> tuple[IndexArray, IndexArray]:
-        src = np.fromiter(
-            (index[p] for p, deps in self._dependents.items() for _ in deps), dtype=np.int64
+    def _index_arrays(self) -> tuple[IndexArray, IndexArray, IndexArray]:
+        """Live slots sorted by id, and the edges relabelled to positions in that list."""
+        slots = np.fromiter(
+            (slot for _, slot in sorted(self._slot.items())), dtype=np.int64, count=len(self._slot)
         )
-        dst = np.fromiter(
-            (index[d] for deps in self._dependents.values() for d in deps), dtype=np.int64
-        )
-        return src, dst
+        label = np.zeros(len(self._ids), dtype=np.int64)
+        label[slots] = np.arange(slots.size, dtype=np.int64)
+        counts = np.fromiter(map(len, self._after), dtype=np.int64, count=len(self._after))
+        src = np.repeat(np.arange(len(self._after), dtype=np.int64), counts)
+        dst = np.fromiter(itertools.chain.from_iterable(self._after), dtype=np.int64)
+        return slots, label[src], label[dst]
 
-    def _compute_order(self) -> list[QuestId]:
-        if len(self._dependents) > LARGE_GRAPH_NODES:
-            nodes = sorted(self._dependents, key=_id_key)
-            index = {quest: i for i, quest in enumerate(nodes)}
-            src, dst = self._edge_arrays(index)
+    def _compute_order(self) -> list[int]:
+        """Slots in topological order (by level, then id); raises on a cycle."""
+        if len(self._slot) > LARGE_GRAPH_NODES:
+            slots, src, dst = self._index_arrays()
             try:
-                indices = topological_order_indices(len(nodes), src, dst)
+                indices = topological_order_indices(slots.size, src, dst)
             except DependencyCycle as cycle:
-                raise DependencyCycle([nodes[cast(int, i)] for i in cycle.cycle]) from None
-            return [nodes[i] for i in indices.tolist()]
-        waiting = {quest: len(preds) for quest, preds in self._prerequisites.items()}
-        level = sorted((q for q, k in waiting.items() if k == 0), key=_id_key)
-        order: list[QuestId] = []
+                labels = [cast(int, i) for i in cycle.cycle]
+                raise DependencyCycle([self._ids[s] for s in slots[labels].tolist()]) from None
+            result: list[int] = slots[indices].tolist()
+            return result
+        keys, after = self._keys, self._after
+        waiting = {slot: len(self._before[slot]) for slot in self._slot.values()}
+        level = sorted((slot for slot, k in waiting.items() if k == 0), key=keys.__getitem__)
+        order: list[int] = []
         while level:
             order.extend(level)
-            ready: list[QuestId] = []
-            for quest in level:
-                for dependent in self._dependents[quest]:
+            ready: list[int] = []
+            for slot in level:
+                for dependent in after[slot]:
                     waiting[dependent] -= 1
                     if waiting[dependent] == 0:
                         ready.append(dependent)
-            ready.sort(key=_id_key)
+            ready.sort(key=keys.__getitem__)
             level = ready
         if len(order) < len(waiting):
-            remaining = {q for q, k in waiting.items() if k > 0}
-            raise DependencyCycle(_cycle_among(remaining, self._prerequisites))
+            remaining = {slot for slot, k in waiting.items() if k > 0}
+            loop = _cycle_among(remaining, self._before, keys)
+            raise DependencyCycle([self._ids[slot] for slot in loop])
         return order
 
 
-def _reach(adjacency: Mapping[QuestId, set[QuestId]], start: QuestId) -> set[QuestId]:
-    found: set[QuestId] = set()
-    stack = list(adjacency.get(start, ()))
+def _reach(adjacency: list[set[int]], start: Iterable[int]) -> set[int]:
+    found: set[int] = set()
+    stack = list(start)
     while stack:
-        quest = stack.pop()
-        if quest not in found:
-            found.add(quest)
-            stack.extend(adjacency[quest] - found)
+        slot = stack.pop()
+        if slot not in found:
+            found.add(slot)
+            stack.extend(adjacency[slot] - found)
     return found
 
 
-def _cycle_among(
-    remaining: set[QuestId], prerequisites: Mapping[QuestId, set[QuestId]]
-) -> list[QuestId]:
-    """A cycle among quests left over by Kahn's algorithm (each has a remaining prerequisite).
+def _cycle_among(remaining: set[int], before: list[set[int]], keys: list[int]) -> list[int]:
+    """A cycle among slots left over by Kahn's algorithm (each has a remaining prerequisite).
 
     Walk backwards from the smallest id, always to the smallest remaining prerequisite, until
-    a quest repeats; the loop found is returned in prerequisite-to-dependent direction.
+    a slot repeats; the loop is returned in prerequisite-to-dependent direction, starting at
+    its smallest id.
     """
-    quest = min(remaining, key=_id_key)
-    walk: list[QuestId] = []
-    position: dict[QuestId, int] = {}
-    while quest not in position:
-        position[quest] = len(walk)
-        walk.append(quest)
-        quest = min((p for p in prerequisites[quest] if p in remaining), key=_id_key)
-    loop = walk[position[quest] :]
+    slot = min(remaining, key=keys.__getitem__)
+    walk: list[int] = []
+    position: dict[int, int] = {}
+    while slot not in position:
+        position[slot] = len(walk)
+        walk.append(slot)
+        slot = min((p for p in before[slot] if p in remaining), key=keys.__getitem__)
+    loop = walk[position[slot] :]
     loop.reverse()
-    first = loop.index(min(loop, key=_id_key))  # start at the smallest id: a stable message
+    first = loop.index(min(loop, key=keys.__getitem__))
     loop = loop[first:] + loop[:first]
     return [*loop, loop[0]]
 
