@@ -52,9 +52,13 @@ def normalise_email(raw: str) -> str:
     return email
 
 
+#: Files in a zoneinfo directory that are not IANA zone names.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 @cache
 def _known_timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(available_timezones()) - _NOT_ZONES
 
 
 def validate_timezone(name: str) -> str:
