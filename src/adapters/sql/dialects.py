@@ -20,6 +20,21 @@ def insert(connection: AsyncConnection, table: Table) -> Any:
     return sqlite.insert(table)
 
 
+async def insert_if_absent(
+    connection: AsyncConnection, table: Table, values: dict[str, Any]
+) -> bool:
+    """Insert one row unless it clashes with a unique key; ``True`` if it went in.
+
+    ``ON CONFLICT DO NOTHING`` keeps the transaction usable on a clash (a failed INSERT would
+    abort a PostgreSQL transaction), and a racing transaction waits for the winner and then
+    sees the conflict. ``RETURNING`` tells the outcome: the driver's row count for an INSERT
+    is not reliable across drivers (psycopg reports -1 here).
+    """
+    key = next(iter(table.primary_key.columns))
+    statement = insert(connection, table).on_conflict_do_nothing().returning(key)
+    return (await connection.execute(statement, values)).first() is not None
+
+
 def greatest(connection: AsyncConnection, a: Any, b: Any) -> ColumnElement[Any]:
     """The larger of two values (``GREATEST`` on PostgreSQL, two-argument ``MAX`` on SQLite)."""
     if connection.dialect.name == "postgresql":
@@ -27,4 +42,4 @@ def greatest(connection: AsyncConnection, a: Any, b: Any) -> ColumnElement[Any]:
     return func.max(a, b)
 
 
-__all__ = ["greatest", "insert"]
+__all__ = ["greatest", "insert", "insert_if_absent"]

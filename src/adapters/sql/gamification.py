@@ -133,9 +133,7 @@ class SqlXpLedger:
         return self._uow.connection
 
     async def append(self, entry: LedgerEntry) -> None:
-        statement = dialects.insert(self._c, t.ledger).on_conflict_do_nothing()
-        result = await self._c.execute(statement, _entry_row(entry))
-        if result.rowcount != 1:
+        if not await dialects.insert_if_absent(self._c, t.ledger, _entry_row(entry)):
             raise AlreadyExists("ledger entry", entry.key)
 
     async def get_by_key(self, user: UserId, key: str) -> LedgerEntry | None:
@@ -230,9 +228,8 @@ class SqlPlayers:
         return found
 
     async def add(self, player: Player) -> None:
-        statement = dialects.insert(self._c, t.players).on_conflict_do_nothing()
         values = {"user_id": player.user, "version": 1, **_player_values(player)}
-        if (await self._c.execute(statement, values)).rowcount != 1:
+        if not await dialects.insert_if_absent(self._c, t.players, values):
             raise AlreadyExists("player", player.user)
         player.version = 1
 
@@ -298,9 +295,8 @@ class SqlLeaderboard:
 
     async def record(self, entry: BoardEntry) -> None:
         c = self._c
-        claim = dialects.insert(c, t.board_entries).on_conflict_do_nothing()
-        claimed = await c.execute(claim, {"user_id": entry.user, "entry_id": entry.entry_id})
-        if claimed.rowcount != 1:
+        claim = {"user_id": entry.user, "entry_id": entry.entry_id}
+        if not await dialects.insert_if_absent(c, t.board_entries, claim):
             return  # this entry is on the boards already
         s = t.board_scores
         upsert = dialects.insert(c, s)

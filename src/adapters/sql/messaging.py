@@ -85,11 +85,11 @@ async def claim_in_inbox(
     Call it inside the transaction that applies the event: if that transaction rolls back,
     the claim goes with it and a redelivery is processed again.
     """
-    statement = dialects.insert(connection, INBOXES[service]).on_conflict_do_nothing()
-    result = await connection.execute(
-        statement, {"consumer": consumer, "event_id": event_id, "processed_at": at}
+    return await dialects.insert_if_absent(
+        connection,
+        INBOXES[service],
+        {"consumer": consumer, "event_id": event_id, "processed_at": at},
     )
-    return bool(result.rowcount == 1)
 
 
 def _record(row: Any) -> OutboxRecord:

@@ -293,14 +293,7 @@ class SqlQuestRepository:
         c = self._uow.connection
         values = {"id": quest.id, "owner": quest.owner, "version": quest.version}
         values.update(_quest_values(quest))
-        if quest.series_id is None:
-            # The common case needs no conflict clause: a duplicate id is the only clash.
-            statement: Any = dialects.insert(c, t.quests).on_conflict_do_nothing(
-                index_elements=[t.quests.c.id]
-            )
-        else:
-            statement = dialects.insert(c, t.quests).on_conflict_do_nothing()
-        if (await c.execute(statement, values)).rowcount != 1:
+        if not await dialects.insert_if_absent(c, t.quests, values):
             taken = (
                 await c.execute(select(t.quests.c.id).where(t.quests.c.id == quest.id))
             ).first()
@@ -486,8 +479,7 @@ class SqlTemplateRepository:
 
     async def add(self, template: QuestTemplate) -> None:
         c = self._uow.connection
-        statement = dialects.insert(c, t.templates).on_conflict_do_nothing()
-        if (await c.execute(statement, _template_values(template))).rowcount != 1:
+        if not await dialects.insert_if_absent(c, t.templates, _template_values(template)):
             raise AlreadyExists("template", template.id)
         self._uow.seen(template)
 
@@ -518,7 +510,6 @@ class SqlCategoryRepository:
 
     async def add(self, category: Category) -> None:
         c = self._uow.connection
-        statement = dialects.insert(c, t.categories).on_conflict_do_nothing()
         values = {
             "id": category.id,
             "owner": category.owner,
@@ -527,7 +518,7 @@ class SqlCategoryRepository:
             "color": category.color,
             "created_at": category.created_at,
         }
-        if (await c.execute(statement, values)).rowcount != 1:
+        if not await dialects.insert_if_absent(c, t.categories, values):
             same_id = (
                 await c.execute(select(t.categories.c.id).where(t.categories.c.id == category.id))
             ).first()

@@ -1,7 +1,7 @@
 """Schema migrations (Alembic) for both databases, usable without an ``alembic.ini``.
 
-The synchronous functions suit scripts and the ``questlog migrate`` command; inside a
-running event loop use the ``*_async`` variants::
+The synchronous functions suit scripts and the ``questlog migrate`` command; async code
+should await the ``*_async`` variants::
 
     from adapters.sql.migrations import upgrade, current
     upgrade("sqlite:///var/questlog.db")          # to the newest revision
@@ -16,6 +16,7 @@ import asyncio
 import shutil
 import sys
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -130,8 +131,11 @@ def _run_sync(coroutine: Coroutine[Any, Any, _T]) -> _T:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coroutine)
-    coroutine.close()
-    raise RuntimeError("an event loop is running here: await the *_async variant instead")
+    # Called from inside a running loop (a sync fixture, a REPL): run on a private loop in a
+    # worker thread. This blocks the caller's loop meanwhile; async code should await the
+    # *_async variants instead.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 def upgrade(url: str | URL, revision: str = "head") -> None:
