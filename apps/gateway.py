@@ -1,25 +1,48 @@
 """The all-in-one process: every service's routers in one Litestar app.
 
-``questlog serve`` runs this on the embedded defaults (see :mod:`apps.settings`), so a laptop
-with nothing installed gets the whole system.
+``questlog serve`` runs this on the embedded defaults (see :mod:`apps.settings`): a SQLite file,
+the in-process cache, console email. One container serves all routers, so the services share
+pools but still only touch their own tables.
 """
 
 from __future__ import annotations
 
-from litestar import Litestar
-from litestar.di import Provide
+import importlib
 
-from apps.http.health import HealthController
-from apps.http.problems import EXCEPTION_HANDLERS
+from litestar import Litestar
+from litestar.types import ControllerRouterHandler
+
+from apps.container import build_container
+from apps.http.service import create_service_app
 from apps.settings import Settings
+
+#: the services the all-in-one mounts, in order
+SERVICES = ("auth", "quest", "gamification", "notification", "ai")
+
+
+def service_routes(name: str) -> list[ControllerRouterHandler]:
+    """The route handlers of one service (empty while that service is not built yet)."""
+    try:
+        module = importlib.import_module(f"apps.{name}.routes")
+    except ModuleNotFoundError as exc:
+        if exc.name in {f"apps.{name}", f"apps.{name}.routes"}:
+            return []
+        raise
+    routes: list[ControllerRouterHandler] = list(module.ROUTES)
+    return routes
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the all-in-one app from ``settings`` (default: read from the environment)."""
     settings = settings or Settings.from_env()
-    return Litestar(
-        route_handlers=[HealthController],
-        dependencies={"service_name": Provide(lambda: "all-in-one", sync_to_thread=False)},
-        exception_handlers=EXCEPTION_HANDLERS,
-        request_max_body_size=settings.max_body_bytes,
+    handlers: list[ControllerRouterHandler] = []
+    for name in SERVICES:
+        handlers.extend(service_routes(name))
+    return create_service_app(
+        name="all-in-one",
+        title="Questlog",
+        description="Every Questlog service in one process.",
+        route_handlers=handlers,
+        settings=settings,
+        container=build_container(settings),
     )

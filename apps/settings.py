@@ -41,6 +41,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     email: EmailKind = "console"
     email_outbox_dir: str = "var/outbox"
     email_from: str = "Questlog <no-reply@questlog.local>"
+    #: SMTP server for ``email=smtp``: ``smtp://user:password@host:587`` (STARTTLS) or ``smtps://``
+    smtp_url: str = "smtp://127.0.0.1:25"
+    #: API key for ``email=sendgrid``
+    sendgrid_api_key: str = ""
     #: attachments: ``local`` folder or ``s3``
     storage: StorageKind = "local"
     storage_dir: str = "var/files"

@@ -1,21 +1,59 @@
-"""``questlog serve``: the all-in-one process (until the HTTP services land, a placeholder)."""
+"""``questlog serve [SERVICE]``: run the all-in-one process, or one service alone.
+
+With no service (or ``all``) every service runs in one process on the settings from the
+environment, whose defaults are the embedded ones (SQLite file, in-process cache, console
+email). ``questlog serve quest`` runs the quest service alone; production chooses its adapters
+with ``QUESTLOG_*`` variables.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+SERVICES = ("all", "auth", "quest", "gamification", "notification", "ai")
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("service", nargs="?", default="all", help="one service, or all")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("service", nargs="?", default="all", choices=SERVICES)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--log-level", default="info")
 
 
 def run(args: argparse.Namespace) -> int:
+    import importlib
+
     import uvicorn
 
-    from apps.gateway import create_app
+    from apps.settings import Settings, SettingsError
 
-    print(f"Questlog is running at http://{args.host}:{args.port}  (API docs: /schema)")
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"questlog: {exc}")
+        return 2
+    if args.service == "all":
+        factory = "apps.gateway:create_app"
+        label = "Questlog (all services)"
+    else:
+        module = f"apps.{args.service}.app"
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError:
+            print(f"questlog: the {args.service} service is not available in this build")
+            return 2
+        factory = f"{module}:create_app"
+        label = f"Questlog {args.service} service"
+    base = f"http://{args.host}:{args.port}"
+    print(f"{label} on {base} — API docs at {base}/schema  (database: {settings.database_url})")
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=False,
+    )
     return 0

@@ -1,0 +1,216 @@
+"""The composition root: the only place that knows which adapter is live.
+
+A dependency-injector ``DeclarativeContainer`` built from :class:`~apps.settings.Settings`.
+Each port has a provider; where a deployment can choose, a ``Selector`` picks the adapter by a
+setting (``cache``: memory/redis, ``email``: console/outbox/smtp/sendgrid, ``storage``:
+local/s3, the database by its URL's kind). Pools and clients open on first use and close with the
+app's lifespan (:func:`close_container`). Tests swap any provider with
+``container.<name>.override(...)``.
+
+The HTTP apps never import dependency_injector: :mod:`apps.http.dependencies` bridges the
+container (kept in the Litestar app state) to Litestar's own ``Provide``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from dependency_injector import containers, providers
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.email.console import ConsoleEmailSender, OutboxEmailSender
+from adapters.memory.cache import MemoryCache
+from adapters.memory.clock import RandomIds, SystemClock
+from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
+from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
+from adapters.memory.rate_limit import MemoryRateLimiter
+from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
+from adapters.security.jwt_tokens import JwtAccessTokens, load_signing_key
+from adapters.sql.engine import make_engine
+from adapters.sql.quests import SqlQuestUnitOfWork
+from adapters.storage.local import LocalFileStorage
+from apps.settings import Settings
+from questlog_core.services.auth import AuthService, AuthSettings
+
+
+def database_kind(url: str) -> str:
+    """``memory`` for ``memory://`` (tests, demos), else ``sql`` (SQLite or PostgreSQL)."""
+    return "memory" if url.startswith("memory:") else "sql"
+
+
+def engine_for(url: str) -> AsyncEngine | None:
+    """The SQL engine (none for the in-memory database). Disposed by :func:`close_container`."""
+    return None if database_kind(url) == "memory" else make_engine(url)
+
+
+def redis_client_for(url: str, enabled: bool) -> Any:
+    """A Redis client when some port is configured to use Redis, else ``None``."""
+    if not enabled:
+        return None
+    from adapters.redis.client import connect
+
+    return connect(url)
+
+
+def _redis_cache(client: Any) -> Any:
+    from adapters.redis.cache import RedisCache
+
+    return RedisCache(client)
+
+
+def _redis_rate_limiter(client: Any, clock: SystemClock) -> Any:
+    from adapters.redis.rate_limit import RedisRateLimiter
+
+    return RedisRateLimiter(client, clock=clock)
+
+
+def _smtp_sender(settings: Settings) -> Any:
+    from adapters.email.smtp import SmtpEmailSender
+
+    return SmtpEmailSender.from_url(settings.smtp_url, sender=settings.email_from)
+
+
+def _sendgrid_sender(settings: Settings) -> Any:
+    from adapters.email.sendgrid import SendGridEmailSender
+
+    return SendGridEmailSender(api_key=settings.sendgrid_api_key, sender=settings.email_from)
+
+
+def _s3_storage(settings: Settings) -> Any:
+    from adapters.storage.s3 import S3FileStorage
+
+    return S3FileStorage(settings.s3_bucket, endpoint_url=settings.s3_endpoint_url)
+
+
+def _storage_signing_key(settings: Settings) -> bytes:
+    """The key that signs local upload/download URLs: kept beside the data, made once."""
+    path = Path(settings.storage_dir) / ".signing-key"
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    path.write_bytes(key)
+    path.chmod(0o600)
+    return key
+
+
+def _auth_settings(settings: Settings) -> AuthSettings:
+    return AuthSettings(
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        access_token_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
+        refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+        reset_link=settings.public_url.rstrip("/") + "/reset-password?token={token}",
+    )
+
+
+class Container(containers.DeclarativeContainer):
+    """Every port's provider. Build with :func:`build_container`."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    config = providers.Configuration()
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(RandomIds)
+
+    # -- pools and clients (closed with the app by close_container) ---------------------
+    engine = providers.Singleton(engine_for, config.database_url)
+    redis = providers.Singleton(redis_client_for, config.redis_url, config.uses_redis)
+
+    # -- quest service -------------------------------------------------------------------
+    quest_store = providers.Singleton(InMemoryQuestStore)
+    quest_uow = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemoryQuestUnitOfWork, store=quest_store),
+        sql=providers.Factory(SqlQuestUnitOfWork, engine=engine, clock=clock),
+    )
+
+    # -- auth service --------------------------------------------------------------------
+    identity_store = providers.Singleton(InMemoryIdentityStore)
+    auth_uow = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemoryAuthUnitOfWork, store=identity_store),
+        sql=providers.Factory(InMemoryAuthUnitOfWork, store=identity_store),
+    )
+    password_hasher = providers.Singleton(
+        BoundedPasswordHasher, providers.Singleton(Argon2PasswordHasher)
+    )
+    signing_key = providers.Singleton(
+        load_signing_key,
+        providers.Callable(Path, config.jwt_private_key_path),
+        create_if_missing=True,
+    )
+    access_tokens = providers.Singleton(
+        JwtAccessTokens,
+        signing_key,
+        issuer=config.jwt_issuer,
+        audience=config.jwt_audience,
+        clock=clock,
+    )
+
+    # -- shared infrastructure -----------------------------------------------------------
+    cache = providers.Selector(
+        config.cache,
+        memory=providers.Singleton(MemoryCache, clock=clock),
+        redis=providers.Singleton(_redis_cache, redis),
+    )
+    rate_limiter = providers.Selector(
+        config.cache,
+        memory=providers.Singleton(MemoryRateLimiter, clock=clock),
+        redis=providers.Singleton(_redis_rate_limiter, redis, clock),
+    )
+    email_sender = providers.Selector(
+        config.email,
+        console=providers.Singleton(ConsoleEmailSender, sender=config.email_from),
+        outbox=providers.Singleton(
+            OutboxEmailSender, config.email_outbox_dir, sender=config.email_from
+        ),
+        smtp=providers.Singleton(_smtp_sender, settings),
+        sendgrid=providers.Singleton(_sendgrid_sender, settings),
+    )
+    file_storage = providers.Selector(
+        config.storage,
+        local=providers.Singleton(
+            LocalFileStorage,
+            config.storage_dir,
+            providers.Callable(_storage_signing_key, settings),
+            config.public_url,
+            clock=clock,
+        ),
+        s3=providers.Singleton(_s3_storage, settings),
+    )
+
+    auth_service = providers.Singleton(
+        AuthService,
+        uow=auth_uow.provider,
+        hasher=password_hasher,
+        tokens=access_tokens,
+        limiter=rate_limiter,
+        email=email_sender,
+        clock=clock,
+        ids=ids,
+        settings=providers.Callable(_auth_settings, settings),
+    )
+
+
+def build_container(settings: Settings) -> Container:
+    """A container configured from ``settings`` (pools open lazily, on first use)."""
+    container = Container(settings=settings)
+    values = {name: getattr(settings, name) for name in settings.__struct_fields__}
+    values["database_kind"] = database_kind(settings.database_url)
+    values["uses_redis"] = settings.cache == "redis"
+    container.config.from_dict(values)
+    return container
+
+
+async def close_container(container: Container) -> None:
+    """Close the pools and clients the container opened (on app shutdown)."""
+    engine = container.engine()
+    if engine is not None:
+        await engine.dispose()
+    client = container.redis()
+    if client is not None:
+        await client.aclose()

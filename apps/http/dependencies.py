@@ -1,0 +1,99 @@
+"""The bridge from the dependency-injector container to Litestar's ``Provide``.
+
+The container lives in ``app.state.container``. Each provider function below reads one port
+from it; handlers declare the port by parameter name and type and never import
+dependency_injector (whose ``@inject``/``Provide[...]`` Litestar would take for a query
+parameter). Port types are ``Protocol``s, which Litestar cannot validate, so the aliases mark
+them ``skip_validation``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Dependency
+
+from questlog_core.errors import AuthenticationFailed
+from questlog_core.identity.tokens import Principal
+from questlog_core.ports.platform import Cache, Clock, FileStorage, IdFactory
+from questlog_core.ports.quests import QuestUnitOfWork
+from questlog_core.services.auth import AuthService
+
+if TYPE_CHECKING:
+    from apps.container import Container
+
+
+def container_of(state: State) -> Container:
+    container: Container = state.container
+    return container
+
+
+def provide_clock(state: State) -> Clock:
+    return container_of(state).clock()
+
+
+def provide_ids(state: State) -> IdFactory:
+    return container_of(state).ids()
+
+
+def provide_quest_uow(state: State) -> QuestUnitOfWork:
+    uow: QuestUnitOfWork = container_of(state).quest_uow()
+    return uow
+
+
+def provide_auth_service(state: State) -> AuthService:
+    return container_of(state).auth_service()
+
+
+def provide_file_storage(state: State) -> FileStorage:
+    storage: FileStorage = container_of(state).file_storage()
+    return storage
+
+
+def provide_cache(state: State) -> Cache:
+    cache: Cache = container_of(state).cache()
+    return cache
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str:
+    """The token of an ``Authorization: Bearer`` header, or 401."""
+    header = request.headers.get("authorization")
+    if not header:
+        raise AuthenticationFailed("missing bearer token")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed("expected an 'Authorization: Bearer <token>' header")
+    return token.strip()
+
+
+async def provide_principal(request: Request[Any, Any, Any], state: State) -> Principal:
+    """Who is calling, from a verified access or API token (401 otherwise)."""
+    cached = request.scope.get("state", {}).get("principal")
+    if isinstance(cached, Principal):
+        return cached
+    principal = await container_of(state).auth_service().authenticate(bearer_token(request))
+    request.scope.setdefault("state", {})["principal"] = principal
+    return principal
+
+
+ClockDep = Annotated[Clock, Dependency(skip_validation=True)]
+IdsDep = Annotated[IdFactory, Dependency(skip_validation=True)]
+QuestUowDep = Annotated[QuestUnitOfWork, Dependency(skip_validation=True)]
+AuthServiceDep = Annotated[AuthService, Dependency(skip_validation=True)]
+FileStorageDep = Annotated[FileStorage, Dependency(skip_validation=True)]
+CacheDep = Annotated[Cache, Dependency(skip_validation=True)]
+CurrentUser = Annotated[Principal, Dependency(skip_validation=True)]
+
+#: the dependencies every service app registers
+DEPENDENCIES: dict[str, Provide] = {
+    "clock": Provide(provide_clock, sync_to_thread=False),
+    "ids": Provide(provide_ids, sync_to_thread=False),
+    "uow": Provide(provide_quest_uow, sync_to_thread=False),
+    "auth": Provide(provide_auth_service, sync_to_thread=False),
+    "storage": Provide(provide_file_storage, sync_to_thread=False),
+    "cache": Provide(provide_cache, sync_to_thread=False),
+    "user": Provide(provide_principal),
+}

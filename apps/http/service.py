@@ -1,0 +1,103 @@
+"""One way to build a Litestar app for any Questlog service (or all of them at once).
+
+Every service gets the same edge: the container in app state, the DI bridge, problem-details
+errors, the body-size limit, ``Idempotency-Key`` handling, ``/health`` and an OpenAPI document
+at ``/schema``. Migrations run at start when the settings ask for it (the all-in-one does).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler, Scope
+
+from apps.container import Container, build_container, close_container, database_kind
+from apps.http.dependencies import DEPENDENCIES, bearer_token
+from apps.http.health import HealthController
+from apps.http.idempotency import IdempotencyMiddleware
+from apps.http.problems import EXCEPTION_HANDLERS
+from apps.settings import Settings
+from questlog_core import __version__
+from questlog_core.errors import DomainError
+from questlog_core.ports.platform import Cache
+
+logger = logging.getLogger("questlog")
+
+
+def _cache_of(scope: Scope) -> Cache:
+    cache: Cache = scope["app"].state.container.cache()
+    return cache
+
+
+async def _identify(scope: Scope) -> str | None:
+    """The caller's user id for idempotency scoping, or ``None`` when not authenticated."""
+    from litestar import Request
+
+    request: Request[Any, Any, Any] = Request(scope)
+    try:
+        token = bearer_token(request)
+        principal = await scope["app"].state.container.auth_service().authenticate(token)
+    except DomainError:
+        return None
+    return str(principal.user_id)
+
+
+def create_service_app(
+    *,
+    name: str,
+    title: str,
+    route_handlers: Sequence[ControllerRouterHandler],
+    settings: Settings | None = None,
+    container: Container | None = None,
+    description: str = "",
+) -> Litestar:
+    """A Litestar app serving ``route_handlers`` with Questlog's shared edge."""
+    settings = settings or Settings.from_env()
+    container = container or build_container(settings)
+
+    async def on_startup(app: Litestar) -> None:
+        if settings.migrate_on_start and database_kind(settings.database_url) == "sql":
+            from adapters.sql.migrations import upgrade_async
+
+            await upgrade_async(settings.database_url)
+            logger.info("database migrated to head")
+
+    async def on_shutdown(app: Litestar) -> None:
+        await close_container(container)
+
+    return Litestar(
+        route_handlers=[HealthController, *route_handlers],
+        state=State({"container": container, "settings": settings}),
+        dependencies={
+            **DEPENDENCIES,
+            "service_name": Provide(lambda: name, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[IdempotencyMiddleware(cache_of=_cache_of, identify=_identify)],
+        request_max_body_size=settings.max_body_bytes,
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        cors_config=CORSConfig(allow_origins=[settings.public_url]),
+        openapi_config=OpenAPIConfig(
+            title=title,
+            version=__version__,
+            description=description or None,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/")],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                }
+            ),
+        ),
+        debug=False,
+    )
