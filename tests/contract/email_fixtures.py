@@ -65,7 +65,7 @@ class EmailCase:
 
 
 def _addr(value: str) -> str:
-    return str(policy.default.header_factory("To", value).addresses[0].addr_spec)  # type: ignore[attr-defined]
+    return str(policy.default.header_factory("To", value).addresses[0].addr_spec)
 
 
 def _from_mime(mime: MimeMessage) -> Delivered:
@@ -76,8 +76,8 @@ def _from_mime(mime: MimeMessage) -> Delivered:
         sender=_addr(str(mime["From"])),
         to=_addr(str(mime["To"])),
         subject=str(mime["Subject"]),
-        text=text_part.get_content(),  # type: ignore[attr-defined]
-        html=html_part.get_content() if html_part is not None else None,  # type: ignore[attr-defined]
+        text=text_part.get_content(),
+        html=html_part.get_content() if html_part is not None else None,
     )
 
 
@@ -224,7 +224,7 @@ class FakeSendGrid:
         return httpx.Response(self.status, json=self.body, headers=self.headers)
 
     def delivered(self) -> list[Delivered]:
-        out = []
+        out: list[Delivered] = []
         for request in self.requests:
             payload = json.loads(request.content)
             content = {c["type"]: c["value"] for c in payload["content"]}
@@ -274,7 +274,7 @@ async def email_case(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
         )
 
         def smtp_inbox() -> list[Delivered]:
-            out = []
+            out: list[Delivered] = []
             for mail_from, rcpt_tos, data in server.handler.received[already:]:
                 delivered = _from_mime(parse_eml(data))
                 assert mail_from == delivered.sender  # the envelope matches the headers

@@ -16,6 +16,7 @@ import pytest
 from adapters.memory.clock import FixedClock
 from adapters.memory.storage import InMemoryFileStorage
 from adapters.storage.local import LocalFileStorage
+from adapters.storage.s3 import S3FileStorage
 from adapters.storage.signing import SignedUrlRejected, verify_signed_url
 from questlog_core.errors import FileTooLarge, NotFound, ServiceUnavailable, ValidationFailed
 from tests.contract.storage_fixtures import (
@@ -303,6 +304,7 @@ async def test_a_tampered_signature_or_expiry_is_rejected(signed: StorageCase) -
         (query["expires"], ""),
         ("soon", query["signature"]),
     ]:
+        assert not isinstance(signed.storage, S3FileStorage)
         with pytest.raises(SignedUrlRejected):
             signed.storage.verify_signed_url(KEY, expires, signature, method="GET")
 
