@@ -1,0 +1,1 @@
+"""The auth service: accounts, sign-in, sessions, tokens, password resets, roles, JWKS."""

@@ -1,0 +1,10 @@
+"""The auth service's route handlers, mounted by its app and by the all-in-one gateway."""
+
+from apps.auth.controllers import (
+    AccountController,
+    AdminController,
+    JwksController,
+    ProfileController,
+)
+
+ROUTES = [AccountController, ProfileController, AdminController, JwksController]
