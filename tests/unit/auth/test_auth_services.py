@@ -456,9 +456,11 @@ async def test_sessions_are_listed_and_one_can_be_signed_out(world: AuthWorld) -
     phone = await signed_in(world)
     laptop = await world.service.login(email=EMAIL, password=PASSWORD, user_agent="Firefox")
     me = await world.service.authenticate(laptop.access_token)
-    sessions = await world.service.list_sessions(me)
-    assert [s.current for s in sessions] == [False, True]
-    assert sessions[1].user_agent == "Firefox"
+    sessions = {s.id: s for s in await world.service.list_sessions(me)}
+    assert set(sessions) == {phone.session_id, laptop.session_id}
+    assert sessions[laptop.session_id].current
+    assert not sessions[phone.session_id].current
+    assert sessions[laptop.session_id].user_agent == "Firefox"
     await world.service.revoke_session(me, phone.session_id)
     with pytest.raises(AuthenticationFailed):
         await world.service.authenticate(phone.access_token)

@@ -104,7 +104,7 @@ async def test_concurrent_hashes_are_capped() -> None:
     inner = GatedHasher()
     bounded = BoundedPasswordHasher(inner, max_concurrent=3, max_waiting=100)
     jobs = [asyncio.create_task(bounded.hash(f"pw{i}")) for i in range(20)]
-    for _ in range(50):
+    for _ in range(1000):  # wait (up to ~10 s on a loaded machine) for the threads to start
         await asyncio.sleep(0.01)
         if inner.running == 3:
             break
