@@ -1,16 +1,143 @@
 """Tables owned by the auth service (schema ``auth`` on PostgreSQL).
 
-Only its outbox and inbox exist so far; the service's own tables join this module as its
-adapters land. No other service's adapter may use them.
+Accounts, sign-in sessions ("session families") with their refresh tokens, password-reset
+tokens, personal API tokens and the access-token ``jti`` denylist, plus the service's outbox
+and inbox. No other service's adapter may use them.
+
+* Secrets are never stored: token tables hold the hex SHA-256 of the token, and lookups go
+  by that hash (a primary key or a unique index, so a lookup is one index probe).
+* ``used_at`` / ``revoked_at`` columns are the compare-and-set targets: ``UPDATE ... SET
+  used_at = :now WHERE token_hash = :h AND used_at IS NULL`` lets exactly one of any number
+  of concurrent callers win, because the database serialises writers on the row.
+* ``email`` holds the normalised address and is unique: two accounts can never share an
+  address, even when two registrations race.
+* No foreign keys between these tables, on purpose: the port accepts a token for any family
+  and a family for any user (as the in-memory adapter does), and every row is reached by its
+  user or hash, never by walking a relation.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+
+from adapters.sql.tables.base import metadata
 from adapters.sql.tables.messaging import inbox_table, outbox_table
+from adapters.sql.types import JsonDocument, UtcDateTime
 
 SCHEMA = "auth"
 
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
 
-__all__ = ["SCHEMA", "inbox", "outbox"]
+#: Token hashes are hex SHA-256 (64 characters); the headroom admits a longer digest later.
+_HASH = String(128)
+
+users = Table(
+    "auth_users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    # normalised (NFKC, trimmed, lower-cased) by the domain before it gets here
+    Column("email", String(254), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    # role names, sorted (a handful per account; read whole with the account)
+    Column("roles", JsonDocument, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("day_start_hour", SmallInteger, nullable=False),
+    Column("disabled", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("tokens_valid_after", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    schema=SCHEMA,
+)
+
+sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime, nullable=False),
+    Column("user_agent", Text, nullable=True),
+    Column("ip", Text, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("revoked_reason", Text, nullable=True),
+    schema=SCHEMA,
+)
+Index(None, sessions.c.user_id, sessions.c.created_at)
+
+refresh_tokens = Table(
+    "auth_refresh_tokens",
+    metadata,
+    Column("token_hash", _HASH, primary_key=True),
+    Column("family_id", Uuid, nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    schema=SCHEMA,
+)
+Index(None, refresh_tokens.c.family_id)
+
+reset_tokens = Table(
+    "auth_reset_tokens",
+    metadata,
+    Column("token_hash", _HASH, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    schema=SCHEMA,
+)
+Index(None, reset_tokens.c.user_id)
+
+api_tokens = Table(
+    "auth_api_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("token_hash", _HASH, nullable=False, unique=True),
+    # permission names, sorted
+    Column("scopes", JsonDocument, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("last_used_at", UtcDateTime, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    schema=SCHEMA,
+)
+Index(None, api_tokens.c.user_id, api_tokens.c.created_at)
+
+denied_jtis = Table(
+    "auth_denied_jtis",
+    metadata,
+    Column("jti", String(128), primary_key=True),
+    # the denied token's expiry: after it the row means nothing and may be purged
+    Column("denied_until", UtcDateTime, nullable=False),
+    schema=SCHEMA,
+)
+Index(None, denied_jtis.c.denied_until)
+
+__all__ = [
+    "SCHEMA",
+    "api_tokens",
+    "denied_jtis",
+    "inbox",
+    "outbox",
+    "refresh_tokens",
+    "reset_tokens",
+    "sessions",
+    "users",
+]
