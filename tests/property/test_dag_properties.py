@@ -26,7 +26,8 @@ MAX_NODES = 9
 
 
 def q(n: int) -> QuestId:
-    return QuestId(UUID(int=n))
+    # Spread over all 128 bits so that ordering by id exercises both 64-bit halves.
+    return QuestId(UUID(int=(n * 0x9E3779B97F4A7C15F39CC0605CEDC835) % (1 << 128)))
 
 
 Edge = tuple[QuestId, QuestId]
