@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.gamification import InMemoryGamificationStore
@@ -142,15 +142,19 @@ def _fail_next_commit(
     backend: QuestBackend | GameBackend, monkeypatch: pytest.MonkeyPatch, memory_hook: str | None
 ) -> None:
     if backend.engine is not None:
-        # SQL: just before COMMIT is sent, after the state and outbox rows were written.
+        # SQL: right after the outbox rows were inserted, before COMMIT is sent.
+        import adapters.sql.unit_of_work as sql_uow
+
+        real_append = sql_uow.append_to_outbox
         fired: list[bool] = []
 
-        def fail(_connection: Any) -> None:
+        async def append_then_fail(*args: Any, **kwargs: Any) -> None:
+            await real_append(*args, **kwargs)
             if not fired:
                 fired.append(True)
-                raise InjectedFailure("injected failure at COMMIT")
+                raise InjectedFailure("injected failure after the outbox insert")
 
-        event.listen(backend.engine.sync_engine, "commit", fail)
+        monkeypatch.setattr(sql_uow, "append_to_outbox", append_then_fail)
         return
     # Memory: the last step before the change set is applied.
     store = backend.memory

@@ -54,7 +54,8 @@ async def test_a_stored_quest_comes_back_with_every_field(quest_backend: QuestBa
         loaded = await uow.quests.get(owner, quest.id)
 
     assert state(loaded) == state(quest)
-    assert loaded.due is not None and loaded.due.utcoffset() == timedelta(0)
+    assert loaded.due is not None
+    assert loaded.due.utcoffset() == timedelta(0)
 
 
 async def test_another_owner_cannot_read_change_or_delete_a_quest(
@@ -81,9 +82,7 @@ async def test_an_id_is_taken_once(quest_backend: QuestBackend) -> None:
     quest = new_quest(owner)
     await _store(quest_backend, quest)
     with pytest.raises(AlreadyExists):
-        async with quest_backend.uow() as uow:
-            await uow.quests.add(new_quest(new_user(), "copy", quest_id=quest.id))
-            await uow.commit()
+        await _store(quest_backend, new_quest(new_user(), "copy", quest_id=quest.id))
 
 
 async def test_a_series_has_one_quest_per_occurrence(quest_backend: QuestBackend) -> None:
@@ -93,12 +92,11 @@ async def test_a_series_has_one_quest_per_occurrence(quest_backend: QuestBackend
     second = new_quest(owner, "Water plants", series_id=series, occurrence=2)
     await _store(quest_backend, first, second)
     with pytest.raises(AlreadyExists):
-        async with quest_backend.uow() as uow:
-            await uow.quests.add(new_quest(owner, "again", series_id=series, occurrence=2))
-            await uow.commit()
+        await _store(quest_backend, new_quest(owner, "again", series_id=series, occurrence=2))
     async with quest_backend.uow() as uow:
         found = await uow.quests.get_occurrence(owner, series, 2)
-        assert found is not None and found.id == second.id
+        assert found is not None
+        assert found.id == second.id
         assert await uow.quests.get_occurrence(owner, series, 3) is None
         assert await uow.quests.get_occurrence(new_user(), series, 2) is None
 
@@ -344,7 +342,8 @@ async def test_templates_per_owner(quest_backend: QuestBackend) -> None:
         await uow.commit()
     async with quest_backend.uow() as uow:
         loaded = await uow.templates.get(owner, alpha.id)
-        assert loaded.steps == alpha.steps and loaded.tags == alpha.tags
+        assert loaded.steps == alpha.steps
+        assert loaded.tags == alpha.tags
         assert (loaded.name, loaded.title_pattern, loaded.checklist) == (
             "Alpha",
             "Plan {trip}",
@@ -373,10 +372,9 @@ async def test_category_names_are_unique_per_owner_ignoring_case(
         await uow.categories.add(home)
         await uow.categories.add(category("HOME", other))
         await uow.commit()
-    with pytest.raises(AlreadyExists):
-        async with quest_backend.uow() as uow:
+    async with quest_backend.uow() as uow:
+        with pytest.raises(AlreadyExists):
             await uow.categories.add(category("hOmE"))
-            await uow.commit()
     async with quest_backend.uow() as uow:
         assert [c.name for c in await uow.categories.list(owner)] == ["Home", "work"]
         loaded = await uow.categories.get(owner, home.id)

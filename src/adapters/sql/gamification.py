@@ -3,9 +3,10 @@
 Same semantics as :mod:`adapters.memory.gamification` (the contract tests hold both to
 them), with the database doing what the in-memory store checks by hand:
 
-* a ledger entry whose ``(user, key)`` exists is refused by ``UNIQUE (user_id, key)``; the
-  insert is ``ON CONFLICT DO NOTHING`` so the refusal is a row count, not an aborted
-  transaction, and a racing transaction waits for the winner and then sees the conflict;
+* a ledger entry whose ``(user, key)`` exists, or a second live award of one quest
+  occurrence, is refused by a unique constraint; the insert is ``ON CONFLICT DO NOTHING`` so
+  the refusal is ``AlreadyExists``, not an aborted transaction, and a racing transaction
+  waits for the winner and then sees the conflict;
 * a player is saved with ``UPDATE ... WHERE version = :read_version``: zero rows means
   someone else saved first (``ConcurrencyConflict``);
 * leaderboards are running scores per (board, period), upserted in the unit of work's
@@ -20,7 +21,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -133,7 +134,19 @@ class SqlXpLedger:
         return self._uow.connection
 
     async def append(self, entry: LedgerEntry) -> None:
-        if not await dialects.insert_if_absent(self._c, t.ledger, _entry_row(entry)):
+        c = self._c
+        if entry.kind is EntryKind.REVERSAL and entry.reverses is not None:
+            # Stamp the award first so the live-award constraint lets a new award in later.
+            await c.execute(
+                update(t.ledger)
+                .where(
+                    t.ledger.c.user_id == entry.user,
+                    t.ledger.c.entry_id == entry.reverses,
+                    t.ledger.c.reversed_by.is_(None),
+                )
+                .values(reversed_by=entry.entry_id)
+            )
+        if not await dialects.insert_if_absent(c, t.ledger, _entry_row(entry)):
             raise AlreadyExists("ledger entry", entry.key)
 
     async def get_by_key(self, user: UserId, key: str) -> LedgerEntry | None:
@@ -144,7 +157,6 @@ class SqlXpLedger:
     async def live_award(
         self, user: UserId, quest_id: QuestId, occurrence: int
     ) -> LedgerEntry | None:
-        reversal = t.ledger.alias("reversal")
         query = (
             select(t.ledger)
             .where(
@@ -152,11 +164,7 @@ class SqlXpLedger:
                 t.ledger.c.quest_id == quest_id,
                 t.ledger.c.occurrence == occurrence,
                 t.ledger.c.kind == EntryKind.AWARD.value,
-                ~exists().where(
-                    reversal.c.user_id == user,
-                    reversal.c.kind == EntryKind.REVERSAL.value,
-                    reversal.c.reverses == t.ledger.c.entry_id,
-                ),
+                t.ledger.c.reversed_by.is_(None),
             )
             .order_by(t.ledger.c.position)
             .limit(1)

@@ -1,10 +1,10 @@
 """Tables owned by the gamification service (schema ``gamification`` on PostgreSQL).
 
-The ledger is append-only; its ``UNIQUE (user_id, key)`` is what makes a double award
-impossible even when two workers race on the same completion: an award's key names the
-quest, the occurrence and the award generation (``award:<quest>:<occurrence>:<n>``), so two
-transactions computing the same award insert the same key and the database lets only one
-of them in. Players carry a version for optimistic concurrency; the leaderboard keeps running
+The ledger is append-only (a reversal only stamps ``reversed_by`` on the award it undoes).
+Two constraints make a double award impossible even when workers race on one completion:
+``UNIQUE (user_id, key)`` (an award's key names the quest, the occurrence and the award
+generation) and a partial unique index allowing one *live* award per (user, quest,
+occurrence). Players carry a version for optimistic concurrency; the leaderboard keeps running
 scores per (board, period) plus the entry ids already counted, so recording is idempotent.
 """
 
@@ -52,9 +52,24 @@ ledger = Table(
     Column("difficulty", String(32), nullable=True),
     Column("source_event_id", Uuid, nullable=True),
     Column("reverses", Uuid, nullable=True),
+    # Storage-only: the reversal that undid this award (set when the reversal is appended).
+    Column("reversed_by", Uuid, nullable=True),
     Column("multipliers", JsonDocument, nullable=False),
     UniqueConstraint("user_id", "key"),
     schema=SCHEMA,
+)
+# At most one *live* award per quest occurrence. The key constraint alone cannot promise this:
+# a racing transaction that reads the award count after the winner committed would compute the
+# next generation and insert a different key. This partial unique index refuses any second
+# unreversed award, whatever key it carries.
+Index(
+    "uq_gamification_ledger_live_award",
+    ledger.c.user_id,
+    ledger.c.quest_id,
+    ledger.c.occurrence,
+    unique=True,
+    postgresql_where=(ledger.c.kind == "award") & ledger.c.reversed_by.is_(None),
+    sqlite_where=(ledger.c.kind == "award") & ledger.c.reversed_by.is_(None),
 )
 Index(None, ledger.c.user_id, ledger.c.at)
 Index(None, ledger.c.user_id, ledger.c.local_date)

@@ -83,6 +83,7 @@ def upgrade() -> None:
         sa.Column("difficulty", sa.String(length=32), nullable=True),
         sa.Column("source_event_id", sa.Uuid(), nullable=True),
         sa.Column("reverses", sa.Uuid(), nullable=True),
+        sa.Column("reversed_by", sa.Uuid(), nullable=True),
         sa.Column(
             "multipliers",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
@@ -92,6 +93,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("entry_id", name=op.f("uq_gamification_ledger_entry_id")),
         sa.UniqueConstraint("user_id", "key", name=op.f("uq_gamification_ledger_user_id_key")),
         schema="gamification",
+    )
+    op.create_index(
+        "uq_gamification_ledger_live_award",
+        "gamification_ledger",
+        ["user_id", "quest_id", "occurrence"],
+        unique=True,
+        schema="gamification",
+        postgresql_where=sa.text("kind = 'award' AND reversed_by IS NULL"),
+        sqlite_where=sa.text("kind = 'award' AND reversed_by IS NULL"),
     )
     op.create_index(
         op.f("ix_gamification_ledger_user_id_at"),
@@ -159,6 +169,11 @@ def downgrade() -> None:
     )
     op.drop_index(
         op.f("ix_gamification_ledger_user_id_local_date"),
+        table_name="gamification_ledger",
+        schema="gamification",
+    )
+    op.drop_index(
+        "uq_gamification_ledger_live_award",
         table_name="gamification_ledger",
         schema="gamification",
     )
