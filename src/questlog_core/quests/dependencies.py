@@ -229,18 +229,19 @@ class DependencyGraph:
             ValidationFailed: an estimate is negative or not a number.
         """
         ids, keys = self._ids, self._keys
+        if len(self._slot) > LARGE_GRAPH_NODES:
+            slots, src, dst = self._index_arrays()
+            weights = np.array([float(estimates.get(ids[slot], 0.0)) for slot in slots.tolist()])
+            if not (np.isfinite(weights).all() and (weights >= 0.0).all()):
+                raise ValidationFailed("estimate", "must be a finite, non-negative number")
+            indices, total = critical_path_indices(slots.size, src, dst, weights)
+            return [ids[slot] for slot in slots[indices].tolist()], total
         order = self._compute_order()
         if not order:
             return [], 0.0
         weight = {slot: float(estimates.get(ids[slot], 0.0)) for slot in order}
         if not all(w >= 0.0 and math.isfinite(w) for w in weight.values()):
             raise ValidationFailed("estimate", "must be a finite, non-negative number")
-        if len(order) > LARGE_GRAPH_NODES:
-            slots, src, dst = self._index_arrays()
-            indices, total = critical_path_indices(
-                slots.size, src, dst, np.array([weight[slot] for slot in slots.tolist()])
-            )
-            return [ids[slot] for slot in slots[indices].tolist()], total
         total_to: dict[int, float] = {}
         for slot in order:
             total_to[slot] = weight[slot] + max(

@@ -224,6 +224,8 @@ def test_large_graphs_take_the_numpy_path_and_agree_with_a_small_one() -> None:
     path, total = graph.critical_path(dict.fromkeys(graph.nodes(), 1.0))
     assert path == [q(i) for i in range(size)]
     assert total == float(size)
+    with pytest.raises(ValidationFailed):
+        graph.critical_path({q(7): float("nan")})
 
     with pytest.raises(DependencyCycle) as refused:
         DependencyGraph([*edges, (q(size - 1), q(5))])
