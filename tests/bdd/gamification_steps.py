@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_bdd import given, parsers, then, when
+from unit.gamification.world import ALICE, GameWorld
 
 from questlog_core.errors import CheckInWindowClosed, ValidationFailed
 from questlog_core.events.gamification import (
@@ -31,7 +32,6 @@ from questlog_core.gamification.ledger import EntryKind
 from questlog_core.gamification.levels import DEFAULT_LEVEL_CURVE
 from questlog_core.ids import QuestId, UserId
 from questlog_core.services import gamification as game
-from unit.gamification.world import ALICE, GameWorld
 
 T = TypeVar("T")
 
