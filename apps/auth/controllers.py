@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from apps.auth.schemas import (
@@ -24,7 +24,7 @@ from apps.auth.schemas import (
     RoleIn,
 )
 from apps.http.dependencies import AuthServiceDep, CurrentUser
-from apps.http.etags import etag, expected_version
+from apps.http.etags import IfMatch, etag, expected_version
 from questlog_core.services.auth import (
     ApiTokenCreated,
     ApiTokenInfo,
@@ -59,7 +59,7 @@ class AccountController(Controller):
 
     @post("/register", status_code=HTTP_202_ACCEPTED)
     async def register(
-        self, request: Request[Any, Any, Any], data: RegisterIn, auth: AuthServiceDep
+        self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], auth: AuthServiceDep
     ) -> RegistrationReceipt:
         """Create an account. An address that is already registered gets the same answer."""
         return await auth.register(
@@ -73,7 +73,7 @@ class AccountController(Controller):
 
     @post("/login", status_code=200)
     async def login(
-        self, request: Request[Any, Any, Any], data: LoginIn, auth: AuthServiceDep
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], auth: AuthServiceDep
     ) -> TokenPair:
         """Sign in with email and password; returns an access and a refresh token."""
         return await auth.login(
@@ -82,7 +82,7 @@ class AccountController(Controller):
 
     @post("/refresh", status_code=200)
     async def refresh(
-        self, request: Request[Any, Any, Any], data: RefreshIn, auth: AuthServiceDep
+        self, request: Request[Any, Any, Any], data: JSONBody[RefreshIn], auth: AuthServiceDep
     ) -> TokenPair:
         """Trade a refresh token for a new pair. A used refresh token ends its whole session."""
         return await auth.refresh(data.refresh_token, ip=_ip(request), user_agent=_agent(request))
@@ -99,14 +99,17 @@ class AccountController(Controller):
 
     @post("/forgot-password", status_code=HTTP_202_ACCEPTED)
     async def forgot_password(
-        self, request: Request[Any, Any, Any], data: ForgotPasswordIn, auth: AuthServiceDep
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[ForgotPasswordIn],
+        auth: AuthServiceDep,
     ) -> Accepted:
         """Email a reset link. The answer is the same whether or not the address is known."""
         await auth.forgot_password(email=data.email, ip=_ip(request))
         return Accepted(message=FORGOT_PASSWORD_MESSAGE)
 
     @post("/reset-password", status_code=HTTP_204_NO_CONTENT)
-    async def reset_password(self, data: ResetPasswordIn, auth: AuthServiceDep) -> None:
+    async def reset_password(self, data: JSONBody[ResetPasswordIn], auth: AuthServiceDep) -> None:
         """Set a new password with a reset token (single use); ends every session."""
         await auth.reset_password(token=data.token, new_password=data.new_password)
 
@@ -125,10 +128,10 @@ class ProfileController(Controller):
     @put("/profile")
     async def update_profile(
         self,
-        data: ProfileIn,
+        data: JSONBody[ProfileIn],
         user: CurrentUser,
         auth: AuthServiceDep,
-        if_match: str | None = Parameter(header="If-Match", default=None),
+        if_match: IfMatch = None,
     ) -> Response[Profile]:
         """Change display name, time zone or day-start hour (``If-Match`` guards races)."""
         profile = await auth.update_profile(
@@ -144,7 +147,7 @@ class ProfileController(Controller):
     async def change_password(
         self,
         request: Request[Any, Any, Any],
-        data: ChangePasswordIn,
+        data: JSONBody[ChangePasswordIn],
         user: CurrentUser,
         auth: AuthServiceDep,
     ) -> TokenPair:
@@ -163,13 +166,13 @@ class ProfileController(Controller):
 
     @delete("/sessions/{session_id:uuid}", status_code=HTTP_204_NO_CONTENT)
     async def revoke_session(
-        self, session_id: UUID, user: CurrentUser, auth: AuthServiceDep
+        self, session_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
     ) -> None:
         await auth.revoke_session(user, session_id)
 
     @post("/tokens", status_code=201)
     async def create_api_token(
-        self, data: ApiTokenIn, user: CurrentUser, auth: AuthServiceDep
+        self, data: JSONBody[ApiTokenIn], user: CurrentUser, auth: AuthServiceDep
     ) -> ApiTokenCreated:
         """Create a personal API token with scopes; the token is shown this once."""
         lifetime = timedelta(days=data.expires_in_days) if data.expires_in_days else None
@@ -183,7 +186,7 @@ class ProfileController(Controller):
 
     @delete("/tokens/{token_id:uuid}", status_code=HTTP_204_NO_CONTENT)
     async def revoke_api_token(
-        self, token_id: UUID, user: CurrentUser, auth: AuthServiceDep
+        self, token_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
     ) -> None:
         await auth.revoke_api_token(user, token_id)
 
@@ -196,30 +199,42 @@ class AdminController(Controller):
     security = _SECURED
 
     @get("/{user_id:uuid}")
-    async def get_user(self, user_id: UUID, user: CurrentUser, auth: AuthServiceDep) -> Profile:
+    async def get_user(
+        self, user_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
+    ) -> Profile:
         return await auth.get_user(user, user_id)
 
     @post("/{user_id:uuid}/roles", status_code=200)
     async def grant_role(
-        self, user_id: UUID, data: RoleIn, user: CurrentUser, auth: AuthServiceDep
+        self,
+        user_id: FromPath[UUID],
+        data: JSONBody[RoleIn],
+        user: CurrentUser,
+        auth: AuthServiceDep,
     ) -> Profile:
         return await auth.grant_role(user, user_id, data.role)
 
     @delete("/{user_id:uuid}/roles/{role:str}", status_code=200)
     async def revoke_role(
-        self, user_id: UUID, role: str, user: CurrentUser, auth: AuthServiceDep
+        self, user_id: FromPath[UUID], role: FromPath[str], user: CurrentUser, auth: AuthServiceDep
     ) -> Profile:
         return await auth.revoke_role(user, user_id, role)
 
     @post("/{user_id:uuid}/disable", status_code=200)
     async def disable_user(
-        self, user_id: UUID, data: DisableIn, user: CurrentUser, auth: AuthServiceDep
+        self,
+        user_id: FromPath[UUID],
+        data: JSONBody[DisableIn],
+        user: CurrentUser,
+        auth: AuthServiceDep,
     ) -> Profile:
         """Disable an account: its sessions and access tokens stop working at once."""
         return await auth.disable_user(user, user_id, reason=data.reason)
 
     @post("/{user_id:uuid}/enable", status_code=200)
-    async def enable_user(self, user_id: UUID, user: CurrentUser, auth: AuthServiceDep) -> Profile:
+    async def enable_user(
+        self, user_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
+    ) -> Profile:
         return await auth.enable_user(user, user_id)
 
 

@@ -3,18 +3,17 @@
 The container lives in ``app.state.container``. Each provider function below reads one port
 from it; handlers declare the port by parameter name and type and never import
 dependency_injector (whose ``@inject``/``Provide[...]`` Litestar would take for a query
-parameter). Port types are ``Protocol``s, which Litestar cannot validate, so the aliases mark
-them ``skip_validation``.
+parameter). The aliases mark each as a named dependency, which Litestar injects as given
+(ports are ``Protocol``s, which it could not validate anyway).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.params import Dependency
+from litestar.di import NamedDependency, Provide
 
 from questlog_core.errors import AuthenticationFailed
 from questlog_core.identity.tokens import Principal
@@ -79,13 +78,13 @@ async def provide_principal(request: Request[Any, Any, Any], state: State) -> Pr
     return principal
 
 
-ClockDep = Annotated[Clock, Dependency(skip_validation=True)]
-IdsDep = Annotated[IdFactory, Dependency(skip_validation=True)]
-QuestUowDep = Annotated[QuestUnitOfWork, Dependency(skip_validation=True)]
-AuthServiceDep = Annotated[AuthService, Dependency(skip_validation=True)]
-FileStorageDep = Annotated[FileStorage, Dependency(skip_validation=True)]
-CacheDep = Annotated[Cache, Dependency(skip_validation=True)]
-CurrentUser = Annotated[Principal, Dependency(skip_validation=True)]
+ClockDep = NamedDependency[Clock]
+IdsDep = NamedDependency[IdFactory]
+QuestUowDep = NamedDependency[QuestUnitOfWork]
+AuthServiceDep = NamedDependency[AuthService]
+FileStorageDep = NamedDependency[FileStorage]
+CacheDep = NamedDependency[Cache]
+CurrentUser = NamedDependency[Principal]
 
 #: the dependencies every service app registers
 DEPENDENCIES: dict[str, Provide] = {

@@ -9,8 +9,13 @@ then updates only if the stored version is still that one, otherwise the domain 
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from litestar.exceptions import HTTPException
+from litestar.params import HeaderParameter
+
+#: a handler parameter for the ``If-Match`` header: ``if_match: IfMatch = None``
+IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False)]
 
 _ETAG = re.compile(r'^(?:W/)?"v(\d{1,18})"$')
 

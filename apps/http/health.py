@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get
+from litestar.di import NamedDependency
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -18,7 +19,7 @@ class HealthController(Controller):
     include_in_schema = False
 
     @get("/", cache=False)
-    async def health(self, service_name: str) -> Health:
+    async def health(self, service_name: NamedDependency[str]) -> Health:
         return Health(status="ok", service=service_name)
 
     @get("/hello", cache=False)
