@@ -29,6 +29,7 @@ from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, load_signing_key
+from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.storage.local import LocalFileStorage
@@ -133,7 +134,7 @@ class Container(containers.DeclarativeContainer):
     auth_uow = providers.Selector(
         config.database_kind,
         memory=providers.Factory(InMemoryAuthUnitOfWork, store=identity_store),
-        sql=providers.Factory(InMemoryAuthUnitOfWork, store=identity_store),
+        sql=providers.Factory(SqlAuthUnitOfWork, engine=engine, clock=clock),
     )
     password_hasher = providers.Singleton(
         BoundedPasswordHasher, providers.Singleton(Argon2PasswordHasher)
