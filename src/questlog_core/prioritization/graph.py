@@ -60,41 +60,50 @@ def reverse_levels(data: RankingInput) -> ReverseLevels:
 
 
 def _reverse_levels(n: int, src: I64, dst: I64, keys: tuple[str, ...]) -> ReverseLevels:
-    # Group the edges by dependent once (CSR), then peel quests whose dependents are all done.
-    by_dst = np.argsort(dst.astype(np.int32), kind="quicksort")
-    src_sorted = src[by_dst]
-    dst_sorted = dst[by_dst]
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(dst, minlength=n), out=ptr[1:])
+    # Peel quests whose dependents are all levelled. Each round takes the edges into the
+    # current level out of the working set, so later rounds scan fewer edges; no sort of
+    # the whole edge list is needed.
     remaining = np.bincount(src, minlength=n)
-
+    rest_src, rest_dst = src, dst
+    in_level = np.zeros(n, dtype=bool)
     frontier = np.flatnonzero(remaining == 0)
     node_parts: list[I64] = []
-    edge_parts: list[I64] = []
+    src_parts: list[I64] = []
+    dst_parts: list[I64] = []
     while frontier.size:
         node_parts.append(frontier)
-        starts = ptr[frontier]
-        counts = ptr[frontier + 1] - starts
-        total = int(counts.sum())
-        if total == 0:
+        in_level[frontier] = True
+        hit = in_level[rest_dst]
+        in_level[frontier] = False
+        level_src, level_dst = rest_src[hit], rest_dst[hit]
+        src_parts.append(level_src)
+        dst_parts.append(level_dst)
+        if level_src.size == 0:
             break
-        offsets = np.cumsum(counts) - counts
-        idx = np.repeat(starts - offsets, counts) + np.arange(total, dtype=np.int64)
-        edge_parts.append(idx)
-        parents, hits = np.unique(src_sorted[idx], return_counts=True)
-        remaining[parents] -= hits
-        frontier = parents[remaining[parents] == 0]
+        keep = ~hit
+        rest_src, rest_dst = rest_src[keep], rest_dst[keep]
+        if level_src.size * 8 < n:
+            parents, hits = np.unique(level_src, return_counts=True)
+            remaining[parents] -= hits
+            frontier = parents[remaining[parents] == 0]
+        else:
+            before = remaining > 0
+            remaining -= np.bincount(level_src, minlength=n)
+            frontier = np.flatnonzero(before & (remaining == 0))
 
     nodes = np.concatenate(node_parts) if node_parts else np.empty(0, dtype=np.int64)
     if nodes.size != n:
         raise DependencyCycle(_find_cycle(n, src, dst, nodes, keys))
-    node_ptr = np.zeros(len(node_parts) + 1, dtype=np.int64)
+    depth = len(node_parts)
+    node_ptr = np.zeros(depth + 1, dtype=np.int64)
     np.cumsum([p.size for p in node_parts], out=node_ptr[1:])
-    edge_ptr = np.zeros(len(node_parts) + 1, dtype=np.int64)
-    np.cumsum([p.size for p in edge_parts] + [0] * (len(node_parts) - len(edge_parts)),
-              out=edge_ptr[1:])  # fmt: skip
-    eidx = np.concatenate(edge_parts) if edge_parts else np.empty(0, dtype=np.int64)
-    return ReverseLevels(nodes, node_ptr, src_sorted[eidx], dst_sorted[eidx], edge_ptr)
+    sizes = [p.size for p in src_parts] + [0] * (depth - len(src_parts))
+    edge_ptr = np.zeros(depth + 1, dtype=np.int64)
+    np.cumsum(sizes, out=edge_ptr[1:])
+    empty = np.empty(0, dtype=np.int64)
+    edge_src = np.concatenate(src_parts) if src_parts else empty
+    edge_dst = np.concatenate(dst_parts) if dst_parts else empty
+    return ReverseLevels(nodes, node_ptr, edge_src, edge_dst, edge_ptr)
 
 
 def _find_cycle(n: int, src: I64, dst: I64, done: I64, keys: tuple[str, ...]) -> list[str]:

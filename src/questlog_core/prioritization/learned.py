@@ -57,7 +57,8 @@ class LearnedPolicy:
 
     def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
         """Score = Σ feature × learned weight."""
-        contributions = urgency_features(data, now, self.shape) * np.asarray(self.weights)
+        contributions = urgency_features(data, now, self.shape)
+        contributions *= np.asarray(self.weights)
         return Ranking.from_contributions(self.name, data, URGENCY_FACTORS, contributions)
 
     def learn(

@@ -20,6 +20,7 @@ from questlog_core.prioritization.urgency import (
     DueCurve,
     UrgencyPolicy,
     UrgencyWeights,
+    urgency_features,
 )
 
 F64 = NDArray[np.float64]
@@ -169,18 +170,15 @@ class DependencyValuePolicy:
 
     def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
         """Own urgency + value inherited from dependents."""
-        base = UrgencyPolicy(self.weights)
-        contributions = base.features(data, now) * self.weights.vector()
+        contributions = urgency_features(data, now, self.weights, extra_columns=1)
+        contributions *= np.append(self.weights.vector(), 1.0)
         contributions[:, URGENCY_FACTORS.index("blocking")] = 0.0
-        own = np.maximum(contributions.sum(axis=1), 0.0)
+        own = np.maximum(contributions[:, :-1].sum(axis=1), 0.0)
         prereqs = data.prerequisite_count()
         share = self.decay / np.maximum(prereqs, 1)
-        inherited = propagate_sum(data, own, share)
+        contributions[:, -1] = propagate_sum(data, own, share)
         return Ranking.from_contributions(
-            self.name,
-            data,
-            (*URGENCY_FACTORS, "unblocks"),
-            np.column_stack([contributions, inherited]),
+            self.name, data, (*URGENCY_FACTORS, "unblocks"), contributions
         )
 
 

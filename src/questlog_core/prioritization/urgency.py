@@ -127,16 +127,20 @@ QUESTLOG_DEFAULT = replace(TASKWARRIOR, priority_levels=(0.0, 1.8, 3.9, 6.0, 9.0
 
 
 def urgency_features(
-    data: RankingInput, now: datetime | float, weights: UrgencyWeights = TASKWARRIOR
+    data: RankingInput,
+    now: datetime | float,
+    weights: UrgencyWeights = TASKWARRIOR,
+    extra_columns: int = 0,
 ) -> NDArray[np.float64]:
     """The (N, F) feature matrix, columns in :data:`URGENCY_FACTORS` order.
 
     ``weights`` supplies only the shapes (due curve, priority table, age cap, tag and
-    category weights); the coefficients are applied by the caller.
+    category weights); the coefficients are applied by the caller. ``extra_columns`` zero
+    columns are appended for a caller's own factors (saves copying the matrix).
     """
     t = epoch(now)
     n = data.size
-    x = np.zeros((n, len(URGENCY_FACTORS)), dtype=np.float64, order="F")
+    x = np.zeros((n, len(URGENCY_FACTORS) + extra_columns), dtype=np.float64, order="F")
     x[:, 0] = weights.due_curve(data.due, t)
     x[:, 1] = np.asarray(weights.priority_levels, dtype=np.float64)[data.priority]
     x[:, 2] = data.dependent_count() > 0
@@ -202,5 +206,6 @@ class UrgencyPolicy:
 
     def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
         """Score = Σ factor × weight; explanation = each product."""
-        contributions = self.features(data, now) * self.weights.vector()
+        contributions = self.features(data, now)
+        contributions *= self.weights.vector()  # in place: no second N×F matrix
         return Ranking.from_contributions(self.name, data, URGENCY_FACTORS, contributions)
