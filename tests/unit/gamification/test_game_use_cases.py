@@ -7,7 +7,12 @@ from uuid import UUID
 
 import pytest
 
-from questlog_core.errors import CheckInWindowClosed, PlayerNotFound, ValidationFailed
+from questlog_core.errors import (
+    CheckInWindowClosed,
+    ConcurrencyConflict,
+    PlayerNotFound,
+    ValidationFailed,
+)
 from questlog_core.events import decode_event, encode_event
 from questlog_core.events.gamification import (
     AchievementUnlocked,
@@ -61,7 +66,8 @@ async def test_reopening_reverses_the_stored_amount_not_a_recomputed_one() -> No
     quest = w.new_quest()
     due = w.clock.now() + timedelta(days=3)
     done = await w.complete(quest=quest, due=due)  # early: 25 XP
-    assert done.award is not None and done.award.amount == 25
+    assert done.award is not None
+    assert done.award.amount == 25
     w.clock.advance(timedelta(days=5))  # now it would be overdue if recomputed
     undone = await w.reopen(quest)
     assert undone.reversal is not None
@@ -190,8 +196,6 @@ async def test_concurrent_rollovers_conflict_and_the_retry_is_a_no_op() -> None:
     await w.complete()
     w.clock.advance(timedelta(days=1, hours=4))
     one, two = w.uow(), w.uow()
-    from questlog_core.errors import ConcurrencyConflict
-
     async with one, two:
         p1, p2 = await one.players.get(ALICE), await two.players.get(ALICE)
         p1.display_name = "one"
@@ -264,12 +268,15 @@ async def test_a_failed_use_case_leaves_nothing_behind() -> None:
     w = GameWorld()
     await w.complete()
     before = (w.xp(), len(w.store.outbox), w.store.state.players[ALICE].version)
-    uow = w.uow()
-    with pytest.raises(RuntimeError):
-        async with uow:
+
+    async def crash() -> None:
+        async with w.uow() as uow:
             assert await uow.inbox.claim("gamification", w.completed().event_id)
             player = await uow.players.get(ALICE)
             await uow.players.save(player)
             raise RuntimeError("crash before commit")
+
+    with pytest.raises(RuntimeError):
+        await crash()
     assert (w.xp(), len(w.store.outbox), w.store.state.players[ALICE].version) == before
     assert w.store.state.inbox == {("gamification", e.source_event_id) for e in w.ledger()}
