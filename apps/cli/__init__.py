@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "run the all-in-one server, or one service"),
     "prioritize": ("prioritize", "rank a Taskwarrior or Questlog JSON export"),
     "migrate": ("migrate", "apply, revert or show database migrations"),
+    "demo": ("demo", "seed a realistic demo account"),
 }
 
 
