@@ -33,13 +33,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     migrate_on_start: bool = True
     #: cache, rate limits and token denylist: ``memory`` (in-process) or ``redis``
     cache: CacheKind = "memory"
+    #: the Redis server used when ``cache=redis`` or ``broker=redis``
     redis_url: str = "redis://127.0.0.1:6379/0"
     #: message broker: ``stub`` (in-process worker), ``redis`` or ``rabbitmq``
     broker: BrokerKind = "stub"
+    #: the RabbitMQ server used when ``broker=rabbitmq``
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     #: outgoing email: ``console`` prints it, ``outbox`` writes .eml files, ``smtp``, ``sendgrid``
     email: EmailKind = "console"
+    #: folder of ``.eml`` files for ``email=outbox``
     email_outbox_dir: str = "var/outbox"
+    #: the sender of every email
     email_from: str = "Questlog <no-reply@questlog.local>"
     #: SMTP server for ``email=smtp``: ``smtp://user:password@host:587`` (STARTTLS) or ``smtps://``
     smtp_url: str = "smtp://127.0.0.1:25"
@@ -47,8 +51,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     sendgrid_api_key: str = ""
     #: attachments: ``local`` folder or ``s3``
     storage: StorageKind = "local"
+    #: folder of attachments for ``storage=local``
     storage_dir: str = "var/files"
+    #: bucket for ``storage=s3`` (credentials come from the usual AWS variables)
     s3_bucket: str = "questlog"
+    #: an S3-compatible endpoint (MinIO, moto); empty for AWS itself
     s3_endpoint_url: str | None = None
     #: the language model: ``local`` (a labelled rule-based fallback), ``openai``, ``anthropic``
     language_model: LanguageModelKind = "local"
@@ -56,15 +63,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     jwt_private_key_path: str = "var/keys/jwt-ed25519.pem"
     #: other services verify tokens with this JWKS URL (empty: use the local key, all-in-one)
     jwks_url: str = ""
+    #: the ``iss`` claim of access tokens
     jwt_issuer: str = "questlog-auth"
+    #: the ``aud`` claim of access tokens
     jwt_audience: str = "questlog"
-    access_token_ttl_seconds: int = 900
-    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    #: lifetime of an access token
+    access_token_ttl_seconds: int = 600
+    #: lifetime of one refresh token (a session lives 30 days at most)
+    refresh_token_ttl_seconds: int = 14 * 24 * 3600
     #: largest request body accepted, in bytes (bigger → 413)
     max_body_bytes: int = 1_048_576
     #: the public base URL (used in emails and links)
     public_url: str = "http://127.0.0.1:8000"
-    #: ``development`` shows friendlier output; ``production`` refuses unsafe defaults
+    #: a label for the deployment (``development``, ``test``, ``production``), shown at start
     environment: Literal["development", "production", "test"] = "development"
 
     @classmethod
@@ -98,3 +109,30 @@ def _explain(message: str) -> str:
         reason = head.removesuffix(" - at ").strip()
         return f"QUESTLOG_{field.upper()}: {reason}"
     return message
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting: variable, default and meaning (for the docs)."""
+    import ast
+    import inspect
+
+    # The meaning of each field is its ``#:`` comment in this module's source.
+    source = inspect.getsource(Settings)
+    comments: dict[str, str] = {}
+    pending: list[str] = []
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#:"):
+            pending.append(stripped[2:].strip())
+            continue
+        if pending and ":" in stripped and not stripped.startswith(("def ", "@", "class ")):
+            comments[stripped.split(":", 1)[0].strip()] = " ".join(pending)
+        pending = []
+    ast.parse(source)  # the source must stay parseable for this to be meaningful
+    defaults = Settings()
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for name in Settings.__struct_fields__:
+        value = getattr(defaults, name)
+        shown = "(empty)" if value in ("", None) else f"`{value}`"
+        rows.append(f"| `QUESTLOG_{name.upper()}` | {shown} | {comments.get(name, '')} |")
+    return "\n".join(rows) + "\n"
