@@ -13,6 +13,7 @@ Prints figures and ratios; never fails on a time. Run: ``python bench/bench_dag.
 
 from __future__ import annotations
 
+import functools
 import graphlib
 import time
 from collections.abc import Callable
@@ -103,6 +104,20 @@ def main() -> None:
         f"graphlib {graphlib_t.wall_ms:.0f} ms, ratio {graphlib_t.wall_ms / numpy_t.wall_ms:.0f}x"
         f"  [cpu: numpy {numpy_t.cpu_ms:.1f} ms, graphlib {graphlib_t.cpu_ms:.0f} ms]"
     )
+
+    # Level-by-level Kahn pays a fixed cost per level: show it on deliberately deep graphs
+    # (edges only between consecutive layers of a permuted layered DAG).
+    rng = np.random.default_rng(SEED + 2)
+    for layers in (300, 1000):
+        width = NODES // layers
+        layer = rng.integers(0, layers - 1, size=EDGES)
+        perm = rng.permutation(NODES)
+        deep_src = perm[layer * width + rng.integers(0, width, size=EDGES)]
+        deep_dst = perm[(layer + 1) * width + rng.integers(0, width, size=EDGES)]
+        deep_t, (_, bounds) = best_of(
+            RUNS, functools.partial(topological_levels_indices, NODES, deep_src, deep_dst)
+        )
+        print(f"  deep variant, {bounds.size - 1} levels: numpy {deep_t}")
 
     weights = np.random.default_rng(SEED + 1).integers(5, 240, size=NODES).astype(np.float64)
     critical_t, (path, total) = best_of(
