@@ -1,0 +1,77 @@
+"""Start a real ``questlog serve`` process on a free port (for end-to-end tests and benchmarks)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+STARTUP_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class RunningServer:
+    def __init__(self, base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.base_url = base_url
+        self.process = process
+        self.log = log
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> RunningServer:
+    """Start the all-in-one on embedded defaults inside ``workdir`` and wait until it answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "QUESTLOG_DATABASE_URL": f"sqlite:///{workdir / 'questlog.db'}",
+        "QUESTLOG_JWT_PRIVATE_KEY_PATH": str(workdir / "keys" / "jwt.pem"),
+        "QUESTLOG_STORAGE_DIR": str(workdir / "files"),
+        "QUESTLOG_EMAIL": "outbox",
+        "QUESTLOG_EMAIL_OUTBOX_DIR": str(workdir / "mail"),
+        "QUESTLOG_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        **(extra_env or {}),
+    }
+    log = workdir / "server.log"
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "apps.cli", "serve", "--port", str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1.0).status_code == 200:
+                return RunningServer(base_url, process, log)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"server did not answer within {STARTUP_SECONDS}s:\n{log.read_text()}")
+
+
+def stop_server(server: RunningServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
