@@ -288,3 +288,24 @@ class CheckInWindowClosed(DomainError):
 
     def __init__(self, day: object) -> None:
         super().__init__(f"{day} is final and can no longer take a check-in", day=str(day))
+
+
+class AttachmentNotFound(NotFound):
+    """No such attachment on this quest for this owner."""
+
+    code = "attachment-not-found"
+
+    def __init__(self, attachment_id: object) -> None:
+        super().__init__("attachment", attachment_id)
+
+
+class UploadIncomplete(DomainError):
+    """An upload was confirmed but its bytes never reached the storage."""
+
+    code = "upload-incomplete"
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self, attachment_id: object) -> None:
+        super().__init__(
+            f"attachment {attachment_id} has not been uploaded yet", id=str(attachment_id)
+        )

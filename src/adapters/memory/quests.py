@@ -18,10 +18,11 @@ import builtins
 import copy
 from collections.abc import Collection, Sequence
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 
 from questlog_core.errors import (
     AlreadyExists,
+    AttachmentNotFound,
     CategoryNotFound,
     ConcurrencyConflict,
     QuestNotFound,
@@ -29,7 +30,7 @@ from questlog_core.errors import (
     ValidationFailed,
 )
 from questlog_core.events import DomainEvent
-from questlog_core.ids import CategoryId, EventId, QuestId, TemplateId, UserId
+from questlog_core.ids import AttachmentId, CategoryId, EventId, QuestId, TemplateId, UserId
 from questlog_core.ports.quests import (
     TEXT_QUERY_MAX_LENGTH,
     OutboxRecord,
@@ -40,11 +41,13 @@ from questlog_core.ports.quests import (
     encode_cursor,
     scan_key,
 )
+from questlog_core.quests.attachments import Attachment
 from questlog_core.quests.dependencies import DependencyGraph
 from questlog_core.quests.model import Quest, QuestStatus
 from questlog_core.quests.templates import Category, QuestTemplate
 
 __all__ = [
+    "InMemoryAttachmentRepository",
     "InMemoryCategoryRepository",
     "InMemoryDependencyRepository",
     "InMemoryInbox",
@@ -70,6 +73,7 @@ class InMemoryQuestStore:
         self.edges: dict[UserId, set[Edge]] = {}
         self.templates: dict[TemplateId, QuestTemplate] = {}
         self.categories: dict[CategoryId, Category] = {}
+        self.attachments: dict[AttachmentId, Attachment] = {}
         self.outbox: list[OutboxRecord] = []
         self.published: set[EventId] = set()
         self.inbox: set[tuple[str, EventId]] = set()
@@ -99,6 +103,7 @@ class InMemoryQuestUnitOfWork:
         self._dependencies = InMemoryDependencyRepository(self)
         self._templates = InMemoryTemplateRepository(self)
         self._categories = InMemoryCategoryRepository(self)
+        self._attachments = InMemoryAttachmentRepository(self)
         self._inbox = InMemoryInbox(self)
         self._committed_events: list[DomainEvent] = []
         self._reset()
@@ -120,6 +125,10 @@ class InMemoryQuestUnitOfWork:
     @property
     def categories(self) -> InMemoryCategoryRepository:
         return self._categories
+
+    @property
+    def attachments(self) -> InMemoryAttachmentRepository:
+        return self._attachments
 
     @property
     def inbox(self) -> InMemoryInbox:
@@ -174,8 +183,13 @@ class InMemoryQuestUnitOfWork:
         self.expected_versions: dict[QuestId, int] = {}
         self.added_edges: dict[UserId, set[Edge]] = {}
         self.removed_edges: dict[UserId, set[Edge]] = {}
-        self.staged_templates: dict[TemplateId, QuestTemplate] = {}
-        self.staged_categories: dict[CategoryId, Category] = {}
+        # ``None`` stages a deletion; ``new_*`` are the ids this transaction created.
+        self.staged_templates: dict[TemplateId, QuestTemplate | None] = {}
+        self.new_templates: set[TemplateId] = set()
+        self.staged_categories: dict[CategoryId, Category | None] = {}
+        self.new_categories: set[CategoryId] = set()
+        self.staged_attachments: dict[AttachmentId, Attachment | None] = {}
+        self.new_attachments: set[AttachmentId] = set()
         self.claims: set[tuple[str, EventId]] = set()
 
     def seen(self, source: _EventSource) -> None:
@@ -212,11 +226,29 @@ class InMemoryQuestUnitOfWork:
             for prerequisite, dependent in sorted(added, key=_edge_key):
                 graph.add(prerequisite, dependent)
         for template_id in self.staged_templates:
-            if template_id in store.templates:
+            if template_id in self.new_templates and template_id in store.templates:
                 raise AlreadyExists("template", template_id)
-        committed_names = {(c.owner, c.key) for c in store.categories.values()}
-        for category in self.staged_categories.values():
-            if category.id in store.categories or (category.owner, category.key) in committed_names:
+            if template_id not in self.new_templates and template_id not in store.templates:
+                raise TemplateNotFound(template_id)  # deleted by a concurrent transaction
+        for attachment_id in self.staged_attachments:
+            if attachment_id in self.new_attachments and attachment_id in store.attachments:
+                raise AlreadyExists("attachment", attachment_id)
+            if attachment_id not in self.new_attachments and attachment_id not in store.attachments:
+                raise AttachmentNotFound(attachment_id)
+        # Names as they will be once this transaction's categories are applied.
+        names = {
+            (c.owner, c.key): c.id
+            for c in store.categories.values()
+            if c.id not in self.staged_categories
+        }
+        for category_id, category in self.staged_categories.items():
+            if category_id in self.new_categories and category_id in store.categories:
+                raise AlreadyExists("category", category_id)
+            if category_id not in self.new_categories and category_id not in store.categories:
+                raise CategoryNotFound(category_id)
+            if category is None:
+                continue
+            if names.setdefault((category.owner, category.key), category.id) != category.id:
                 raise AlreadyExists("category", category.name)
         for claim in self.claims:
             if claim in store.inbox:
@@ -233,8 +265,9 @@ class InMemoryQuestUnitOfWork:
             store.edges.setdefault(owner, set()).difference_update(removed)
         for owner, added in self.added_edges.items():
             store.edges.setdefault(owner, set()).update(added)
-        store.templates.update(self.staged_templates)
-        store.categories.update(self.staged_categories)
+        _apply_staged(self.staged_templates, store.templates)
+        _apply_staged(self.staged_categories, store.categories)
+        _apply_staged(self.staged_attachments, store.attachments)
         store.inbox.update(self.claims)
         store.outbox.extend(OutboxRecord.of(event) for event in events)
 
@@ -257,6 +290,18 @@ class InMemoryQuestUnitOfWork:
     def visible_edges(self, owner: UserId) -> set[Edge]:
         base = self.store.edges.get(owner, set()) - self.removed_edges.get(owner, set())
         return base | self.added_edges.get(owner, set())
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _apply_staged(staged: dict[K, V | None], target: dict[K, V]) -> None:
+    for key, value in staged.items():
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
 
 
 def _edge_key(edge: Edge) -> tuple[int, int]:
@@ -428,7 +473,11 @@ class InMemoryTemplateRepository:
         self._uow = uow
 
     def _visible(self) -> dict[TemplateId, QuestTemplate]:
-        return {**self._uow.store.templates, **self._uow.staged_templates}
+        merged: dict[TemplateId, QuestTemplate | None] = {
+            **self._uow.store.templates,
+            **self._uow.staged_templates,
+        }
+        return {k: v for k, v in merged.items() if v is not None}
 
     async def get(self, owner: UserId, template_id: TemplateId) -> QuestTemplate:
         template = self._visible().get(template_id)
@@ -437,12 +486,32 @@ class InMemoryTemplateRepository:
         return copy.deepcopy(template)
 
     async def add(self, template: QuestTemplate) -> None:
-        if template.id in self._visible():
+        if template.id in self._visible() or template.id in self._uow.store.templates:
             raise AlreadyExists("template", template.id)
         stored = copy.deepcopy(template)
         stored.pull_events()
         self._uow.staged_templates[template.id] = stored
+        self._uow.new_templates.add(template.id)
         self._uow.seen(template)
+
+    async def update(self, template: QuestTemplate) -> None:
+        current = self._visible().get(template.id)
+        if current is None or current.owner != template.owner:
+            raise TemplateNotFound(template.id)
+        stored = copy.deepcopy(template)
+        stored.pull_events()
+        self._uow.staged_templates[template.id] = stored
+        self._uow.seen(template)
+
+    async def delete(self, owner: UserId, template_id: TemplateId) -> None:
+        current = self._visible().get(template_id)
+        if current is None or current.owner != owner:
+            raise TemplateNotFound(template_id)
+        if template_id in self._uow.new_templates:
+            self._uow.new_templates.discard(template_id)
+            del self._uow.staged_templates[template_id]
+        else:
+            self._uow.staged_templates[template_id] = None
 
     async def list(self, owner: UserId) -> builtins.list[QuestTemplate]:
         found = [t for t in self._visible().values() if t.owner == owner]
@@ -457,7 +526,11 @@ class InMemoryCategoryRepository:
         self._uow = uow
 
     def _visible(self) -> dict[CategoryId, Category]:
-        return {**self._uow.store.categories, **self._uow.staged_categories}
+        merged: dict[CategoryId, Category | None] = {
+            **self._uow.store.categories,
+            **self._uow.staged_categories,
+        }
+        return {k: v for k, v in merged.items() if v is not None}
 
     async def get(self, owner: UserId, category_id: CategoryId) -> Category:
         category = self._visible().get(category_id)
@@ -465,21 +538,100 @@ class InMemoryCategoryRepository:
             raise CategoryNotFound(category_id)
         return copy.deepcopy(category)
 
+    def _check_name(self, category: Category, visible: dict[CategoryId, Category]) -> None:
+        if any(
+            c.owner == category.owner and c.key == category.key and c.id != category.id
+            for c in visible.values()
+        ):
+            raise AlreadyExists("category", category.name)
+
     async def add(self, category: Category) -> None:
         visible = self._visible()
-        if category.id in visible:
+        if category.id in visible or category.id in self._uow.store.categories:
             raise AlreadyExists("category", category.id)
-        if any(c.owner == category.owner and c.key == category.key for c in visible.values()):
-            raise AlreadyExists("category", category.name)
+        self._check_name(category, visible)
+        stored = copy.deepcopy(category)
+        stored.pull_events()
+        self._uow.staged_categories[category.id] = stored
+        self._uow.new_categories.add(category.id)
+        self._uow.seen(category)
+
+    async def update(self, category: Category) -> None:
+        visible = self._visible()
+        current = visible.get(category.id)
+        if current is None or current.owner != category.owner:
+            raise CategoryNotFound(category.id)
+        self._check_name(category, visible)
         stored = copy.deepcopy(category)
         stored.pull_events()
         self._uow.staged_categories[category.id] = stored
         self._uow.seen(category)
 
+    async def delete(self, owner: UserId, category_id: CategoryId) -> None:
+        current = self._visible().get(category_id)
+        if current is None or current.owner != owner:
+            raise CategoryNotFound(category_id)
+        if category_id in self._uow.new_categories:
+            self._uow.new_categories.discard(category_id)
+            del self._uow.staged_categories[category_id]
+        else:
+            self._uow.staged_categories[category_id] = None
+
     async def list(self, owner: UserId) -> builtins.list[Category]:
         found = [c for c in self._visible().values() if c.owner == owner]
         found.sort(key=lambda c: (c.key, c.id.int))
         return [copy.deepcopy(c) for c in found]
+
+
+class InMemoryAttachmentRepository:
+    """:class:`~questlog_core.ports.quests.AttachmentRepository` over a unit of work's view."""
+
+    def __init__(self, uow: InMemoryQuestUnitOfWork) -> None:
+        self._uow = uow
+
+    def _visible(self) -> dict[AttachmentId, Attachment]:
+        merged: dict[AttachmentId, Attachment | None] = {
+            **self._uow.store.attachments,
+            **self._uow.staged_attachments,
+        }
+        return {k: v for k, v in merged.items() if v is not None}
+
+    async def get(
+        self, owner: UserId, quest_id: QuestId, attachment_id: AttachmentId
+    ) -> Attachment:
+        found = self._visible().get(attachment_id)
+        if found is None or found.owner != owner or found.quest_id != quest_id:
+            raise AttachmentNotFound(attachment_id)
+        return copy.deepcopy(found)
+
+    async def add(self, attachment: Attachment) -> None:
+        if attachment.id in self._visible() or attachment.id in self._uow.store.attachments:
+            raise AlreadyExists("attachment", attachment.id)
+        self._uow.staged_attachments[attachment.id] = copy.deepcopy(attachment)
+        self._uow.new_attachments.add(attachment.id)
+
+    async def update(self, attachment: Attachment) -> None:
+        await self.get(attachment.owner, attachment.quest_id, attachment.id)
+        self._uow.staged_attachments[attachment.id] = copy.deepcopy(attachment)
+
+    async def delete(self, owner: UserId, quest_id: QuestId, attachment_id: AttachmentId) -> None:
+        await self.get(owner, quest_id, attachment_id)
+        if attachment_id in self._uow.new_attachments:
+            self._uow.new_attachments.discard(attachment_id)
+            del self._uow.staged_attachments[attachment_id]
+        else:
+            self._uow.staged_attachments[attachment_id] = None
+
+    async def list(self, owner: UserId, quest_id: QuestId) -> builtins.list[Attachment]:
+        found = [a for a in self._visible().values() if a.owner == owner and a.quest_id == quest_id]
+        found.sort(key=lambda a: (a.created_at, a.id.int))
+        return [copy.deepcopy(a) for a in found]
+
+    async def remove_quest(self, owner: UserId, quest_id: QuestId) -> builtins.list[Attachment]:
+        removed = await self.list(owner, quest_id)
+        for attachment in removed:
+            await self.delete(owner, quest_id, attachment.id)
+        return removed
 
 
 class InMemoryInbox:

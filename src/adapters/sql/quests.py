@@ -27,6 +27,7 @@ import msgspec
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     delete,
     exists,
     func,
@@ -37,6 +38,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import dialects
@@ -45,6 +47,7 @@ from adapters.sql.tables import quest as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.errors import (
     AlreadyExists,
+    AttachmentNotFound,
     CategoryNotFound,
     ConcurrencyConflict,
     QuestNotFound,
@@ -52,7 +55,7 @@ from questlog_core.errors import (
     ValidationFailed,
 )
 from questlog_core.events import DomainEvent
-from questlog_core.ids import CategoryId, EventId, QuestId, TemplateId, UserId
+from questlog_core.ids import AttachmentId, CategoryId, EventId, QuestId, TemplateId, UserId
 from questlog_core.ports.platform import Clock
 from questlog_core.ports.quests import (
     TEXT_QUERY_MAX_LENGTH,
@@ -64,6 +67,7 @@ from questlog_core.ports.quests import (
     decode_cursor,
     encode_cursor,
 )
+from questlog_core.quests.attachments import Attachment, AttachmentState
 from questlog_core.quests.dependencies import DependencyGraph
 from questlog_core.quests.model import (
     OPEN_STATUSES,
@@ -271,6 +275,12 @@ def _contains(connection: AsyncConnection, haystack: Any, needle: str) -> Column
 # -- repositories -------------------------------------------------------------------------------
 
 
+# The hot path's statement is built once (construction and cache-key work are paid once).
+_GET_QUEST: Final = select(t.quests).where(
+    t.quests.c.id == bindparam("quest_id"), t.quests.c.owner == bindparam("owner")
+)
+
+
 class SqlQuestRepository:
     """:class:`~questlog_core.ports.quests.QuestRepository` on the unit of work's connection."""
 
@@ -283,8 +293,8 @@ class SqlQuestRepository:
         return quest
 
     async def get(self, owner: UserId, quest_id: QuestId) -> Quest:
-        query = select(t.quests).where(t.quests.c.id == quest_id, t.quests.c.owner == owner)
-        row = (await self._uow.connection.execute(query)).first()
+        parameters = {"quest_id": quest_id, "owner": owner}
+        row = (await self._uow.connection.execute(_GET_QUEST, parameters)).first()
         if row is None:
             raise QuestNotFound(quest_id)
         return self._hand_out(row)
@@ -492,6 +502,25 @@ class SqlTemplateRepository:
         )
         return [_template(r) for r in await c.execute(query)]
 
+    async def update(self, template: QuestTemplate) -> None:
+        values = _template_values(template)
+        del values["id"], values["owner"], values["created_at"]
+        statement = (
+            update(t.templates)
+            .where(t.templates.c.id == template.id, t.templates.c.owner == template.owner)
+            .values(**values)
+        )
+        if (await self._uow.connection.execute(statement)).rowcount != 1:
+            raise TemplateNotFound(template.id)
+        self._uow.seen(template)
+
+    async def delete(self, owner: UserId, template_id: TemplateId) -> None:
+        statement = delete(t.templates).where(
+            t.templates.c.id == template_id, t.templates.c.owner == owner
+        )
+        if (await self._uow.connection.execute(statement)).rowcount != 1:
+            raise TemplateNotFound(template_id)
+
 
 class SqlCategoryRepository:
     """:class:`~questlog_core.ports.quests.CategoryRepository` on the connection."""
@@ -534,6 +563,129 @@ class SqlCategoryRepository:
         )
         return [_category(r) for r in await c.execute(query)]
 
+    async def update(self, category: Category) -> None:
+        c = self._uow.connection
+        cat = t.categories.c
+        clash = (
+            await c.execute(
+                select(cat.id).where(
+                    cat.owner == category.owner,
+                    cat.name_key == category.key,
+                    cat.id != category.id,
+                )
+            )
+        ).first()
+        if clash is not None:
+            raise AlreadyExists("category", category.name)
+        statement = (
+            update(t.categories)
+            .where(cat.id == category.id, cat.owner == category.owner)
+            .values(name=category.name, name_key=category.key, color=category.color)
+        )
+        try:
+            result = await c.execute(statement)
+        except IntegrityError:
+            # A concurrent transaction took the name between the check and the write.
+            raise AlreadyExists("category", category.name) from None
+        if result.rowcount != 1:
+            raise CategoryNotFound(category.id)
+        self._uow.seen(category)
+
+    async def delete(self, owner: UserId, category_id: CategoryId) -> None:
+        statement = delete(t.categories).where(
+            t.categories.c.id == category_id, t.categories.c.owner == owner
+        )
+        if (await self._uow.connection.execute(statement)).rowcount != 1:
+            raise CategoryNotFound(category_id)
+
+
+def _attachment(row: Row[Any]) -> Attachment:
+    return Attachment(
+        id=AttachmentId(row.id),
+        owner=UserId(row.owner),
+        quest_id=QuestId(row.quest_id),
+        filename=row.filename,
+        content_type=row.content_type,
+        size=row.size,
+        state=AttachmentState(row.state),
+        created_at=row.created_at,
+        stored_at=row.stored_at,
+    )
+
+
+class SqlAttachmentRepository:
+    """:class:`~questlog_core.ports.quests.AttachmentRepository` on the connection."""
+
+    def __init__(self, uow: SqlQuestUnitOfWork) -> None:
+        self._uow = uow
+
+    @staticmethod
+    def _one(owner: UserId, quest_id: QuestId, attachment_id: AttachmentId) -> Any:
+        a = t.attachments.c
+        return and_(a.id == attachment_id, a.owner == owner, a.quest_id == quest_id)
+
+    async def get(
+        self, owner: UserId, quest_id: QuestId, attachment_id: AttachmentId
+    ) -> Attachment:
+        query = select(t.attachments).where(self._one(owner, quest_id, attachment_id))
+        row = (await self._uow.connection.execute(query)).first()
+        if row is None:
+            raise AttachmentNotFound(attachment_id)
+        return _attachment(row)
+
+    async def add(self, attachment: Attachment) -> None:
+        values = {
+            "id": attachment.id,
+            "owner": attachment.owner,
+            "quest_id": attachment.quest_id,
+            "filename": attachment.filename,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "state": attachment.state.value,
+            "created_at": attachment.created_at,
+            "stored_at": attachment.stored_at,
+        }
+        if not await dialects.insert_if_absent(self._uow.connection, t.attachments, values):
+            raise AlreadyExists("attachment", attachment.id)
+
+    async def update(self, attachment: Attachment) -> None:
+        statement = (
+            update(t.attachments)
+            .where(self._one(attachment.owner, attachment.quest_id, attachment.id))
+            .values(
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                state=attachment.state.value,
+                stored_at=attachment.stored_at,
+            )
+        )
+        if (await self._uow.connection.execute(statement)).rowcount != 1:
+            raise AttachmentNotFound(attachment.id)
+
+    async def delete(self, owner: UserId, quest_id: QuestId, attachment_id: AttachmentId) -> None:
+        statement = delete(t.attachments).where(self._one(owner, quest_id, attachment_id))
+        if (await self._uow.connection.execute(statement)).rowcount != 1:
+            raise AttachmentNotFound(attachment_id)
+
+    async def list(self, owner: UserId, quest_id: QuestId) -> builtins.list[Attachment]:
+        a = t.attachments.c
+        query = (
+            select(t.attachments)
+            .where(a.owner == owner, a.quest_id == quest_id)
+            .order_by(a.created_at, a.id)
+        )
+        return [_attachment(r) for r in await self._uow.connection.execute(query)]
+
+    async def remove_quest(self, owner: UserId, quest_id: QuestId) -> builtins.list[Attachment]:
+        removed = await self.list(owner, quest_id)
+        if removed:
+            a = t.attachments.c
+            await self._uow.connection.execute(
+                delete(t.attachments).where(a.owner == owner, a.quest_id == quest_id)
+            )
+        return removed
+
 
 class SqlQuestInbox:
     """:class:`~questlog_core.ports.quests.Inbox` of the quest service."""
@@ -560,6 +712,7 @@ class SqlQuestUnitOfWork(SqlUnitOfWork):
         self._dependencies = SqlDependencyRepository(self)
         self._templates = SqlTemplateRepository(self)
         self._categories = SqlCategoryRepository(self)
+        self._attachments = SqlAttachmentRepository(self)
         self._inbox = SqlQuestInbox(self)
 
     @property
@@ -577,6 +730,10 @@ class SqlQuestUnitOfWork(SqlUnitOfWork):
     @property
     def categories(self) -> SqlCategoryRepository:
         return self._categories
+
+    @property
+    def attachments(self) -> SqlAttachmentRepository:
+        return self._attachments
 
     @property
     def inbox(self) -> SqlQuestInbox:
@@ -642,6 +799,7 @@ if TYPE_CHECKING:  # the adapters satisfy the ports (checked by mypy, free at ru
 
 
 __all__ = [
+    "SqlAttachmentRepository",
     "SqlCategoryRepository",
     "SqlDependencyRepository",
     "SqlQuestInbox",

@@ -37,7 +37,8 @@ import msgspec
 
 from questlog_core.errors import ValidationFailed
 from questlog_core.events import DomainEvent, decode_event, encode_event
-from questlog_core.ids import CategoryId, EventId, QuestId, TemplateId, UserId
+from questlog_core.ids import AttachmentId, CategoryId, EventId, QuestId, TemplateId, UserId
+from questlog_core.quests.attachments import Attachment
 from questlog_core.quests.dependencies import DependencyGraph
 from questlog_core.quests.model import Quest, QuestStatus
 from questlog_core.quests.templates import Category, QuestTemplate
@@ -45,6 +46,7 @@ from questlog_core.quests.templates import Category, QuestTemplate
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "AttachmentRepository",
     "CategoryRepository",
     "DependencyRepository",
     "Inbox",
@@ -268,6 +270,14 @@ class TemplateRepository(Protocol):
         """Every template of the owner, by name (case-insensitive) then id."""
         ...
 
+    async def update(self, template: QuestTemplate) -> None:
+        """Store a changed template (same id and owner); raises ``TemplateNotFound``."""
+        ...
+
+    async def delete(self, owner: UserId, template_id: TemplateId) -> None:
+        """Remove the template; raises ``TemplateNotFound``. Quests made from it stay."""
+        ...
+
 
 class CategoryRepository(Protocol):
     """Categories, scoped to one owner; names are unique per owner, case-insensitively."""
@@ -282,6 +292,47 @@ class CategoryRepository(Protocol):
 
     async def list(self, owner: UserId) -> builtins.list[Category]:
         """Every category of the owner, by name (case-insensitive)."""
+        ...
+
+    async def update(self, category: Category) -> None:
+        """Store a changed category (same id and owner); raises ``CategoryNotFound``, or
+        ``AlreadyExists`` when the new name is another of the owner's categories."""
+        ...
+
+    async def delete(self, owner: UserId, category_id: CategoryId) -> None:
+        """Remove the category; raises ``CategoryNotFound``."""
+        ...
+
+
+class AttachmentRepository(Protocol):
+    """Metadata of files attached to quests, scoped to one owner (the bytes live behind the
+    ``FileStorage`` port)."""
+
+    async def get(
+        self, owner: UserId, quest_id: QuestId, attachment_id: AttachmentId
+    ) -> Attachment:
+        """The attachment; raises ``AttachmentNotFound`` if absent, on another quest or
+        another owner's."""
+        ...
+
+    async def add(self, attachment: Attachment) -> None:
+        """Store a new attachment; raises ``AlreadyExists`` for a taken id."""
+        ...
+
+    async def update(self, attachment: Attachment) -> None:
+        """Store a changed attachment; raises ``AttachmentNotFound``."""
+        ...
+
+    async def delete(self, owner: UserId, quest_id: QuestId, attachment_id: AttachmentId) -> None:
+        """Remove the attachment; raises ``AttachmentNotFound``."""
+        ...
+
+    async def list(self, owner: UserId, quest_id: QuestId) -> builtins.list[Attachment]:
+        """The quest's attachments, oldest first (then by id)."""
+        ...
+
+    async def remove_quest(self, owner: UserId, quest_id: QuestId) -> builtins.list[Attachment]:
+        """Remove every attachment of a quest (it is being deleted); returns them."""
         ...
 
 
@@ -343,6 +394,8 @@ class QuestUnitOfWork(Protocol):
     def templates(self) -> TemplateRepository: ...
     @property
     def categories(self) -> CategoryRepository: ...
+    @property
+    def attachments(self) -> AttachmentRepository: ...
     @property
     def inbox(self) -> Inbox: ...
 

@@ -50,6 +50,7 @@ from questlog_core.quests.recurrence import Recurrence
 from questlog_core.quests.templates import Category, QuestTemplate, TemplateStep, render
 
 __all__ = [
+    "MAX_BULK_QUESTS",
     "MAX_PARENT_DEPTH",
     "AbandonQuest",
     "AddDependency",
@@ -58,10 +59,15 @@ __all__ = [
     "Completion",
     "CreateCategory",
     "CreateQuest",
+    "CreateQuests",
     "CreateTemplate",
+    "DeleteCategory",
     "DeleteQuest",
+    "DeleteTemplate",
     "DependencyView",
+    "GetCategory",
     "GetQuest",
+    "GetTemplate",
     "InstantiateTemplate",
     "Instantiation",
     "ListCategories",
@@ -75,16 +81,23 @@ __all__ = [
     "SetProgress",
     "StartQuest",
     "TickChecklistItem",
+    "UpdateCategory",
     "UpdateQuest",
+    "UpdateTemplate",
     "abandon_quest",
     "add_dependency",
     "archive_quest",
     "complete_quest",
     "create_category",
     "create_quest",
+    "create_quests",
     "create_template",
+    "delete_category",
     "delete_quest",
+    "delete_template",
+    "get_category",
     "get_quest",
+    "get_template",
     "handlers",
     "instantiate_template",
     "list_categories",
@@ -97,11 +110,16 @@ __all__ = [
     "set_progress",
     "start_quest",
     "tick_checklist_item",
+    "update_category",
     "update_quest",
+    "update_template",
 ]
 
 MAX_PARENT_DEPTH = 32
 """How deep sub-quests may nest."""
+
+MAX_BULK_QUESTS = 100
+"""How many quests one bulk create may hold."""
 
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
@@ -123,6 +141,13 @@ class CreateQuest(msgspec.Struct, frozen=True, kw_only=True):
     recurrence: Recurrence | None = None
     parent_id: QuestId | None = None
     checklist: tuple[str, ...] = ()
+
+
+class CreateQuests(msgspec.Struct, frozen=True, kw_only=True):
+    """Several quests of one owner, created all or nothing (at most :data:`MAX_BULK_QUESTS`)."""
+
+    owner: UserId
+    quests: tuple[CreateQuest, ...]
 
 
 class GetQuest(msgspec.Struct, frozen=True, kw_only=True):
@@ -255,6 +280,33 @@ class ListTemplates(msgspec.Struct, frozen=True, kw_only=True):
     owner: UserId
 
 
+class GetTemplate(msgspec.Struct, frozen=True, kw_only=True):
+    owner: UserId
+    template_id: TemplateId
+
+
+class UpdateTemplate(msgspec.Struct, frozen=True, kw_only=True):
+    """Fields left ``UNSET`` stay as they are; ``None`` clears an optional field."""
+
+    owner: UserId
+    template_id: TemplateId
+    name: str | Unset = UNSET
+    title_pattern: str | Unset = UNSET
+    notes: str | Unset = UNSET
+    category: str | Unset | None = UNSET
+    tags: tuple[str, ...] | Unset = UNSET
+    difficulty: str | Unset = UNSET
+    priority: int | Unset = UNSET
+    estimate_minutes: int | Unset | None = UNSET
+    checklist: tuple[str, ...] | Unset = UNSET
+    steps: tuple[TemplateStep, ...] | Unset = UNSET
+
+
+class DeleteTemplate(msgspec.Struct, frozen=True, kw_only=True):
+    owner: UserId
+    template_id: TemplateId
+
+
 class InstantiateTemplate(msgspec.Struct, frozen=True, kw_only=True):
     owner: UserId
     template_id: TemplateId
@@ -272,6 +324,25 @@ class CreateCategory(msgspec.Struct, frozen=True, kw_only=True):
 
 class ListCategories(msgspec.Struct, frozen=True, kw_only=True):
     owner: UserId
+
+
+class GetCategory(msgspec.Struct, frozen=True, kw_only=True):
+    owner: UserId
+    category_id: CategoryId
+
+
+class UpdateCategory(msgspec.Struct, frozen=True, kw_only=True):
+    """Rename or recolour; ``color=None`` removes the colour."""
+
+    owner: UserId
+    category_id: CategoryId
+    name: str | Unset = UNSET
+    color: str | Unset | None = UNSET
+
+
+class DeleteCategory(msgspec.Struct, frozen=True, kw_only=True):
+    owner: UserId
+    category_id: CategoryId
 
 
 # -- results --
@@ -330,29 +401,34 @@ async def create_quest(
 ) -> Quest:
     """Create a todo quest (optionally as a sub-quest of one of the owner's quests)."""
     async with uow:
-        quest = Quest.create(
-            id=QuestId(ids.new_id()),
-            owner=cmd.owner,
-            title=cmd.title,
-            at=clock.now(),
-            ids=ids,
-            notes=cmd.notes,
-            category=cmd.category,
-            tags=cmd.tags,
-            difficulty=cmd.difficulty,
-            priority=cmd.priority,
-            due=cmd.due,
-            estimate_minutes=cmd.estimate_minutes,
-            recurrence=cmd.recurrence,
-            parent_id=cmd.parent_id,
-            checklist=cmd.checklist,
-        )
-        if cmd.parent_id is not None:
-            await _check_parent(uow, quest, cmd.parent_id)
-        await uow.quests.add(quest)
-        await _refresh_parent(uow, cmd.owner, quest.parent_id, clock.now(), ids)
+        quest = await _add_new_quest(cmd, uow, clock, ids)
         await uow.commit()
     return quest
+
+
+async def create_quests(
+    cmd: CreateQuests, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
+) -> list[Quest]:
+    """Create several quests at once, all or nothing, in the order given.
+
+    Raises:
+        ValidationFailed: naming the item, e.g. field ``quests[2].title``; nothing is created.
+    """
+    if not cmd.quests:
+        raise ValidationFailed("quests", "must not be empty")
+    if len(cmd.quests) > MAX_BULK_QUESTS:
+        raise ValidationFailed("quests", f"at most {MAX_BULK_QUESTS} quests at once")
+    created: list[Quest] = []
+    async with uow:
+        for index, item in enumerate(cmd.quests):
+            if item.owner != cmd.owner:
+                raise ValidationFailed(f"quests[{index}].owner", "must be the caller")
+            try:
+                created.append(await _add_new_quest(item, uow, clock, ids))
+            except ValidationFailed as exc:
+                raise ValidationFailed(f"quests[{index}].{exc.field}", exc.reason) from None
+        await uow.commit()
+    return created
 
 
 async def get_quest(query: GetQuest, uow: QuestUnitOfWork) -> Quest:
@@ -457,6 +533,8 @@ async def delete_quest(
             else:
                 child.revise({"parent_id": None}, at=now, ids=ids)
             await uow.quests.update(child, version)
+        # The files themselves are the caller's to remove from storage after the commit.
+        await uow.attachments.remove_quest(cmd.owner, quest.id)
         quest.mark_deleted(at=now, ids=ids)
         await uow.quests.delete(cmd.owner, quest.id)
         await _refresh_parent(uow, cmd.owner, quest.parent_id, now, ids)
@@ -734,6 +812,61 @@ async def list_templates(query: ListTemplates, uow: QuestUnitOfWork) -> list[Que
         return await uow.templates.list(query.owner)
 
 
+async def get_template(query: GetTemplate, uow: QuestUnitOfWork) -> QuestTemplate:
+    """One of the owner's templates (``TemplateNotFound`` for anyone else's)."""
+    async with uow:
+        return await uow.templates.get(query.owner, query.template_id)
+
+
+_TEMPLATE_FIELDS: tuple[str, ...] = (
+    "name",
+    "title_pattern",
+    "notes",
+    "category",
+    "tags",
+    "difficulty",
+    "priority",
+    "estimate_minutes",
+    "checklist",
+    "steps",
+)
+
+
+async def update_template(
+    cmd: UpdateTemplate, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
+) -> QuestTemplate:
+    """Change a template; the result is validated as a whole, exactly like a new template.
+    Quests made from it earlier are not touched.
+
+    Raises:
+        ValidationFailed: naming the field (``steps`` for a bad step or link).
+    """
+    async with uow:
+        current = await uow.templates.get(cmd.owner, cmd.template_id)
+        fields: dict[str, Any] = {name: getattr(current, name) for name in _TEMPLATE_FIELDS}
+        fields.update(
+            (name, getattr(cmd, name))
+            for name in _TEMPLATE_FIELDS
+            if not isinstance(getattr(cmd, name), Unset)
+        )
+        revised = QuestTemplate.create(
+            id=current.id, owner=current.owner, at=current.created_at, ids=ids, **fields
+        )
+        revised.pull_events()  # re-validated, not created
+        await uow.templates.update(revised)
+        await uow.commit()
+    return revised
+
+
+async def delete_template(
+    cmd: DeleteTemplate, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
+) -> None:
+    """Delete a template. Quests made from it stay (their ``template_id`` is history)."""
+    async with uow:
+        await uow.templates.delete(cmd.owner, cmd.template_id)
+        await uow.commit()
+
+
 async def instantiate_template(
     cmd: InstantiateTemplate, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
 ) -> Instantiation:
@@ -831,6 +964,49 @@ async def list_categories(query: ListCategories, uow: QuestUnitOfWork) -> list[C
         return await uow.categories.list(query.owner)
 
 
+async def get_category(query: GetCategory, uow: QuestUnitOfWork) -> Category:
+    """One of the owner's categories (``CategoryNotFound`` for anyone else's)."""
+    async with uow:
+        return await uow.categories.get(query.owner, query.category_id)
+
+
+async def update_category(
+    cmd: UpdateCategory, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
+) -> Category:
+    """Rename or recolour a category. A rename carries over to the owner's quests filed under
+    the old name, in the same unit of work (archived ones included: the label is not content).
+
+    Raises:
+        AlreadyExists: the owner has another category by the new name.
+        ValidationFailed: naming ``name`` or ``color``.
+    """
+    async with uow:
+        current = await uow.categories.get(cmd.owner, cmd.category_id)
+        revised = Category.create(
+            id=current.id,
+            owner=current.owner,
+            name=current.name if isinstance(cmd.name, Unset) else cmd.name,
+            color=current.color if isinstance(cmd.color, Unset) else cmd.color,
+            at=current.created_at,
+            ids=ids,
+        )
+        revised.pull_events()  # re-validated, not created
+        await uow.categories.update(revised)
+        if revised.name != current.name:
+            await _rename_category(uow, cmd.owner, current.name, revised.name, clock.now(), ids)
+        await uow.commit()
+    return revised
+
+
+async def delete_category(
+    cmd: DeleteCategory, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
+) -> None:
+    """Delete a category. Quests filed under it keep the name as plain text."""
+    async with uow:
+        await uow.categories.delete(cmd.owner, cmd.category_id)
+        await uow.commit()
+
+
 # -- wiring --
 
 Handler = Callable[[Any, QuestUnitOfWork], Awaitable[Any]]
@@ -849,6 +1025,7 @@ def handlers(clock: Clock, ids: IdFactory) -> dict[type[msgspec.Struct], Handler
 
     return {
         CreateQuest: bind(create_quest),
+        CreateQuests: bind(create_quests),
         GetQuest: bind(get_quest, ports=False),
         ListQuests: bind(list_quests, ports=False),
         UpdateQuest: bind(update_quest),
@@ -866,13 +1043,46 @@ def handlers(clock: Clock, ids: IdFactory) -> dict[type[msgspec.Struct], Handler
         PlanQuests: bind(plan_quests, ports=False),
         CreateTemplate: bind(create_template),
         ListTemplates: bind(list_templates, ports=False),
+        GetTemplate: bind(get_template, ports=False),
+        UpdateTemplate: bind(update_template),
+        DeleteTemplate: bind(delete_template),
         InstantiateTemplate: bind(instantiate_template),
         CreateCategory: bind(create_category),
         ListCategories: bind(list_categories, ports=False),
+        GetCategory: bind(get_category, ports=False),
+        UpdateCategory: bind(update_category),
+        DeleteCategory: bind(delete_category),
     }
 
 
 # -- helpers --
+
+
+async def _add_new_quest(
+    cmd: CreateQuest, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
+) -> Quest:
+    quest = Quest.create(
+        id=QuestId(ids.new_id()),
+        owner=cmd.owner,
+        title=cmd.title,
+        at=clock.now(),
+        ids=ids,
+        notes=cmd.notes,
+        category=cmd.category,
+        tags=cmd.tags,
+        difficulty=cmd.difficulty,
+        priority=cmd.priority,
+        due=cmd.due,
+        estimate_minutes=cmd.estimate_minutes,
+        recurrence=cmd.recurrence,
+        parent_id=cmd.parent_id,
+        checklist=cmd.checklist,
+    )
+    if cmd.parent_id is not None:
+        await _check_parent(uow, quest, cmd.parent_id)
+    await uow.quests.add(quest)
+    await _refresh_parent(uow, cmd.owner, quest.parent_id, clock.now(), ids)
+    return quest
 
 
 def _status(value: str) -> QuestStatus:
@@ -945,6 +1155,28 @@ async def _refresh_parent(
     parent.derive_progress_from_children(done=done, counted=len(counted), at=at, ids=ids)
     if parent.progress != before:
         await uow.quests.update(parent, version)
+
+
+async def _rename_category(
+    uow: QuestUnitOfWork, owner: UserId, old: str, new: str, at: datetime, ids: IdFactory
+) -> None:
+    filed: list[Quest] = []
+    cursor: str | None = None
+    while True:
+        page = await uow.quests.list(
+            owner, QuestQuery(category=old, cursor=cursor, limit=MAX_PAGE_SIZE)
+        )
+        filed.extend(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    for quest in filed:
+        version = quest.version
+        if quest.status is QuestStatus.ARCHIVED:
+            quest.category = new  # archived quests refuse edits; a relabel is not an edit
+        else:
+            quest.revise({"category": new}, at=at, ids=ids)
+        await uow.quests.update(quest, version)
 
 
 async def _spawn_next_occurrence(

@@ -25,7 +25,7 @@ from questlog_core.errors import (
 )
 from questlog_core.events import DomainEvent
 from questlog_core.events.quests import QuestCompleted, QuestCreated
-from questlog_core.ids import QuestId, TemplateId, UserId
+from questlog_core.ids import CategoryId, QuestId, TemplateId, UserId
 from questlog_core.quests import QuestStatus, Recurrence, TemplateStep
 from questlog_core.services import quests as svc
 from questlog_core.services.quests import (
@@ -118,6 +118,14 @@ def bad_commands(owner: UserId) -> list[tuple[Callable[..., Awaitable[Any]], Any
         ),
         (svc.create_category, svc.CreateCategory(owner=o, name="")),
         (svc.create_category, svc.CreateCategory(owner=o, name="Work", color="red")),
+        (svc.create_quests, svc.CreateQuests(owner=o, quests=())),
+        (svc.create_quests, svc.CreateQuests(owner=o, quests=(CreateQuest(owner=o, title=""),))),
+        (svc.get_template, svc.GetTemplate(owner=o, template_id=TemplateId(MISSING))),
+        (svc.update_template, svc.UpdateTemplate(owner=o, template_id=TemplateId(MISSING))),
+        (svc.delete_template, svc.DeleteTemplate(owner=o, template_id=TemplateId(MISSING))),
+        (svc.get_category, svc.GetCategory(owner=o, category_id=CategoryId(MISSING))),
+        (svc.update_category, svc.UpdateCategory(owner=o, category_id=CategoryId(MISSING))),
+        (svc.delete_category, svc.DeleteCategory(owner=o, category_id=CategoryId(MISSING))),
     ]
 
 

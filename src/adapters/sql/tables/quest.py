@@ -11,6 +11,7 @@ reports them), which a cascading delete would pre-empt.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Index,
     Integer,
@@ -117,4 +118,30 @@ categories = Table(
     schema=SCHEMA,
 )
 
-__all__ = ["SCHEMA", "categories", "dependencies", "inbox", "outbox", "quests", "templates"]
+# Metadata of files on quests; the bytes are in the FileStorage under ``storage_key``.
+attachments = Table(
+    "quest_attachments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner", Uuid, nullable=False),
+    Column("quest_id", Uuid, nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("stored_at", UtcDateTime, nullable=True),
+    schema=SCHEMA,
+)
+Index(None, attachments.c.owner, attachments.c.quest_id, attachments.c.created_at)
+
+__all__ = [
+    "SCHEMA",
+    "attachments",
+    "categories",
+    "dependencies",
+    "inbox",
+    "outbox",
+    "quests",
+    "templates",
+]
