@@ -277,13 +277,22 @@ async def test_killing_redis_mid_test_degrades_and_restarting_recovers(
         throwaway_redis.start()  # same port, empty (no persistence)
 
         # Back: caching resumes, the limiter returns to Redis after its pause, checks answer.
-        await reads.get(owner, quest.id)
-        await reads.get(owner, quest.id)
-        assert table.loads == 3
-        clock.advance(timedelta(seconds=5))
-        await limits.enforce("login.account", "cy")
+        # (A freshly started server on a loaded host may still miss one 0.5 s deadline, so
+        # recovery is allowed a few attempts; it must happen, and it must stick.)
+        for _ in range(5):
+            loads = table.loads
+            assert await reads.get(owner, quest.id) == quest
+            if table.loads == loads:
+                break  # served from the cache again
+        assert table.loads == loads
+        for attempt in range(5):
+            clock.advance(timedelta(seconds=5))
+            subject = f"cy-{attempt}"
+            await limits.enforce("login.account", subject)
+            if not on_fallback(limiter):
+                break
         assert not on_fallback(limiter)
-        assert await client.exists("ql:v1:rl:login.account:cy") == 1  # counted on Redis again
+        assert await client.exists(f"ql:v1:rl:login.account:{subject}") == 1  # on Redis again
         assert not await denylist.is_denied("other")
     finally:
         await client.aclose()
