@@ -93,7 +93,8 @@ def test_file_names_carry_a_date_prefix_and_the_revision() -> None:
     assert names, "no migrations found"
     for name in names:
         date, rev, _slug = name.split("_", 2)
-        assert len(date) == 8 and date.isdigit(), name
+        assert len(date) == 8, name
+        assert date.isdigit(), name
         assert rev in _revisions_oldest_first(), name
 
 

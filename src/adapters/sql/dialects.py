@@ -30,9 +30,18 @@ async def insert_if_absent(
     sees the conflict. ``RETURNING`` tells the outcome: the driver's row count for an INSERT
     is not reliable across drivers (psycopg reports -1 here).
     """
-    key = next(iter(table.primary_key.columns))
-    statement = insert(connection, table).on_conflict_do_nothing().returning(key)
+    cache_key = (connection.dialect.name, table)
+    statement = _INSERT_IF_ABSENT.get(cache_key)
+    if statement is None:
+        # Built once per table and dialect: a reused statement object also reuses its
+        # memoised cache key, which keeps hot-path inserts cheap.
+        key = next(iter(table.primary_key.columns))
+        statement = insert(connection, table).on_conflict_do_nothing().returning(key)
+        _INSERT_IF_ABSENT[cache_key] = statement
     return (await connection.execute(statement, values)).first() is not None
+
+
+_INSERT_IF_ABSENT: dict[tuple[str, Table], Any] = {}
 
 
 def greatest(connection: AsyncConnection, a: Any, b: Any) -> ColumnElement[Any]:

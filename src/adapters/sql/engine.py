@@ -79,12 +79,16 @@ def make_engine(
     pool_timeout: float = 30.0,
     pool_recycle: int = 1800,
     echo: bool = False,
+    pool_pre_ping: bool = True,
     sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
 ) -> AsyncEngine:
     """An :class:`AsyncEngine` for ``url`` configured for Questlog's tables.
 
     The pool settings apply to both databases (a SQLite file also uses a queue pool; each
-    aiosqlite connection owns a thread). Call ``await engine.dispose()`` when done.
+    aiosqlite connection owns a thread). ``pool_pre_ping`` (PostgreSQL) tests each connection
+    as it leaves the pool, so a server restart costs no failed request; it costs one round
+    trip per unit of work, which a latency-bound deployment may prefer to turn off (a dead
+    connection then fails one request and is replaced). Call ``await engine.dispose()``.
     """
     target = normalise_url(url)
     options: dict[str, Any] = {
@@ -102,8 +106,7 @@ def make_engine(
         engine = create_async_engine(target, **options)
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
-    # A dropped server connection is found before use rather than failing a request.
-    options["pool_pre_ping"] = True
+    options["pool_pre_ping"] = pool_pre_ping
     return create_async_engine(target, **options)
 
 
