@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.params import SkipValidation
 
 from questlog_core.errors import AuthenticationFailed
 from questlog_core.identity.tokens import Principal
@@ -78,12 +79,13 @@ async def provide_principal(request: Request[Any, Any, Any], state: State) -> Pr
     return principal
 
 
-ClockDep = NamedDependency[Clock]
-IdsDep = NamedDependency[IdFactory]
-QuestUowDep = NamedDependency[QuestUnitOfWork]
+# Protocol-typed ports cannot be isinstance-checked by the signature model: skip validation.
+ClockDep = NamedDependency[SkipValidation[Clock]]
+IdsDep = NamedDependency[SkipValidation[IdFactory]]
+QuestUowDep = NamedDependency[SkipValidation[QuestUnitOfWork]]
 AuthServiceDep = NamedDependency[AuthService]
-FileStorageDep = NamedDependency[FileStorage]
-CacheDep = NamedDependency[Cache]
+FileStorageDep = NamedDependency[SkipValidation[FileStorage]]
+CacheDep = NamedDependency[SkipValidation[Cache]]
 CurrentUser = NamedDependency[Principal]
 
 #: the dependencies every service app registers

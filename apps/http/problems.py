@@ -24,11 +24,12 @@ from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_409_CONFLICT,
     HTTP_412_PRECONDITION_FAILED,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from litestar.types import ExceptionHandlersMap
 
-from questlog_core.errors import DomainError, ErrorKind
+from questlog_core.errors import DomainError, ErrorKind, FileTooLarge
 
 logger = logging.getLogger("questlog.http")
 
@@ -109,7 +110,9 @@ def domain_error_to_response(
     request: Request[Any, Any, Any], exc: DomainError
 ) -> Response[dict[str, Any]]:
     status = STATUS_BY_KIND[exc.kind]
-    if exc.kind is ErrorKind.STALE and request.headers.get("if-match"):
+    if isinstance(exc, FileTooLarge):
+        status = HTTP_413_REQUEST_ENTITY_TOO_LARGE  # a rule on the body's size, not its content
+    elif exc.kind is ErrorKind.STALE and request.headers.get("if-match"):
         status = HTTP_412_PRECONDITION_FAILED
     elif exc.kind is ErrorKind.STALE:
         status = HTTP_409_CONFLICT

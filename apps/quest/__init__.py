@@ -1,0 +1,1 @@
+"""The quest service over HTTP."""
