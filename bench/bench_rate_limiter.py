@@ -56,6 +56,9 @@ async def main(url: str) -> None:
             async def mem(i: int) -> object:
                 return await memory.hit(str(i % 1000), 100, window)
 
+            for i in range(500):  # warm the pool, the script cache and the interpreter
+                await incr(i)
+                await lua(i)
             base = await measure("raw INCR (baseline)", incr, concurrency)
             got = await measure("RedisRateLimiter.hit (Lua log)", lua, concurrency)
             await measure("MemoryRateLimiter.hit", mem, concurrency)

@@ -100,8 +100,9 @@ async def test_nonsensical_rules_are_refused(harness: Harness) -> None:
 
 
 async def test_concurrent_hits_never_exceed_the_limit(harness: Harness) -> None:
-    decisions = await asyncio.gather(*(harness.limiter.hit("k", 10, MINUTE) for _ in range(50)))
-    assert sum(d.allowed for d in decisions) == 10
+    # 20 callers at once (20 Redis connections): a read-then-write limiter would over-admit.
+    decisions = await asyncio.gather(*(harness.limiter.hit("k", 5, MINUTE) for _ in range(20)))
+    assert sum(d.allowed for d in decisions) == 5
 
 
 async def test_no_window_ever_holds_more_than_the_limit(harness: Harness) -> None:

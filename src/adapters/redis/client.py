@@ -23,21 +23,21 @@ REDIS_FAILURES: tuple[type[BaseException], ...] = (RedisError, OSError, TimeoutE
 
 
 def connect(
-    url: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, max_connections: int = 16
+    url: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, max_connections: int = 256
 ) -> aioredis.Redis:
     """A pooled asyncio client for ``url`` with connect/read timeouts of ``timeout`` seconds.
 
-    The pool holds at most ``max_connections``; a burst of calls queues for a free connection
-    (for at most ``timeout``) instead of opening a connection per call, which is slower and,
-    on a busy host, what makes connects time out. Redis serves one command at a time, so more
-    connections per process buy nothing. Responses stay ``bytes`` (no decoding).
+    Each concurrent call holds its own pooled connection (redis-py does not multiplex), so the
+    pool grows to the process's peak concurrency and is reused afterwards. Past
+    ``max_connections`` a call fails at once (the adapter's fallback applies) rather than
+    queueing: a blocking pool starves waiters under saturation and turns a busy Redis into
+    timeouts. Responses stay ``bytes`` (no decoding).
     """
     if not 0 < timeout <= DEFAULT_TIMEOUT_SECONDS:
         raise ValueError(f"Redis timeout must be in (0, {DEFAULT_TIMEOUT_SECONDS}] seconds")
-    pool = aioredis.BlockingConnectionPool.from_url(
+    pool = aioredis.ConnectionPool.from_url(
         url,
         max_connections=max_connections,
-        timeout=timeout,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         retry_on_timeout=False,
