@@ -13,7 +13,7 @@ from questlog_core.ids import UserId
 
 
 @register
-class UserRegistered(DomainEvent, frozen=True, kw_only=True, tag="identity.user-registered.v1"):
+class UserRegistered(DomainEvent, frozen=True, kw_only=True, tag="identity.user_registered.v1"):
     """A new account exists (other services create their per-user state from this)."""
 
     email: str
@@ -23,7 +23,7 @@ class UserRegistered(DomainEvent, frozen=True, kw_only=True, tag="identity.user-
 
 
 @register
-class ProfileUpdated(DomainEvent, frozen=True, kw_only=True, tag="identity.profile-updated.v1"):
+class ProfileUpdated(DomainEvent, frozen=True, kw_only=True, tag="identity.profile_updated.v1"):
     """Display name, time zone or day start changed (streaks follow the new day boundary)."""
 
     display_name: str
@@ -32,38 +32,38 @@ class ProfileUpdated(DomainEvent, frozen=True, kw_only=True, tag="identity.profi
 
 
 @register
-class PasswordChanged(DomainEvent, frozen=True, kw_only=True, tag="identity.password-changed.v1"):
+class PasswordChanged(DomainEvent, frozen=True, kw_only=True, tag="identity.password_changed.v1"):
     """The password was changed (``via`` "change") or reset by email (``via`` "reset")."""
 
     via: str
 
 
 @register
-class UserDisabled(DomainEvent, frozen=True, kw_only=True, tag="identity.user-disabled.v1"):
+class UserDisabled(DomainEvent, frozen=True, kw_only=True, tag="identity.user_disabled.v1"):
     by: UserId
     reason: str = ""
 
 
 @register
-class UserEnabled(DomainEvent, frozen=True, kw_only=True, tag="identity.user-enabled.v1"):
+class UserEnabled(DomainEvent, frozen=True, kw_only=True, tag="identity.user_enabled.v1"):
     by: UserId
 
 
 @register
-class RoleGranted(DomainEvent, frozen=True, kw_only=True, tag="identity.role-granted.v1"):
+class RoleGranted(DomainEvent, frozen=True, kw_only=True, tag="identity.role_granted.v1"):
     role: str
     by: UserId
 
 
 @register
-class RoleRevoked(DomainEvent, frozen=True, kw_only=True, tag="identity.role-revoked.v1"):
+class RoleRevoked(DomainEvent, frozen=True, kw_only=True, tag="identity.role_revoked.v1"):
     role: str
     by: UserId
 
 
 @register
 class RefreshTokenReuseDetected(
-    DomainEvent, frozen=True, kw_only=True, tag="identity.refresh-token-reuse-detected.v1"
+    DomainEvent, frozen=True, kw_only=True, tag="identity.refresh_token_reuse_detected.v1"
 ):
     """A used refresh token was presented again; its whole session family was revoked."""
 

@@ -146,7 +146,7 @@ def test_identity_events_round_trip_with_their_tags() -> None:
     event = RoleGranted(
         event_id=eid(), occurred_at=NOW, owner=UserId(uuid4()), role="admin", by=UserId(uuid4())
     )
-    assert b'"type":"identity.role-granted.v1"' in encode_event(event)
+    assert b'"type":"identity.role_granted.v1"' in encode_event(event)
     assert decode_event(encode_event(event)) == event
 
 
