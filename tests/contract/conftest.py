@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.memory.gamification import InMemoryGamificationStore
 from adapters.memory.quests import InMemoryQuestStore
@@ -49,11 +48,15 @@ def postgres_database(postgres_url: str) -> Iterator[str]:
         drop_database(url)
 
 
-_TRUNCATE = (
-    "TRUNCATE "
-    + ", ".join(f'"{t.schema}"."{t.name}"' for t in metadata.sorted_tables)
-    + " RESTART IDENTITY"
-)
+# DELETE, not TRUNCATE: on these tiny tables it is ~10x faster (TRUNCATE swaps every table's
+# files), and the tests never rely on identity counters restarting.
+_EMPTY_TABLES = list(reversed(metadata.sorted_tables))
+
+
+async def empty_tables(connection: AsyncConnection) -> None:
+    """Delete every row of every table (children first), leaving the schema in place."""
+    for table in _EMPTY_TABLES:
+        await connection.execute(table.delete())
 
 
 @pytest.fixture(params=BACKENDS)
@@ -77,7 +80,7 @@ async def engine(
     else:
         created = make_engine(request.getfixturevalue("postgres_database"), pool_size=30)
         async with created.begin() as connection:
-            await connection.execute(text(_TRUNCATE))
+            await empty_tables(connection)
     try:
         yield created
     finally:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import make_engine
@@ -22,7 +22,7 @@ from adapters.sql.tables import gamification as game_tables
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict
 from questlog_core.ids import QuestId
 
-from .conftest import _TRUNCATE
+from .conftest import empty_tables
 from .game_builders import award
 from .quest_builders import IDS, later, new_quest, new_user
 
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.postgres
 async def pg(postgres_database: str) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(postgres_database, pool_size=60, max_overflow=0)
     async with engine.begin() as connection:
-        await connection.execute(text(_TRUNCATE))
+        await empty_tables(connection)
     yield engine
     await engine.dispose()
 
