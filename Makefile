@@ -49,7 +49,7 @@ bench: $(VENV)/.dev-installed
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 docs: $(VENV)/.dev-installed
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 contracts: $(VENV)/.dev-installed
 	$(BIN)/python -m apps.contracts
