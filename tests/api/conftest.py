@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.sql.migrations import upgrade
 from apps.gateway import create_app
 from apps.settings import Settings
@@ -59,9 +61,20 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     )
 
 
+def cheap_hasher() -> BoundedPasswordHasher:
+    """argon2id at test strength: the production parameters are checked in tests/unit/security;
+    here they would only make every sign-up cost a second."""
+    fast = Argon2PasswordHasher(
+        time_cost=1, memory_cost=1024, parallelism=1, allow_below_owasp=True
+    )
+    return BoundedPasswordHasher(fast)
+
+
 @pytest.fixture
 def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+    created = create_app(settings)
+    created.state.container.password_hasher.override(providers.Object(cheap_hasher()))
+    return created
 
 
 @pytest.fixture
