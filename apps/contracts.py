@@ -32,11 +32,11 @@ def event_schemas() -> dict[str, dict[str, Any]]:
     return out
 
 
-def _service_apps() -> dict[str, Callable[[], Any]]:
+def _service_apps() -> dict[str, Callable[[Any], Any]]:
     """Service name -> app factory, for the services that exist."""
     import importlib
 
-    factories: dict[str, Callable[[], Any]] = {}
+    factories: dict[str, Callable[[Any], Any]] = {}
     for name in ("quest", "auth", "gamification", "notification", "ai"):
         try:
             module = importlib.import_module(f"apps.{name}.app")

@@ -40,6 +40,7 @@ async def seed(settings: object, email: str, password: str) -> int:
     from apps.container import build_container, close_container, database_kind
     from apps.settings import Settings
     from questlog_core.errors import AuthenticationFailed
+    from questlog_core.ports.quests import QuestUnitOfWork
     from questlog_core.quests.recurrence import Recurrence
     from questlog_core.quests.templates import TemplateStep
     from questlog_core.services import quests as uc
@@ -68,8 +69,8 @@ async def seed(settings: object, email: str, password: str) -> int:
         clock = FixedClock(now - timedelta(days=14))
         ids = container.ids()
 
-        def uow() -> uc.QuestUnitOfWork:
-            made: uc.QuestUnitOfWork = container.quest_uow()
+        def uow() -> QuestUnitOfWork:
+            made: QuestUnitOfWork = container.quest_uow()
             return made
 
         # Two weeks of history: a few quests made and finished on past days.

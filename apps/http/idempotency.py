@@ -24,7 +24,16 @@ from typing import Any
 import msgspec
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPDisconnectEvent,
+    HTTPRequestEvent,
+    Message,
+    Receive,
+    ReceiveMessage,
+    Scope,
+    Send,
+)
 
 from questlog_core.ports.platform import Cache
 
@@ -171,12 +180,14 @@ async def _run_capturing(
 ) -> StoredResponse:
     delivered = False
 
-    async def replay_receive() -> Message:
+    async def replay_receive() -> ReceiveMessage:
         nonlocal delivered
         if not delivered:
             delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
+            request: HTTPRequestEvent = {"type": "http.request", "body": body, "more_body": False}
+            return request
+        disconnect: HTTPDisconnectEvent = {"type": "http.disconnect"}
+        return disconnect
 
     status = 500
     headers: list[tuple[bytes, bytes]] = []
