@@ -27,11 +27,13 @@ from adapters.memory.clock import RandomIds, SystemClock
 from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
 from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
+from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, load_signing_key
 from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
 from adapters.sql.quests import SqlQuestUnitOfWork
+from adapters.sql.rate_limit import SqlRateLimiter
 from adapters.storage.local import LocalFileStorage
 from apps.settings import Settings
 from questlog_core.services.auth import AuthService, AuthSettings
@@ -62,16 +64,58 @@ def _redis_cache(client: Any) -> Any:
     return RedisCache(client)
 
 
-def _redis_rate_limiter(client: Any, clock: SystemClock) -> Any:
+def _redis_rate_limiter(client: Any, engine: AsyncEngine | None, clock: SystemClock) -> Any:
+    """Redis first; while Redis is down, the SQL counter (never "unlimited"). Without a SQL
+    database (``memory://``, tests) the fallback is the in-process limiter."""
+    from adapters.rate_limiting import FallbackRateLimiter
     from adapters.redis.rate_limit import RedisRateLimiter
 
-    return RedisRateLimiter(client, clock=clock)
+    fallback: Any = MemoryRateLimiter(clock) if engine is None else SqlRateLimiter(engine, clock)
+    return FallbackRateLimiter(RedisRateLimiter(client, clock=clock), fallback, clock=clock)
+
+
+def _redis_token_denylist(client: Any, clock: SystemClock) -> Any:
+    from adapters.redis.sessions import RedisTokenDenylist
+
+    return RedisTokenDenylist(client, clock=clock)
+
+
+def _jwks_authenticator(settings: Settings, denylist: Any, clock: SystemClock) -> Any:
+    from adapters.security.jwks_auth import JwksAuthenticator
+
+    return JwksAuthenticator(
+        settings.jwks_url,
+        revocations=denylist,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        clock=clock,
+    )
+
+
+def token_verification(jwks_url: str) -> str:
+    """``jwks`` when a JWKS URL is configured (a service standing alone), else ``local``: the
+    auth service's own use case (the all-in-one and the auth service)."""
+    return "jwks" if jwks_url else "local"
 
 
 def _smtp_sender(settings: Settings) -> Any:
+    """``smtp://user:password@host:587`` (STARTTLS required) or ``smtps://...`` (implicit TLS)."""
+    from urllib.parse import unquote, urlsplit
+
     from adapters.email.smtp import SmtpEmailSender
 
-    return SmtpEmailSender.from_url(settings.smtp_url, sender=settings.email_from)
+    url = urlsplit(settings.smtp_url)
+    if url.scheme not in {"smtp", "smtps"} or not url.hostname:
+        raise ValueError("QUESTLOG_SMTP_URL must look like smtp://user:password@host:587")
+    implicit_tls = url.scheme == "smtps"
+    return SmtpEmailSender(
+        url.hostname,
+        url.port or (465 if implicit_tls else 587),
+        sender=settings.email_from,
+        security="tls" if implicit_tls else "starttls",
+        username=unquote(url.username) if url.username else None,
+        password=unquote(url.password) if url.password else None,
+    )
 
 
 def _sendgrid_sender(settings: Settings) -> Any:
@@ -161,7 +205,13 @@ class Container(containers.DeclarativeContainer):
     rate_limiter = providers.Selector(
         config.cache,
         memory=providers.Singleton(MemoryRateLimiter, clock=clock),
-        redis=providers.Singleton(_redis_rate_limiter, redis, clock),
+        redis=providers.Singleton(_redis_rate_limiter, redis, engine, clock),
+    )
+    #: the revocation feed every service checks access tokens against
+    token_denylist = providers.Selector(
+        config.cache,
+        memory=providers.Singleton(MemoryTokenDenylist, clock=clock),
+        redis=providers.Singleton(_redis_token_denylist, redis, clock),
     )
     email_sender = providers.Selector(
         config.email,
@@ -189,11 +239,18 @@ class Container(containers.DeclarativeContainer):
         uow=auth_uow.provider,
         hasher=password_hasher,
         tokens=access_tokens,
+        revocations=token_denylist,
         limiter=rate_limiter,
         email=email_sender,
         clock=clock,
         ids=ids,
         settings=providers.Callable(_auth_settings, settings),
+    )
+    #: who verifies bearer tokens at the HTTP edge (see :func:`token_verification`)
+    authenticator = providers.Selector(
+        config.token_verification,
+        local=auth_service,
+        jwks=providers.Singleton(_jwks_authenticator, settings, token_denylist, clock),
     )
 
 
@@ -203,6 +260,7 @@ def build_container(settings: Settings) -> Container:
     values = {name: getattr(settings, name) for name in settings.__struct_fields__}
     values["database_kind"] = database_kind(settings.database_url)
     values["uses_redis"] = settings.cache == "redis"
+    values["token_verification"] = token_verification(settings.jwks_url)
     container.config.from_dict(values)
     return container
 
@@ -215,3 +273,5 @@ async def close_container(container: Container) -> None:
     client = container.redis()
     if client is not None:
         await client.aclose()
+    if container.config.token_verification() == "jwks":
+        await container.authenticator().aclose()

@@ -18,6 +18,7 @@ from litestar.params import SkipValidation
 
 from questlog_core.errors import AuthenticationFailed
 from questlog_core.identity.tokens import Principal
+from questlog_core.ports.identity import Authenticator
 from questlog_core.ports.platform import Cache, Clock, FileStorage, IdFactory
 from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.services.auth import AuthService
@@ -74,7 +75,8 @@ async def provide_principal(request: Request[Any, Any, Any], state: State) -> Pr
     cached = request.scope.get("state", {}).get("principal")
     if isinstance(cached, Principal):
         return cached
-    principal = await container_of(state).auth_service().authenticate(bearer_token(request))
+    authenticator: Authenticator = container_of(state).authenticator()
+    principal = await authenticator.authenticate(bearer_token(request))
     request.scope.setdefault("state", {})["principal"] = principal
     return principal
 

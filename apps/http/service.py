@@ -45,7 +45,7 @@ async def _identify(scope: Scope) -> str | None:
     request: Request[Any, Any, Any] = Request(scope)
     try:
         token = bearer_token(request)
-        principal = await scope["app"].state.container.auth_service().authenticate(token)
+        principal = await scope["app"].state.container.authenticator().authenticate(token)
     except DomainError:
         return None
     return str(principal.user_id)

@@ -18,6 +18,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from adapters.memory.clock import FixedClock, RandomIds
 from adapters.memory.identity import InMemoryIdentityStore
 from adapters.memory.rate_limit import MemoryRateLimiter
+from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey
 from questlog_core.errors import (
@@ -93,6 +94,7 @@ def stage() -> Iterator[AuthStage]:
                 audience=settings.audience,
                 clock=clock,
             ),
+            revocations=MemoryTokenDenylist(clock),
             limiter=MemoryRateLimiter(clock),
             email=mailbox,
             clock=clock,

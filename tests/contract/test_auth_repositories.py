@@ -157,7 +157,6 @@ async def test_leaving_without_commit_keeps_nothing(auth_backend: AuthBackend) -
         await uow.refresh_tokens.add(refresh)
         await uow.reset_tokens.add(reset)
         await uow.api_tokens.add(api)
-        await uow.denylist.deny("jti-1", NOW + timedelta(minutes=5))
         assert await uow.claim("mailer", claimed)
         uow.record(
             RefreshTokenReuseDetected(
@@ -171,7 +170,6 @@ async def test_leaving_without_commit_keeps_nothing(auth_backend: AuthBackend) -
         assert await uow.refresh_tokens.by_hash(refresh.token_hash) is None
         assert await uow.reset_tokens.by_hash(reset.token_hash) is None
         assert await uow.api_tokens.by_hash(api.token_hash) is None
-        assert not await uow.denylist.is_denied("jti-1", NOW)
         assert await uow.claim("mailer", claimed)  # the claim was rolled back too
     assert await auth_backend.outbox_events() == []
 
@@ -571,34 +569,6 @@ async def test_an_api_token_without_expiry_round_trips(auth_backend: AuthBackend
         await uow.commit()
     async with auth_backend.uow() as uow:
         assert await uow.api_tokens.get(token.user_id, token.id) == token
-
-
-# -- denylist -----------------------------------------------------------------------------------
-
-
-async def test_a_denied_jti_is_refused_until_its_expiry(auth_backend: AuthBackend) -> None:
-    until = NOW + timedelta(minutes=10)
-    async with auth_backend.uow() as uow:
-        await uow.denylist.deny("jti-1", until)
-        await uow.commit()
-    async with auth_backend.uow() as uow:
-        assert await uow.denylist.is_denied("jti-1", NOW)
-        assert await uow.denylist.is_denied("jti-1", until - timedelta(microseconds=1))
-        assert not await uow.denylist.is_denied("jti-1", until)
-        assert not await uow.denylist.is_denied("jti-2", NOW)
-
-
-async def test_denying_again_only_ever_extends(auth_backend: AuthBackend) -> None:
-    async with auth_backend.uow() as uow:
-        await uow.denylist.deny("jti-1", NOW + timedelta(minutes=10))
-        await uow.denylist.deny("jti-1", NOW + timedelta(minutes=5))
-        await uow.commit()
-    async with auth_backend.uow() as uow:
-        assert await uow.denylist.is_denied("jti-1", NOW + timedelta(minutes=9))
-        await uow.denylist.deny("jti-1", NOW + timedelta(minutes=20))
-        await uow.commit()
-    async with auth_backend.uow() as uow:
-        assert await uow.denylist.is_denied("jti-1", NOW + timedelta(minutes=19))
 
 
 # -- outbox and inbox ---------------------------------------------------------------------------

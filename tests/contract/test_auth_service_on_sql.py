@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.memory.clock import FixedClock, RandomIds
 from adapters.memory.email import InMemoryEmailSender
 from adapters.memory.rate_limit import MemoryRateLimiter
+from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey
 from adapters.sql.auth import SqlAuthUnitOfWork
@@ -78,6 +79,7 @@ def world(engine: AsyncEngine | None) -> SqlAuthWorld:
         tokens=JwtAccessTokens(
             SigningKey.generate(), issuer=settings.issuer, audience=settings.audience, clock=clock
         ),
+        revocations=MemoryTokenDenylist(clock),
         limiter=MemoryRateLimiter(clock),
         email=mailbox,
         clock=clock,

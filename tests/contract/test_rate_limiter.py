@@ -1,15 +1,19 @@
-"""Contract of the ``RateLimiter`` port: an exact sliding window, same on memory and Redis.
+"""Contract of the ``RateLimiter`` port: an exact sliding window, the same on memory, Redis
+and SQL (SQLite and PostgreSQL: the fallback that keeps the login limiter limiting while Redis
+is down).
 
-Both adapters read time from the same ``FixedClock``, so every assertion is deterministic.
+Every adapter reads time from the same ``FixedClock``, so every assertion is deterministic.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import redis.exceptions
@@ -20,8 +24,11 @@ from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.rate_limiting import FallbackRateLimiter, RateRule, RouteClassLimits
 from adapters.redis.client import KeySpace, connect
 from adapters.redis.rate_limit import RedisRateLimiter
+from adapters.sql.engine import make_engine
+from adapters.sql.rate_limit import SqlRateLimiter
 from questlog_core.errors import RateLimited, ServiceUnavailable
 from questlog_core.ports.platform import RateDecision, RateLimiter
+from tests.contract.conftest import empty_tables
 from tests.contract.redis_fixtures import redis_keys  # noqa: F401
 
 MINUTE = timedelta(minutes=1)
@@ -55,11 +62,25 @@ class Harness:
             await pool.release(conn)
 
 
-@pytest.fixture(params=["memory", "redis"])
-async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+@pytest.fixture(
+    params=["memory", "redis", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+async def harness(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Harness]:
     clock = FixedClock(datetime.now(UTC))
     if request.param == "memory":
         yield Harness(MemoryRateLimiter(clock), clock)
+        return
+    if request.param in {"sqlite", "postgres"}:
+        if request.param == "sqlite":
+            path = tmp_path / "questlog.db"
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+            engine = make_engine(f"sqlite:///{path}")
+        else:
+            engine = make_engine(request.getfixturevalue("postgres_database"), pool_size=30)
+            async with engine.begin() as connection:
+                await empty_tables(connection)
+        yield Harness(SqlRateLimiter(engine, clock), clock)
+        await engine.dispose()
         return
     url: str = request.getfixturevalue("redis_url")
     keys: KeySpace = request.getfixturevalue("redis_keys")

@@ -30,7 +30,7 @@ from adapters.redis.cache import RedisCache
 from adapters.redis.client import KeySpace, connect
 from adapters.redis.leaderboard import RedisLeaderboard
 from adapters.redis.rate_limit import RedisRateLimiter
-from adapters.redis.sessions import RedisRefreshTokenStore, RedisTokenDenylist
+from adapters.redis.sessions import RedisTokenDenylist
 from questlog_core.errors import RateLimited, ServiceUnavailable
 from questlog_core.gamification.leaderboards import Board
 from questlog_core.ids import UserId
@@ -127,9 +127,8 @@ async def test_revocation_checks_fail_closed_when_redis_is_unreachable(
             await denylist.is_revoked("jti", "user", now)
         with pytest.raises(ServiceUnavailable):
             await denylist.deny("jti", now + HOUR)  # a logout never pretends to have worked
-        sessions = RedisRefreshTokenStore(client, KeySpace())
         with pytest.raises(ServiceUnavailable):
-            await sessions.rotate("old", "new", now)
+            await denylist.revoke_subject("user", issued_before=now, until=now + HOUR)
         board = RedisLeaderboard(client, KeySpace())
         with pytest.raises(ServiceUnavailable):
             await board.top(Board.ALL_TIME, "all")

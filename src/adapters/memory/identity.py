@@ -43,7 +43,6 @@ class InMemoryIdentityStore:
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
     reset_tokens: dict[str, PasswordResetToken] = field(default_factory=dict)
     api_tokens: dict[UUID, PersonalApiToken] = field(default_factory=dict)
-    denied_jtis: dict[str, datetime] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
     inbox: set[tuple[str, EventId]] = field(default_factory=set)
 
@@ -281,21 +280,6 @@ class InMemoryApiTokens:
             self._update(token_id, touch)
 
 
-class InMemoryDenylist:
-    def __init__(self, store: InMemoryIdentityStore, journal: _Journal) -> None:
-        self._store = store
-        self._journal = journal
-
-    async def deny(self, jti: str, until: datetime) -> None:
-        old = self._store.denied_jtis.get(jti)
-        self._store.denied_jtis[jti] = max(until, old) if old is not None else until
-        self._journal.undo.append(_restore(self._store.denied_jtis, jti, old))
-
-    async def is_denied(self, jti: str, now: datetime) -> bool:
-        until = self._store.denied_jtis.get(jti)
-        return until is not None and now < until
-
-
 class InMemoryAuthUnitOfWork:
     """The auth unit of work on an :class:`InMemoryIdentityStore` (see the module doc)."""
 
@@ -307,7 +291,6 @@ class InMemoryAuthUnitOfWork:
         self.refresh_tokens = InMemoryRefreshTokens(store, self._journal)
         self.reset_tokens = InMemoryResetTokens(store, self._journal)
         self.api_tokens = InMemoryApiTokens(store, self._journal)
-        self.denylist = InMemoryDenylist(store, self._journal)
 
     async def __aenter__(self) -> Self:
         if self._open:
@@ -349,7 +332,6 @@ class InMemoryAuthUnitOfWork:
 __all__ = [
     "InMemoryApiTokens",
     "InMemoryAuthUnitOfWork",
-    "InMemoryDenylist",
     "InMemoryIdentityStore",
     "InMemoryRefreshTokens",
     "InMemoryResetTokens",

@@ -408,38 +408,6 @@ class SqlApiTokens:
         await self._uow.connection.execute(statement)
 
 
-class SqlDenylist:
-    """:class:`~questlog_core.ports.identity.AccessTokenDenylist` in a table.
-
-    A row outlives its use (``is_denied`` compares with the stored expiry); rows past
-    ``denied_until`` can be deleted at leisure, an index keeps that cheap.
-    """
-
-    def __init__(self, uow: SqlAuthUnitOfWork) -> None:
-        self._uow = uow
-
-    async def deny(self, jti: str, until: datetime) -> None:
-        """Refuse the access token ``jti`` until ``until`` (a later expiry wins)."""
-        c = self._uow.connection
-        table = t.denied_jtis
-        statement = dialects.insert(c, table).values(jti=jti, denied_until=until)
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.jti],
-            set_={
-                "denied_until": dialects.greatest(
-                    c, table.c.denied_until, statement.excluded.denied_until
-                )
-            },
-        )
-        await c.execute(statement)
-
-    async def is_denied(self, jti: str, now: datetime) -> bool:
-        """Whether ``jti`` is refused at ``now``."""
-        query = select(t.denied_jtis.c.denied_until).where(t.denied_jtis.c.jti == jti)
-        until = (await self._uow.connection.execute(query)).scalar_one_or_none()
-        return until is not None and now < until
-
-
 class SqlAuthUnitOfWork(SqlUnitOfWork):
     """One transaction over the auth service's tables, inbox and outbox.
 
@@ -456,7 +424,6 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
         self._refresh_tokens = SqlRefreshTokens(self)
         self._reset_tokens = SqlResetTokens(self)
         self._api_tokens = SqlApiTokens(self)
-        self._denylist = SqlDenylist(self)
 
     @property
     def users(self) -> SqlUsers:
@@ -474,10 +441,6 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
     def api_tokens(self) -> SqlApiTokens:
         return self._api_tokens
 
-    @property
-    def denylist(self) -> SqlDenylist:
-        return self._denylist
-
     def record(self, *events: DomainEvent) -> None:
         """Add events that belong to no entity (they are written on commit)."""
         self.collect(*events)
@@ -492,7 +455,6 @@ if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, free at ru
 __all__ = [
     "SqlApiTokens",
     "SqlAuthUnitOfWork",
-    "SqlDenylist",
     "SqlRefreshTokens",
     "SqlResetTokens",
     "SqlUsers",

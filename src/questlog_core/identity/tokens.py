@@ -15,13 +15,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from questlog_core.errors import PermissionDenied
-from questlog_core.identity.rbac import Permission, Role
+from questlog_core.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
+from questlog_core.identity.rbac import Permission, Role, parse_role, permissions_of
 from questlog_core.ids import UserId
 
 #: 32 bytes = 256 bits of CSPRNG output for refresh and API tokens.
@@ -159,7 +161,8 @@ class Principal:
 
     ``session_id`` is the session family of an access token (``None`` for an API token);
     ``token_id`` is the access token's ``jti`` or the API token's id; ``expires_at`` is when
-    the presented token stops working.
+    the presented token stops working; ``issued_at`` is an access token's ``iat`` (what the
+    per-user revocation instant is compared with).
     """
 
     user_id: UserId
@@ -169,6 +172,7 @@ class Principal:
     token_id: str
     expires_at: datetime | None
     session_id: UUID | None = None
+    issued_at: datetime | None = None
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -179,7 +183,96 @@ class Principal:
             raise PermissionDenied(permission.value)
 
 
+#: The ``token_use`` claim of an access token (no other JWT we sign carries it).
+ACCESS_TOKEN_USE = "access"
+
+
+def _invalid() -> AuthenticationFailed:
+    return AuthenticationFailed("invalid access token")
+
+
+def _claim_instant(claims: Mapping[str, Any], name: str) -> datetime:
+    value = claims.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _invalid()
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise _invalid() from None
+
+
+def _claim_uuid(claims: Mapping[str, Any], name: str) -> UUID:
+    value = claims.get(name)
+    if not isinstance(value, str):
+        raise _invalid()
+    try:
+        return UUID(value)
+    except ValueError:
+        raise _invalid() from None
+
+
+def access_token_claims(
+    *,
+    user_id: UserId,
+    session_id: UUID,
+    jti: str,
+    issued_at: datetime,
+    expires_at: datetime,
+    roles: frozenset[Role],
+) -> dict[str, Any]:
+    """The claims of a new access token (``iss``/``aud`` are added by the signer).
+
+    ``iat``/``nbf`` keep sub-second precision (a float of seconds, exact to the microsecond):
+    a token minted in the same second as a password change, but after it, must not fall
+    before the revocation instant.
+    """
+    issued = issued_at.timestamp()
+    return {
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "jti": jti,
+        "iat": issued,
+        "nbf": issued,
+        "exp": expires_at.timestamp(),
+        "roles": sorted(r.value for r in roles),
+        "token_use": ACCESS_TOKEN_USE,
+    }
+
+
+def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
+    """The principal a *verified* access token's claims describe (the one mapping of claims
+    to a :class:`Principal`, used by the auth service and by JWKS verification alike).
+
+    The signature, ``alg``, ``iss``/``aud`` and ``exp``/``nbf`` were checked by the verifier;
+    this checks the token is an access token and that every claim has its shape, and derives
+    permissions from the ``roles`` claim. Any malformed claim is ``AuthenticationFailed``.
+    """
+    if claims.get("token_use") != ACCESS_TOKEN_USE:
+        raise AuthenticationFailed("not an access token")
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not jti:
+        raise _invalid()
+    raw_roles = claims.get("roles", [])
+    if not isinstance(raw_roles, list) or not all(isinstance(r, str) for r in raw_roles):
+        raise _invalid()
+    try:
+        roles = frozenset(parse_role(r) for r in raw_roles)
+    except ValidationFailed:
+        raise _invalid() from None
+    return Principal(
+        user_id=UserId(_claim_uuid(claims, "sub")),
+        roles=roles,
+        permissions=permissions_of(roles),
+        kind=PrincipalKind.ACCESS_TOKEN,
+        token_id=jti,
+        expires_at=_claim_instant(claims, "exp"),
+        session_id=_claim_uuid(claims, "sid"),
+        issued_at=_claim_instant(claims, "iat"),
+    )
+
+
 __all__ = [
+    "ACCESS_TOKEN_USE",
     "API_TOKEN_PREFIX",
     "REFRESH_TOKEN_PREFIX",
     "RESET_TOKEN_PREFIX",
@@ -190,8 +283,10 @@ __all__ = [
     "RefreshToken",
     "SessionFamily",
     "TokenKind",
+    "access_token_claims",
     "hash_token",
     "new_secret",
+    "principal_from_claims",
     "same_hash",
     "token_kind",
 ]

@@ -2,7 +2,8 @@
 
 Grouped by area: :mod:`.platform` (clock, ids, events, cache, rate limits, files, email, push),
 :mod:`.quests` (quest repositories and the quest unit of work), :mod:`.gamification`
-(ledger, streaks, achievements, leaderboards), :mod:`.identity`, :mod:`.ai`.
+(ledger, streaks, achievements, leaderboards), :mod:`.identity`, :mod:`.sessions` (the
+revocation feed of access tokens), :mod:`.ai`.
 """
 
 from questlog_core.ports.platform import (
@@ -19,6 +20,7 @@ from questlog_core.ports.platform import (
     RateLimiter,
     StoredFile,
 )
+from questlog_core.ports.sessions import TokenDenylist
 
 __all__ = [
     "Cache",
@@ -33,4 +35,5 @@ __all__ = [
     "RateDecision",
     "RateLimiter",
     "StoredFile",
+    "TokenDenylist",
 ]

@@ -1,5 +1,9 @@
-"""Ports of identity: password hashing, token signing, identity providers, and the auth
-service's repositories and unit of work."""
+"""Ports of identity: password hashing, token signing, authentication, identity providers, and
+the auth service's repositories and unit of work.
+
+Revoked access tokens are not here: they live in
+:class:`~questlog_core.ports.sessions.TokenDenylist`, the one revocation feed every service
+reads (Redis in production)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from questlog_core.events import DomainEvent
 from questlog_core.identity.tokens import (
     PasswordResetToken,
     PersonalApiToken,
+    Principal,
     RefreshToken,
     SessionFamily,
 )
@@ -130,11 +135,16 @@ class ApiTokenRepository(Protocol):
     async def touch(self, token_id: UUID, at: datetime) -> None: ...
 
 
-class AccessTokenDenylist(Protocol):
-    """``jti``s of access tokens revoked before their expiry (kept until that expiry)."""
+class Authenticator(Protocol):
+    """Turns a presented bearer token into the :class:`Principal` it proves.
 
-    async def deny(self, jti: str, until: datetime) -> None: ...
-    async def is_denied(self, jti: str, now: datetime) -> bool: ...
+    Implemented by the auth service itself (access and personal API tokens, against its own
+    tables) and, in the other services, by JWKS verification plus the shared revocation feed
+    (access tokens only). Raises ``AuthenticationFailed`` (401) for any bad or revoked token
+    and ``ServiceUnavailable`` (503) when revocations cannot be checked (fail closed).
+    """
+
+    async def authenticate(self, token: str) -> Principal: ...
 
 
 class AuthUnitOfWork(Protocol):
@@ -155,9 +165,6 @@ class AuthUnitOfWork(Protocol):
     def reset_tokens(self) -> ResetTokenRepository: ...
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
-    @property
-    def denylist(self) -> AccessTokenDenylist: ...
-
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
     async def commit(self) -> None: ...
@@ -166,10 +173,10 @@ class AuthUnitOfWork(Protocol):
 
 
 __all__ = [
-    "AccessTokenDenylist",
     "ApiTokenRepository",
     "AsyncPasswordHasher",
     "AuthUnitOfWork",
+    "Authenticator",
     "ExternalIdentity",
     "IdentityProvider",
     "PasswordHasher",

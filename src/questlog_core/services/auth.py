@@ -17,22 +17,28 @@ The rules, in one place (figures are :class:`AuthSettings` defaults; docs/auth.m
   either, ``RateLimited``, even with the right password. A locked account can still reset its
   password, and a reset lifts the lock.
 * **Access tokens** are short-lived EdDSA JWTs (10 minutes). :meth:`AuthService.authenticate`
-  checks signature, ``alg``, ``exp``/``nbf``/``aud``/``iss``, the token type, the ``jti``
-  denylist, the user's ``tokens_valid_after`` line and that the session (``sid``) is live.
+  checks signature, ``alg``, ``exp``/``nbf``/``aud``/``iss``, the token type, the shared
+  revocation feed (:class:`~questlog_core.ports.sessions.TokenDenylist`, failing closed), the
+  user's ``tokens_valid_after`` line and that the session (``sid``) is live. The other
+  services check the same token with the JWKS and the same revocation feed
+  (:func:`principal_from_claims` and :func:`refuse_revoked` are shared by both paths).
 * **Refresh tokens** are opaque (256 bits), stored hashed, single use: every refresh rotates
   them; presenting a used one revokes its whole session family (RFC 9700). A compare-and-set
   makes exactly one of two concurrent refreshes win. A session lives 30 days at most.
-* **Revocation**: logout revokes the session and denies the access token's ``jti``; password
-  change/reset, disable and role revocation move ``tokens_valid_after`` and revoke sessions.
+* **Revocation**: logout revokes the session and denies the access token's ``jti`` until its
+  ``exp``; logout everywhere, password change/reset, disable and role revocation move the
+  user's durable ``tokens_valid_after`` line, revoke the sessions, and publish the same line to
+  the revocation feed (``revoke_subject``) for one access-token lifetime, so every service
+  refuses the older tokens at once. A revocation the feed cannot record fails the use case
+  (``ServiceUnavailable``) before anything is committed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -51,6 +57,7 @@ from questlog_core.events.identity import RefreshTokenReuseDetected
 from questlog_core.identity.passwords import PasswordPolicy, normalise_password
 from questlog_core.identity.rbac import Permission, Role, parse_permission, parse_role
 from questlog_core.identity.tokens import (
+    ACCESS_TOKEN_USE,
     API_TOKEN_PREFIX,
     REFRESH_TOKEN_PREFIX,
     RESET_SECRET_BYTES,
@@ -62,8 +69,10 @@ from questlog_core.identity.tokens import (
     RefreshToken,
     SessionFamily,
     TokenKind,
+    access_token_claims,
     hash_token,
     new_secret,
+    principal_from_claims,
     token_kind,
 )
 from questlog_core.identity.users import (
@@ -76,8 +85,8 @@ from questlog_core.identity.users import (
 from questlog_core.ids import EventId, UserId
 from questlog_core.ports.identity import AsyncPasswordHasher, AuthUnitOfWork, TokenIssuer
 from questlog_core.ports.platform import Clock, EmailMessage, EmailSender, IdFactory, RateLimiter
+from questlog_core.ports.sessions import TokenDenylist
 
-ACCESS_TOKEN_USE = "access"
 REGISTRATION_MESSAGE = (
     "Thanks. If this address can be registered, the account is ready: sign in with it. "
     "Either way we have sent an email to the address."
@@ -206,18 +215,15 @@ def _account_key(email: str) -> str:
     return f"auth:login:account:{email}"
 
 
-def _claim_time(claims: dict[str, Any], name: str) -> float:
-    value = claims.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise AuthenticationFailed("invalid access token")
-    return float(value)
-
-
-def _as_uuid(value: Any) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise AuthenticationFailed("invalid access token") from None
+async def refuse_revoked(revocations: TokenDenylist, principal: Principal) -> None:
+    """``AuthenticationFailed`` if the access token behind ``principal`` was revoked (by its
+    ``jti`` or by its user's revocation instant); ``ServiceUnavailable`` propagates from the
+    feed, so an unreachable feed refuses the request (fail closed) instead of guessing."""
+    issued_at = principal.issued_at
+    if issued_at is None:  # not an access token: nothing in the feed can concern it
+        return
+    if await revocations.is_revoked(principal.token_id, str(principal.user_id), issued_at):
+        raise AuthenticationFailed("access token revoked")
 
 
 class AuthService:
@@ -229,6 +235,7 @@ class AuthService:
         uow: Callable[[], AuthUnitOfWork],
         hasher: AsyncPasswordHasher,
         tokens: TokenIssuer,
+        revocations: TokenDenylist,
         limiter: RateLimiter,
         email: EmailSender,
         clock: Clock,
@@ -239,6 +246,7 @@ class AuthService:
         self._uow = uow
         self._hasher = hasher
         self._tokens = tokens
+        self._revocations = revocations
         self._limiter = limiter
         self._email = email
         self._clock = clock
@@ -415,10 +423,13 @@ class AuthService:
         """End the caller's session and its access token at once."""
         if principal.kind is not PrincipalKind.ACCESS_TOKEN or principal.session_id is None:
             raise ValidationFailed("token", "an API token has no session: revoke the token")
+        now = self._clock.now()
+        until = (
+            principal.expires_at or now + self.settings.access_token_ttl
+        ) + self.settings.leeway
+        await self._revocations.deny(principal.token_id, until)
         async with self._uow() as uow:
-            now = self._clock.now()
             await uow.refresh_tokens.revoke_family(principal.session_id, now, "logout")
-            await self._deny(uow, principal, now)
             await uow.commit()
 
     async def logout_everywhere(self, principal: Principal) -> None:
@@ -429,7 +440,7 @@ class AuthService:
             user.revoke_access_tokens(now)
             await uow.users.save(user)
             await uow.refresh_tokens.revoke_families_of(user.id, now, "logout-everywhere")
-            await self._deny(uow, principal, now)
+            await self._revoke_access_tokens(user.id, now)
             await uow.commit()
 
     async def authenticate(self, token: str) -> Principal:
@@ -446,40 +457,29 @@ class AuthService:
         if kind is not TokenKind.ACCESS:
             raise AuthenticationFailed("not an access token")
         claims = self._tokens.verify(token)
-        if claims.get("token_use") != ACCESS_TOKEN_USE:
-            raise AuthenticationFailed("not an access token")
         if claims.get("iss") != self.settings.issuer or claims.get("aud") != self.settings.audience:
             raise AuthenticationFailed("invalid access token")
+        principal = principal_from_claims(claims)
+        await refuse_revoked(self._revocations, principal)
         now = self._clock.now()
-        slack = self.settings.leeway.total_seconds()
-        exp, nbf, iat = (_claim_time(claims, name) for name in ("exp", "nbf", "iat"))
-        if now.timestamp() >= exp + slack or now.timestamp() + slack < nbf:
-            raise AuthenticationFailed("access token expired or not yet valid")
-        user_id = UserId(_as_uuid(claims.get("sub")))
-        session_id = _as_uuid(claims.get("sid"))
-        jti = claims.get("jti")
-        if not isinstance(jti, str) or not jti:
-            raise AuthenticationFailed("invalid access token")
         async with self._uow() as uow:
-            if await uow.denylist.is_denied(jti, now):
-                raise AuthenticationFailed("access token revoked")
-            user = await uow.users.find(user_id)
+            user = await uow.users.find(principal.user_id)
             if user is None or user.disabled:
                 raise AuthenticationFailed("invalid access token")
-            if iat < math.floor(user.tokens_valid_after.timestamp()):
+            # The durable line (the feed forgets it after one token lifetime; this never does).
+            if principal.issued_at is None or principal.issued_at < user.tokens_valid_after:
                 raise AuthenticationFailed("access token revoked")
-            family = await uow.refresh_tokens.get_family(session_id)
+            family = (
+                await uow.refresh_tokens.get_family(principal.session_id)
+                if principal.session_id is not None
+                else None
+            )
             if family is None or family.user_id != user.id or not family.is_active(now):
                 raise AuthenticationFailed("session revoked")
-        return Principal(
-            user_id=user.id,
-            roles=user.roles,
-            permissions=user.permissions,
-            kind=PrincipalKind.ACCESS_TOKEN,
-            token_id=jti,
-            expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo),
-            session_id=session_id,
-        )
+        # The auth service holds the record of truth: a role granted since the token was
+        # issued counts here at once (elsewhere at the next refresh); a revoked role ended the
+        # token above.
+        return replace(principal, roles=user.roles, permissions=user.permissions)
 
     def jwks(self) -> dict[str, Any]:
         """The public keys other services verify access tokens with."""
@@ -563,6 +563,7 @@ class AuthService:
             await uow.users.save(user)
             await uow.reset_tokens.invalidate_all(user.id, now)
             await uow.refresh_tokens.revoke_families_of(user.id, now, "password-reset")
+            await self._revoke_access_tokens(user.id, now)
             await uow.commit()
         await self._limiter.reset(_account_key(user.email))
         await self._security_notice(user, "Your password was reset")
@@ -601,7 +602,7 @@ class AuthService:
             await uow.users.save(user)
             await uow.reset_tokens.invalidate_all(user.id, now)
             await uow.refresh_tokens.revoke_families_of(user.id, now, "password-change")
-            await self._deny(uow, principal, now)
+            await self._revoke_access_tokens(user.id, now)
             pair = await self._start_session(uow, user, ip=ip, user_agent=user_agent)
             await uow.commit()
         await self._security_notice(user, "Your password was changed")
@@ -768,6 +769,7 @@ class AuthService:
             now = self._clock.now()
             if user.revoke_role(wanted, by=actor.user_id, at=now, event_id=self._event_id()):
                 await uow.users.save(user)
+                await self._revoke_access_tokens(user.id, now)
                 await uow.commit()
             return _profile(user)
 
@@ -782,6 +784,7 @@ class AuthService:
             if user.disable(by=actor.user_id, at=now, event_id=self._event_id(), reason=reason):
                 await uow.users.save(user)
                 await uow.refresh_tokens.revoke_families_of(user.id, now, "disabled")
+                await self._revoke_access_tokens(user.id, now)
                 await uow.commit()
             return _profile(user)
 
@@ -837,10 +840,13 @@ class AuthService:
             )
         )
 
-    async def _deny(self, uow: AuthUnitOfWork, principal: Principal, now: datetime) -> None:
-        if principal.kind is PrincipalKind.ACCESS_TOKEN:
-            until = principal.expires_at or now + self.settings.access_token_ttl
-            await uow.denylist.deny(principal.token_id, until + self.settings.leeway)
+    async def _revoke_access_tokens(self, user_id: UserId, now: datetime) -> None:
+        """Publish "every access token of ``user_id`` issued before ``now`` is revoked" to
+        the feed, for as long as such a token could still be accepted. Called inside the unit
+        of work, before its commit: if the feed is down the use case fails and nothing is
+        committed (tokens revoked by a failed commit are merely signed out early)."""
+        until = now + self.settings.access_token_ttl + self.settings.leeway
+        await self._revocations.revoke_subject(str(user_id), issued_before=now, until=until)
 
     async def _start_session(
         self,
@@ -878,24 +884,21 @@ class AuthService:
                 expires_at=refresh_expires,
             )
         )
-        issued = math.floor(now.timestamp())
-        ttl = int(self.settings.access_token_ttl.total_seconds())
+        expires_at = now + self.settings.access_token_ttl
         access = self._tokens.issue(
-            {
-                "sub": str(user.id),
-                "sid": str(family.id),
-                "jti": self._ids.new_id().hex,
-                "iat": issued,
-                "nbf": issued,
-                "exp": issued + ttl,
-                "roles": sorted(r.value for r in user.roles),
-                "token_use": ACCESS_TOKEN_USE,
-            }
+            access_token_claims(
+                user_id=user.id,
+                session_id=family.id,
+                jti=self._ids.new_id().hex,
+                issued_at=now,
+                expires_at=expires_at,
+                roles=user.roles,
+            )
         )
         return TokenPair(
             access_token=access,
-            expires_in=ttl,
-            expires_at=datetime.fromtimestamp(issued + ttl, tz=now.tzinfo),
+            expires_in=int(self.settings.access_token_ttl.total_seconds()),
+            expires_at=expires_at,
             refresh_token=refresh,
             refresh_expires_at=refresh_expires,
             session_id=family.id,
@@ -926,6 +929,7 @@ class AuthService:
 
 
 __all__ = [
+    "ACCESS_TOKEN_USE",
     "ApiTokenCreated",
     "ApiTokenInfo",
     "AuthService",
@@ -934,4 +938,5 @@ __all__ = [
     "RegistrationReceipt",
     "SessionInfo",
     "TokenPair",
+    "refuse_revoked",
 ]

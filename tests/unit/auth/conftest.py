@@ -10,6 +10,7 @@ import pytest
 from adapters.memory.clock import FixedClock, RandomIds
 from adapters.memory.identity import InMemoryIdentityStore
 from adapters.memory.rate_limit import MemoryRateLimiter
+from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey
 from questlog_core.ports.platform import EmailMessage
@@ -62,6 +63,7 @@ class AuthWorld:
     limiter: MemoryRateLimiter
     tokens: JwtAccessTokens
     signing_key: SigningKey
+    revocations: MemoryTokenDenylist
 
     def with_hasher(self, hasher: CountingHasher) -> AuthService:
         """The same service and store with another hasher (e.g. new parameters)."""
@@ -73,6 +75,7 @@ def build_service(world: AuthWorld, hasher: CountingHasher) -> AuthService:
         uow=world.store.unit_of_work,
         hasher=BoundedPasswordHasher(hasher, max_concurrent=4),
         tokens=world.tokens,
+        revocations=world.revocations,
         limiter=world.limiter,
         email=world.mailbox,
         clock=world.clock,
@@ -96,6 +99,7 @@ def world() -> AuthWorld:
         limiter=MemoryRateLimiter(clock),
         tokens=tokens,
         signing_key=key,
+        revocations=MemoryTokenDenylist(clock),
     )
     w.service = build_service(w, w.hasher)
     return w

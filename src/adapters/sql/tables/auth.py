@@ -1,8 +1,10 @@
 """Tables owned by the auth service (schema ``auth`` on PostgreSQL).
 
 Accounts, sign-in sessions ("session families") with their refresh tokens, password-reset
-tokens, personal API tokens and the access-token ``jti`` denylist, plus the service's outbox
-and inbox. No other service's adapter may use them.
+tokens and personal API tokens, plus the service's outbox and inbox, and the counters of the
+SQL rate limiter (the login limiter's fallback when Redis is down). No other service's adapter
+may use them. Revoked access tokens are not here: they live in the shared revocation feed
+(:mod:`questlog_core.ports.sessions`, Redis in production).
 
 * Secrets are never stored: token tables hold the hex SHA-256 of the token, and lookups go
   by that hash (a primary key or a unique index, so a lookup is one index probe).
@@ -120,22 +122,26 @@ api_tokens = Table(
 )
 Index(None, api_tokens.c.user_id, api_tokens.c.created_at)
 
-denied_jtis = Table(
-    "auth_denied_jtis",
+#: The SQL rate limiter's sliding-window logs (:mod:`adapters.sql.rate_limit`): one row per key,
+#: holding the instants (µs since the epoch) of the hits allowed within the key's window. The
+#: row is also the key's lock: a hit reads and rewrites it in one transaction.
+rate_hits = Table(
+    "auth_rate_hits",
     metadata,
-    Column("jti", String(128), primary_key=True),
-    # the denied token's expiry: after it the row means nothing and may be purged
-    Column("denied_until", UtcDateTime, nullable=False),
+    Column("key", String(512), primary_key=True),
+    Column("hits", JsonDocument, nullable=False),
+    # when the newest hit leaves the window: after it the row means nothing and may be purged
+    Column("expires_at", UtcDateTime, nullable=False),
     schema=SCHEMA,
 )
-Index(None, denied_jtis.c.denied_until)
+Index(None, rate_hits.c.expires_at)
 
 __all__ = [
     "SCHEMA",
     "api_tokens",
-    "denied_jtis",
     "inbox",
     "outbox",
+    "rate_hits",
     "refresh_tokens",
     "reset_tokens",
     "sessions",

@@ -1,4 +1,4 @@
-"""Auth tables: users (unique email), sessions, refresh/reset/API tokens by hash, denied jtis.
+"""Auth tables: users (unique email), sessions, refresh/reset/API tokens by hash.
 
 Revision ID: 0004
 Revises: 0003
@@ -46,20 +46,6 @@ def upgrade() -> None:
         op.f("ix_auth_api_tokens_user_id_created_at"),
         "auth_api_tokens",
         ["user_id", "created_at"],
-        unique=False,
-        schema="auth",
-    )
-    op.create_table(
-        "auth_denied_jtis",
-        sa.Column("jti", sa.String(length=128), nullable=False),
-        sa.Column("denied_until", adapters.sql.types.UtcDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("jti", name=op.f("pk_auth_denied_jtis")),
-        schema="auth",
-    )
-    op.create_index(
-        op.f("ix_auth_denied_jtis_denied_until"),
-        "auth_denied_jtis",
-        ["denied_until"],
         unique=False,
         schema="auth",
     )
@@ -161,10 +147,6 @@ def downgrade() -> None:
         op.f("ix_auth_refresh_tokens_family_id"), table_name="auth_refresh_tokens", schema="auth"
     )
     op.drop_table("auth_refresh_tokens", schema="auth")
-    op.drop_index(
-        op.f("ix_auth_denied_jtis_denied_until"), table_name="auth_denied_jtis", schema="auth"
-    )
-    op.drop_table("auth_denied_jtis", schema="auth")
     op.drop_index(
         op.f("ix_auth_api_tokens_user_id_created_at"), table_name="auth_api_tokens", schema="auth"
     )
