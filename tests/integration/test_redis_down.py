@@ -16,6 +16,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import msgspec
@@ -405,3 +406,33 @@ async def test_an_invalidation_lost_to_a_partition_is_replayed_before_anything_e
         await writer_client.aclose()
         await other_client.aclose()
         await proxy.stop()
+
+
+async def test_the_deployed_login_limiter_counts_in_sql_while_redis_is_unreachable(
+    closed_port_url: str, tmp_path: Path
+) -> None:
+    # The container's wiring for cache=redis on a SQL database: Redis, then the SQL counter.
+    from adapters.sql.migrations import upgrade_async
+    from adapters.sql.rate_limit import SqlRateLimiter
+    from apps.container import build_container, close_container
+    from apps.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'questlog.db'}"
+    await upgrade_async(url)
+    container = build_container(
+        Settings(database_url=url, cache="redis", redis_url=closed_port_url, environment="test")
+    )
+    try:
+        limiter = container.rate_limiter()
+        assert isinstance(limiter, FallbackRateLimiter)
+        limits = RouteClassLimits(limiter, LOGIN)
+        for _ in range(3):
+            await limits.enforce("login.account", "ana@example.com")
+        with pytest.raises(RateLimited):
+            await limits.enforce("login.account", "ana@example.com")
+        assert on_fallback(limiter)
+        # Another process (another limiter on the same database) sees the same count.
+        other = SqlRateLimiter(container.engine())
+        assert not (await other.hit("login.account:ana@example.com", 3, HOUR)).allowed
+    finally:
+        await close_container(container)
