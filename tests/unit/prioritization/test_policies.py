@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -160,6 +161,25 @@ def test_a_cycle_is_reported_with_its_quests() -> None:
         DeadlineSlackPolicy().rank(data, NOW)
     assert set(err.value.cycle) == {"a", "b"}
     assert UrgencyPolicy().rank(data, NOW).ranked_keys()[-1] == "c"  # urgency needs no order
+
+
+def test_a_longer_cycle_is_named_in_dependency_order() -> None:
+    # d needs c, c needs b, b needs d: each quest named is a prerequisite of the next.
+    data = RankingInput.from_records(
+        [
+            {"key": "a"},
+            {"key": "b", "depends_on": ["d", "a"]},
+            {"key": "c", "depends_on": ["b"]},
+            {"key": "d", "depends_on": ["c"]},
+        ]
+    )
+    with pytest.raises(DependencyCycle) as err:
+        DependencyValuePolicy().rank(data, NOW)
+    cycle = err.value.cycle
+    assert cycle[0] == cycle[-1]
+    assert set(cycle) == {"b", "c", "d"}
+    needs = {("d", "b"), ("b", "c"), ("c", "d")}  # (prerequisite, dependent)
+    assert all(pair in needs for pair in pairwise(cycle))
 
 
 def test_ensemble_combines_members_and_names_them() -> None:

@@ -21,6 +21,7 @@ from questlog_core.prioritization import (
     remaining_minutes,
 )
 from questlog_core.prioritization.graph import propagate_deadlines
+from questlog_core.prioritization.ranking import best_first
 from questlog_core.prioritization.urgency import URGENCY_FACTORS
 
 from .reference import inherited_value, latest_start, urgency_of
@@ -113,3 +114,17 @@ def test_slack_ranking_is_least_slack_first(seed: int) -> None:
     start = np.array(latest_start(data, work.tolist()))
     reached = np.isfinite(start)
     np.testing.assert_allclose(ranking.scores[reached], -(start[reached] - NOW) / DAY)
+
+
+@given(
+    scores=st.lists(
+        st.sampled_from([0.0, -0.0, 1.5, -2.0, 1e300, math.inf, -math.inf, math.nan])
+        | st.floats(allow_nan=True, allow_infinity=True),
+        max_size=80,
+    )
+)
+def test_best_first_is_a_stable_descending_sort(scores: list[float]) -> None:
+    # Ties (±0 included) keep input order and NaN goes last, as a stable sort of -score does.
+    array = np.asarray(scores, dtype=np.float64)
+    expected = np.argsort(-array, kind="stable")
+    np.testing.assert_array_equal(best_first(array), expected)
