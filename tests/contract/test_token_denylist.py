@@ -86,6 +86,15 @@ async def test_revoking_a_subject_kills_tokens_issued_before_only(harness: Harne
     assert not await harness.denylist.is_revoked("c", "user-2", now - timedelta(minutes=5))
 
 
+async def test_the_revocation_instant_is_exact_to_the_microsecond(harness: Harness) -> None:
+    # A password change at 12:00:00.700000 must spare the fresh token it hands out at that
+    # very instant, yet kill one issued 1 µs earlier in the same second.
+    now = harness.clock.now().replace(microsecond=700_000)
+    await harness.denylist.revoke_subject("u", issued_before=now, until=now + HOUR)
+    assert not await harness.denylist.is_revoked("fresh", "u", now)
+    assert await harness.denylist.is_revoked("older", "u", now - timedelta(microseconds=1))
+
+
 async def test_an_earlier_revocation_never_undoes_a_later_one(harness: Harness) -> None:
     now = harness.clock.now()
     await harness.denylist.revoke_subject("u", issued_before=now, until=now + HOUR)
