@@ -149,7 +149,8 @@ def propagate_deadlines(data: RankingInput, due: F64, work: F64) -> tuple[F64, F
     """
     levels = reverse_levels(data)
     n, ptr, eptr = data.size, levels.node_ptr.tolist(), levels.edge_ptr.tolist()
-    own_due = np.where(np.isnan(due), np.inf, due)[levels.nodes]
+    own_due = due[levels.nodes]
+    own_due[np.isnan(own_due)] = np.inf
     work_p = np.asarray(work, dtype=np.float64)[levels.nodes]
     child_finish = np.full(n, np.inf)  # min latest start over dependents
     child_deadline = np.full(n, np.inf)
