@@ -33,7 +33,7 @@ run: $(VENV)/.run-installed
 	$(BIN)/questlog serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
