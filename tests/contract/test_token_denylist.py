@@ -109,3 +109,27 @@ async def test_is_revoked_also_honours_the_jti_denylist(harness: Harness) -> Non
     await harness.denylist.deny("logged-out", now + HOUR)
     assert await harness.denylist.is_revoked("logged-out", "u", now)
     assert not await harness.denylist.is_revoked("fresh", "u", now)
+
+
+async def test_revoking_a_session_kills_its_tokens_whenever_issued(harness: Harness) -> None:
+    now = harness.clock.now()
+    await harness.denylist.revoke_session("sid-1", now + HOUR)
+    assert await harness.denylist.is_revoked("a", "u", now - HOUR, session_id="sid-1")
+    assert await harness.denylist.is_revoked("b", "u", now + HOUR, session_id="sid-1")
+    assert not await harness.denylist.is_revoked("c", "u", now, session_id="sid-2")
+    assert not await harness.denylist.is_revoked("d", "u", now)  # no session named
+
+
+async def test_a_session_revocation_is_forgotten_after_its_until_and_never_shortened(
+    harness: Harness,
+) -> None:
+    now = harness.clock.now()
+    await harness.denylist.revoke_session("short", now + timedelta(milliseconds=60))
+    await harness.denylist.revoke_session("long", now + HOUR)
+    await harness.denylist.revoke_session("long", now + timedelta(milliseconds=60))
+    await harness.denylist.revoke_session("past", now - timedelta(seconds=1))
+    await harness.elapse(timedelta(milliseconds=150))
+    later = harness.clock.now()
+    assert not await harness.denylist.is_revoked("a", "u", later, session_id="short")
+    assert await harness.denylist.is_revoked("b", "u", later, session_id="long")
+    assert not await harness.denylist.is_revoked("c", "u", later, session_id="past")

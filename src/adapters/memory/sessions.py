@@ -9,11 +9,13 @@ from questlog_core.ports.platform import Clock
 
 
 class MemoryTokenDenylist:
-    """Denied ``jti``s and per-subject revocation instants, forgotten after their ``until``."""
+    """Denied ``jti``s and sessions, and per-subject revocation instants, each forgotten after
+    its ``until``."""
 
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock = clock or SystemClock()
         self._jtis: dict[str, datetime] = {}
+        self._sessions: dict[str, datetime] = {}
         self._subjects: dict[str, tuple[datetime, datetime]] = {}  # instant, until
 
     async def deny(self, jti: str, until: datetime) -> None:
@@ -24,13 +26,13 @@ class MemoryTokenDenylist:
 
     async def is_denied(self, jti: str) -> bool:
         """Whether ``jti`` is denied now."""
-        until = self._jtis.get(jti)
-        if until is None:
-            return False
+        return self._live(self._jtis, jti)
+
+    async def revoke_session(self, session_id: str, until: datetime) -> None:
+        """Deny every token of ``session_id`` until ``until``; the later ``until`` wins."""
         if until <= self._clock.now():
-            del self._jtis[jti]
-            return False
-        return True
+            return
+        self._sessions[session_id] = max(until, self._sessions.get(session_id, until))
 
     async def revoke_subject(self, subject: str, issued_before: datetime, until: datetime) -> None:
         """Deny ``subject``'s tokens issued before ``issued_before`` (the latest instant wins)."""
@@ -42,12 +44,25 @@ class MemoryTokenDenylist:
         if until > now:
             self._subjects[subject] = (issued_before, until)
 
-    async def is_revoked(self, jti: str, subject: str, issued_at: datetime) -> bool:
-        """Denied by ``jti``, or issued before ``subject``'s revocation instant."""
-        if await self.is_denied(jti):
+    async def is_revoked(
+        self, jti: str, subject: str, issued_at: datetime, session_id: str | None = None
+    ) -> bool:
+        """Denied by ``jti`` or session, or issued before ``subject``'s revocation instant."""
+        if self._live(self._jtis, jti):
+            return True
+        if session_id is not None and self._live(self._sessions, session_id):
             return True
         current = self._live_subject(subject, self._clock.now())
         return current is not None and issued_at < current[0]
+
+    def _live(self, entries: dict[str, datetime], key: str) -> bool:
+        until = entries.get(key)
+        if until is None:
+            return False
+        if until <= self._clock.now():
+            del entries[key]
+            return False
+        return True
 
     def _live_subject(self, subject: str, now: datetime) -> tuple[datetime, datetime] | None:
         current = self._subjects.get(subject)

@@ -48,7 +48,8 @@ def _ms(delta: timedelta) -> int:
 
 
 class RedisTokenDenylist:
-    """Denylist keys ``<ks>:deny:jti:<jti>`` and ``<ks>:deny:sub:<subject>`` with TTLs."""
+    """Denylist keys ``<ks>:deny:jti:<jti>``, ``<ks>:deny:sid:<session>`` and
+    ``<ks>:deny:sub:<subject>``, each with a TTL."""
 
     def __init__(
         self, client: aioredis.Redis, keys: KeySpace | None = None, *, clock: Clock | None = None
@@ -61,19 +62,29 @@ class RedisTokenDenylist:
     def _jti(self, jti: str) -> str:
         return self._keys.key("deny", "jti", jti)
 
+    def _session(self, session_id: str) -> str:
+        return self._keys.key("deny", "sid", session_id)
+
     def _subject(self, subject: str) -> str:
         return self._keys.key("deny", "sub", subject)
 
     async def deny(self, jti: str, until: datetime) -> None:
         """Deny ``jti`` until ``until``; raises ``ServiceUnavailable`` if Redis is down."""
+        await self._mark(self._jti(jti), until)
+
+    async def revoke_session(self, session_id: str, until: datetime) -> None:
+        """Deny every token of ``session_id`` until ``until``; fails closed."""
+        await self._mark(self._session(session_id), until)
+
+    async def _mark(self, key: str, until: datetime) -> None:
         ttl = until - self._clock.now()
         if ttl <= timedelta(0):
             return
         try:
-            # GT keeps the longer of two expiries if a jti is denied twice.
+            # GT keeps the longer of two expiries if a key is marked twice.
             async with self._client.pipeline(transaction=True) as pipe:
-                pipe.set(self._jti(jti), b"1", nx=True, px=_ms(ttl))
-                pipe.pexpire(self._jti(jti), _ms(ttl), gt=True)
+                pipe.set(key, b"1", nx=True, px=_ms(ttl))
+                pipe.pexpire(key, _ms(ttl), gt=True)
                 await pipe.execute()
         except REDIS_FAILURES as exc:
             raise ServiceUnavailable("token denylist unavailable") from exc
@@ -97,13 +108,18 @@ class RedisTokenDenylist:
         except REDIS_FAILURES as exc:
             raise ServiceUnavailable("token denylist unavailable") from exc
 
-    async def is_revoked(self, jti: str, subject: str, issued_at: datetime) -> bool:
-        """Denied by ``jti`` or by subject, in one round trip; fails closed."""
+    async def is_revoked(
+        self, jti: str, subject: str, issued_at: datetime, session_id: str | None = None
+    ) -> bool:
+        """Denied by ``jti``, session or subject, in one round trip (``MGET``); fails closed."""
+        keys = [self._jti(jti), self._subject(subject)]
+        if session_id is not None:
+            keys.append(self._session(session_id))
         try:
-            denied, instant = await self._client.mget(self._jti(jti), self._subject(subject))
+            denied, instant, *session = await self._client.mget(keys)
         except REDIS_FAILURES as exc:
             raise ServiceUnavailable("token denylist unavailable") from exc
-        if denied is not None:
+        if denied is not None or any(s is not None for s in session):
             return True
         return instant is not None and _us(issued_at) < int(instant)
 

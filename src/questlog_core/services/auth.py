@@ -17,20 +17,27 @@ The rules, in one place (figures are :class:`AuthSettings` defaults; docs/auth.m
   either, ``RateLimited``, even with the right password. A locked account can still reset its
   password, and a reset lifts the lock.
 * **Access tokens** are short-lived EdDSA JWTs (10 minutes). :meth:`AuthService.authenticate`
-  checks signature, ``alg``, ``exp``/``nbf``/``aud``/``iss``, the token type, the shared
-  revocation feed (:class:`~questlog_core.ports.sessions.TokenDenylist`, failing closed), the
-  user's ``tokens_valid_after`` line and that the session (``sid``) is live. The other
-  services check the same token with the JWKS and the same revocation feed
-  (:func:`principal_from_claims` and :func:`refuse_revoked` are shared by both paths).
+  checks signature, ``alg``, ``exp``/``nbf``/``aud``/``iss``, the token type and the shared
+  revocation feed (:class:`~questlog_core.ports.sessions.TokenDenylist`, one lookup by
+  ``jti``, session and subject, failing closed), and trusts the token's claims (roles
+  included) for the rest: no database read per request. The other services check the same
+  token the same way with the JWKS (:func:`principal_from_claims` and :func:`refuse_revoked`
+  are shared by both paths). So every change that must end an access token early is
+  published to the feed; a change of roles does too, and the client's refresh picks up the new
+  roles. Personal API tokens (``qlp_``) are opaque and checked against the tables each time.
 * **Refresh tokens** are opaque (256 bits), stored hashed, single use: every refresh rotates
   them; presenting a used one revokes its whole session family (RFC 9700). A compare-and-set
   makes exactly one of two concurrent refreshes win. A session lives 30 days at most.
-* **Revocation**: logout revokes the session and denies the access token's ``jti`` until its
-  ``exp``; logout everywhere, password change/reset, disable and role revocation move the
-  user's durable ``tokens_valid_after`` line, revoke the sessions, and publish the same line to
-  the revocation feed (``revoke_subject``) for one access-token lifetime, so every service
-  refuses the older tokens at once. A revocation the feed cannot record fails the use case
-  (``ServiceUnavailable``) before anything is committed.
+* **Revocation**: logout, signing a device out and refresh-token reuse revoke the session
+  family in the tables and publish the session to the feed (``revoke_session``) for one
+  access-token lifetime, so all of that session's access tokens end at once; logout
+  everywhere, password change/reset, disable and a role granted or revoked publish "every
+  token of this user issued before now" (``revoke_subject``) for one access-token lifetime
+  (logout everywhere, password changes and disable also revoke the sessions and move the
+  user's durable ``tokens_valid_after`` line). After one lifetime every token a revocation
+  covers has expired, so the feed may forget it. A revocation the feed cannot record fails
+  the use case (``ServiceUnavailable``) before anything is committed (refresh-token reuse
+  commits the family's revocation first: the durable half must never be lost).
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -222,7 +229,10 @@ async def refuse_revoked(revocations: TokenDenylist, principal: Principal) -> No
     issued_at = principal.issued_at
     if issued_at is None:  # not an access token: nothing in the feed can concern it
         return
-    if await revocations.is_revoked(principal.token_id, str(principal.user_id), issued_at):
+    session = None if principal.session_id is None else str(principal.session_id)
+    if await revocations.is_revoked(
+        principal.token_id, str(principal.user_id), issued_at, session_id=session
+    ):
         raise AuthenticationFailed("access token revoked")
 
 
@@ -408,6 +418,10 @@ class AuthService:
                     )
                 )
                 await uow.commit()
+                # After the commit: the durable revocation stands even if the feed is down
+                # (then this answers 503 and the session's access tokens live out their
+                # minutes; with the feed up they end now).
+                await self._revoke_session_tokens(family.id, now)
                 raise AuthenticationFailed("refresh token reuse detected; session revoked")
             if now >= stored.expires_at or now >= family.expires_at:
                 raise AuthenticationFailed("refresh token expired")
@@ -424,10 +438,9 @@ class AuthService:
         if principal.kind is not PrincipalKind.ACCESS_TOKEN or principal.session_id is None:
             raise ValidationFailed("token", "an API token has no session: revoke the token")
         now = self._clock.now()
-        until = (
-            principal.expires_at or now + self.settings.access_token_ttl
-        ) + self.settings.leeway
-        await self._revocations.deny(principal.token_id, until)
+        # Every access token of the session ends (not only the presented one: an older
+        # token of the same session, from before a refresh, may still be unexpired).
+        await self._revoke_session_tokens(principal.session_id, now)
         async with self._uow() as uow:
             await uow.refresh_tokens.revoke_family(principal.session_id, now, "logout")
             await uow.commit()
@@ -439,7 +452,7 @@ class AuthService:
             user = await uow.users.get(principal.user_id)
             user.revoke_access_tokens(now)
             await uow.users.save(user)
-            await uow.refresh_tokens.revoke_families_of(user.id, now, "logout-everywhere")
+            await self._end_sessions(uow, user.id, now, "logout-everywhere")
             await self._revoke_access_tokens(user.id, now)
             await uow.commit()
 
@@ -448,8 +461,9 @@ class AuthService:
 
         Accepts access tokens (JWTs) and personal API tokens; a refresh or reset token is
         never accepted. For a JWT: signature and pinned algorithm (by the ``TokenIssuer``),
-        ``exp``/``nbf``/``aud``/``iss``, ``token_use == "access"``, the ``jti`` denylist,
-        the user's ``tokens_valid_after`` and a live session.
+        ``exp``/``nbf``/``aud``/``iss``, ``token_use == "access"`` and the revocation feed
+        (by ``jti``, session and user, in one lookup); then its claims are the principal,
+        with no database read. An API token is looked up in the tables.
         """
         kind = token_kind(token)
         if kind is TokenKind.API:
@@ -460,26 +474,11 @@ class AuthService:
         if claims.get("iss") != self.settings.issuer or claims.get("aud") != self.settings.audience:
             raise AuthenticationFailed("invalid access token")
         principal = principal_from_claims(claims)
+        # Everything that ends an access token early (logout, a revoked session, a password
+        # change, a disabled account, a role granted or revoked) is in the feed for as long
+        # as such a token could live, so the claims need no second opinion from the tables.
         await refuse_revoked(self._revocations, principal)
-        now = self._clock.now()
-        async with self._uow() as uow:
-            user = await uow.users.find(principal.user_id)
-            if user is None or user.disabled:
-                raise AuthenticationFailed("invalid access token")
-            # The durable line (the feed forgets it after one token lifetime; this never does).
-            if principal.issued_at is None or principal.issued_at < user.tokens_valid_after:
-                raise AuthenticationFailed("access token revoked")
-            family = (
-                await uow.refresh_tokens.get_family(principal.session_id)
-                if principal.session_id is not None
-                else None
-            )
-            if family is None or family.user_id != user.id or not family.is_active(now):
-                raise AuthenticationFailed("session revoked")
-        # The auth service holds the record of truth: a role granted since the token was
-        # issued counts here at once (elsewhere at the next refresh); a revoked role ended the
-        # token above.
-        return replace(principal, roles=user.roles, permissions=user.permissions)
+        return principal
 
     def jwks(self) -> dict[str, Any]:
         """The public keys other services verify access tokens with."""
@@ -562,7 +561,7 @@ class AuthService:
             user.change_password(new_hash, at=now, event_id=self._event_id(), via="reset")
             await uow.users.save(user)
             await uow.reset_tokens.invalidate_all(user.id, now)
-            await uow.refresh_tokens.revoke_families_of(user.id, now, "password-reset")
+            await self._end_sessions(uow, user.id, now, "password-reset")
             await self._revoke_access_tokens(user.id, now)
             await uow.commit()
         await self._limiter.reset(_account_key(user.email))
@@ -601,7 +600,7 @@ class AuthService:
             user.change_password(new_hash, at=now, event_id=self._event_id(), via="change")
             await uow.users.save(user)
             await uow.reset_tokens.invalidate_all(user.id, now)
-            await uow.refresh_tokens.revoke_families_of(user.id, now, "password-change")
+            await self._end_sessions(uow, user.id, now, "password-change")
             await self._revoke_access_tokens(user.id, now)
             pair = await self._start_session(uow, user, ip=ip, user_agent=user_agent)
             await uow.commit()
@@ -672,7 +671,9 @@ class AuthService:
             family = await uow.refresh_tokens.get_family(session_id)
             if family is None or family.user_id != principal.user_id:
                 raise NotFound("session", session_id)
-            await uow.refresh_tokens.revoke_family(session_id, self._clock.now(), "revoked")
+            now = self._clock.now()
+            await uow.refresh_tokens.revoke_family(session_id, now, "revoked")
+            await self._revoke_session_tokens(session_id, now)
             await uow.commit()
 
     # -- personal API tokens --------------------------------------------------------------
@@ -747,6 +748,8 @@ class AuthService:
             return _profile(await uow.users.get(UserId(user_id)))
 
     async def grant_role(self, actor: Principal, user_id: UUID, role: str) -> Profile:
+        """Give a role. The user's access tokens (which name their roles) end now; the
+        client's next refresh gets a token with the new role."""
         actor.require(Permission.ROLES_MANAGE)
         wanted = parse_role(role)
         async with self._uow() as uow:
@@ -754,11 +757,14 @@ class AuthService:
             now = self._clock.now()
             if user.grant_role(wanted, by=actor.user_id, at=now, event_id=self._event_id()):
                 await uow.users.save(user)
+                await self._revoke_access_tokens(user.id, now)
                 await uow.commit()
+                await self._roles_committed(user.id)
             return _profile(user)
 
     async def revoke_role(self, actor: Principal, user_id: UUID, role: str) -> Profile:
-        """Take a role away; it takes effect on the user's next request, not at token expiry.
+        """Take a role away; it takes effect on the user's next request, not at token expiry
+        (their access tokens end now; a refresh gets a token without the role).
         An admin cannot drop their own admin role (so the last admin cannot vanish by mistake)."""
         actor.require(Permission.ROLES_MANAGE)
         wanted = parse_role(role)
@@ -771,6 +777,7 @@ class AuthService:
                 await uow.users.save(user)
                 await self._revoke_access_tokens(user.id, now)
                 await uow.commit()
+                await self._roles_committed(user.id)
             return _profile(user)
 
     async def disable_user(self, actor: Principal, user_id: UUID, *, reason: str = "") -> Profile:
@@ -783,7 +790,7 @@ class AuthService:
             now = self._clock.now()
             if user.disable(by=actor.user_id, at=now, event_id=self._event_id(), reason=reason):
                 await uow.users.save(user)
-                await uow.refresh_tokens.revoke_families_of(user.id, now, "disabled")
+                await self._end_sessions(uow, user.id, now, "disabled")
                 await self._revoke_access_tokens(user.id, now)
                 await uow.commit()
             return _profile(user)
@@ -807,6 +814,7 @@ class AuthService:
             now = self._clock.now()
             if user.grant_role(Role.ADMIN, by=user.id, at=now, event_id=self._event_id()):
                 await uow.users.save(user)
+                await self._revoke_access_tokens(user.id, now)
                 await uow.commit()
             return _profile(user)
 
@@ -848,6 +856,30 @@ class AuthService:
         until = now + self.settings.access_token_ttl + self.settings.leeway
         await self._revocations.revoke_subject(str(user_id), issued_before=now, until=until)
 
+    async def _roles_committed(self, user_id: UserId) -> None:
+        """Publish the revocation again with the instant after the commit: a refresh that
+        read the old roles did so before the commit, so its token's ``iat`` (taken before
+        that read) falls before this instant. (A revocation published only before the
+        commit could miss a token whose refresh read the old roles after that instant.)"""
+        await self._revoke_access_tokens(user_id, self._clock.now())
+
+    async def _end_sessions(
+        self, uow: AuthUnitOfWork, user_id: UserId, now: datetime, reason: str
+    ) -> None:
+        """Revoke every live session of ``user_id`` and publish each to the feed, so every
+        access token of those sessions ends, whenever it was minted (even by a refresh racing
+        this use case, which can only have rotated one of these sessions)."""
+        live = [f.id for f in await uow.refresh_tokens.families_of(user_id) if f.is_active(now)]
+        await uow.refresh_tokens.revoke_families_of(user_id, now, reason)
+        for session_id in live:
+            await self._revoke_session_tokens(session_id, now)
+
+    async def _revoke_session_tokens(self, session_id: UUID, now: datetime) -> None:
+        """Publish "every access token of session ``session_id`` is revoked" to the feed, for
+        as long as one minted up to ``now`` could still be accepted."""
+        until = now + self.settings.access_token_ttl + self.settings.leeway
+        await self._revocations.revoke_session(str(session_id), until)
+
     async def _start_session(
         self,
         uow: AuthUnitOfWork,
@@ -884,7 +916,9 @@ class AuthService:
                 expires_at=refresh_expires,
             )
         )
-        expires_at = now + self.settings.access_token_ttl
+        # Never beyond the session's absolute lifetime (no table is read per request to
+        # notice that a session ran out).
+        expires_at = min(now + self.settings.access_token_ttl, family.expires_at)
         access = self._tokens.issue(
             access_token_claims(
                 user_id=user.id,
@@ -897,7 +931,7 @@ class AuthService:
         )
         return TokenPair(
             access_token=access,
-            expires_in=int(self.settings.access_token_ttl.total_seconds()),
+            expires_in=int((expires_at - now).total_seconds()),
             expires_at=expires_at,
             refresh_token=refresh,
             refresh_expires_at=refresh_expires,

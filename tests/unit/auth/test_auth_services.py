@@ -371,11 +371,19 @@ async def test_changing_the_password_revokes_outstanding_access_tokens(world: Au
 
 async def test_tokens_issued_before_the_users_line_are_refused(world: AuthWorld) -> None:
     pair = await signed_in(world)
+    principal = await world.service.authenticate(pair.access_token)
     world.clock.advance(timedelta(seconds=5))
-    user = next(iter(world.store.users.values()))
-    user.revoke_access_tokens(world.clock.now())  # what a revocation does to the stored user
+    now = world.clock.now()
+    # What every "sign out everywhere" kind of revocation publishes (no table is read).
+    await world.revocations.revoke_subject(
+        str(principal.user_id), issued_before=now, until=now + timedelta(minutes=15)
+    )
     with pytest.raises(AuthenticationFailed, match="revoked"):
         await world.service.authenticate(pair.access_token)
+    world.clock.advance(timedelta(seconds=1))
+    assert await world.service.authenticate(
+        (await world.service.refresh(pair.refresh_token)).access_token
+    )
 
 
 async def test_a_wrong_current_password_changes_nothing(world: AuthWorld) -> None:
@@ -548,11 +556,21 @@ async def test_an_admin_grants_and_revokes_roles(world: AuthWorld) -> None:
     admin = await world.service.authenticate((await make_admin(world)).access_token)
     pair = await signed_in(world)
     target = await world.service.authenticate(pair.access_token)
+    world.clock.advance(timedelta(seconds=1))
     profile = await world.service.grant_role(admin, target.user_id, "admin")
     assert profile.roles == ("admin", "user")
-    assert (await world.service.authenticate(pair.access_token)).has(Permission.ROLES_MANAGE)
     assert any(isinstance(e, RoleGranted) for e in world.store.outbox)
+    # The token names the old roles, so it ends; the client's refresh gets the new role.
+    with pytest.raises(AuthenticationFailed, match="revoked"):
+        await world.service.authenticate(pair.access_token)
+    world.clock.advance(timedelta(seconds=1))
+    promoted = await world.service.refresh(pair.refresh_token)
+    assert (await world.service.authenticate(promoted.access_token)).has(Permission.ROLES_MANAGE)
+    world.clock.advance(timedelta(seconds=1))
     await world.service.revoke_role(admin, target.user_id, "admin")
+    with pytest.raises(AuthenticationFailed, match="revoked"):
+        await world.service.authenticate(promoted.access_token)
+    world.clock.advance(timedelta(seconds=1))
     fresh = await world.service.login(email=EMAIL, password=PASSWORD)
     assert not (await world.service.authenticate(fresh.access_token)).has(Permission.ROLES_MANAGE)
 

@@ -93,6 +93,40 @@ async def test_logout_ends_the_access_token_elsewhere_before_it_expires(
     assert await elsewhere.authenticate(other_device.access_token)  # that session lives on
 
 
+async def test_logout_ends_every_token_of_the_session_even_one_from_before_a_refresh(
+    world: AuthWorld, elsewhere: JwksAuthenticator
+) -> None:
+    pair = await signed_in(world)
+    world.clock.advance(timedelta(seconds=1))
+    refreshed = await world.service.refresh(pair.refresh_token)
+    await world.service.logout(await world.service.authenticate(refreshed.access_token))
+    for token in (pair.access_token, refreshed.access_token):
+        await refused_everywhere(world, elsewhere, token)
+
+
+async def test_signing_a_device_out_ends_its_access_token_everywhere(
+    world: AuthWorld, elsewhere: JwksAuthenticator
+) -> None:
+    phone = await signed_in(world)
+    laptop = await signed_in(world)
+    me = await world.service.authenticate(laptop.access_token)
+    await world.service.revoke_session(me, phone.session_id)
+    await refused_everywhere(world, elsewhere, phone.access_token)
+    assert await elsewhere.authenticate(laptop.access_token)
+
+
+async def test_refresh_token_reuse_ends_the_sessions_access_tokens_everywhere(
+    world: AuthWorld, elsewhere: JwksAuthenticator
+) -> None:
+    pair = await signed_in(world)
+    world.clock.advance(timedelta(seconds=1))
+    rotated = await world.service.refresh(pair.refresh_token)  # the thief's, say
+    with pytest.raises(AuthenticationFailed, match="reuse"):
+        await world.service.refresh(pair.refresh_token)
+    for token in (pair.access_token, rotated.access_token):
+        await refused_everywhere(world, elsewhere, token)
+
+
 async def test_a_password_change_ends_other_sessions_but_not_the_fresh_pair_of_the_same_second(
     world: AuthWorld, elsewhere: JwksAuthenticator
 ) -> None:
@@ -146,10 +180,10 @@ async def test_a_revoked_role_ends_the_tokens_that_carried_it(
     root = await world.service.authenticate((await make_admin(world)).access_token)
     pair = await signed_in(world)
     target = await world.service.authenticate(pair.access_token)
+    world.clock.advance(timedelta(seconds=1))
     await world.service.grant_role(root, target.user_id, "admin")
-    # The auth service holds the record of truth (at once); elsewhere sees the token's claims.
-    assert (await world.service.authenticate(pair.access_token)).has(Permission.ROLES_MANAGE)
-    assert not (await elsewhere.authenticate(pair.access_token)).has(Permission.ROLES_MANAGE)
+    # The token's claims name the old roles: it ends everywhere, and a refresh brings the role.
+    await refused_everywhere(world, elsewhere, pair.access_token)
     world.clock.advance(timedelta(seconds=1))
     promoted = await world.service.refresh(pair.refresh_token)
     assert Role.ADMIN in (await elsewhere.authenticate(promoted.access_token)).roles
@@ -167,10 +201,15 @@ class DownFeed:
     async def is_denied(self, jti: str) -> bool:
         raise ServiceUnavailable("token denylist unavailable")
 
+    async def revoke_session(self, session_id: str, until: datetime) -> None:
+        raise ServiceUnavailable("token denylist unavailable")
+
     async def revoke_subject(self, subject: str, issued_before: datetime, until: datetime) -> None:
         raise ServiceUnavailable("token denylist unavailable")
 
-    async def is_revoked(self, jti: str, subject: str, issued_at: datetime) -> bool:
+    async def is_revoked(
+        self, jti: str, subject: str, issued_at: datetime, session_id: str | None = None
+    ) -> bool:
         raise ServiceUnavailable("token denylist unavailable")
 
 
