@@ -19,6 +19,7 @@ from questlog_core.quests import dependencies
 from questlog_core.quests.dependencies import (
     DependencyGraph,
     critical_path_indices,
+    levelled_order_indices,
     topological_order_indices,
 )
 
@@ -303,3 +304,23 @@ class GraphEdits(RuleBasedStateMachine):
 
 
 TestGraphEdits = GraphEdits.TestCase
+
+
+@given(st.integers(1, 12), st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11))))
+def test_numpy_levels_are_longest_chains_and_order_goes_by_level_then_index(
+    n: int, pairs: list[tuple[int, int]]
+) -> None:
+    # Acyclic by construction (lower -> higher index); repeated edges are kept.
+    edges = [(min(a, b) % n, max(a, b) % n) for a, b in pairs]
+    edges = [(a, b) for a, b in edges if a < b]
+    src = [a for a, _ in edges]
+    dst = [b for _, b in edges]
+
+    order, bounds, level = levelled_order_indices(n, src, dst)
+
+    chain = [0] * n  # prerequisites on the longest chain into each node
+    for a, b in sorted(edges, key=lambda edge: edge[1]):
+        chain[b] = max(chain[b], chain[a] + 1)
+    assert level.tolist() == chain
+    assert order.tolist() == sorted(range(n), key=lambda i: (chain[i], i))
+    assert np.diff(bounds).tolist() == [chain.count(k) for k in range(max(chain) + 1)]

@@ -3,7 +3,7 @@
 Value and deadlines flow *backwards* along dependencies (from a dependent to its
 prerequisites), so the passes visit quests in reverse topological levels: level 0 holds the
 quests nothing depends on, level ``h`` those whose dependents all sit in lower levels. The
-levels are the dependency graph's own (:func:`topological_levels_indices` over the reversed
+levels are the dependency graph's own (:func:`levelled_order_indices` over the reversed
 edges); this module only lays the edges out for the passes, once per input.
 
 Each pass *pulls*: when level ``h`` is reached, every dependent of its quests is final, so
@@ -16,14 +16,13 @@ depth of the longest dependency chain), never a Python step per quest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from questlog_core.errors import DependencyCycle
 from questlog_core.prioritization.input import RankingInput
-from questlog_core.quests.dependencies import topological_levels_indices
+from questlog_core.quests.dependencies import levelled_order_indices
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
@@ -77,21 +76,20 @@ def reverse_levels(data: RankingInput) -> ReverseLevels:
 def _reverse_levels(n: int, src: I64, dst: I64, keys: tuple[str, ...]) -> ReverseLevels:
     try:
         # Reversed edges: the graph's level 0 is then what nothing depends on.
-        nodes, node_ptr = topological_levels_indices(n, dst, src)
+        nodes, node_ptr, level = levelled_order_indices(n, dst, src)
     except DependencyCycle as err:
         # Found along reversed edges: turn it round so each quest is a prerequisite of the next.
         cycle: list[int] = np.asarray(err.cycle, dtype=np.int64)[::-1].tolist()
         raise DependencyCycle([keys[i] for i in cycle]) from None
     depth = node_ptr.size - 1
-    sizes = np.diff(node_ptr)
-    # Levels fit 16 bits for any real task list: half the memory traffic, and numpy
-    # radix-sorts 16-bit keys (several times faster than comparison-sorting 64-bit ones).
-    small = depth * depth <= np.iinfo(np.int16).max
-    level: NDArray[np.signedinteger[Any]] = np.empty(n, dtype=np.int16 if small else np.int64)
-    level[nodes] = np.repeat(np.arange(depth, dtype=level.dtype), sizes)
+    # The (prerequisite level, dependent level) key below fits 16 bits for any real task
+    # list: half the memory traffic, and numpy radix-sorts 16-bit keys (several times faster
+    # than comparison-sorting 64-bit ones). The levels come 16-bit whenever they fit.
+    if depth * depth > np.iinfo(np.int16).max:
+        level = level.astype(np.int64)
     position = np.empty(n, dtype=np.int64)
     position[nodes] = np.arange(n, dtype=np.int64)
-    offset = position - np.repeat(node_ptr[:-1], sizes)[position]  # place within its level
+    offset = position - node_ptr[level]  # place within its level
     src_level = level[src]
     key = src_level * depth  # stays 16-bit: numpy keeps the array's type for a Python int
     key += level[dst]

@@ -21,7 +21,7 @@ import itertools
 import math
 from collections import deque
 from collections.abc import Container, Iterable, Mapping
-from typing import cast
+from typing import Any, NamedTuple, cast
 from uuid import UUID
 
 import numpy as np
@@ -33,7 +33,9 @@ from questlog_core.ids import QuestId
 __all__ = [
     "LARGE_GRAPH_NODES",
     "DependencyGraph",
+    "LevelledOrder",
     "critical_path_indices",
+    "levelled_order_indices",
     "topological_levels_indices",
     "topological_order_indices",
 ]
@@ -44,7 +46,6 @@ LARGE_GRAPH_NODES = 2000
 IndexArray = npt.NDArray[np.int64]
 
 _LOW_64 = (1 << 64) - 1
-_COMBINED_KEY_LIMIT = 3_000_000_000  # n * n + n must fit an int64 for the combined sort key
 
 
 class DependencyGraph:
@@ -467,29 +468,44 @@ def _as_edges(n: int, src: npt.ArrayLike, dst: npt.ArrayLike) -> tuple[IndexArra
     return s, d
 
 
-def _grouped(keys: IndexArray, values: IndexArray, n: int) -> IndexArray:
-    """``values`` reordered so that ``keys`` ascend (values ascending within a key).
+class LevelledOrder(NamedTuple):
+    """A topological order by level, as :func:`levelled_order_indices` returns it.
 
-    Sorting the combined key ``key * n + value`` with ``np.sort`` is several times faster than
-    ``np.argsort`` here (vectorised sort of values, no index shuffling).
+    Level ``k`` is ``order[bounds[k]:bounds[k + 1]]`` (ascending node index), and
+    ``level[i]`` is node ``i``'s level; ``bounds.size - 1`` is the number of levels.
+    ``level`` is 16-bit when the levels fit (numpy radix-sorts 16-bit keys), else 64-bit.
     """
-    if n <= _COMBINED_KEY_LIMIT:
-        return np.sort(keys * n + values) % n
-    return values[np.argsort(keys, kind="stable")]
+
+    order: IndexArray
+    bounds: IndexArray
+    level: npt.NDArray[np.signedinteger[Any]]
 
 
-def _levels(n: int, src: IndexArray, dst: IndexArray) -> tuple[IndexArray, IndexArray]:
-    """Level-by-level Kahn. Returns the order and the offsets where each level starts.
+def _out_edges(n: int, src: IndexArray, dst: IndexArray) -> tuple[IndexArray, IndexArray]:
+    """CSR of the edges: node ``i``'s targets are ``targets[indptr[i]:indptr[i + 1]]``."""
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    bits = max(n - 1, 1).bit_length()
+    if 2 * bits <= 62:
+        # One sort of ``src << bits | dst`` (numpy's SIMD sort, no index shuffling), then
+        # mask the targets back out: faster than any argsort here.
+        targets = np.sort((src << bits) | dst)
+        targets &= (1 << bits) - 1
+        return indptr, targets
+    return indptr, dst[np.argsort(src, kind="stable")]
+
+
+def _levels(n: int, src: IndexArray, dst: IndexArray) -> LevelledOrder:
+    """Level-by-level Kahn. Returns the order, where each level starts and each node's level.
 
     Each level is one vectorised step: gather the out-edges of the whole frontier from a CSR
     layout, lower the in-degree of their targets, and take those that reached zero as the next
-    frontier (sorted, so ties within a level go to the smaller index).
+    frontier (sorted, so ties within a level go to the smaller index, and the next level's
+    edge runs are read in address order, which is kinder to the cache than any other order).
     """
-    indegree = np.bincount(dst, minlength=n).astype(np.int64)
-    targets = _grouped(src, dst, n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-
+    indegree = np.bincount(dst, minlength=n)
+    indptr, targets = _out_edges(n, src, dst)
+    out_degree = np.diff(indptr)
     order = np.empty(n, dtype=np.int64)
     bounds = [0]
     filled = 0
@@ -498,25 +514,34 @@ def _levels(n: int, src: IndexArray, dst: IndexArray) -> tuple[IndexArray, Index
         order[filled : filled + frontier.size] = frontier
         filled += frontier.size
         bounds.append(filled)
-        starts = indptr[frontier]
-        counts = indptr[frontier + 1] - starts
-        total = int(counts.sum())
+        counts = out_degree[frontier]
+        run_offsets = np.cumsum(counts)
+        total = int(run_offsets[-1])
         if total == 0:
             break
+        run_offsets -= counts
         # Edge positions of the whole frontier: each run starts[i] .. starts[i] + counts[i].
-        run_offsets = np.cumsum(counts) - counts
-        positions = np.repeat(starts - run_offsets, counts) + np.arange(total, dtype=np.int64)
+        positions = np.repeat(indptr[frontier] - run_offsets, counts)
+        positions += np.arange(total, dtype=np.int64)
         touched = targets[positions]
         np.subtract.at(indegree, touched, 1)
         # A quest reached by several edges of this level shows up more than once: sort and
         # drop repeats (np.unique hashes first, which is slower than a plain sort here).
-        ready = np.sort(touched[indegree[touched] == 0])
+        ready = touched[indegree[touched] == 0]
+        ready.sort()
         if ready.size > 1:
             ready = ready[np.concatenate(([True], ready[1:] != ready[:-1]))]
         frontier = ready
     if filled < n:
         raise DependencyCycle(_index_cycle(n, src, dst, indegree > 0))
-    return order, np.asarray(bounds, dtype=np.int64)
+    depth = len(bounds) - 1
+    # 16-bit levels when they fit: numpy radix-sorts them (callers group edges by level).
+    level_type: type[np.signedinteger[Any]] = (
+        np.int16 if depth <= np.iinfo(np.int16).max else np.int64
+    )
+    level: npt.NDArray[np.signedinteger[Any]] = np.empty(n, dtype=level_type)
+    level[order] = np.repeat(np.arange(depth, dtype=level_type), np.diff(bounds))
+    return LevelledOrder(order, np.asarray(bounds, dtype=np.int64), level)
 
 
 def _index_cycle(
@@ -543,6 +568,18 @@ def _index_cycle(
     return [*loop, loop[0]]
 
 
+def levelled_order_indices(n: int, src: npt.ArrayLike, dst: npt.ArrayLike) -> LevelledOrder:
+    """Like :func:`topological_order_indices`, plus where each level starts and each node's
+    level (see :class:`LevelledOrder`).
+
+    Raises:
+        DependencyCycle: the edges contain a cycle.
+        ValueError: ``src``/``dst`` differ in length or hold indices outside ``0..n-1``.
+    """
+    s, d = _as_edges(n, src, dst)
+    return _levels(n, s, d)
+
+
 def topological_levels_indices(
     n: int, src: npt.ArrayLike, dst: npt.ArrayLike
 ) -> tuple[IndexArray, IndexArray]:
@@ -555,8 +592,8 @@ def topological_levels_indices(
         DependencyCycle: the edges contain a cycle.
         ValueError: ``src``/``dst`` differ in length or hold indices outside ``0..n-1``.
     """
-    s, d = _as_edges(n, src, dst)
-    return _levels(n, s, d)
+    levels = levelled_order_indices(n, src, dst)
+    return levels.order, levels.bounds
 
 
 def topological_order_indices(n: int, src: npt.ArrayLike, dst: npt.ArrayLike) -> IndexArray:
@@ -571,8 +608,7 @@ def topological_order_indices(n: int, src: npt.ArrayLike, dst: npt.ArrayLike) ->
         ValueError: ``src``/``dst`` differ in length or hold indices outside ``0..n-1``.
     """
     s, d = _as_edges(n, src, dst)
-    order, _ = _levels(n, s, d)
-    return order
+    return _levels(n, s, d).order
 
 
 def critical_path_indices(
@@ -596,12 +632,10 @@ def critical_path_indices(
         return np.empty(0, dtype=np.int64), 0.0
     if not (np.isfinite(w).all() and (w >= 0.0).all()):
         raise ValueError("weights must be finite and non-negative")
-    order, bounds = _levels(n, s, d)
-    level = np.empty(n, dtype=np.int64)
-    level[order] = np.repeat(np.arange(bounds.size - 1, dtype=np.int64), np.diff(bounds))
-    # Edges grouped by their source's level: level k's edges push level k's final totals.
-    m = s.size
-    by_level = _grouped(level[s], np.arange(m, dtype=np.int64), max(m, 1))
+    order, bounds, level = _levels(n, s, d)
+    # Edges grouped by their source's level (stable: input order within a level; a radix
+    # sort when levels are 16-bit): level k's edges push level k's final totals.
+    by_level = np.argsort(level[s], kind="stable")
     es, ed = s[by_level], d[by_level]
     edge_bounds = np.searchsorted(level[es], np.arange(bounds.size, dtype=np.int64))
     best_before = np.zeros(n, dtype=np.float64)  # heaviest total among prerequisites, 0 if none

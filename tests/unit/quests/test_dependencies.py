@@ -13,6 +13,8 @@ from questlog_core.quests.dependencies import (
     LARGE_GRAPH_NODES,
     DependencyGraph,
     critical_path_indices,
+    levelled_order_indices,
+    topological_levels_indices,
     topological_order_indices,
 )
 
@@ -186,6 +188,20 @@ def test_numpy_order_matches_the_graph_order() -> None:
     order = topological_order_indices(len(nodes), src, dst)
 
     assert [nodes[i] for i in order.tolist()] == graph.topological_order()
+
+
+def test_numpy_levels_say_where_each_level_starts_and_each_quests_level() -> None:
+    # 3 -> 1 -> 0 and 3 -> 2, with a repeated edge; 4 stands alone.
+    src, dst = [3, 1, 3, 1], [1, 0, 2, 0]
+
+    order, bounds, level = levelled_order_indices(5, src, dst)
+
+    assert order.tolist() == [3, 4, 1, 2, 0]
+    assert bounds.tolist() == [0, 2, 4, 5]
+    assert level.tolist() == [2, 1, 1, 0, 0]
+    same_order, same_bounds = topological_levels_indices(5, src, dst)
+    assert same_order.tolist() == order.tolist()
+    assert same_bounds.tolist() == bounds.tolist()
 
 
 def test_numpy_order_reports_a_cycle_among_the_leftovers() -> None:
