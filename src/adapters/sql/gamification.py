@@ -10,14 +10,18 @@ them), with the database doing what the in-memory store checks by hand:
 * a player is saved with ``UPDATE ... WHERE version = :read_version``: zero rows means
   someone else saved first (``ConcurrencyConflict``);
 * leaderboards are running scores per (board, period), upserted in the unit of work's
-  transaction; the board-entry table makes recording idempotent by entry id.
+  transaction; the board-entry table makes recording idempotent by entry id;
+* :class:`SqlBoardSource` hands the ledger's entries of one board period to a board that is
+  rebuilt from the source of truth (the Redis board when its period is missing).
 
 Rows are translated to the domain's classes explicitly; nothing here maps them with the ORM.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -30,7 +34,13 @@ from adapters.sql.tables import gamification as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
 from questlog_core.gamification.achievements import AchievementProgress
-from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow, periods_of
+from questlog_core.gamification.leaderboards import (
+    Board,
+    BoardEntry,
+    BoardRow,
+    period_of,
+    periods_of,
+)
 from questlog_core.gamification.ledger import EntryKind, LedgerEntry, Multiplier
 from questlog_core.gamification.players import Player
 from questlog_core.gamification.streaks import Streak
@@ -378,6 +388,65 @@ class SqlLeaderboard:
         )
 
 
+class SqlBoardSource:
+    """The entries of one board period, read from the ledger (``BoardSource``).
+
+    Exactly what the SQL board counts: every ledger entry of a player who has not opted out
+    (appending records each one on the boards, opting back in records them all again), in the
+    period of its ``effective_at`` (a reversal counts where the award it undoes did), carrying
+    the player's current display name. A period the board does not have has no entries.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def board_entries(self, board: Board, period: str) -> Sequence[BoardEntry]:
+        """Every entry counting toward ``(board, period)``, in ledger order."""
+        try:
+            span = _period_span(board, period)
+        except (ValueError, OverflowError):
+            return []  # as on the SQL board: a period that does not exist is empty
+        e, p = t.ledger.c, t.players.c
+        query = (
+            select(t.ledger, p.display_name)
+            .join_from(t.ledger, t.players, p.user_id == e.user_id)
+            .where(p.opted_out.is_(False))
+            .order_by(e.position)
+        )
+        if span is not None:
+            query = query.where(e.effective_at >= span[0], e.effective_at < span[1])
+        async with self._engine.connect() as c:
+            rows = (await c.execute(query)).all()
+        return [BoardEntry.from_ledger(_entry(r), r.display_name) for r in rows]
+
+
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _period_span(board: Board, period: str) -> tuple[datetime, datetime] | None:
+    """The UTC ``[start, end)`` of a weekly or monthly period, ``None`` for all time.
+
+    The inverse of ``leaderboards.period_of``; ``ValueError`` (or ``OverflowError`` at the
+    end of the calendar) for a period that ``board`` does not have.
+    """
+    if board is Board.ALL_TIME:
+        if period != "all":
+            raise ValueError(f"no {board} period {period!r}")
+        return None
+    if board is Board.WEEKLY and (week := _WEEK.fullmatch(period)):
+        start = datetime.fromisocalendar(int(week[1]), int(week[2]), 1).replace(tzinfo=UTC)
+        end = start + timedelta(weeks=1)
+    elif board is Board.MONTHLY and (month := _MONTH.fullmatch(period)):
+        start = datetime(int(month[1]), int(month[2]), 1, tzinfo=UTC)
+        end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=UTC)
+    else:
+        raise ValueError(f"no {board} period {period!r}")
+    if period_of(board, start) != period:  # not the canonical spelling of any period
+        raise ValueError(f"no {board} period {period!r}")
+    return start, end
+
+
 class SqlInbox:
     """The gamification service's inbox (``Inbox``): claims live in the transaction."""
 
@@ -408,6 +477,7 @@ class SqlGamificationUnitOfWork(SqlUnitOfWork):
 
 __all__ = [
     "SqlAchievements",
+    "SqlBoardSource",
     "SqlGamificationUnitOfWork",
     "SqlInbox",
     "SqlLeaderboard",
