@@ -32,6 +32,7 @@ from questlog_core.prioritization.urgency import (
     UrgencyPolicy,
     UrgencyWeights,
     urgency_features,
+    weighted_urgency,
 )
 
 
@@ -93,4 +94,5 @@ __all__ = [
     "remaining_minutes",
     "reverse_levels",
     "urgency_features",
+    "weighted_urgency",
 ]

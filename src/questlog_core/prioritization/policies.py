@@ -20,7 +20,7 @@ from questlog_core.prioritization.urgency import (
     DueCurve,
     UrgencyPolicy,
     UrgencyWeights,
-    urgency_features,
+    weighted_urgency,
 )
 
 F64 = NDArray[np.float64]
@@ -173,8 +173,7 @@ class DependencyValuePolicy:
 
     def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
         """Own urgency + value inherited from dependents."""
-        contributions = urgency_features(data, now, self.weights, extra_columns=1)
-        contributions *= np.append(self.weights.vector(), 1.0)
+        contributions = weighted_urgency(data, now, self.weights, extra_columns=1)
         contributions[:, URGENCY_FACTORS.index("blocking")] = 0.0
         own = np.maximum(contributions[:, :-1].sum(axis=1), 0.0)
         prereqs = data.prerequisite_count()

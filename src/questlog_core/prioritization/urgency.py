@@ -184,6 +184,43 @@ def urgency_features(
     return x
 
 
+# Key of the last weighted urgency matrix in a RankingInput's cache: (now, weights, matrix).
+_LAST_URGENCY = "weighted_urgency"
+
+
+def weighted_urgency(
+    data: RankingInput,
+    now: datetime | float,
+    weights: UrgencyWeights = QUESTLOG_DEFAULT,
+    extra_columns: int = 0,
+) -> NDArray[np.float64]:
+    """Urgency contributions: :func:`urgency_features` times the coefficients, then
+    ``extra_columns`` zero columns for a caller's own factors.
+
+    Without extra columns the matrix is read-only and remembered on the input for the last
+    ``now`` and ``weights``; with them it is the caller's to change (copied from the
+    remembered one when there is one). So an ensemble whose urgency and dependency-value
+    members share weights computes the features once per ranking.
+    """
+    t = epoch(now)
+    width = len(URGENCY_FACTORS)
+    last = data._cache.get(_LAST_URGENCY)
+    if last is not None and last[0] == t and (last[1] is weights or last[1] == weights):
+        if not extra_columns:
+            remembered: NDArray[np.float64] = last[2]
+            return remembered
+        x = np.empty((data.size, width + extra_columns), dtype=np.float64, order="F")
+        x[:, :width] = last[2]
+        x[:, width:] = 0.0
+        return x
+    x = urgency_features(data, t, weights, extra_columns)
+    x[:, :width] *= weights.vector()  # in place: no second N×F matrix
+    if not extra_columns:
+        x.flags.writeable = False
+        data._cache[_LAST_URGENCY] = (t, weights, x)
+    return x
+
+
 @dataclass(frozen=True, slots=True)
 class UrgencyPolicy:
     """Weighted urgency factors (Taskwarrior's model, with Questlog's extras).
@@ -205,7 +242,6 @@ class UrgencyPolicy:
         return urgency_features(data, now, self.weights)
 
     def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
-        """Score = Σ factor × weight; explanation = each product."""
-        contributions = self.features(data, now)
-        contributions *= self.weights.vector()  # in place: no second N×F matrix
+        """Score = Σ factor × weight; explanation = each product (read-only)."""
+        contributions = weighted_urgency(data, now, self.weights)
         return Ranking.from_contributions(self.name, data, URGENCY_FACTORS, contributions)

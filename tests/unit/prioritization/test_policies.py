@@ -189,6 +189,31 @@ def test_ensemble_combines_members_and_names_them() -> None:
     assert ranking.ranked_keys()[-1] == "b"
 
 
+def test_policies_ranking_one_input_in_turn_score_as_if_each_ranked_it_alone() -> None:
+    # Policies share work through the input (urgency features, dependency levels): which
+    # ranked first, and at which moment, must never change another's scores.
+    records = [
+        {"key": "rent", "due": days(-2), "priority": "high", "tags": ["next"]},
+        {"key": "report", "due": days(5), "depends_on": ["outline"], "estimate_minutes": 30},
+        {"key": "outline", "category": "work", "started": days(-1)},
+        {"key": "deploy", "due": days(3), "depends_on": ["report", "outline"]},
+    ]
+    policies = [
+        UrgencyPolicy(),
+        UrgencyPolicy.taskwarrior(),
+        DependencyValuePolicy(),
+        DeadlineSlackPolicy(),
+        EnsemblePolicy(),
+    ]
+    shared = quests(*records)
+    for moment in (NOW, days(1), NOW):
+        for policy in policies:
+            alone = policy.rank(quests(*records), moment)
+            together = policy.rank(shared, moment)
+            assert together.contributions.tobytes() == alone.contributions.tobytes()
+            assert together.ranked_keys() == alone.ranked_keys()
+
+
 def test_ties_keep_the_input_order() -> None:
     data = quests({"key": "first"}, {"key": "second"}, {"key": "third"})
     assert UrgencyPolicy().rank(data, NOW).ranked_keys() == ["first", "second", "third"]
