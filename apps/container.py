@@ -14,13 +14,16 @@ container (kept in the Litestar app state) to Litestar's own ``Provide``.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.caching import CachedQuestReads, InvalidatingQuestUnitOfWork
 from adapters.email.console import ConsoleEmailSender, OutboxEmailSender
 from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import RandomIds, SystemClock
@@ -35,7 +38,11 @@ from adapters.sql.engine import make_engine
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.rate_limit import SqlRateLimiter
 from adapters.storage.local import LocalFileStorage
+from apps.quest.schemas import QuestOut
 from apps.settings import Settings
+from questlog_core.ids import QuestId, UserId
+from questlog_core.ports.quests import QuestUnitOfWork
+from questlog_core.services import quests as quest_cases
 from questlog_core.services.auth import AuthService, AuthSettings
 
 
@@ -47,6 +54,23 @@ def database_kind(url: str) -> str:
 def engine_for(url: str) -> AsyncEngine | None:
     """The SQL engine (none for the in-memory database). Disposed by :func:`close_container`."""
     return None if database_kind(url) == "memory" else make_engine(url)
+
+
+def reading_quest_uow(engine: AsyncEngine, clock: SystemClock) -> SqlQuestUnitOfWork:
+    """A quest unit of work for queries only (on SQLite: no write lock; it cannot commit)."""
+    return SqlQuestUnitOfWork(engine, clock).reading()
+
+
+class QuestViews:
+    """Where cached quest reads come from: one quest, read through a read-only unit of work,
+    as the API shows it (the cache stores the response shape, ETag version included)."""
+
+    def __init__(self, uow: Callable[[], QuestUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def get(self, owner: UUID, quest_id: UUID) -> QuestOut:
+        query = quest_cases.GetQuest(owner=UserId(owner), quest_id=QuestId(quest_id))
+        return QuestOut.from_domain(await quest_cases.get_quest(query, self._uow()))
 
 
 def redis_client_for(url: str, enabled: bool) -> Any:
@@ -165,12 +189,38 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(engine_for, config.database_url)
     redis = providers.Singleton(redis_client_for, config.redis_url, config.uses_redis)
 
+    # -- shared infrastructure (the cache first: the quest units of work invalidate it) -
+    cache = providers.Selector(
+        config.cache,
+        memory=providers.Singleton(MemoryCache, clock=clock),
+        redis=providers.Singleton(_redis_cache, redis),
+    )
+
     # -- quest service -------------------------------------------------------------------
     quest_store = providers.Singleton(InMemoryQuestStore)
-    quest_uow = providers.Selector(
+    #: units of work for queries (GET): never take SQLite's write lock, never commit
+    quest_reader_uow = providers.Selector(
         config.database_kind,
         memory=providers.Factory(InMemoryQuestUnitOfWork, store=quest_store),
-        sql=providers.Factory(SqlQuestUnitOfWork, engine=engine, clock=clock),
+        sql=providers.Factory(reading_quest_uow, engine=engine, clock=clock),
+    )
+    #: GET one quest: read-aside through the cache (in process, or Redis in production)
+    quest_reads = providers.Singleton(
+        CachedQuestReads,
+        providers.Singleton(QuestViews, quest_reader_uow.provider),
+        cache,
+        ids,
+        QuestOut,
+    )
+    #: every quest write path: committing invalidates the written owners' cached reads
+    quest_uow = providers.Factory(
+        InvalidatingQuestUnitOfWork,
+        providers.Selector(
+            config.database_kind,
+            memory=providers.Factory(InMemoryQuestUnitOfWork, store=quest_store),
+            sql=providers.Factory(SqlQuestUnitOfWork, engine=engine, clock=clock),
+        ),
+        quest_reads,
     )
 
     # -- auth service --------------------------------------------------------------------
@@ -197,11 +247,6 @@ class Container(containers.DeclarativeContainer):
     )
 
     # -- shared infrastructure -----------------------------------------------------------
-    cache = providers.Selector(
-        config.cache,
-        memory=providers.Singleton(MemoryCache, clock=clock),
-        redis=providers.Singleton(_redis_cache, redis),
-    )
     rate_limiter = providers.Selector(
         config.cache,
         memory=providers.Singleton(MemoryRateLimiter, clock=clock),

@@ -16,6 +16,8 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 
+from adapters.caching import CachedQuestReads
+from apps.quest.schemas import QuestOut
 from questlog_core.errors import AuthenticationFailed
 from questlog_core.identity.tokens import Principal
 from questlog_core.ports.identity import Authenticator
@@ -25,6 +27,9 @@ from questlog_core.services.auth import AuthService
 
 if TYPE_CHECKING:
     from apps.container import Container
+
+#: GET one quest through the read-aside cache
+QuestReads = CachedQuestReads[QuestOut]
 
 
 def container_of(state: State) -> Container:
@@ -40,9 +45,23 @@ def provide_ids(state: State) -> IdFactory:
     return container_of(state).ids()
 
 
-def provide_quest_uow(state: State) -> QuestUnitOfWork:
-    uow: QuestUnitOfWork = container_of(state).quest_uow()
+#: methods that only read: their handlers get a read-only unit of work
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def provide_quest_uow(request: Request[Any, Any, Any], state: State) -> QuestUnitOfWork:
+    """A read-only unit of work for a safe method (no SQLite write lock), else one that
+    writes and, on commit, invalidates the cached quest reads of the owners it wrote."""
+    container = container_of(state)
+    uow: QuestUnitOfWork = (
+        container.quest_reader_uow() if request.method in SAFE_METHODS else container.quest_uow()
+    )
     return uow
+
+
+def provide_quest_reads(state: State) -> QuestReads:
+    reads: QuestReads = container_of(state).quest_reads()
+    return reads
 
 
 def provide_auth_service(state: State) -> AuthService:
@@ -88,6 +107,7 @@ QuestUowDep = NamedDependency[SkipValidation[QuestUnitOfWork]]
 AuthServiceDep = NamedDependency[AuthService]
 FileStorageDep = NamedDependency[SkipValidation[FileStorage]]
 CacheDep = NamedDependency[SkipValidation[Cache]]
+QuestReadsDep = NamedDependency[SkipValidation[QuestReads]]
 CurrentUser = NamedDependency[Principal]
 
 #: the dependencies every service app registers
@@ -95,6 +115,7 @@ DEPENDENCIES: dict[str, Provide] = {
     "clock": Provide(provide_clock, sync_to_thread=False),
     "ids": Provide(provide_ids, sync_to_thread=False),
     "uow": Provide(provide_quest_uow, sync_to_thread=False),
+    "quest_reads": Provide(provide_quest_reads, sync_to_thread=False),
     "auth": Provide(provide_auth_service, sync_to_thread=False),
     "storage": Provide(provide_file_storage, sync_to_thread=False),
     "cache": Provide(provide_cache, sync_to_thread=False),

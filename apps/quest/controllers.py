@@ -16,7 +16,14 @@ from litestar import Controller, Request, Response, delete, get, patch, post, pu
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from apps.http.dependencies import ClockDep, CurrentUser, FileStorageDep, IdsDep, QuestUowDep
+from apps.http.dependencies import (
+    ClockDep,
+    CurrentUser,
+    FileStorageDep,
+    IdsDep,
+    QuestReadsDep,
+    QuestUowDep,
+)
 from apps.http.etags import IfMatch, etag, expected_version
 from apps.quest.schemas import (
     AttachmentDownloadOut,
@@ -223,13 +230,13 @@ class QuestController(Controller):
 
     @get("/{quest_id:uuid}")
     async def get_quest(
-        self, quest_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
+        self, quest_id: FromPath[UUID], user: CurrentUser, quest_reads: QuestReadsDep
     ) -> Response[QuestOut]:
         """One quest, with its ``ETag``."""
-        quest = await svc.get_quest(
-            svc.GetQuest(owner=_owner(user), quest_id=QuestId(quest_id)), uow
-        )
-        return _with_etag(quest)
+        # Read-aside cache, scoped by owner (another user's id is a miss, then a 404 from
+        # the repository); every committed quest write invalidates its owner's entries.
+        quest = await quest_reads.get(_owner(user), quest_id)
+        return Response(quest, headers={"ETag": etag(quest.version)})
 
     @patch("/{quest_id:uuid}")
     async def update_quest(

@@ -23,16 +23,31 @@ later write's token then names the earlier value. Callers that cannot accept tha
 
 from __future__ import annotations
 
+import builtins
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import timedelta
-from typing import Generic, Protocol, TypeVar, runtime_checkable
+from types import TracebackType
+from typing import Generic, Protocol, Self, TypeVar, runtime_checkable
 from uuid import UUID
 
 import msgspec
 
 from questlog_core.events import DomainEvent
+from questlog_core.ids import QuestId, UserId
 from questlog_core.ports.platform import Cache, IdFactory
+from questlog_core.ports.quests import (
+    AttachmentRepository,
+    CategoryRepository,
+    DependencyRepository,
+    Inbox,
+    Page,
+    QuestQuery,
+    QuestRepository,
+    QuestUnitOfWork,
+    TemplateRepository,
+)
+from questlog_core.quests.model import Quest, QuestStatus
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +209,10 @@ class CachedQuestReads(Generic[Q]):
             owner, str(quest_id), lambda: self._source.get(owner, quest_id)
         )
 
+    async def invalidate(self, owner: UUID) -> None:
+        """Forget every quest read cached for ``owner`` (after a committed write)."""
+        await self._reads.invalidate(owner)
+
     async def written(self, owner: UUID, quest_id: UUID, quest: Q | None = None) -> None:
         """After a committed write: write ``quest`` through, or just invalidate (deleted)."""
         if quest is None:
@@ -205,6 +224,125 @@ class CachedQuestReads(Generic[Q]):
         """Any quest event about an owner invalidates that owner's cached quests."""
         if event.type_name().startswith("quest."):
             await self._reads.invalidate(event.owner)
+
+
+class OwnerInvalidation(Protocol):
+    """What forgets an owner's cached quest reads (:class:`CachedQuestReads`)."""
+
+    async def invalidate(self, owner: UUID) -> None: ...
+
+
+class _WriteNotingQuests:
+    """The quest repository of an :class:`InvalidatingQuestUnitOfWork`: notes the owner of
+    every quest it adds, updates or deletes (some writes record no event, e.g. relabelling an
+    archived quest when its category is renamed)."""
+
+    def __init__(self, inner: QuestRepository, owners: set[UserId]) -> None:
+        self._inner = inner
+        self._owners = owners
+
+    async def get(self, owner: UserId, quest_id: QuestId) -> Quest:
+        return await self._inner.get(owner, quest_id)
+
+    async def add(self, quest: Quest) -> None:
+        self._owners.add(quest.owner)
+        await self._inner.add(quest)
+
+    async def update(self, quest: Quest, expected_version: int) -> None:
+        self._owners.add(quest.owner)
+        await self._inner.update(quest, expected_version)
+
+    async def delete(self, owner: UserId, quest_id: QuestId) -> None:
+        self._owners.add(owner)
+        await self._inner.delete(owner, quest_id)
+
+    async def list(self, owner: UserId, query: QuestQuery) -> Page[Quest]:
+        return await self._inner.list(owner, query)
+
+    async def statuses(
+        self, owner: UserId, quest_ids: Collection[QuestId]
+    ) -> dict[QuestId, QuestStatus]:
+        return await self._inner.statuses(owner, quest_ids)
+
+    async def children(self, owner: UserId, parent_id: QuestId) -> builtins.list[Quest]:
+        return await self._inner.children(owner, parent_id)
+
+    async def get_occurrence(
+        self, owner: UserId, series_id: QuestId, occurrence: int
+    ) -> Quest | None:
+        return await self._inner.get_occurrence(owner, series_id, occurrence)
+
+
+class InvalidatingQuestUnitOfWork:
+    """A quest unit of work that keeps the quest read cache honest, in one place for every
+    write path (create, bulk, update, delete, status changes, progress, checklist,
+    dependencies, templates, categories, recurrence...).
+
+    After each successful ``commit`` it invalidates the cached quests of every owner whose
+    quests it wrote or whose events it committed, *before* the use case returns, so the
+    writer's next read (anywhere the cache is shared) loads the committed state. A rolled-back
+    or failed commit invalidates nothing (nothing changed).
+    """
+
+    def __init__(self, inner: QuestUnitOfWork, reads: OwnerInvalidation) -> None:
+        self._inner = inner
+        self._reads = reads
+        self._owners: set[UserId] = set()
+        self._quests = _WriteNotingQuests(inner.quests, self._owners)
+
+    @property
+    def quests(self) -> QuestRepository:
+        return self._quests
+
+    @property
+    def dependencies(self) -> DependencyRepository:
+        return self._inner.dependencies
+
+    @property
+    def templates(self) -> TemplateRepository:
+        return self._inner.templates
+
+    @property
+    def categories(self) -> CategoryRepository:
+        return self._inner.categories
+
+    @property
+    def attachments(self) -> AttachmentRepository:
+        return self._inner.attachments
+
+    @property
+    def inbox(self) -> Inbox:
+        return self._inner.inbox
+
+    async def __aenter__(self) -> Self:
+        await self._inner.__aenter__()
+        self._owners.clear()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._inner.__aexit__(exc_type, exc, tb)
+
+    async def commit(self) -> None:
+        await self._inner.commit()
+        owners = self._owners | {UserId(e.owner) for e in self._inner.committed_events()}
+        self._owners.clear()
+        for owner in owners:
+            await self._reads.invalidate(owner)
+
+    async def rollback(self) -> None:
+        await self._inner.rollback()
+        self._owners.clear()
+
+    def record(self, *events: DomainEvent) -> None:
+        self._inner.record(*events)
+
+    def committed_events(self) -> builtins.list[DomainEvent]:
+        return self._inner.committed_events()
 
 
 class ProfileSource(Protocol[P_co]):
@@ -252,7 +390,9 @@ __all__ = [
     "CachedQuestReads",
     "CachedReads",
     "Codec",
+    "InvalidatingQuestUnitOfWork",
     "MsgspecCodec",
+    "OwnerInvalidation",
     "ProfileSource",
     "QuestSource",
 ]

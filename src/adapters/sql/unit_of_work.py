@@ -4,6 +4,11 @@ Entering opens a connection and begins a transaction; repositories run their sta
 that connection; ``commit`` writes the events collected along the way into the owning
 service's outbox *in the same transaction* and commits; leaving without ``commit`` rolls
 everything back (state, inbox claims and outbox rows alike).
+
+A unit of work made with :meth:`SqlUnitOfWork.reading` only reads: on SQLite its transaction
+begins deferred (no write lock, so reads never queue behind writers; see
+:mod:`adapters.sql.engine`), and its ``commit`` refuses, so nothing written through it by
+mistake is ever kept.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import ClassVar, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sql.engine import READ_ONLY
 from adapters.sql.messaging import append_to_outbox, claim_in_inbox
 from questlog_core.events import DomainEvent
 from questlog_core.ids import EventId
@@ -40,6 +46,12 @@ class SqlUnitOfWork:
         self._seen: list[EventSource] = []
         self._last_committed: tuple[DomainEvent, ...] = ()
         self.committed = False
+        self.read_only = False
+
+    def reading(self) -> Self:
+        """This unit of work, for queries only (see the module docstring); returns ``self``."""
+        self.read_only = True
+        return self
 
     @property
     def connection(self) -> AsyncConnection:
@@ -57,6 +69,8 @@ class SqlUnitOfWork:
             raise RuntimeError("the unit of work is already open")
         connection = await self._engine.connect()
         try:
+            if self.read_only:
+                await connection.execution_options(**{READ_ONLY: True})
             await connection.begin()
         except BaseException:
             await connection.close()
@@ -127,6 +141,8 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         """Write the collected events to the outbox and commit, atomically."""
         connection = self.connection
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         events = self._events_to_write()
         await append_to_outbox(connection, self.service, events, self.now())
         await connection.commit()
