@@ -6,7 +6,13 @@ Starts a real ``questlog serve`` process (SQLite, embedded defaults) and loads i
 CPU on this 2-core machine and so understates the server. Prints requests/s, p99 latency and
 the ratios to hello. Goal: reads >= 0.5x hello, p99 <= 25 ms.
 
-Environment: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (64), BENCH_WORKERS (1).
+A second, clearly labelled run serves the same database with ``questlog serve --workers 2``
+and ``QUESTLOG_CACHE=redis`` (several processes must share the revocation feed and the read
+cache, so the in-process ones are not an option there); each run's ratios are to its own hello.
+Skipped when Redis does not answer at BENCH_REDIS_URL.
+
+Environment: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (64), BENCH_WORKERS (2: the second
+run; 0 skips it), BENCH_REDIS_URL (redis://127.0.0.1:6379/14).
 """
 
 from __future__ import annotations
@@ -24,11 +30,12 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.server import start_server, stop_server
+from tests.support.server import RunningServer, free_port, start_server, stop_server
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
-WORKERS = os.environ.get("BENCH_WORKERS", "1")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PASSWORD = "benchmark passphrase 2026"
 
 
@@ -93,43 +100,117 @@ def load(
         os.unlink(script.name)
 
 
+Figures = tuple[float, float]
+
+
+def measure(base: str, *, register: bool) -> tuple[Figures, Figures, Figures]:
+    """hello, GET one quest and POST one quest against the server at ``base``."""
+    with httpx.Client(base_url=base, timeout=30.0) as client:
+        user = {"email": "bench@example.com", "password": PASSWORD, "display_name": "B"}
+        if register:
+            client.post("/api/v1/auth/register", json=user).raise_for_status()
+        login = client.post(
+            "/api/v1/auth/login", json={"email": user["email"], "password": PASSWORD}
+        )
+        login.raise_for_status()
+        auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        created = client.post("/api/v1/quests", json={"title": "Benchmark quest"}, headers=auth)
+        created.raise_for_status()
+        quest_id = created.json()["id"]
+    hello = load("GET", f"{base}/health/hello", {})
+    read = load("GET", f"{base}/api/v1/quests/{quest_id}", auth)
+    write = load(
+        "POST", f"{base}/api/v1/quests", auth, b'{"title": "Load-test quest", "difficulty": "easy"}'
+    )
+    return hello, read, write
+
+
+def report(label: str, figures: tuple[Figures, Figures, Figures]) -> None:
+    hello, read, write = figures
+    print(label)
+    rows = [("hello", hello), ("GET one quest", read), ("POST one quest", write)]
+    for name, (rps, p99) in rows:
+        print(f"  {name:<16} {rps:9.0f} req/s   p99 {p99:7.1f} ms   {rps / hello[0]:.2f}x hello")
+    print(
+        f"  goal: reads >= 0.5x hello ({read[0] / hello[0]:.2f}x), "
+        f"p99 <= 25 ms (read {read[1]:.1f} ms, write {write[1]:.1f} ms)"
+    )
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+def start_workers(workdir: Path, workers: int) -> RunningServer:
+    """``questlog serve --workers N`` on the (already migrated) database in ``workdir``,
+    with the production-shaped shared state: Redis for the cache and the revocation feed."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "QUESTLOG_DATABASE_URL": f"sqlite:///{workdir / 'questlog.db'}",
+        "QUESTLOG_JWT_PRIVATE_KEY_PATH": str(workdir / "keys" / "jwt.pem"),
+        "QUESTLOG_STORAGE_DIR": str(workdir / "files"),
+        "QUESTLOG_EMAIL": "outbox",
+        "QUESTLOG_EMAIL_OUTBOX_DIR": str(workdir / "mail"),
+        "QUESTLOG_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "QUESTLOG_CACHE": "redis",
+        "QUESTLOG_REDIS_URL": REDIS_URL,
+    }
+    log = workdir / "server-workers.log"
+    command = [sys.executable, "-m", "apps.cli", "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--workers", str(workers)],
+        cwd=workdir,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1.0).status_code == 200:
+                time.sleep(1.0)  # let every worker finish starting
+                return RunningServer(base_url, process, log)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"server did not answer within 60 s:\n{log.read_text()}")
+
+
 def main() -> int:
     tool = "wrk" if shutil.which("wrk") else "httpx load loop (wrk not installed)"
     print(f"HTTP benchmark: {CONNECTIONS} connections, {SECONDS}s per endpoint, load by {tool}")
     with tempfile.TemporaryDirectory() as workdir:
         server = start_server(Path(workdir))
         try:
-            base = server.base_url
-            with httpx.Client(base_url=base, timeout=30.0) as client:
-                user = {"email": "bench@example.com", "password": PASSWORD, "display_name": "B"}
-                client.post("/api/v1/auth/register", json=user).raise_for_status()
-                login = client.post(
-                    "/api/v1/auth/login", json={"email": user["email"], "password": PASSWORD}
-                )
-                login.raise_for_status()
-                auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
-                created = client.post(
-                    "/api/v1/quests", json={"title": "Benchmark quest"}, headers=auth
-                )
-                created.raise_for_status()
-                quest_id = created.json()["id"]
-            hello = load("GET", f"{base}/health/hello", {})
-            read = load("GET", f"{base}/api/v1/quests/{quest_id}", auth)
-            write = load(
-                "POST",
-                f"{base}/api/v1/quests",
-                auth,
-                b'{"title": "Load-test quest", "difficulty": "easy"}',
-            )
+            single = measure(server.base_url, register=True)
         finally:
             stop_server(server)
-    rows = [("hello", hello), ("GET one quest", read), ("POST one quest", write)]
-    for name, (rps, p99) in rows:
-        print(f"  {name:<16} {rps:9.0f} req/s   p99 {p99:7.1f} ms   {rps / hello[0]:.2f}x hello")
-    print(
-        f"goal: reads >= 0.5x hello ({read[0] / hello[0]:.2f}x), "
-        f"p99 <= 25 ms (read {read[1]:.1f} ms, write {write[1]:.1f} ms)"
-    )
+        report("all-in-one, 1 process (SQLite, in-process cache and revocation feed):", single)
+        if WORKERS <= 0:
+            return 0
+        if not redis_answers(REDIS_URL):
+            print(f"(skipped the --workers {WORKERS} run: no Redis at {REDIS_URL})")
+            return 0
+        server = start_workers(Path(workdir), WORKERS)
+        try:
+            several = measure(server.base_url, register=False)
+        finally:
+            stop_server(server)
+        report(
+            f"EXTRA: questlog serve --workers {WORKERS} (SQLite, QUESTLOG_CACHE=redis), "
+            "same machine, wrk included:",
+            several,
+        )
     return 0
 
 

@@ -113,6 +113,8 @@ class CachedReads(Generic[T]):
         self._kind = kind
         self._ttl = ttl
         self._generation_ttl = generation_ttl
+        # Checked once: isinstance against a runtime Protocol costs tens of µs per call.
+        self._batch: BatchCache | None = cache if isinstance(cache, BatchCache) else None
 
     def _generation_key(self, owner: UUID) -> str:
         return f"{self._scope}:gen:{owner}"
@@ -122,8 +124,8 @@ class CachedReads(Generic[T]):
 
     async def _read(self, owner: UUID, key: str) -> tuple[bytes | None, bytes | None]:
         gen_key, value_key = self._generation_key(owner), self._value_key(owner, key)
-        if isinstance(self._cache, BatchCache):
-            generation, envelope = await self._cache.get_many(gen_key, value_key)
+        if self._batch is not None:
+            generation, envelope = await self._batch.get_many(gen_key, value_key)
             return generation, envelope
         # Generation first: a value read after it can only be as new or newer.
         generation = await self._cache.get(gen_key)
