@@ -324,3 +324,8 @@ def test_numpy_levels_are_longest_chains_and_order_goes_by_level_then_index(
     assert level.tolist() == chain
     assert order.tolist() == sorted(range(n), key=lambda i: (chain[i], i))
     assert np.diff(bounds).tolist() == [chain.count(k) for k in range(max(chain) + 1)]
+    # Edges already grouped by prerequisite take a path without the sort: same answer.
+    by_source = sorted(edges)
+    grouped = levelled_order_indices(n, [a for a, _ in by_source], [b for _, b in by_source])
+    assert grouped.order.tolist() == order.tolist()
+    assert grouped.level.tolist() == chain
