@@ -26,13 +26,11 @@ def run_example(name: str) -> str:
 
 def test_library_quickstart_plans_blocks_and_completes_in_dependency_order() -> None:
     out = run_example("library_quickstart.py").splitlines()
-    plan = out[1:5]
-    assert [line.split(". ", 1)[1] for line in plan] == [
-        "Design the landing page",
-        "Write the copy",
-        "Build the page",
-        "Launch",
-    ]
+    plan = [line.split(". ", 1)[1] for line in out[1:5]]
+    # Design and copy have no prerequisites, so either may come first (ids are random here);
+    # what the plan promises is that both come before the build, and the build before launch.
+    assert set(plan[:2]) == {"Design the landing page", "Write the copy"}
+    assert plan[2:] == ["Build the page", "Launch"]
     assert "Critical path: 390 min" in out  # copy is shorter: design 120 + build 240 + launch 30
     assert "Launch: blocked by 1 unfinished quest(s)" in out
     assert "Completed: Write the copy (unblocked 1)" in out
