@@ -33,6 +33,11 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"questlog: {exc}")
         return 2
+    if args.workers > 1 and settings.cache != "redis":
+        # The token denylist, the read cache and idempotency keys would be per process: a
+        # logout seen by one worker would not reach the others.
+        print("questlog: --workers above 1 needs QUESTLOG_CACHE=redis (shared revocations)")
+        return 2
     if args.service == "all":
         factory = "apps.gateway:create_app"
         label = "Questlog (all services)"

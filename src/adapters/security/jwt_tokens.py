@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -112,6 +113,39 @@ def _number(claims: Mapping[str, Any], name: str) -> float:
     return float(value)
 
 
+class VerifiedTokens:
+    """Claims of tokens whose signature, header, issuer and audience were already verified.
+
+    Checking an Ed25519 signature and parsing the JWT is most of an authenticated request's
+    CPU; a client sends the same access token many times. Only the *signature* result is
+    reused: the time claims are checked against the clock on every call, and revocation is
+    checked by the caller on every call. Bounded (least recently used entries go first) and
+    cleared whenever the verification keys change.
+    """
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._entries: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._max_entries = max_entries
+
+    def get(self, token: str) -> dict[str, Any] | None:
+        claims = self._entries.get(token)
+        if claims is not None:
+            self._entries.move_to_end(token)
+        return claims
+
+    def put(self, token: str, claims: dict[str, Any]) -> None:
+        self._entries[token] = claims
+        self._entries.move_to_end(token)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 def verify_access_token(
     token: str,
     keys: Mapping[str, Ed25519PublicKey],
@@ -120,11 +154,29 @@ def verify_access_token(
     audience: str,
     clock: Clock,
     leeway: timedelta = DEFAULT_LEEWAY,
+    verified: VerifiedTokens | None = None,
 ) -> dict[str, Any]:
     """The claims of ``token`` if it is an access token signed by one of ``keys`` (by kid)
-    for ``audience`` from ``issuer`` and valid now; else ``AuthenticationFailed``."""
+    for ``audience`` from ``issuer`` and valid now; else ``AuthenticationFailed``.
+
+    With ``verified``, a token whose signature was checked before skips that check (the
+    times are still checked now)."""
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
         raise _fail("malformed")
+    known = verified.get(token) if verified is not None else None
+    if known is not None:
+        _check_times(known, clock, leeway)
+        return dict(known)
+    claims = _verify_signature(token, keys, issuer=issuer, audience=audience)
+    _check_times(claims, clock, leeway)
+    if verified is not None:
+        verified.put(token, dict(claims))
+    return claims
+
+
+def _verify_signature(
+    token: str, keys: Mapping[str, Ed25519PublicKey], *, issuer: str, audience: str
+) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
@@ -158,6 +210,12 @@ def verify_access_token(
         raise _fail(type(exc).__name__) from None
     if claims.get("aud") != audience:  # a list audience is not something we issue
         raise _fail("audience")
+    for name in ("exp", "nbf", "iat"):
+        _number(claims, name)
+    return claims
+
+
+def _check_times(claims: Mapping[str, Any], clock: Clock, leeway: timedelta) -> None:
     now = clock.now().timestamp()
     slack = leeway.total_seconds()
     if now >= _number(claims, "exp") + slack:
@@ -166,7 +224,6 @@ def verify_access_token(
         raise _fail("not valid yet")
     if now + slack < _number(claims, "iat"):
         raise _fail("issued in the future")
-    return claims
 
 
 class JwtAccessTokens:
@@ -191,6 +248,7 @@ class JwtAccessTokens:
         self._keys: dict[str, Ed25519PublicKey] = {signing_key.kid: signing_key.public_key}
         for key in retired_keys:
             self._keys.setdefault(public_jwk(key)["kid"], key)
+        self._verified = VerifiedTokens()
 
     @property
     def kid(self) -> str:
@@ -214,6 +272,7 @@ class JwtAccessTokens:
             audience=self.audience,
             clock=self._clock,
             leeway=self._leeway,
+            verified=self._verified,
         )
 
     def public_jwks(self) -> dict[str, Any]:
@@ -263,10 +322,12 @@ class JwksVerifier:
         self._clock = clock
         self._leeway = leeway
         self._keys = keys_from_jwks(jwks)
+        self._verified = VerifiedTokens()
 
     def update(self, jwks: Mapping[str, Any]) -> None:
         """Replace the keys (after re-fetching the JWKS on an unknown ``kid``)."""
         self._keys = keys_from_jwks(jwks)
+        self._verified.clear()  # a key that left the set must stop verifying at once
 
     def knows(self, kid: str) -> bool:
         return kid in self._keys
@@ -279,6 +340,7 @@ class JwksVerifier:
             audience=self.audience,
             clock=self._clock,
             leeway=self._leeway,
+            verified=self._verified,
         )
 
 
@@ -289,6 +351,7 @@ __all__ = [
     "JwksVerifier",
     "JwtAccessTokens",
     "SigningKey",
+    "VerifiedTokens",
     "keys_from_jwks",
     "load_signing_key",
     "public_jwk",

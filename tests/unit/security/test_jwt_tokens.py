@@ -280,3 +280,29 @@ def test_kid_is_the_rfc7638_thumbprint() -> None:
 
     jwk = public_jwk(Ed25519PublicKey.from_public_bytes(raw))
     assert jwk["kid"] == "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+
+
+def test_a_verified_token_is_rechecked_for_time_and_a_key_removal_ends_it(
+    key: SigningKey, clock: FixedClock
+) -> None:
+    # The verifier remembers signatures it checked; removing the key must still end the token.
+    tokens = JwtAccessTokens(key, issuer=ISS, audience=AUD, clock=clock)
+    verifier = JwksVerifier(tokens.public_jwks(), issuer=ISS, audience=AUD, clock=clock)
+    token = tokens.issue(claims())
+    assert verifier.verify(token)["sub"] == "u1"
+    assert verifier.verify(token)["sub"] == "u1"  # second time from the remembered signature
+    other = SigningKey.generate()
+    verifier.update({"keys": [public_jwk(other.public_key)]})
+    with pytest.raises(AuthenticationFailed, match="unknown key id"):
+        verifier.verify(token)
+
+
+def test_a_remembered_token_does_not_vouch_for_a_tampered_copy(tokens: JwtAccessTokens) -> None:
+    token = tokens.issue(claims())
+    tokens.verify(token)
+    head, payload, signature = token.split(".")
+    forged = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    forged["sub"] = "someone-else"
+    forged_payload = base64.urlsafe_b64encode(json.dumps(forged).encode()).rstrip(b"=").decode()
+    with pytest.raises(AuthenticationFailed):
+        tokens.verify(f"{head}.{forged_payload}.{signature}")
