@@ -13,17 +13,48 @@ mistake is ever kept.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import ClassVar, Protocol, Self
 
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.engine import READ_ONLY
 from adapters.sql.messaging import append_to_outbox, claim_in_inbox
+from questlog_core.errors import ServiceUnavailable
 from questlog_core.events import DomainEvent
 from questlog_core.ids import EventId
 from questlog_core.ports.platform import Clock
+
+# SQLite lets one writer in at a time. Writers of this process queue here, in the event
+# loop, instead of spinning in SQLite's busy handler until it gives up ("database is
+# locked"): under a burst of writes every request waits its turn and none fails.
+_WRITER_GATES: weakref.WeakKeyDictionary[
+    Engine, weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
+] = weakref.WeakKeyDictionary()
+
+
+def _writer_gate(engine: AsyncEngine) -> asyncio.Lock | None:
+    """The gate SQLite writers of ``engine`` pass one at a time (none on PostgreSQL)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    per_loop = _WRITER_GATES.setdefault(engine.sync_engine, weakref.WeakKeyDictionary())
+    loop = asyncio.get_running_loop()
+    gate = per_loop.get(loop)
+    if gate is None:
+        gate = per_loop[loop] = asyncio.Lock()
+    return gate
+
+
+def _busy(error: OperationalError) -> ServiceUnavailable | None:
+    """A database too busy to answer is a 503 to retry, not a crash."""
+    if "database is locked" in str(error.orig):
+        return ServiceUnavailable("the database is busy; try again in a moment")
+    return None
 
 
 class EventSource(Protocol):
@@ -47,6 +78,7 @@ class SqlUnitOfWork:
         self._last_committed: tuple[DomainEvent, ...] = ()
         self.committed = False
         self.read_only = False
+        self._gate: asyncio.Lock | None = None
 
     def reading(self) -> Self:
         """This unit of work, for queries only (see the module docstring); returns ``self``."""
@@ -67,14 +99,27 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("the unit of work is already open")
-        connection = await self._engine.connect()
+        gate = None if self.read_only else _writer_gate(self._engine)
+        if gate is not None:
+            await gate.acquire()
         try:
-            if self.read_only:
-                await connection.execution_options(**{READ_ONLY: True})
-            await connection.begin()
+            connection = await self._engine.connect()
+            try:
+                if self.read_only:
+                    await connection.execution_options(**{READ_ONLY: True})
+                await connection.begin()
+            except BaseException:
+                await connection.close()
+                raise
+        except OperationalError as error:
+            if gate is not None:
+                gate.release()
+            raise _busy(error) or error from error
         except BaseException:
-            await connection.close()
+            if gate is not None:
+                gate.release()
             raise
+        self._gate = gate
         self._connection = connection
         self._events = []
         self._seen = []
@@ -84,6 +129,7 @@ class SqlUnitOfWork:
 
     async def __aexit__(self, *exc: object) -> None:
         connection, self._connection = self._connection, None
+        gate, self._gate = self._gate, None
         if connection is None:
             return
         try:
@@ -91,6 +137,8 @@ class SqlUnitOfWork:
                 await connection.rollback()
         finally:
             await connection.close()
+            if gate is not None:
+                gate.release()
             if not self.committed:
                 self._discard_events()
 
@@ -144,8 +192,11 @@ class SqlUnitOfWork:
         if self.read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         events = self._events_to_write()
-        await append_to_outbox(connection, self.service, events, self.now())
-        await connection.commit()
+        try:
+            await append_to_outbox(connection, self.service, events, self.now())
+            await connection.commit()
+        except OperationalError as error:
+            raise _busy(error) or error from error
         self.committed = True
         self._last_committed = tuple(events)
         self._events = []
