@@ -543,13 +543,15 @@ async def delete_quest(
 
 async def start_quest(cmd: StartQuest, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory) -> Quest:
     """todo → active (a blocked quest may be started; it just can't be completed yet)."""
-    async with uow:
-        quest = await uow.quests.get(cmd.owner, cmd.quest_id)
-        version = quest.version
-        quest.start(at=clock.now(), ids=ids)
-        await uow.quests.update(quest, version)
-        await uow.commit()
-    return quest
+    return await _change_quest(
+        cmd.owner,
+        cmd.quest_id,
+        uow,
+        clock,
+        ids,
+        lambda quest, at: quest.start(at=at, ids=ids),
+        refresh_parent=False,
+    )
 
 
 async def complete_quest(
@@ -608,45 +610,32 @@ async def reopen_quest(
 
     A recurring quest's next occurrence stays; completing this one again won't add another.
     """
-    async with uow:
-        now = clock.now()
-        quest = await uow.quests.get(cmd.owner, cmd.quest_id)
-        version = quest.version
-        quest.reopen(at=now, ids=ids, window=window)
-        await uow.quests.update(quest, version)
-        await _refresh_parent(uow, cmd.owner, quest.parent_id, now, ids)
-        await uow.commit()
-    return quest
+    return await _change_quest(
+        cmd.owner,
+        cmd.quest_id,
+        uow,
+        clock,
+        ids,
+        lambda quest, at: quest.reopen(at=at, ids=ids, window=window),
+    )
 
 
 async def abandon_quest(
     cmd: AbandonQuest, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
 ) -> Quest:
     """todo/active → abandoned; it stops blocking its dependents."""
-    async with uow:
-        now = clock.now()
-        quest = await uow.quests.get(cmd.owner, cmd.quest_id)
-        version = quest.version
-        quest.abandon(at=now, ids=ids)
-        await uow.quests.update(quest, version)
-        await _refresh_parent(uow, cmd.owner, quest.parent_id, now, ids)
-        await uow.commit()
-    return quest
+    return await _change_quest(
+        cmd.owner, cmd.quest_id, uow, clock, ids, lambda quest, at: quest.abandon(at=at, ids=ids)
+    )
 
 
 async def archive_quest(
     cmd: ArchiveQuest, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
 ) -> Quest:
     """Any status → archived (read-only, hidden from default listings)."""
-    async with uow:
-        now = clock.now()
-        quest = await uow.quests.get(cmd.owner, cmd.quest_id)
-        version = quest.version
-        quest.archive(at=now, ids=ids)
-        await uow.quests.update(quest, version)
-        await _refresh_parent(uow, cmd.owner, quest.parent_id, now, ids)
-        await uow.commit()
-    return quest
+    return await _change_quest(
+        cmd.owner, cmd.quest_id, uow, clock, ids, lambda quest, at: quest.archive(at=at, ids=ids)
+    )
 
 
 async def set_progress(
@@ -673,13 +662,15 @@ async def tick_checklist_item(
     cmd: TickChecklistItem, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
 ) -> Quest:
     """Tick or untick a checklist item; the quest's progress follows (and never completes it)."""
-    async with uow:
-        quest = await uow.quests.get(cmd.owner, cmd.quest_id)
-        version = quest.version
-        quest.tick(cmd.index, bool(cmd.done), at=clock.now(), ids=ids)
-        await uow.quests.update(quest, version)
-        await uow.commit()
-    return quest
+    return await _change_quest(
+        cmd.owner,
+        cmd.quest_id,
+        uow,
+        clock,
+        ids,
+        lambda quest, at: quest.tick(cmd.index, bool(cmd.done), at=at, ids=ids),
+        refresh_parent=False,
+    )
 
 
 # -- dependencies --
@@ -1108,6 +1099,31 @@ async def _get_at_version(
     quest = await uow.quests.get(owner, quest_id)
     if quest.version != expected_version:
         raise ConcurrencyConflict("quest", quest_id, expected_version, quest.version)
+    return quest
+
+
+async def _change_quest(
+    owner: UserId,
+    quest_id: QuestId,
+    uow: QuestUnitOfWork,
+    clock: Clock,
+    ids: IdFactory,
+    change: Callable[[Quest, datetime], None],
+    *,
+    refresh_parent: bool = True,
+) -> Quest:
+    """Apply one entity method to a quest in its own unit of work: the update is conditional on
+    the version read, so a concurrent writer makes it ``ConcurrencyConflict``. The parent's
+    derived progress is re-read only for changes that can move it."""
+    async with uow:
+        now = clock.now()
+        quest = await uow.quests.get(owner, quest_id)
+        version = quest.version
+        change(quest, now)
+        await uow.quests.update(quest, version)
+        if refresh_parent:
+            await _refresh_parent(uow, owner, quest.parent_id, now, ids)
+        await uow.commit()
     return quest
 
 
