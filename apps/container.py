@@ -23,7 +23,12 @@ from uuid import UUID
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.caching import CachedQuestReads, InvalidatingQuestUnitOfWork
+from adapters.caching import (
+    CachedProfiles,
+    CachedQuestReads,
+    InvalidatingAuthUnitOfWork,
+    InvalidatingQuestUnitOfWork,
+)
 from adapters.email.console import ConsoleEmailSender, OutboxEmailSender
 from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import RandomIds, SystemClock
@@ -41,9 +46,10 @@ from adapters.storage.local import LocalFileStorage
 from apps.quest.schemas import QuestOut
 from apps.settings import Settings
 from questlog_core.ids import QuestId, UserId
+from questlog_core.ports.identity import AuthUnitOfWork
 from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.services import quests as quest_cases
-from questlog_core.services.auth import AuthService, AuthSettings
+from questlog_core.services.auth import AuthService, AuthSettings, Profile, read_profile
 
 
 def database_kind(url: str) -> str:
@@ -71,6 +77,16 @@ class QuestViews:
     async def get(self, owner: UUID, quest_id: UUID) -> QuestOut:
         query = quest_cases.GetQuest(owner=UserId(owner), quest_id=QuestId(quest_id))
         return QuestOut.from_domain(await quest_cases.get_quest(query, self._uow()))
+
+
+class ProfileViews:
+    """Where cached profiles come from: the stored user, read in a unit of work of its own."""
+
+    def __init__(self, uow: Callable[[], AuthUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def get(self, user_id: UUID) -> Profile:
+        return await read_profile(self._uow(), UserId(user_id))
 
 
 def redis_client_for(url: str, enabled: bool) -> Any:
@@ -225,11 +241,22 @@ class Container(containers.DeclarativeContainer):
 
     # -- auth service --------------------------------------------------------------------
     identity_store = providers.Singleton(InMemoryIdentityStore)
-    auth_uow = providers.Selector(
+    #: the auth service's stored state, not through the profile cache
+    auth_store_uow = providers.Selector(
         config.database_kind,
         memory=providers.Factory(InMemoryAuthUnitOfWork, store=identity_store),
         sql=providers.Factory(SqlAuthUnitOfWork, engine=engine, clock=clock),
     )
+    #: GET the caller's profile: read-aside through the cache
+    profile_reads = providers.Singleton(
+        CachedProfiles,
+        providers.Singleton(ProfileViews, auth_store_uow.provider),
+        cache,
+        ids,
+        Profile,
+    )
+    #: every auth use case: committing a write to a user invalidates their cached profile
+    auth_uow = providers.Factory(InvalidatingAuthUnitOfWork, auth_store_uow, profile_reads)
     password_hasher = providers.Singleton(
         BoundedPasswordHasher, providers.Singleton(Argon2PasswordHasher)
     )

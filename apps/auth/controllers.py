@@ -23,7 +23,7 @@ from apps.auth.schemas import (
     ResetPasswordIn,
     RoleIn,
 )
-from apps.http.dependencies import AuthServiceDep, CurrentUser
+from apps.http.dependencies import AuthServiceDep, CurrentUser, ProfileReadsDep
 from apps.http.etags import IfMatch, etag, expected_version
 from questlog_core.services.auth import (
     ApiTokenCreated,
@@ -122,8 +122,11 @@ class ProfileController(Controller):
     security = _SECURED
 
     @get("/profile")
-    async def get_profile(self, user: CurrentUser, auth: AuthServiceDep) -> Response[Profile]:
-        return _with_etag(await auth.get_profile(user))
+    async def get_profile(
+        self, user: CurrentUser, auth: AuthServiceDep, profile_reads: ProfileReadsDep
+    ) -> Response[Profile]:
+        """The caller's profile, read through the cache (every write to the user invalidates)."""
+        return _with_etag(await auth.get_profile(user, read=profile_reads.get))
 
     @put("/profile")
     async def update_profile(

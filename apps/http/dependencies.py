@@ -16,20 +16,22 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 
-from adapters.caching import CachedQuestReads
+from adapters.caching import CachedProfiles, CachedQuestReads
 from apps.quest.schemas import QuestOut
 from questlog_core.errors import AuthenticationFailed
 from questlog_core.identity.tokens import Principal
 from questlog_core.ports.identity import Authenticator
 from questlog_core.ports.platform import Cache, Clock, FileStorage, IdFactory
 from questlog_core.ports.quests import QuestUnitOfWork
-from questlog_core.services.auth import AuthService
+from questlog_core.services.auth import AuthService, Profile
 
 if TYPE_CHECKING:
     from apps.container import Container
 
 #: GET one quest through the read-aside cache
 QuestReads = CachedQuestReads[QuestOut]
+#: GET the caller's profile through the read-aside cache
+ProfileReads = CachedProfiles[Profile]
 
 
 def container_of(state: State) -> Container:
@@ -61,6 +63,11 @@ def provide_quest_uow(request: Request[Any, Any, Any], state: State) -> QuestUni
 
 def provide_quest_reads(state: State) -> QuestReads:
     reads: QuestReads = container_of(state).quest_reads()
+    return reads
+
+
+def provide_profile_reads(state: State) -> ProfileReads:
+    reads: ProfileReads = container_of(state).profile_reads()
     return reads
 
 
@@ -108,6 +115,7 @@ AuthServiceDep = NamedDependency[AuthService]
 FileStorageDep = NamedDependency[SkipValidation[FileStorage]]
 CacheDep = NamedDependency[SkipValidation[Cache]]
 QuestReadsDep = NamedDependency[SkipValidation[QuestReads]]
+ProfileReadsDep = NamedDependency[SkipValidation[ProfileReads]]
 CurrentUser = NamedDependency[Principal]
 
 #: the dependencies every service app registers
@@ -116,6 +124,7 @@ DEPENDENCIES: dict[str, Provide] = {
     "ids": Provide(provide_ids, sync_to_thread=False),
     "uow": Provide(provide_quest_uow, sync_to_thread=False),
     "quest_reads": Provide(provide_quest_reads, sync_to_thread=False),
+    "profile_reads": Provide(provide_profile_reads, sync_to_thread=False),
     "auth": Provide(provide_auth_service, sync_to_thread=False),
     "storage": Provide(provide_file_storage, sync_to_thread=False),
     "cache": Provide(provide_cache, sync_to_thread=False),

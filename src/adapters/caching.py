@@ -34,7 +34,15 @@ from uuid import UUID
 import msgspec
 
 from questlog_core.events import DomainEvent
-from questlog_core.ids import QuestId, UserId
+from questlog_core.identity.users import User
+from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.ports.identity import (
+    ApiTokenRepository,
+    AuthUnitOfWork,
+    RefreshTokenRepository,
+    ResetTokenRepository,
+    UserRepository,
+)
 from questlog_core.ports.platform import Cache, IdFactory
 from questlog_core.ports.quests import (
     AttachmentRepository,
@@ -229,7 +237,7 @@ class CachedQuestReads(Generic[Q]):
 
 
 class OwnerInvalidation(Protocol):
-    """What forgets an owner's cached quest reads (:class:`CachedQuestReads`)."""
+    """What forgets an owner's cached reads (:class:`CachedQuestReads`, :class:`CachedProfiles`)."""
 
     async def invalidate(self, owner: UUID) -> None: ...
 
@@ -381,9 +389,91 @@ class CachedProfiles(Generic[P]):
         """After a committed profile update: write it through."""
         await self._reads.put(user_id, "me", profile)
 
+    async def invalidate(self, user_id: UUID) -> None:
+        """Forget the cached profile of ``user_id`` (after a committed write to the user)."""
+        await self._reads.invalidate(user_id)
+
     async def on_event(self, event: DomainEvent) -> None:
         """Any event about the user may change what the profile shows."""
         await self._reads.invalidate(event.owner)
+
+
+class _WriteNotingUsers:
+    """The user repository of an :class:`InvalidatingAuthUnitOfWork`: notes every user it
+    adds or saves."""
+
+    def __init__(self, inner: UserRepository, users: set[UserId]) -> None:
+        self._inner = inner
+        self._users = users
+
+    async def get(self, user_id: UserId) -> User:
+        return await self._inner.get(user_id)
+
+    async def find(self, user_id: UserId) -> User | None:
+        return await self._inner.find(user_id)
+
+    async def by_email(self, email: str) -> User | None:
+        return await self._inner.by_email(email)
+
+    async def add(self, user: User) -> None:
+        self._users.add(user.id)
+        await self._inner.add(user)
+
+    async def save(self, user: User) -> None:
+        self._users.add(user.id)
+        await self._inner.save(user)
+
+
+class InvalidatingAuthUnitOfWork:
+    """An auth unit of work that keeps the profile cache honest for every write to a user
+    (profile update, password change or reset, role grant/revoke, disable/enable, rehash on
+    sign-in...): after each successful ``commit`` it invalidates the cached profile of every
+    user it added or saved, *before* the use case returns. A rolled-back or failed commit
+    invalidates nothing. Invalidation, not write-through: the next read loads the committed
+    row, so two racing writes can never leave the older one cached."""
+
+    def __init__(self, inner: AuthUnitOfWork, profiles: OwnerInvalidation) -> None:
+        self._inner = inner
+        self._profiles = profiles
+        self._written: set[UserId] = set()
+        self._users = _WriteNotingUsers(inner.users, self._written)
+
+    @property
+    def users(self) -> UserRepository:
+        return self._users
+
+    @property
+    def refresh_tokens(self) -> RefreshTokenRepository:
+        return self._inner.refresh_tokens
+
+    @property
+    def reset_tokens(self) -> ResetTokenRepository:
+        return self._inner.reset_tokens
+
+    @property
+    def api_tokens(self) -> ApiTokenRepository:
+        return self._inner.api_tokens
+
+    async def __aenter__(self) -> Self:
+        await self._inner.__aenter__()
+        self._written.clear()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._inner.__aexit__(*exc)
+
+    async def commit(self) -> None:
+        await self._inner.commit()
+        written = set(self._written)
+        self._written.clear()
+        for user_id in written:
+            await self._profiles.invalidate(user_id)
+
+    def record(self, *events: DomainEvent) -> None:
+        self._inner.record(*events)
+
+    async def claim(self, consumer: str, event_id: EventId) -> bool:
+        return await self._inner.claim(consumer, event_id)
 
 
 __all__ = [
@@ -392,6 +482,7 @@ __all__ = [
     "CachedQuestReads",
     "CachedReads",
     "Codec",
+    "InvalidatingAuthUnitOfWork",
     "InvalidatingQuestUnitOfWork",
     "MsgspecCodec",
     "OwnerInvalidation",

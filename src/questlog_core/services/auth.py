@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -204,6 +204,13 @@ def _profile(user: User) -> Profile:
         created_at=user.created_at,
         version=user.version,
     )
+
+
+async def read_profile(uow: AuthUnitOfWork, user_id: UserId) -> Profile:
+    """A user's profile as stored, read in a unit of work of its own (no permission check:
+    the caller decides who may see it)."""
+    async with uow:
+        return _profile(await uow.users.get(user_id))
 
 
 def _api_token_info(token: PersonalApiToken) -> ApiTokenInfo:
@@ -609,10 +616,18 @@ class AuthService:
 
     # -- profile ----------------------------------------------------------------------------
 
-    async def get_profile(self, principal: Principal) -> Profile:
+    async def get_profile(
+        self,
+        principal: Principal,
+        *,
+        read: Callable[[UserId], Awaitable[Profile]] | None = None,
+    ) -> Profile:
+        """The caller's profile. ``read`` (the profile cache at the HTTP edge) fetches it in
+        place of the database; the permission check stays here either way."""
         principal.require(Permission.PROFILE_READ)
-        async with self._uow() as uow:
-            return _profile(await uow.users.get(principal.user_id))
+        if read is not None:
+            return await read(principal.user_id)
+        return await read_profile(self._uow(), principal.user_id)
 
     async def update_profile(
         self,
@@ -972,5 +987,6 @@ __all__ = [
     "RegistrationReceipt",
     "SessionInfo",
     "TokenPair",
+    "read_profile",
     "refuse_revoked",
 ]
