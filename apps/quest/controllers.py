@@ -8,10 +8,12 @@ error response. Owner scoping is the repositories': another user's id is simply 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Protocol, runtime_checkable
+from typing import Annotated, Any, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -64,6 +66,7 @@ from questlog_core.services import quests as svc
 _SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 QUESTS_PATH = "/api/v1/quests"
 TIMEZONE_HEADER = "X-Timezone"
+T = TypeVar("T")
 
 #: the caller's IANA time zone (``Europe/Berlin``); absent or unknown means UTC
 TimezoneHeader = Annotated[
@@ -115,21 +118,45 @@ def _create_command(owner: UserId, data: JSONBody[QuestIn]) -> svc.CreateQuest:
     )
 
 
-def _changes(data: JSONBody[QuestPatch]) -> dict[str, Any]:
-    """The fields a patch sets, converted to the use case's types."""
+def _created(content: T, location: str) -> Response[T]:
+    """201 with ``Location`` pointing at what was made."""
+    return Response(content, status_code=HTTP_201_CREATED, headers={"Location": location})
+
+
+def _patched(data: msgspec.Struct, convert: Callable[[str, Any], Any]) -> dict[str, Any]:
+    """The fields a patch sets (``UNSET`` ones left out), each through ``convert(name, value)``
+    to the use case's types."""
     changes: dict[str, Any] = {}
     for name in data.__struct_fields__:
         value = getattr(data, name)
-        if value is svc.UNSET:
-            continue
-        if name in {"tags", "checklist"}:
-            value = tuple(value)
-        elif name == "recurrence" and value is not None:
-            value = value.to_domain()
-        elif name == "parent_id" and value is not None:
-            value = QuestId(value)
-        changes[name] = value
+        if value is not svc.UNSET:
+            changes[name] = convert(name, value)
     return changes
+
+
+def _quest_value(name: str, value: Any) -> Any:
+    if name in {"tags", "checklist"}:
+        return tuple(value)
+    if name == "recurrence" and value is not None:
+        return value.to_domain()
+    if name == "parent_id" and value is not None:
+        return QuestId(value)
+    return value
+
+
+def _template_value(name: str, value: Any) -> Any:
+    if name == "steps":
+        return tuple(s.to_domain() for s in value)
+    if name in {"tags", "checklist"}:
+        return tuple(value)
+    return value
+
+
+def _refuse_declared_oversize(request: Request[Any, Any, Any], limit: int) -> None:
+    """413 from ``Content-Length`` alone, before reading the bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise FileTooLarge(int(declared), limit)
 
 
 class QuestController(Controller):
@@ -256,7 +283,9 @@ class QuestController(Controller):
         if version is None:
             version = (await svc.get_quest(svc.GetQuest(owner=owner, quest_id=qid), uow)).version
         quest = await svc.update_quest(
-            svc.UpdateQuest(owner=owner, quest_id=qid, expected_version=version, **_changes(data)),
+            svc.UpdateQuest(
+                owner=owner, quest_id=qid, expected_version=version, **_patched(data, _quest_value)
+            ),
             uow,
             clock,
             ids,
@@ -486,9 +515,7 @@ class AttachmentController(Controller):
         """Direct upload: the raw request body is the file, ``Content-Type`` its media type
         (413 over the size limit)."""
         limit = _max_bytes(storage)
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise FileTooLarge(int(declared), limit)  # refuse before reading the bytes
+        _refuse_declared_oversize(request, limit)
         body = await request.body()
         content_type = request.headers.get("content-type") or "application/octet-stream"
         command = files.AttachFile(
@@ -626,11 +653,7 @@ class TemplateController(Controller):
             steps=tuple(s.to_domain() for s in data.steps),
         )
         template = await svc.create_template(command, uow, clock, ids)
-        return Response(
-            TemplateOut.from_domain(template),
-            status_code=HTTP_201_CREATED,
-            headers={"Location": f"/api/v1/templates/{template.id}"},
-        )
+        return _created(TemplateOut.from_domain(template), f"/api/v1/templates/{template.id}")
 
     @get("/")
     async def list_templates(self, user: CurrentUser, uow: QuestUowDep) -> list[TemplateOut]:
@@ -656,18 +679,10 @@ class TemplateController(Controller):
         ids: IdsDep,
     ) -> TemplateOut:
         """Change some fields; the template is re-validated as a whole."""
-        changes: dict[str, Any] = {}
-        for name in data.__struct_fields__:
-            value = getattr(data, name)
-            if value is svc.UNSET:
-                continue
-            if name == "steps":
-                value = tuple(s.to_domain() for s in value)
-            elif name in {"tags", "checklist"}:
-                value = tuple(value)
-            changes[name] = value
         command = svc.UpdateTemplate(
-            owner=_owner(user), template_id=TemplateId(template_id), **changes
+            owner=_owner(user),
+            template_id=TemplateId(template_id),
+            **_patched(data, _template_value),
         )
         return TemplateOut.from_domain(await svc.update_template(command, uow, clock, ids))
 
@@ -704,11 +719,7 @@ class TemplateController(Controller):
             timezone=data.timezone if data.timezone is not None else owner_timezone(timezone),
         )
         made = await svc.instantiate_template(command, uow, clock, ids)
-        return Response(
-            InstantiationOut.from_domain(made),
-            status_code=HTTP_201_CREATED,
-            headers={"Location": f"{QUESTS_PATH}/{made.root.id}"},
-        )
+        return _created(InstantiationOut.from_domain(made), f"{QUESTS_PATH}/{made.root.id}")
 
 
 class CategoryController(Controller):
@@ -730,11 +741,7 @@ class CategoryController(Controller):
         """Create a category (409 when the caller has one by that name, in any case)."""
         command = svc.CreateCategory(owner=_owner(user), name=data.name, color=data.color)
         category = await svc.create_category(command, uow, clock, ids)
-        return Response(
-            CategoryOut.from_domain(category),
-            status_code=HTTP_201_CREATED,
-            headers={"Location": f"/api/v1/categories/{category.id}"},
-        )
+        return _created(CategoryOut.from_domain(category), f"/api/v1/categories/{category.id}")
 
     @get("/")
     async def list_categories(self, user: CurrentUser, uow: QuestUowDep) -> list[CategoryOut]:
@@ -861,9 +868,7 @@ class FileController(Controller):
         if request.headers.get("content-type") != ct:
             raise ValidationFailed("content_type", f"this upload URL accepts only {ct!r}")
         limit = _max_bytes(storage)
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise FileTooLarge(int(declared), limit)
+        _refuse_declared_oversize(request, limit)
         body = await request.body()
         if len(body) > limit:
             raise FileTooLarge(len(body), limit)
