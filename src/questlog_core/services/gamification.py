@@ -232,8 +232,7 @@ async def handle_quest_completed(
             level=player.level,
             events=tuple(out.events),
         )
-        uow.collect(*out.events)
-        await uow.commit()
+        await _commit(uow, out)
         return result
 
 
@@ -248,10 +247,7 @@ async def handle_quest_reopened(
     now = clock.now()
     async with uow:
         if not await uow.inbox.claim(CONSUMER, event.event_id):
-            done = await _unchanged(uow, event.owner, rules, "duplicate_event")
-            return ReopenOutcome(
-                status="duplicate_event", reversal=None, total_xp=done.total_xp, level=done.level
-            )
+            return await _nothing_reversed(uow, event.owner, rules, "duplicate_event")
         player = await uow.players.find(event.owner)
         live = (
             await uow.ledger.live_award(event.owner, event.quest_id, event.occurrence)
@@ -260,13 +256,7 @@ async def handle_quest_reopened(
         )
         if player is None or live is None:
             await uow.commit()  # keep the inbox claim
-            done = await _unchanged(uow, event.owner, rules, "already_awarded")
-            return ReopenOutcome(
-                status="nothing_to_reverse",
-                reversal=None,
-                total_xp=done.total_xp,
-                level=done.level,
-            )
+            return await _nothing_reversed(uow, event.owner, rules, "nothing_to_reverse")
         out = _Changes(ids, now, player.user)
         progress = await uow.achievements.get(player.user)
         reversal = LedgerEntry(
@@ -309,8 +299,7 @@ async def handle_quest_reopened(
             level=player.level,
             events=tuple(out.events),
         )
-        uow.collect(*out.events)
-        await uow.commit()
+        await _commit(uow, out)
         return result
 
 
@@ -334,8 +323,7 @@ async def roll_over_streak(
         days = await _settle(uow, player, progress, rules, out)
         if not out.events and before == (player.streak, player.next_rollover_at):
             return RolloverOutcome(days=())  # already rolled over: change nothing
-        uow.collect(*out.events)
-        await uow.commit()
+        await _commit(uow, out)
         return RolloverOutcome(days=tuple(days), events=tuple(out.events))
 
 
@@ -388,11 +376,7 @@ async def check_in_yesterday(
             ):
                 raise CheckInWindowClosed(yesterday)
             player.streak = rules.streaks.move_credit(player.streak, credit, yesterday)
-        await _save(uow, player, progress, rules, now)
-        profile = await _profile(uow, player, rules, now)
-        uow.collect(*out.events)
-        await uow.commit()
-        return profile
+        return await _commit_profile(uow, player, progress, rules, out)
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -420,11 +404,7 @@ async def set_time_zone(
         await _settle(uow, player, progress, rules, out)
         player.timezone = timezone
         player.day_start_hour = day_start_hour
-        await _save(uow, player, progress, rules, now)
-        profile = await _profile(uow, player, rules, now)
-        uow.collect(*out.events)
-        await uow.commit()
-        return profile
+        return await _commit_profile(uow, player, progress, rules, out)
 
 
 async def set_display_name(
@@ -737,6 +717,26 @@ async def _save(
     await uow.achievements.save(player.user, progress)
 
 
+async def _commit(uow: GamificationUnitOfWork, out: _Changes) -> None:
+    """Commit the state with the events it produced: one transaction, both or neither."""
+    uow.collect(*out.events)
+    await uow.commit()
+
+
+async def _commit_profile(
+    uow: GamificationUnitOfWork,
+    player: Player,
+    progress: AchievementProgress,
+    rules: GameRules,
+    out: _Changes,
+) -> Profile:
+    """Save the player, commit with the events, and answer the profile as of ``out.now``."""
+    await _save(uow, player, progress, rules, out.now)
+    profile = await _profile(uow, player, rules, out.now)
+    await _commit(uow, out)
+    return profile
+
+
 async def _profile(
     uow: GamificationUnitOfWork, player: Player, rules: GameRules, now: datetime
 ) -> Profile:
@@ -772,6 +772,18 @@ async def _unchanged(
     total = await uow.ledger.balance(user)
     return CompletionOutcome(
         status=status, award=None, total_xp=total, level=rules.levels.level_for(total)
+    )
+
+
+async def _nothing_reversed(
+    uow: GamificationUnitOfWork,
+    user: UserId,
+    rules: GameRules,
+    status: Literal["duplicate_event", "nothing_to_reverse"],
+) -> ReopenOutcome:
+    total = await uow.ledger.balance(user)
+    return ReopenOutcome(
+        status=status, reversal=None, total_xp=total, level=rules.levels.level_for(total)
     )
 
 
