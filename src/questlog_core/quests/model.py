@@ -670,16 +670,7 @@ class Quest:
         if self.recurrence is not None and self.series_id is None:
             # A one-off quest that starts repeating becomes the first occurrence of its series.
             self.series_id, self.occurrence = self.id, 1
-        self.updated_at = at
-        self._record(
-            QuestUpdated(
-                event_id=_event_id(ids),
-                occurred_at=at,
-                owner=self.owner,
-                quest_id=self.id,
-                changes=tuple(changed),
-            )
-        )
+        self._updated(tuple(changed), at, ids)
         if "checklist" in changed and self.is_open:
             self._progress_to(_checklist_progress(self.checklist), self.progress_source, at, ids)
         return changed
@@ -718,16 +709,7 @@ class Quest:
         if item.done == done:
             return
         self.checklist[index] = ChecklistItem(item.text, done)
-        self.updated_at = at
-        self._record(
-            QuestUpdated(
-                event_id=_event_id(ids),
-                occurred_at=at,
-                owner=self.owner,
-                quest_id=self.id,
-                changes=("checklist",),
-            )
-        )
+        self._updated(("checklist",), at, ids)
         self._progress_to(_checklist_progress(self.checklist), ProgressSource.CHECKLIST, at, ids)
 
     def derive_progress_from_children(
@@ -740,6 +722,19 @@ class Quest:
         self._progress_to(round(100 * done / counted), ProgressSource.CHILDREN, at, ids)
 
     # -- internals --------------------------------------------------------------------------
+
+    def _updated(self, changes: tuple[str, ...], at: datetime, ids: IdFactory) -> None:
+        """Stamp an edit of ``changes`` (field names) and record ``QuestUpdated``."""
+        self.updated_at = at
+        self._record(
+            QuestUpdated(
+                event_id=_event_id(ids),
+                occurred_at=at,
+                owner=self.owner,
+                quest_id=self.id,
+                changes=changes,
+            )
+        )
 
     def _progress_to(
         self, value: int, source: ProgressSource, at: datetime, ids: IdFactory
