@@ -25,13 +25,14 @@ Entities handed out are fresh objects: an unsaved change stays unsaved.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import and_, exists, literal, select, update
+from sqlalchemy import Executable, Select, and_, exists, literal, select, update
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import dialects
 from adapters.sql.tables import auth as t
@@ -52,6 +53,8 @@ from questlog_core.ports.platform import Clock
 
 if TYPE_CHECKING:
     from questlog_core.ports.identity import AuthUnitOfWork
+
+T = TypeVar("T")
 
 # -- rows <-> domain ----------------------------------------------------------------------------
 
@@ -138,6 +141,20 @@ def _api_token(row: Row[Any]) -> PersonalApiToken:
     )
 
 
+async def _first(
+    connection: AsyncConnection, query: Select[Any], entity: Callable[[Row[Any]], T]
+) -> T | None:
+    """The first row of ``query`` as an entity, or ``None``."""
+    row = (await connection.execute(query)).first()
+    return entity(row) if row is not None else None
+
+
+async def _changed(connection: AsyncConnection, statement: Executable) -> int:
+    """How many rows a conditional ``UPDATE ... RETURNING`` changed: the rows it hands back
+    decide, not the driver's row count (see the module notes)."""
+    return len((await connection.execute(statement)).all())
+
+
 # -- repositories -------------------------------------------------------------------------------
 
 
@@ -157,14 +174,12 @@ class SqlUsers:
     async def find(self, user_id: UserId) -> User | None:
         """The account ``user_id``, or ``None``."""
         query = select(t.users).where(t.users.c.id == user_id)
-        row = (await self._uow.connection.execute(query)).first()
-        return _user(row) if row is not None else None
+        return await _first(self._uow.connection, query, _user)
 
     async def by_email(self, email: str) -> User | None:
         """The account registered with ``email`` (already normalised), or ``None``."""
         query = select(t.users).where(t.users.c.email == email)
-        row = (await self._uow.connection.execute(query)).first()
-        return _user(row) if row is not None else None
+        return await _first(self._uow.connection, query, _user)
 
     async def add(self, user: User) -> None:
         """Store a new account; ``AlreadyExists`` if its id or email is taken."""
@@ -229,8 +244,7 @@ class SqlRefreshTokens:
     async def get_family(self, family_id: UUID) -> SessionFamily | None:
         """The family ``family_id``, or ``None``."""
         query = select(t.sessions).where(t.sessions.c.id == family_id)
-        row = (await self._uow.connection.execute(query)).first()
-        return _family(row) if row is not None else None
+        return await _first(self._uow.connection, query, _family)
 
     async def families_of(self, user_id: UserId) -> builtins.list[SessionFamily]:
         """Every family of a user, revoked ones included, oldest first."""
@@ -254,7 +268,7 @@ class SqlRefreshTokens:
             .values(revoked_at=at, revoked_reason=reason)
             .returning(s.id)
         )
-        return (await self._uow.connection.execute(statement)).first() is not None
+        return await _changed(self._uow.connection, statement) > 0
 
     async def revoke_families_of(self, user_id: UserId, at: datetime, reason: str) -> int:
         """Revoke every live family of a user; how many were revoked."""
@@ -265,7 +279,7 @@ class SqlRefreshTokens:
             .values(revoked_at=at, revoked_reason=reason)
             .returning(s.id)
         )
-        return len((await self._uow.connection.execute(statement)).all())
+        return await _changed(self._uow.connection, statement)
 
     async def add(self, token: RefreshToken) -> None:
         """Store a new refresh token; ``AlreadyExists`` if its hash is taken."""
@@ -283,8 +297,7 @@ class SqlRefreshTokens:
     async def by_hash(self, token_hash: str) -> RefreshToken | None:
         """The refresh token with this hash, or ``None``."""
         query = select(t.refresh_tokens).where(t.refresh_tokens.c.token_hash == token_hash)
-        row = (await self._uow.connection.execute(query)).first()
-        return _refresh_token(row) if row is not None else None
+        return await _first(self._uow.connection, query, _refresh_token)
 
     async def mark_used(self, token_hash: str, at: datetime) -> bool:
         """Compare-and-set ``used_at``: ``True`` for exactly one of any concurrent callers."""
@@ -295,7 +308,7 @@ class SqlRefreshTokens:
             .values(used_at=at)
             .returning(r.token_hash)
         )
-        return (await self._uow.connection.execute(statement)).first() is not None
+        return await _changed(self._uow.connection, statement) > 0
 
 
 class SqlResetTokens:
@@ -323,8 +336,7 @@ class SqlResetTokens:
     async def by_hash(self, token_hash: str) -> PasswordResetToken | None:
         """The reset token with this hash, or ``None``."""
         query = select(t.reset_tokens).where(t.reset_tokens.c.token_hash == token_hash)
-        row = (await self._uow.connection.execute(query)).first()
-        return _reset_token(row) if row is not None else None
+        return await _first(self._uow.connection, query, _reset_token)
 
     async def consume(self, token_hash: str, at: datetime) -> bool:
         """Compare-and-set: mark an unused token used; ``True`` for exactly one caller."""
@@ -335,7 +347,7 @@ class SqlResetTokens:
             .values(used_at=at)
             .returning(r.token_hash)
         )
-        return (await self._uow.connection.execute(statement)).first() is not None
+        return await _changed(self._uow.connection, statement) > 0
 
     async def invalidate_all(self, user_id: UserId, at: datetime) -> int:
         """Mark every unused token of a user used; how many there were."""
@@ -346,7 +358,7 @@ class SqlResetTokens:
             .values(used_at=at)
             .returning(r.token_hash)
         )
-        return len((await self._uow.connection.execute(statement)).all())
+        return await _changed(self._uow.connection, statement)
 
 
 class SqlApiTokens:
@@ -374,8 +386,7 @@ class SqlApiTokens:
     async def by_hash(self, token_hash: str) -> PersonalApiToken | None:
         """The API token with this hash (whoever owns it), or ``None``."""
         query = select(t.api_tokens).where(t.api_tokens.c.token_hash == token_hash)
-        row = (await self._uow.connection.execute(query)).first()
-        return _api_token(row) if row is not None else None
+        return await _first(self._uow.connection, query, _api_token)
 
     async def list_of(self, user_id: UserId) -> builtins.list[PersonalApiToken]:
         """A user's tokens, revoked ones included, oldest first."""
@@ -387,8 +398,7 @@ class SqlApiTokens:
         """The user's token ``token_id``; another user's token is ``None`` (not found)."""
         a = t.api_tokens.c
         query = select(t.api_tokens).where(a.id == token_id, a.user_id == user_id)
-        row = (await self._uow.connection.execute(query)).first()
-        return _api_token(row) if row is not None else None
+        return await _first(self._uow.connection, query, _api_token)
 
     async def revoke(self, user_id: UserId, token_id: UUID, at: datetime) -> bool:
         """Revoke the user's live token; ``False`` if not theirs, unknown or already revoked."""
@@ -399,7 +409,7 @@ class SqlApiTokens:
             .values(revoked_at=at)
             .returning(a.id)
         )
-        return (await self._uow.connection.execute(statement)).first() is not None
+        return await _changed(self._uow.connection, statement) > 0
 
     async def touch(self, token_id: UUID, at: datetime) -> None:
         """Record that the token was used at ``at``."""
