@@ -129,6 +129,31 @@ async def _open_quest_for_files(uow: QuestUnitOfWork, owner: UserId, quest_id: Q
         )
 
 
+async def _add_attachment(
+    uow: QuestUnitOfWork,
+    cmd: AttachFile | RequestUpload,
+    ids: IdFactory,
+    *,
+    size: int,
+    clock: Clock,
+    stored: bool,
+) -> Attachment:
+    """Check the quest takes another file, then record a new attachment on it."""
+    await _open_quest_for_files(uow, cmd.owner, cmd.quest_id)
+    attachment = Attachment.create(
+        id=AttachmentId(ids.new_id()),
+        owner=cmd.owner,
+        quest_id=cmd.quest_id,
+        filename=cmd.filename,
+        content_type=cmd.content_type,
+        size=size,
+        at=clock.now(),
+        stored=stored,
+    )
+    await uow.attachments.add(attachment)
+    return attachment
+
+
 async def attach_file(
     cmd: AttachFile,
     uow: QuestUnitOfWork,
@@ -148,18 +173,9 @@ async def attach_file(
     if len(cmd.data) > max_bytes:
         raise FileTooLarge(len(cmd.data), max_bytes)
     async with uow:
-        await _open_quest_for_files(uow, cmd.owner, cmd.quest_id)
-        attachment = Attachment.create(
-            id=AttachmentId(ids.new_id()),
-            owner=cmd.owner,
-            quest_id=cmd.quest_id,
-            filename=cmd.filename,
-            content_type=cmd.content_type,
-            size=len(cmd.data),
-            at=clock.now(),
-            stored=True,
+        attachment = await _add_attachment(
+            uow, cmd, ids, size=len(cmd.data), clock=clock, stored=True
         )
-        await uow.attachments.add(attachment)
         await storage.put(attachment.key, cmd.data, attachment.content_type)
         try:
             await uow.commit()
@@ -188,22 +204,11 @@ async def request_upload(
     if cmd.size > max_bytes:
         raise FileTooLarge(cmd.size, max_bytes)
     async with uow:
-        await _open_quest_for_files(uow, cmd.owner, cmd.quest_id)
-        now = clock.now()
-        attachment = Attachment.create(
-            id=AttachmentId(ids.new_id()),
-            owner=cmd.owner,
-            quest_id=cmd.quest_id,
-            filename=cmd.filename,
-            content_type=cmd.content_type,
-            size=cmd.size,
-            at=now,
-            stored=False,
-        )
-        await uow.attachments.add(attachment)
+        attachment = await _add_attachment(uow, cmd, ids, size=cmd.size, clock=clock, stored=False)
         await uow.commit()
     url = await storage.upload_url(attachment.key, attachment.content_type, URL_LIFETIME)
-    return UploadGrant(attachment=attachment, url=url, expires_at=now + URL_LIFETIME)
+    expires_at = attachment.created_at + URL_LIFETIME
+    return UploadGrant(attachment=attachment, url=url, expires_at=expires_at)
 
 
 async def confirm_upload(
