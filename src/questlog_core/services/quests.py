@@ -739,17 +739,8 @@ async def plan_quests(query: PlanQuests, uow: QuestUnitOfWork) -> QuestPlan:
     """Every open quest, prerequisites first (see ``DependencyGraph.topological_order``); open
     quests without dependencies follow, oldest first. Also the critical path by estimate."""
     async with uow:
-        open_quests: dict[QuestId, Quest] = {}
-        cursor: str | None = None
-        while True:
-            page = await uow.quests.list(
-                query.owner,
-                QuestQuery(status=tuple(OPEN_STATUSES), cursor=cursor, limit=MAX_PAGE_SIZE),
-            )
-            open_quests.update((q.id, q) for q in page.items)
-            cursor = page.next_cursor
-            if cursor is None:
-                break
+        listed = await _every_quest(uow, query.owner, QuestQuery(status=tuple(OPEN_STATUSES)))
+        open_quests = {q.id: q for q in listed}
         graph = await uow.dependencies.graph_of(query.owner)
     among_open = DependencyGraph(
         (p, d) for p, d in graph.edges() if p in open_quests and d in open_quests
@@ -1173,20 +1164,24 @@ async def _refresh_parent(
         await uow.quests.update(parent, version)
 
 
-async def _rename_category(
-    uow: QuestUnitOfWork, owner: UserId, old: str, new: str, at: datetime, ids: IdFactory
-) -> None:
-    filed: list[Quest] = []
+async def _every_quest(uow: QuestUnitOfWork, owner: UserId, query: QuestQuery) -> list[Quest]:
+    """Every quest ``query`` matches, read page by page (``cursor`` and ``limit`` are set here)."""
+    found: list[Quest] = []
     cursor: str | None = None
     while True:
         page = await uow.quests.list(
-            owner, QuestQuery(category=old, cursor=cursor, limit=MAX_PAGE_SIZE)
+            owner, msgspec.structs.replace(query, cursor=cursor, limit=MAX_PAGE_SIZE)
         )
-        filed.extend(page.items)
+        found.extend(page.items)
         cursor = page.next_cursor
         if cursor is None:
-            break
-    for quest in filed:
+            return found
+
+
+async def _rename_category(
+    uow: QuestUnitOfWork, owner: UserId, old: str, new: str, at: datetime, ids: IdFactory
+) -> None:
+    for quest in await _every_quest(uow, owner, QuestQuery(category=old)):
         version = quest.version
         if quest.status is QuestStatus.ARCHIVED:
             quest.category = new  # archived quests refuse edits; a relabel is not an edit
