@@ -98,26 +98,34 @@ def redis_client_for(url: str, enabled: bool) -> Any:
     return connect(url)
 
 
-def _redis_cache(client: Any) -> Any:
+def _key_space(prefix: str) -> Any:
+    from adapters.redis.client import KeySpace
+
+    return KeySpace(prefix=prefix)
+
+
+def _redis_cache(client: Any, keys: Any) -> Any:
     from adapters.redis.cache import RedisCache
 
-    return RedisCache(client)
+    return RedisCache(client, keys)
 
 
-def _redis_rate_limiter(client: Any, engine: AsyncEngine | None, clock: SystemClock) -> Any:
+def _redis_rate_limiter(
+    client: Any, keys: Any, engine: AsyncEngine | None, clock: SystemClock
+) -> Any:
     """Redis first; while Redis is down, the SQL counter (never "unlimited"). Without a SQL
     database (``memory://``, tests) the fallback is the in-process limiter."""
     from adapters.rate_limiting import FallbackRateLimiter
     from adapters.redis.rate_limit import RedisRateLimiter
 
     fallback: Any = MemoryRateLimiter(clock) if engine is None else SqlRateLimiter(engine, clock)
-    return FallbackRateLimiter(RedisRateLimiter(client, clock=clock), fallback, clock=clock)
+    return FallbackRateLimiter(RedisRateLimiter(client, keys, clock=clock), fallback, clock=clock)
 
 
-def _redis_token_denylist(client: Any, clock: SystemClock) -> Any:
+def _redis_token_denylist(client: Any, keys: Any, clock: SystemClock) -> Any:
     from adapters.redis.sessions import RedisTokenDenylist
 
-    return RedisTokenDenylist(client, clock=clock)
+    return RedisTokenDenylist(client, keys, clock=clock)
 
 
 def _jwks_authenticator(settings: Settings, denylist: Any, clock: SystemClock) -> Any:
@@ -204,12 +212,13 @@ class Container(containers.DeclarativeContainer):
     # -- pools and clients (closed with the app by close_container) ---------------------
     engine = providers.Singleton(engine_for, config.database_url)
     redis = providers.Singleton(redis_client_for, config.redis_url, config.uses_redis)
+    redis_keys = providers.Singleton(_key_space, config.redis_key_prefix)
 
     # -- shared infrastructure (the cache first: the quest units of work invalidate it) -
     cache = providers.Selector(
         config.cache,
         memory=providers.Singleton(MemoryCache, clock=clock),
-        redis=providers.Singleton(_redis_cache, redis),
+        redis=providers.Singleton(_redis_cache, redis, redis_keys),
     )
 
     # -- quest service -------------------------------------------------------------------
@@ -277,13 +286,13 @@ class Container(containers.DeclarativeContainer):
     rate_limiter = providers.Selector(
         config.cache,
         memory=providers.Singleton(MemoryRateLimiter, clock=clock),
-        redis=providers.Singleton(_redis_rate_limiter, redis, engine, clock),
+        redis=providers.Singleton(_redis_rate_limiter, redis, redis_keys, engine, clock),
     )
     #: the revocation feed every service checks access tokens against
     token_denylist = providers.Selector(
         config.cache,
         memory=providers.Singleton(MemoryTokenDenylist, clock=clock),
-        redis=providers.Singleton(_redis_token_denylist, redis, clock),
+        redis=providers.Singleton(_redis_token_denylist, redis, redis_keys, clock),
     )
     email_sender = providers.Selector(
         config.email,

@@ -35,6 +35,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     cache: CacheKind = "memory"
     #: the Redis server used when ``cache=redis`` or ``broker=redis``
     redis_url: str = "redis://127.0.0.1:6379/0"
+    #: the first part of every Redis key, so deployments (or test runs) can share a server
+    redis_key_prefix: str = "ql"
     #: message broker: ``stub`` (in-process worker), ``redis`` or ``rabbitmq``
     broker: BrokerKind = "stub"
     #: the RabbitMQ server used when ``broker=rabbitmq``

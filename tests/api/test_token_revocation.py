@@ -8,11 +8,13 @@ one revocation feed: in process, or a real Redis.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import respx
 from dependency_injector import providers
 from litestar import Litestar
@@ -112,11 +114,24 @@ def service_settings(tmp_path: Path, name: str, **changes: Any) -> Settings:
 
 
 @pytest.fixture(params=["memory", "redis"])
-def feed(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """Settings that make the two services share one revocation feed."""
-    if request.param == "redis":
-        return {"cache": "redis", "redis_url": request.getfixturevalue("redis_url")}
-    return {"cache": "memory"}
+def feed(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """Settings that make the two services share one revocation feed.
+
+    On Redis each test gets its own key prefix (and its keys are deleted after), so rate-limit
+    counts and revocations of earlier runs never leak into this one."""
+    if request.param != "redis":
+        yield {"cache": "memory"}
+        return
+    url = request.getfixturevalue("redis_url")
+    prefix = f"qltest-{uuid.uuid4().hex[:12]}"
+    yield {"cache": "redis", "redis_url": url, "redis_key_prefix": prefix}
+    client = redis.Redis.from_url(url)
+    try:
+        stale = list(client.scan_iter(match=f"{prefix}:*", count=500))
+        if stale:
+            client.delete(*stale)
+    finally:
+        client.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import make_engine
 from adapters.sql.quests import SqlQuestUnitOfWork
-from questlog_core.errors import QuestNotFound
+from questlog_core.errors import QuestNotFound, ServiceUnavailable
 from tests.contract.quest_builders import new_quest, new_user
 
 
@@ -70,8 +70,9 @@ async def test_reads_do_not_wait_for_a_writer_holding_the_lock(
         async with SqlQuestUnitOfWork(sqlite_engine).reading() as reader:
             found = await asyncio.wait_for(reader.quests.get(owner, quest.id), timeout=5)
         assert found.id == quest.id
-        # a second writer does queue behind the first (and gives up after the busy timeout)
-        with pytest.raises(Exception, match="locked"):
+        # a second writer does queue behind the first, and gives up after the busy timeout
+        # with a 503-kind error (never waits forever, never a 500)
+        with pytest.raises(ServiceUnavailable, match="locked"):
             async with SqlQuestUnitOfWork(sqlite_engine) as other:
                 await other.quests.add(new_quest(owner))
         await writer.commit()

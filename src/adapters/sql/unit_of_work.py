@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sql.engine import READ_ONLY
+from adapters.sql.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS
 from adapters.sql.messaging import append_to_outbox, claim_in_inbox
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.events import DomainEvent
@@ -50,10 +50,13 @@ def _writer_gate(engine: AsyncEngine) -> asyncio.Lock | None:
     return gate
 
 
+_BUSY_DETAIL = "the database is locked by another writer; try again in a moment"
+
+
 def _busy(error: OperationalError) -> ServiceUnavailable | None:
     """A database too busy to answer is a 503 to retry, not a crash."""
     if "database is locked" in str(error.orig):
-        return ServiceUnavailable("the database is busy; try again in a moment")
+        return ServiceUnavailable(_BUSY_DETAIL)
     return None
 
 
@@ -101,7 +104,12 @@ class SqlUnitOfWork:
             raise RuntimeError("the unit of work is already open")
         gate = None if self.read_only else _writer_gate(self._engine)
         if gate is not None:
-            await gate.acquire()
+            try:
+                # Bounded like SQLite's own busy timeout, so a writer that waits on a writer
+                # of the same task (a nested unit of work) fails instead of waiting forever.
+                await asyncio.wait_for(gate.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
+            except TimeoutError:
+                raise ServiceUnavailable(_BUSY_DETAIL) from None
         try:
             connection = await self._engine.connect()
             try:
