@@ -57,9 +57,19 @@ def database_kind(url: str) -> str:
     return "memory" if url.startswith("memory:") else "sql"
 
 
-def engine_for(url: str) -> AsyncEngine | None:
-    """The SQL engine (none for the in-memory database). Disposed by :func:`close_container`."""
-    return None if database_kind(url) == "memory" else make_engine(url)
+def engine_for(url: str, settings: Settings | None = None) -> AsyncEngine | None:
+    """The SQL engine (none for the in-memory database), with the pool, connect and statement
+    timeouts of ``settings``. Disposed by :func:`close_container`."""
+    if database_kind(url) == "memory":
+        return None
+    if settings is None:
+        return make_engine(url)
+    return make_engine(
+        url,
+        pool_timeout=settings.database_pool_timeout_seconds,
+        connect_timeout_seconds=settings.database_connect_timeout_seconds,
+        statement_timeout_ms=settings.database_statement_timeout_ms,
+    )
 
 
 def reading_quest_uow(engine: AsyncEngine, clock: SystemClock) -> SqlQuestUnitOfWork:
@@ -210,7 +220,7 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(RandomIds)
 
     # -- pools and clients (closed with the app by close_container) ---------------------
-    engine = providers.Singleton(engine_for, config.database_url)
+    engine = providers.Singleton(engine_for, config.database_url, settings)
     redis = providers.Singleton(redis_client_for, config.redis_url, config.uses_redis)
     redis_keys = providers.Singleton(_key_space, config.redis_key_prefix)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -79,6 +79,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     public_url: str = "http://127.0.0.1:8000"
     #: a label for the deployment (``development``, ``test``, ``production``), shown at start
     environment: Literal["development", "production", "test"] = "development"
+    #: seconds a request waits for a pooled database connection before it gets a 503
+    database_pool_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    #: seconds to open a PostgreSQL connection before giving up with a 503 (at least 2)
+    database_connect_timeout_seconds: Annotated[int, msgspec.Meta(ge=2)] = 5
+    #: PostgreSQL ``statement_timeout`` in milliseconds: a longer statement is cancelled
+    #: (503; 0: none)
+    database_statement_timeout_ms: Annotated[int, msgspec.Meta(ge=0)] = 15_000
+    #: while Redis is unreachable, signed-in reads use the last copy of the revocation feed
+    #: for this many seconds after its last sync, then fail closed (0: fail closed at once)
+    revocation_grace_seconds: Annotated[float, msgspec.Meta(ge=0)] = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

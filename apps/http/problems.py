@@ -9,6 +9,9 @@ Mapping (documented in ``docs/http.md``):
   cycle) → **409**; a stale ``If-Match`` → **412** (without ``If-Match``, a lost optimistic race
   is a 409); unauthenticated → **401**; forbidden → **403**; rate limited → **429** with
   ``Retry-After``; a body over the limit → **413**;
+* a dependency that cannot answer now (database or cache down, pool exhausted, a statement
+  cancelled by its timeout: :func:`adapters.outages.as_outage`) or any ``ServiceUnavailable``
+  → **503** with ``Retry-After``; an integrity or constraint error is *not* an outage;
 * anything unexpected → **500** with no internals in the body (logged with the request id).
 """
 
@@ -29,6 +32,7 @@ from litestar.status_codes import (
 )
 from litestar.types import ExceptionHandlersMap
 
+from adapters.outages import DEFAULT_RETRY_AFTER_SECONDS, as_outage
 from questlog_core.errors import DomainError, ErrorKind, FileTooLarge
 
 logger = logging.getLogger("questlog.http")
@@ -121,6 +125,11 @@ def domain_error_to_response(
     if exc.kind is ErrorKind.RATE_LIMITED:
         retry = float(extra.get("retry_after_seconds", 1.0))
         headers["Retry-After"] = str(max(1, math.ceil(retry)))
+    if exc.kind is ErrorKind.UNAVAILABLE:
+        # Every 503 says when to come back (RFC 9110 §10.2.3), so clients back off instead of
+        # hammering a dependency that is restarting.
+        retry = float(extra.get("retry_after_seconds", DEFAULT_RETRY_AFTER_SECONDS))
+        headers["Retry-After"] = str(max(1, math.ceil(retry)))
     if exc.kind is ErrorKind.UNAUTHENTICATED:
         headers["WWW-Authenticate"] = 'Bearer realm="questlog"'
     return problem(status, exc.code, exc.detail, extra=extra, headers=headers, request=request)
@@ -154,6 +163,18 @@ def http_exception_to_response(
 def unexpected_error_to_response(
     request: Request[Any, Any, Any], exc: Exception
 ) -> Response[dict[str, Any]]:
+    outage = as_outage(exc)
+    if outage is not None:
+        # The one place a driver's connection error becomes a 503 (see adapters.outages).
+        logger.warning(
+            "%s %s: %s unavailable (%s: %s)",
+            request.method,
+            request.url.path,
+            outage.extra.get("dependency", "a dependency"),
+            type(exc).__name__,
+            exc,
+        )
+        return domain_error_to_response(request, outage)
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
         HTTP_500_INTERNAL_SERVER_ERROR,

@@ -41,6 +41,10 @@ READ_ONLY: Final = "questlog_read_only"
 #: Default SQLite busy timeout: how long a writer waits for the lock before failing.
 SQLITE_BUSY_TIMEOUT_MS: Final = 5_000
 
+#: Default time to open a PostgreSQL connection (libpq's ``connect_timeout``; psycopg's own
+#: default is 130 s, which would hold a request that long when the server is unreachable).
+POSTGRES_CONNECT_TIMEOUT_SECONDS: Final = 5
+
 _DRIVERS: Final = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+pysqlite": "sqlite+aiosqlite",
@@ -91,6 +95,8 @@ def make_engine(
     echo: bool = False,
     pool_pre_ping: bool = False,
     sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+    connect_timeout_seconds: int = POSTGRES_CONNECT_TIMEOUT_SECONDS,
+    statement_timeout_ms: int | None = None,
 ) -> AsyncEngine:
     """An :class:`AsyncEngine` for ``url`` configured for Questlog's tables.
 
@@ -103,6 +109,12 @@ def make_engine(
     error, invalidates the whole pool, and that one unit of work fails while the next ones
     get fresh connections. Pass ``pool_pre_ping=True`` where even that one failure
     matters more than latency. Call ``await engine.dispose()``.
+
+    Bounded waits, so an unreachable database costs a request a 503, not a hang:
+    ``pool_timeout`` (seconds to wait for a pooled connection, both databases),
+    ``connect_timeout_seconds`` (PostgreSQL, at least 2: libpq's minimum) and
+    ``statement_timeout_ms`` (PostgreSQL's ``statement_timeout`` for every connection; ``None``
+    or 0 leaves the server's, none by default). SQLite waits on its busy timeout instead.
     """
     target = normalise_url(url)
     options: dict[str, Any] = {
@@ -121,6 +133,10 @@ def make_engine(
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
     options["pool_pre_ping"] = pool_pre_ping
+    connect_args: dict[str, Any] = {"connect_timeout": max(2, int(connect_timeout_seconds))}
+    if statement_timeout_ms:
+        connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
+    options["connect_args"] = connect_args
     return create_async_engine(target, **options)
 
 
