@@ -132,10 +132,20 @@ def _redis_rate_limiter(
     return FallbackRateLimiter(RedisRateLimiter(client, keys, clock=clock), fallback, clock=clock)
 
 
-def _redis_token_denylist(client: Any, keys: Any, clock: SystemClock) -> Any:
-    from adapters.redis.sessions import RedisTokenDenylist
+def _redis_token_denylist(client: Any, keys: Any, clock: SystemClock, settings: Settings) -> Any:
+    """The feed on Redis; reads get ``QUESTLOG_REVOCATION_GRACE_SECONDS`` on its local copy
+    while Redis is unreachable. Its log keeps entries for at least twice the access-token
+    lifetime (every revocation's ``until`` is one lifetime plus leeway after it is written)."""
+    from adapters.redis.sessions import DEFAULT_LOG_HORIZON, RedisTokenDenylist
 
-    return RedisTokenDenylist(client, keys, clock=clock)
+    lifetime = timedelta(seconds=settings.access_token_ttl_seconds)
+    return RedisTokenDenylist(
+        client,
+        keys,
+        clock=clock,
+        grace=timedelta(seconds=settings.revocation_grace_seconds),
+        log_horizon=max(DEFAULT_LOG_HORIZON, 2 * lifetime),
+    )
 
 
 def _jwks_authenticator(settings: Settings, denylist: Any, clock: SystemClock) -> Any:
@@ -302,7 +312,7 @@ class Container(containers.DeclarativeContainer):
     token_denylist = providers.Selector(
         config.cache,
         memory=providers.Singleton(MemoryTokenDenylist, clock=clock),
-        redis=providers.Singleton(_redis_token_denylist, redis, redis_keys, clock),
+        redis=providers.Singleton(_redis_token_denylist, redis, redis_keys, clock, settings),
     )
     email_sender = providers.Selector(
         config.email,

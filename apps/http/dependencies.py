@@ -108,7 +108,10 @@ async def provide_principal(request: Request[Any, Any, Any], state: State) -> Pr
     if isinstance(cached, Principal):
         return cached
     authenticator: Authenticator = container_of(state).authenticator()
-    principal = await authenticator.authenticate(bearer_token(request))
+    # A read may be checked against the recent local copy of the revocation feed while the
+    # feed is unreachable (a bounded grace); anything that changes state fails closed at once.
+    reading = request.method in SAFE_METHODS
+    principal = await authenticator.authenticate(bearer_token(request), reading=reading)
     request.scope.setdefault("state", {})["principal"] = principal
     return principal
 

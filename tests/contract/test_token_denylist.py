@@ -26,8 +26,9 @@ class Harness:
     elapse: Callable[[timedelta], Awaitable[None]]
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "redis-with-grace"])
 async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    """``redis-with-grace`` keeps a local copy of the feed, so its checks also read the log."""
     clock = FixedClock(datetime.now(UTC))
     if request.param == "memory":
 
@@ -44,7 +45,8 @@ async def harness(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
         clock.advance(delta)
         await asyncio.sleep(delta.total_seconds())  # Redis expires keys on its own clock
 
-    yield Harness(RedisTokenDenylist(client, keys, clock=clock), clock, wait)
+    grace = HOUR if request.param == "redis-with-grace" else timedelta(0)
+    yield Harness(RedisTokenDenylist(client, keys, clock=clock, grace=grace), clock, wait)
     await client.aclose()
 
 

@@ -45,15 +45,35 @@ class MemoryTokenDenylist:
             self._subjects[subject] = (issued_before, until)
 
     async def is_revoked(
-        self, jti: str, subject: str, issued_at: datetime, session_id: str | None = None
+        self,
+        jti: str,
+        subject: str,
+        issued_at: datetime,
+        session_id: str | None = None,
+        *,
+        reading: bool = False,
     ) -> bool:
-        """Denied by ``jti`` or session, or issued before ``subject``'s revocation instant."""
+        """Denied by ``jti`` or session, or issued before ``subject``'s revocation instant
+        (``reading`` changes nothing: this store is never unreachable)."""
         if self._live(self._jtis, jti):
             return True
         if session_id is not None and self._live(self._sessions, session_id):
             return True
         current = self._live_subject(subject, self._clock.now())
         return current is not None and issued_at < current[0]
+
+    def forget_expired(self) -> None:
+        """Drop every entry whose ``until`` has passed (lookups drop them one by one; a copy
+        of the feed that is mostly written to calls this now and then)."""
+        now = self._clock.now()
+        for entries in (self._jtis, self._sessions):
+            for key in [k for k, until in entries.items() if until <= now]:
+                del entries[key]
+        for subject in [k for k, (_, until) in self._subjects.items() if until <= now]:
+            del self._subjects[subject]
+
+    def __len__(self) -> int:
+        return len(self._jtis) + len(self._sessions) + len(self._subjects)
 
     def _live(self, entries: dict[str, datetime], key: str) -> bool:
         until = entries.get(key)

@@ -90,9 +90,10 @@ class JwksAuthenticator:
         #: how many times the JWKS was requested (observable by tests and metrics)
         self.fetches = 0
 
-    async def authenticate(self, token: str) -> Principal:
+    async def authenticate(self, token: str, *, reading: bool = False) -> Principal:
         """The principal an access token proves; 401 for a bad or revoked token or an API
-        token, 503 when neither keys nor revocations can be checked."""
+        token, 503 when neither keys nor revocations can be checked (``reading``: see
+        ``TokenDenylist.is_revoked``)."""
         kind = token_kind(token)
         if kind is TokenKind.API:
             raise AuthenticationFailed(API_TOKENS_NOT_HERE)
@@ -100,7 +101,7 @@ class JwksAuthenticator:
             raise AuthenticationFailed("not an access token")
         await self._ensure_key(_kid_of(token))
         principal = principal_from_claims(self._verifier.verify(token))
-        await refuse_revoked(self._revocations, principal)
+        await refuse_revoked(self._revocations, principal, reading=reading)
         return principal
 
     async def aclose(self) -> None:

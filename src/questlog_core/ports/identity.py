@@ -142,9 +142,11 @@ class Authenticator(Protocol):
     tables) and, in the other services, by JWKS verification plus the shared revocation feed
     (access tokens only). Raises ``AuthenticationFailed`` (401) for any bad or revoked token
     and ``ServiceUnavailable`` (503) when revocations cannot be checked (fail closed).
+    ``reading=True`` marks a request that only reads: it may be checked against a recent local
+    copy of the revocation feed while the feed is unreachable (a bounded grace period).
     """
 
-    async def authenticate(self, token: str) -> Principal: ...
+    async def authenticate(self, token: str, *, reading: bool = False) -> Principal: ...
 
 
 class AuthUnitOfWork(Protocol):

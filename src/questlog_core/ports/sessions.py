@@ -47,12 +47,22 @@ class TokenDenylist(Protocol):
         ...
 
     async def is_revoked(
-        self, jti: str, subject: str, issued_at: datetime, session_id: str | None = None
+        self,
+        jti: str,
+        subject: str,
+        issued_at: datetime,
+        session_id: str | None = None,
+        *,
+        reading: bool = False,
     ) -> bool:
         """One check for a presented token: denied by ``jti``, by its session ``session_id``
         (when given), or issued strictly before its subject's revocation instant (a token
         issued at that very instant, e.g. the fresh one handed out by a password change, is
-        not revoked). Raises ``ServiceUnavailable`` if the store is down."""
+        not revoked). Raises ``ServiceUnavailable`` if the store is down.
+
+        ``reading`` says the request only reads: an adapter whose store is unreachable may then
+        answer from a recent local copy of the feed for a bounded grace period (documented by
+        the adapter) instead of failing closed at once. Writes never get that grace."""
         ...
 
 

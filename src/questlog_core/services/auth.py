@@ -229,16 +229,19 @@ def _account_key(email: str) -> str:
     return f"auth:login:account:{email}"
 
 
-async def refuse_revoked(revocations: TokenDenylist, principal: Principal) -> None:
+async def refuse_revoked(
+    revocations: TokenDenylist, principal: Principal, *, reading: bool = False
+) -> None:
     """``AuthenticationFailed`` if the access token behind ``principal`` was revoked (by its
     ``jti`` or by its user's revocation instant); ``ServiceUnavailable`` propagates from the
-    feed, so an unreachable feed refuses the request (fail closed) instead of guessing."""
+    feed, so an unreachable feed refuses the request (fail closed) instead of guessing.
+    ``reading``: the request only reads (see ``TokenDenylist.is_revoked``)."""
     issued_at = principal.issued_at
     if issued_at is None:  # not an access token: nothing in the feed can concern it
         return
     session = None if principal.session_id is None else str(principal.session_id)
     if await revocations.is_revoked(
-        principal.token_id, str(principal.user_id), issued_at, session_id=session
+        principal.token_id, str(principal.user_id), issued_at, session_id=session, reading=reading
     ):
         raise AuthenticationFailed("access token revoked")
 
@@ -463,8 +466,11 @@ class AuthService:
             await self._revoke_access_tokens(user.id, now)
             await uow.commit()
 
-    async def authenticate(self, token: str) -> Principal:
+    async def authenticate(self, token: str, *, reading: bool = False) -> Principal:
         """The principal a bearer token proves, or ``AuthenticationFailed``.
+
+        ``reading``: the request only reads, so an unreachable revocation feed may be answered
+        from its recent local copy (see ``TokenDenylist.is_revoked``).
 
         Accepts access tokens (JWTs) and personal API tokens; a refresh or reset token is
         never accepted. For a JWT: signature and pinned algorithm (by the ``TokenIssuer``),
@@ -484,7 +490,7 @@ class AuthService:
         # Everything that ends an access token early (logout, a revoked session, a password
         # change, a disabled account, a role granted or revoked) is in the feed for as long
         # as such a token could live, so the claims need no second opinion from the tables.
-        await refuse_revoked(self._revocations, principal)
+        await refuse_revoked(self._revocations, principal, reading=reading)
         return principal
 
     def jwks(self) -> dict[str, Any]:

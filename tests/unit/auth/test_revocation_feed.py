@@ -208,7 +208,13 @@ class DownFeed:
         raise ServiceUnavailable("token denylist unavailable")
 
     async def is_revoked(
-        self, jti: str, subject: str, issued_at: datetime, session_id: str | None = None
+        self,
+        jti: str,
+        subject: str,
+        issued_at: datetime,
+        session_id: str | None = None,
+        *,
+        reading: bool = False,
     ) -> bool:
         raise ServiceUnavailable("token denylist unavailable")
 
