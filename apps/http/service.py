@@ -1,8 +1,9 @@
 """One way to build a Litestar app for any Questlog service (or all of them at once).
 
 Every service gets the same edge: the container in app state, the DI bridge, problem-details
-errors, the body-size limit, ``Idempotency-Key`` handling, ``/health`` and an OpenAPI document
-at ``/schema``. Migrations run at start when the settings ask for it (the all-in-one does).
+errors, the body-size limit, ``Idempotency-Key`` handling, ``/health`` (liveness), ``/ready``
+(readiness: database, cache, broker) and an OpenAPI document at ``/schema``. Migrations run
+at start when the settings ask for it (the all-in-one does).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from litestar.types import ControllerRouterHandler, Scope
 
 from apps.container import Container, build_container, close_container, database_kind
 from apps.http.dependencies import DEPENDENCIES, bearer_token
-from apps.http.health import HealthController
+from apps.http.health import HealthController, ReadinessController
 from apps.http.idempotency import IdempotencyMiddleware
 from apps.http.problems import EXCEPTION_HANDLERS
 from apps.settings import Settings
@@ -75,7 +76,7 @@ def create_service_app(
         await close_container(container)
 
     return Litestar(
-        route_handlers=[HealthController, *route_handlers],
+        route_handlers=[HealthController, ReadinessController, *route_handlers],
         state=State({"container": container, "settings": settings}),
         dependencies={
             **DEPENDENCIES,
