@@ -5,8 +5,9 @@ and never raises: it reports ``up`` or ``down`` with a short reason (the excepti
 never a URL or a password). In-process parts (the in-memory database, cache and stub broker)
 are ``up`` by construction and say so with their ``kind``.
 
-* database: ``SELECT 1`` on a pooled connection (a dead pooled connection is invalidated by
-  SQLAlchemy on the way, so the next request gets a fresh one);
+* database: ``SELECT 1`` on a pooled, read-only connection (on SQLite it never queues behind a
+  writer; a dead pooled connection is invalidated by SQLAlchemy on the way, so the next request
+  gets a fresh one);
 * Redis (cache, or a Redis broker): ``PING``;
 * RabbitMQ: the AMQP 0-9-1 protocol header, answered by the server's ``Connection.Start``
   frame; the probe then closes the socket (no credentials are sent, no channel is opened).
@@ -22,6 +23,8 @@ from urllib.parse import urlsplit
 import msgspec
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sql.engine import READ_ONLY
 
 #: The longest a single probe may take, in seconds.
 PROBE_TIMEOUT_SECONDS: Final = 1.0
@@ -55,6 +58,8 @@ async def probe_database(
     kind = engine.dialect.name
     try:
         async with asyncio.timeout(within), engine.connect() as connection:
+            # A read-only connection: on SQLite it never takes (or waits for) the write lock.
+            await connection.execution_options(**{READ_ONLY: True})
             await connection.execute(text("SELECT 1"))
     except TimeoutError:
         return _down(kind, "timed out")

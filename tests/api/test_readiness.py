@@ -136,3 +136,17 @@ async def test_a_hung_dependency_costs_the_probe_its_timeout_not_a_hang() -> Non
         await server.wait_closed()
     assert amqp.status == "down"
     assert redis.status == "down"
+
+
+async def test_the_database_probe_does_not_wait_for_a_sqlite_writer(tmp_path: Path) -> None:
+    from adapters.readiness import probe_database
+    from adapters.sql.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    try:
+        async with engine.connect() as writer:
+            await writer.begin()  # BEGIN IMMEDIATE: holds the write lock
+            part = await probe_database(engine, within=0.5)
+        assert part.status == "up"
+    finally:
+        await engine.dispose()
