@@ -6,6 +6,8 @@ import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
 
+from apps.http.permissions import public
+
 
 class Health(msgspec.Struct, frozen=True):
     status: str
@@ -18,11 +20,11 @@ class HealthController(Controller):
     path = "/health"
     include_in_schema = False
 
-    @get("/", cache=False)
+    @get("/", cache=False, **public())
     async def health(self, service_name: NamedDependency[str]) -> Health:
         return Health(status="ok", service=service_name)
 
-    @get("/hello", cache=False)
+    @get("/hello", cache=False, **public())
     async def hello(self) -> str:
         """The cheapest possible endpoint: the baseline of the HTTP benchmarks."""
         return "hello"

@@ -38,6 +38,12 @@ The rules, in one place (figures are :class:`AuthSettings` defaults; docs/auth.m
   covers has expired, so the feed may forget it. A revocation the feed cannot record fails
   the use case (``ServiceUnavailable``) before anything is committed (refresh-token reuse
   commits the family's revocation first: the durable half must never be lost).
+* **Permissions.** What a caller may do with their own account (profile, sessions, API
+  tokens) is the permission the route declares, checked once at the HTTP edge
+  (``apps.http.permissions``) before these methods run; a principal's permissions are its
+  roles' (an access token) or its scopes ∩ its owner's current roles (an API token).
+  Administering *other* accounts (:meth:`AuthService.get_user`, roles, disable/enable) is a
+  domain rule checked here as well, whatever the way in (HTTP or the operator's CLI).
 """
 
 from __future__ import annotations
@@ -623,8 +629,7 @@ class AuthService:
         read: Callable[[UserId], Awaitable[Profile]] | None = None,
     ) -> Profile:
         """The caller's profile. ``read`` (the profile cache at the HTTP edge) fetches it in
-        place of the database; the permission check stays here either way."""
-        principal.require(Permission.PROFILE_READ)
+        place of the database."""
         if read is not None:
             return await read(principal.user_id)
         return await read_profile(self._uow(), principal.user_id)
@@ -640,7 +645,6 @@ class AuthService:
     ) -> Profile:
         """Change display name, time zone or day start; ``expected_version`` (from an
         ``If-Match``) makes a concurrent edit a ``ConcurrencyConflict`` instead of a lost update."""
-        principal.require(Permission.PROFILE_WRITE)
         async with self._uow() as uow:
             user = await uow.users.get(principal.user_id)
             if expected_version is not None and expected_version != user.version:
@@ -661,7 +665,6 @@ class AuthService:
 
     async def list_sessions(self, principal: Principal) -> list[SessionInfo]:
         """The caller's live sessions (devices signed in), oldest first."""
-        principal.require(Permission.SESSIONS_MANAGE)
         now = self._clock.now()
         async with self._uow() as uow:
             families = await uow.refresh_tokens.families_of(principal.user_id)
@@ -681,7 +684,6 @@ class AuthService:
 
     async def revoke_session(self, principal: Principal, session_id: UUID) -> None:
         """Sign one of the caller's devices out (another user's session is not found)."""
-        principal.require(Permission.SESSIONS_MANAGE)
         async with self._uow() as uow:
             family = await uow.refresh_tokens.get_family(session_id)
             if family is None or family.user_id != principal.user_id:
@@ -706,7 +708,6 @@ class AuthService:
         Only a signed-in session may create one (a token cannot mint tokens). It expires
         after ``expires_in`` (default 90 days, at most 365).
         """
-        principal.require(Permission.API_TOKENS_MANAGE)
         if principal.kind is not PrincipalKind.ACCESS_TOKEN:
             raise AuthenticationFailed("sign in with your password to create API tokens")
         label = validate_display_name(name)
@@ -742,13 +743,11 @@ class AuthService:
 
     async def list_api_tokens(self, principal: Principal) -> list[ApiTokenInfo]:
         """The caller's API tokens (never their secrets), revoked ones included."""
-        principal.require(Permission.API_TOKENS_MANAGE)
         async with self._uow() as uow:
             return [_api_token_info(t) for t in await uow.api_tokens.list_of(principal.user_id)]
 
     async def revoke_api_token(self, principal: Principal, token_id: UUID) -> None:
         """Revoke one of the caller's API tokens (another user's token is not found)."""
-        principal.require(Permission.API_TOKENS_MANAGE)
         async with self._uow() as uow:
             if await uow.api_tokens.get(principal.user_id, token_id) is None:
                 raise NotFound("api token", token_id)

@@ -508,7 +508,9 @@ async def test_a_personal_api_token_acts_within_its_scopes(world: AuthWorld) -> 
     assert as_token.permissions == {Permission.QUESTS_READ}
     with pytest.raises(PermissionDenied):
         as_token.require(Permission.QUESTS_WRITE)
-    with pytest.raises(PermissionDenied):  # a token cannot mint tokens
+    # A token cannot mint tokens, whatever its scopes (that it lacks ``api-tokens:manage`` is
+    # refused before this, at the route: tests/api/test_route_permissions.py).
+    with pytest.raises(AuthenticationFailed, match="sign in with your password"):
         await world.service.create_api_token(as_token, name="x", scopes=["quests:read"])
     listed = await world.service.list_api_tokens(me)
     assert [t.name for t in listed] == ["cli"]
@@ -516,6 +518,15 @@ async def test_a_personal_api_token_acts_within_its_scopes(world: AuthWorld) -> 
     await world.service.revoke_api_token(me, created.info.id)
     with pytest.raises(AuthenticationFailed):
         await world.service.authenticate(created.token)
+
+
+async def test_a_token_scoped_to_manage_tokens_still_cannot_mint_one(world: AuthWorld) -> None:
+    me = await world.service.authenticate((await signed_in(world)).access_token)
+    created = await world.service.create_api_token(me, name="ops", scopes=["api-tokens:manage"])
+    as_token = await world.service.authenticate(created.token)
+    assert as_token.permissions == {Permission.API_TOKENS_MANAGE}
+    with pytest.raises(AuthenticationFailed, match="sign in with your password"):
+        await world.service.create_api_token(as_token, name="x", scopes=["api-tokens:manage"])
 
 
 async def test_api_token_scopes_must_be_held_and_known(world: AuthWorld) -> None:
