@@ -152,6 +152,17 @@ def permission_table(apps: Iterable[Litestar]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def main() -> int:
+    """Print the table of every route of every service: the all-in-one mounts them all
+    (``python -m apps.http.permissions``)."""
+    from apps.gateway import create_app
+    from apps.settings import Settings
+
+    settings = Settings(environment="test", database_url="memory://")
+    print(permission_table([create_app(settings)]), end="")
+    return 0
+
+
 __all__ = [
     "PERMISSION_OPT",
     "SECURITY_SCHEME",
@@ -165,3 +176,7 @@ __all__ = [
     "route_permission",
     "undeclared_routes",
 ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
