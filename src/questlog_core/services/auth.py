@@ -761,6 +761,72 @@ class AuthService:
         async with self._uow() as uow:
             return _profile(await uow.users.get(UserId(user_id)))
 
+    async def find_user(self, actor: Principal, email: str) -> Profile:
+        """The account registered with ``email``; ``NotFound`` if there is none."""
+        actor.require(Permission.USERS_READ)
+        address = normalise_email(email)
+        async with self._uow() as uow:
+            user = await uow.users.by_email(address)
+        if user is None:
+            raise NotFound("user", address)
+        return _profile(user)
+
+    async def list_users(
+        self, actor: Principal, *, after_email: str | None = None, limit: int = 100
+    ) -> list[Profile]:
+        """Up to ``limit`` (1..1000) accounts ordered by email, after ``after_email``."""
+        actor.require(Permission.USERS_READ)
+        if not 1 <= limit <= 1000:
+            raise ValidationFailed("limit", "must be between 1 and 1000")
+        async with self._uow() as uow:
+            users = await uow.users.page(after_email=after_email, limit=limit)
+        return [_profile(u) for u in users]
+
+    async def create_user(
+        self,
+        actor: Principal,
+        *,
+        email: str,
+        password: str,
+        display_name: str,
+        timezone: str = "UTC",
+        day_start_hour: int = 0,
+        roles: Iterable[str] = (),
+    ) -> Profile:
+        """Make an account for someone (an administrator's act, not a sign-up): the same rules
+        as :meth:`register` for the address, password and profile, but an address already
+        registered is ``AlreadyExists`` (the actor may know), no email is sent, and ``roles``
+        are granted at once (which needs ``roles:manage`` besides ``users:manage``)."""
+        actor.require(Permission.USERS_MANAGE)
+        wanted = frozenset(parse_role(r) for r in roles) - {Role.USER}
+        if wanted:
+            actor.require(Permission.ROLES_MANAGE)
+        address = normalise_email(email)
+        password = self.policy.check(password, email=address)
+        name = validate_display_name(display_name)
+        zone = validate_timezone(timezone)
+        hour = validate_day_start_hour(day_start_hour)
+        password_hash = await self._hasher.hash(password)
+        async with self._uow() as uow:
+            if await uow.users.by_email(address) is not None:
+                raise AlreadyExists("user", address)
+            now = self._clock.now()
+            user = User.register(
+                user_id=UserId(self._ids.new_id()),
+                email=address,
+                display_name=name,
+                password_hash=password_hash,
+                at=now,
+                event_id=self._event_id(),
+                timezone=zone,
+                day_start_hour=hour,
+            )
+            for role in sorted(wanted):
+                user.grant_role(role, by=actor.user_id, at=now, event_id=self._event_id())
+            await uow.users.add(user)
+            await uow.commit()
+        return _profile(user)
+
     async def grant_role(self, actor: Principal, user_id: UUID, role: str) -> Profile:
         """Give a role. The user's access tokens (which name their roles) end now; the
         client's next refresh gets a token with the new role."""
