@@ -33,7 +33,7 @@ from litestar import Litestar
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.handlers.http_handlers import HTTPRouteHandler
-from litestar.routes import HTTPRoute
+from litestar.routes import ASGIRoute, HTTPRoute, WebSocketRoute
 
 from apps.http.dependencies import authenticated
 from questlog_core.errors import PermissionDenied
@@ -116,13 +116,21 @@ def http_handlers(app: Litestar) -> Iterator[tuple[str, str, HTTPRouteHandler]]:
 
 
 def undeclared_routes(app: Litestar) -> list[str]:
-    """``"METHOD /path"`` of every route of ``app`` that declares no permission."""
+    """``"METHOD /path"`` of every route of ``app`` that declares no permission (HTTP, and
+    ``WEBSOCKET``/``ASGI`` routes too: the guard runs on those as well)."""
     missing: list[str] = []
     for method, path, handler in http_handlers(app):
         try:
             route_permission(handler)
         except UndeclaredPermission:
             missing.append(f"{method} {path}")
+    for route in app.routes:
+        if isinstance(route, WebSocketRoute | ASGIRoute):
+            try:
+                route_permission(route.route_handler)
+            except UndeclaredPermission:
+                kind = "WEBSOCKET" if isinstance(route, WebSocketRoute) else "ASGI"
+                missing.append(f"{kind} {route.path}")
     return missing
 
 

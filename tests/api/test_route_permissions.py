@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from dependency_injector import providers
-from litestar import Controller, Litestar, get
+from litestar import Controller, Litestar, WebSocket, get, websocket
 from litestar.testing import TestClient
 
 from apps.gateway import SERVICES
@@ -221,6 +221,13 @@ def test_a_route_that_declares_nothing_cannot_be_served(tmp_path: Path) -> None:
         create_service_app(
             name="forgetful", title="x", route_handlers=[Forgetful], settings=settings
         )
+
+    @websocket("/api/v1/live")
+    async def live(socket: WebSocket[Any, Any, Any]) -> None:
+        await socket.close()
+
+    with pytest.raises(UndeclaredPermission, match="WEBSOCKET /api/v1/live"):
+        create_service_app(name="live", title="x", route_handlers=[live], settings=settings)
 
 
 def test_an_api_token_never_exceeds_its_owners_current_roles(
