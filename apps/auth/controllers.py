@@ -1,4 +1,8 @@
-"""Auth endpoints: thin controllers over :class:`~questlog_core.services.auth.AuthService`."""
+"""Auth endpoints: thin controllers over :class:`~questlog_core.services.auth.AuthService`.
+
+Each route declares the permission it needs (``**requires(...)``) or that it is public
+(sign-up, sign-in, refresh, password reset, JWKS); :mod:`apps.http.permissions` checks it.
+"""
 
 from __future__ import annotations
 

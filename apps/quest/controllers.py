@@ -4,6 +4,8 @@ Each handler parses (msgspec bodies, typed path/query parameters), calls one use
 caller's id as owner, and maps the result to a response Struct. Domain errors become problem
 details in the shared exception handler (:mod:`apps.http.problems`); nothing here builds an
 error response. Owner scoping is the repositories': another user's id is simply not found.
+Each route declares the permission it needs (reads ``quests:read``, writes ``quests:write``,
+signed file URLs public); the app-level guard of :mod:`apps.http.permissions` checks it.
 """
 
 from __future__ import annotations
