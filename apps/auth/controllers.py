@@ -1,4 +1,8 @@
-"""Auth endpoints: thin controllers over :class:`~questlog_core.services.auth.AuthService`."""
+"""Auth endpoints: thin controllers over :class:`~questlog_core.services.auth.AuthService`.
+
+Each route declares the permission it needs (``**requires(...)``) or that it is public
+(sign-up, sign-in, refresh, password reset, JWKS); :mod:`apps.http.permissions` checks it.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ from apps.auth.schemas import (
 )
 from apps.http.dependencies import AuthServiceDep, CurrentUser, ProfileReadsDep
 from apps.http.etags import IfMatch, etag, expected_version
+from apps.http.permissions import public, requires
+from questlog_core.identity.rbac import Permission
 from questlog_core.services.auth import (
     ApiTokenCreated,
     ApiTokenInfo,
@@ -35,7 +41,6 @@ from questlog_core.services.auth import (
 )
 
 FORGOT_PASSWORD_MESSAGE = "If an account uses this address, we have sent it a reset link."
-_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _ip(request: Request[Any, Any, Any]) -> str | None:
@@ -57,7 +62,7 @@ class AccountController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/register", status_code=HTTP_202_ACCEPTED)
+    @post("/register", status_code=HTTP_202_ACCEPTED, **public())
     async def register(
         self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], auth: AuthServiceDep
     ) -> RegistrationReceipt:
@@ -71,7 +76,7 @@ class AccountController(Controller):
             ip=_ip(request),
         )
 
-    @post("/login", status_code=200)
+    @post("/login", status_code=200, **public())
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], auth: AuthServiceDep
     ) -> TokenPair:
@@ -80,24 +85,28 @@ class AccountController(Controller):
             email=data.email, password=data.password, ip=_ip(request), user_agent=_agent(request)
         )
 
-    @post("/refresh", status_code=200)
+    @post("/refresh", status_code=200, **public())
     async def refresh(
         self, request: Request[Any, Any, Any], data: JSONBody[RefreshIn], auth: AuthServiceDep
     ) -> TokenPair:
         """Trade a refresh token for a new pair. A used refresh token ends its whole session."""
         return await auth.refresh(data.refresh_token, ip=_ip(request), user_agent=_agent(request))
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT, security=_SECURED)
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, **requires(Permission.SESSIONS_MANAGE))
     async def logout(self, user: CurrentUser, auth: AuthServiceDep) -> None:
         """End this session; its access token stops working at once."""
         await auth.logout(user)
 
-    @post("/logout-everywhere", status_code=HTTP_204_NO_CONTENT, security=_SECURED)
+    @post(
+        "/logout-everywhere",
+        status_code=HTTP_204_NO_CONTENT,
+        **requires(Permission.SESSIONS_MANAGE),
+    )
     async def logout_everywhere(self, user: CurrentUser, auth: AuthServiceDep) -> None:
         """End every session of the account."""
         await auth.logout_everywhere(user)
 
-    @post("/forgot-password", status_code=HTTP_202_ACCEPTED)
+    @post("/forgot-password", status_code=HTTP_202_ACCEPTED, **public())
     async def forgot_password(
         self,
         request: Request[Any, Any, Any],
@@ -108,7 +117,7 @@ class AccountController(Controller):
         await auth.forgot_password(email=data.email, ip=_ip(request))
         return Accepted(message=FORGOT_PASSWORD_MESSAGE)
 
-    @post("/reset-password", status_code=HTTP_204_NO_CONTENT)
+    @post("/reset-password", status_code=HTTP_204_NO_CONTENT, **public())
     async def reset_password(self, data: JSONBody[ResetPasswordIn], auth: AuthServiceDep) -> None:
         """Set a new password with a reset token (single use); ends every session."""
         await auth.reset_password(token=data.token, new_password=data.new_password)
@@ -119,16 +128,15 @@ class ProfileController(Controller):
 
     path = "/api/v1/auth"
     tags = ["auth"]
-    security = _SECURED
 
-    @get("/profile")
+    @get("/profile", **requires(Permission.PROFILE_READ))
     async def get_profile(
         self, user: CurrentUser, auth: AuthServiceDep, profile_reads: ProfileReadsDep
     ) -> Response[Profile]:
         """The caller's profile, read through the cache (every write to the user invalidates)."""
         return _with_etag(await auth.get_profile(user, read=profile_reads.get))
 
-    @put("/profile")
+    @put("/profile", **requires(Permission.PROFILE_WRITE))
     async def update_profile(
         self,
         data: JSONBody[ProfileIn],
@@ -146,7 +154,7 @@ class ProfileController(Controller):
         )
         return _with_etag(profile)
 
-    @post("/password", status_code=200)
+    @post("/password", status_code=200, **requires(Permission.PROFILE_WRITE))
     async def change_password(
         self,
         request: Request[Any, Any, Any],
@@ -163,17 +171,21 @@ class ProfileController(Controller):
             user_agent=_agent(request),
         )
 
-    @get("/sessions")
+    @get("/sessions", **requires(Permission.SESSIONS_MANAGE))
     async def list_sessions(self, user: CurrentUser, auth: AuthServiceDep) -> list[SessionInfo]:
         return await auth.list_sessions(user)
 
-    @delete("/sessions/{session_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/sessions/{session_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        **requires(Permission.SESSIONS_MANAGE),
+    )
     async def revoke_session(
         self, session_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
     ) -> None:
         await auth.revoke_session(user, session_id)
 
-    @post("/tokens", status_code=201)
+    @post("/tokens", status_code=201, **requires(Permission.API_TOKENS_MANAGE))
     async def create_api_token(
         self, data: JSONBody[ApiTokenIn], user: CurrentUser, auth: AuthServiceDep
     ) -> ApiTokenCreated:
@@ -183,11 +195,15 @@ class ProfileController(Controller):
             user, name=data.name, scopes=data.scopes, expires_in=lifetime
         )
 
-    @get("/tokens")
+    @get("/tokens", **requires(Permission.API_TOKENS_MANAGE))
     async def list_api_tokens(self, user: CurrentUser, auth: AuthServiceDep) -> list[ApiTokenInfo]:
         return await auth.list_api_tokens(user)
 
-    @delete("/tokens/{token_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/tokens/{token_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        **requires(Permission.API_TOKENS_MANAGE),
+    )
     async def revoke_api_token(
         self, token_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
     ) -> None:
@@ -199,15 +215,14 @@ class AdminController(Controller):
 
     path = "/api/v1/auth/users"
     tags = ["auth-admin"]
-    security = _SECURED
 
-    @get("/{user_id:uuid}")
+    @get("/{user_id:uuid}", **requires(Permission.USERS_READ))
     async def get_user(
         self, user_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
     ) -> Profile:
         return await auth.get_user(user, user_id)
 
-    @post("/{user_id:uuid}/roles", status_code=200)
+    @post("/{user_id:uuid}/roles", status_code=200, **requires(Permission.ROLES_MANAGE))
     async def grant_role(
         self,
         user_id: FromPath[UUID],
@@ -217,13 +232,15 @@ class AdminController(Controller):
     ) -> Profile:
         return await auth.grant_role(user, user_id, data.role)
 
-    @delete("/{user_id:uuid}/roles/{role:str}", status_code=200)
+    @delete(
+        "/{user_id:uuid}/roles/{role:str}", status_code=200, **requires(Permission.ROLES_MANAGE)
+    )
     async def revoke_role(
         self, user_id: FromPath[UUID], role: FromPath[str], user: CurrentUser, auth: AuthServiceDep
     ) -> Profile:
         return await auth.revoke_role(user, user_id, role)
 
-    @post("/{user_id:uuid}/disable", status_code=200)
+    @post("/{user_id:uuid}/disable", status_code=200, **requires(Permission.USERS_MANAGE))
     async def disable_user(
         self,
         user_id: FromPath[UUID],
@@ -234,7 +251,7 @@ class AdminController(Controller):
         """Disable an account: its sessions and access tokens stop working at once."""
         return await auth.disable_user(user, user_id, reason=data.reason)
 
-    @post("/{user_id:uuid}/enable", status_code=200)
+    @post("/{user_id:uuid}/enable", status_code=200, **requires(Permission.USERS_MANAGE))
     async def enable_user(
         self, user_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
     ) -> Profile:
@@ -247,6 +264,6 @@ class JwksController(Controller):
     path = "/.well-known"
     tags = ["auth"]
 
-    @get("/jwks.json", cache=60)
+    @get("/jwks.json", cache=60, **public())
     async def jwks(self, auth: AuthServiceDep) -> dict[str, Any]:
         return auth.jwks()

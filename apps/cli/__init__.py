@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "prioritize": ("prioritize", "rank a Taskwarrior or Questlog JSON export"),
     "migrate": ("migrate", "apply, revert or show database migrations"),
     "demo": ("demo", "seed a realistic demo account"),
+    "users": ("users", "create accounts, grant and revoke roles, disable, list (operators)"),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
@@ -91,9 +92,9 @@ def provide_cache(state: State) -> Cache:
     return cache
 
 
-def bearer_token(request: Request[Any, Any, Any]) -> str:
+def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     """The token of an ``Authorization: Bearer`` header, or 401."""
-    header = request.headers.get("authorization")
+    header = connection.headers.get("authorization")
     if not header:
         raise AuthenticationFailed("missing bearer token")
     scheme, _, token = header.partition(" ")
@@ -102,18 +103,25 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
     return token.strip()
 
 
-async def provide_principal(request: Request[Any, Any, Any], state: State) -> Principal:
-    """Who is calling, from a verified access or API token (401 otherwise)."""
-    cached = request.scope.get("state", {}).get("principal")
+async def authenticated(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """Who is calling, from a verified access or API token (401 otherwise), verified once per
+    request: the permission guard asks first, the ``user`` dependency reuses its answer."""
+    state = connection.scope.setdefault("state", {})
+    cached = state.get("principal")
     if isinstance(cached, Principal):
         return cached
-    authenticator: Authenticator = container_of(state).authenticator()
+    authenticator: Authenticator = container_of(connection.app.state).authenticator()
     # A read may be checked against the recent local copy of the revocation feed while the
     # feed is unreachable (a bounded grace); anything that changes state fails closed at once.
-    reading = request.method in SAFE_METHODS
-    principal = await authenticator.authenticate(bearer_token(request), reading=reading)
-    request.scope.setdefault("state", {})["principal"] = principal
+    reading = connection.scope.get("method") in SAFE_METHODS
+    principal = await authenticator.authenticate(bearer_token(connection), reading=reading)
+    state["principal"] = principal
     return principal
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    """Who is calling (see :func:`authenticated`)."""
+    return await authenticated(request)
 
 
 # Protocol-typed ports cannot be isinstance-checked by the signature model: skip validation.

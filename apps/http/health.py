@@ -27,6 +27,7 @@ from adapters.readiness import (
     probe_redis,
     probe_redis_url,
 )
+from apps.http.permissions import public
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -55,11 +56,11 @@ class HealthController(Controller):
     path = "/health"
     include_in_schema = False
 
-    @get("/", cache=False)
+    @get("/", cache=False, **public())
     async def health(self, service_name: NamedDependency[str]) -> Health:
         return Health(status="ok", service=service_name)
 
-    @get("/hello", cache=False)
+    @get("/hello", cache=False, **public())
     async def hello(self) -> str:
         """The cheapest possible endpoint: the baseline of the HTTP benchmarks."""
         return "hello"
@@ -102,7 +103,7 @@ class ReadinessController(Controller):
     path = "/ready"
     include_in_schema = False
 
-    @get("/", cache=False)
+    @get("/", cache=False, **public())
     async def ready(self, state: State, service_name: NamedDependency[str]) -> Response[Any]:
         checks = await check_readiness(state.container, state.settings)
         degraded = [name for name, part in checks.items() if part.status != "up"]

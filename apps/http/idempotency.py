@@ -10,7 +10,8 @@ How it behaves (see ``docs/http.md``):
 * A repeat with the same key but a different body is refused with **422**
   ``idempotency-key-reused``. A repeat while the first is still running gets **409**
   ``idempotency-key-in-progress``.
-* 5xx answers and 429 are not stored, so a retry after a failure runs again.
+* 5xx, 429, 401 and 403 answers are not stored, so a retry after a failure (or with a token
+  that holds the route's permission) runs again.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ HEADER = b"idempotency-key"
 TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 _KEPT_HEADERS = {b"content-type", b"etag", b"location"}
+#: answers given before the request ran (or that say "try again later"): a retry runs again.
+#: 401/403 matter because keys are per *user*: a token lacking a scope must not pin the key's
+#: answer for the same user's properly scoped retry.
+_NOT_KEPT = frozenset({401, 403, 429})
 
 
 class _KeyLock:
@@ -130,7 +135,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
                 except BaseException:
                     await cache.delete(cache_key)  # a crash must not pin the key as pending
                     raise
-                if captured.status < 500 and captured.status != 429:
+                if captured.status < 500 and captured.status not in _NOT_KEPT:
                     await cache.set(
                         cache_key, _encoder.encode(captured_with(captured, fingerprint)), TTL
                     )

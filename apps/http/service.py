@@ -1,9 +1,10 @@
 """One way to build a Litestar app for any Questlog service (or all of them at once).
 
-Every service gets the same edge: the container in app state, the DI bridge, problem-details
-errors, the body-size limit, ``Idempotency-Key`` handling, ``/health`` (liveness), ``/ready``
-(readiness: database, cache, broker) and an OpenAPI document at ``/schema``. Migrations run
-at start when the settings ask for it (the all-in-one does).
+Every service gets the same edge: the container in app state, the DI bridge, the permission
+check of every route (:mod:`apps.http.permissions`), problem-details errors, the body-size
+limit, ``Idempotency-Key`` handling, ``/health`` (liveness), ``/ready`` (readiness: database,
+cache, broker) and an OpenAPI document at ``/schema``. Migrations run at start when the
+settings ask for it (the all-in-one does).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from apps.container import Container, build_container, close_container, database
 from apps.http.dependencies import DEPENDENCIES, bearer_token
 from apps.http.health import HealthController, ReadinessController
 from apps.http.idempotency import IdempotencyMiddleware
+from apps.http.permissions import enforce_permission, refuse_undeclared_routes
 from apps.http.problems import EXCEPTION_HANDLERS
 from apps.settings import Settings
 from questlog_core import __version__
@@ -75,8 +77,10 @@ def create_service_app(
     async def on_shutdown(app: Litestar) -> None:
         await close_container(container)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController, ReadinessController, *route_handlers],
+        # One check for every route: the permission its decorator declares (401/403).
+        guards=[enforce_permission],
         state=State({"container": container, "settings": settings}),
         dependencies={
             **DEPENDENCIES,
@@ -102,3 +106,5 @@ def create_service_app(
         ),
         debug=False,
     )
+    refuse_undeclared_routes(app)  # a route nobody declared would be open to any token
+    return app

@@ -4,6 +4,8 @@ Each handler parses (msgspec bodies, typed path/query parameters), calls one use
 caller's id as owner, and maps the result to a response Struct. Domain errors become problem
 details in the shared exception handler (:mod:`apps.http.problems`); nothing here builds an
 error response. Owner scoping is the repositories': another user's id is simply not found.
+Each route declares the permission it needs (reads ``quests:read``, writes ``quests:write``,
+signed file URLs public); the app-level guard of :mod:`apps.http.permissions` checks it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from apps.http.dependencies import (
     QuestUowDep,
 )
 from apps.http.etags import IfMatch, etag, expected_version
+from apps.http.permissions import public, requires
 from apps.quest.schemas import (
     AttachmentDownloadOut,
     AttachmentOut,
@@ -54,6 +57,7 @@ from apps.quest.schemas import (
     UploadUrlIn,
 )
 from questlog_core.errors import FileTooLarge, NotFound, ValidationFailed
+from questlog_core.identity.rbac import Permission
 from questlog_core.identity.tokens import Principal
 from questlog_core.identity.users import validate_timezone
 from questlog_core.ids import AttachmentId, CategoryId, QuestId, TemplateId, UserId
@@ -63,7 +67,6 @@ from questlog_core.quests.model import Quest
 from questlog_core.services import attachments as files
 from questlog_core.services import quests as svc
 
-_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 QUESTS_PATH = "/api/v1/quests"
 TIMEZONE_HEADER = "X-Timezone"
 T = TypeVar("T")
@@ -164,9 +167,8 @@ class QuestController(Controller):
 
     path = QUESTS_PATH
     tags = ["quests"]
-    security = _SECURED
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, **requires(Permission.QUESTS_WRITE))
     async def create_quest(
         self,
         data: JSONBody[QuestIn],
@@ -181,7 +183,7 @@ class QuestController(Controller):
         response.headers["Location"] = f"{QUESTS_PATH}/{quest.id}"
         return response
 
-    @post("/bulk", status_code=HTTP_201_CREATED)
+    @post("/bulk", status_code=HTTP_201_CREATED, **requires(Permission.QUESTS_WRITE))
     async def create_quests(
         self,
         data: JSONBody[BulkQuestsIn],
@@ -198,7 +200,7 @@ class QuestController(Controller):
         created = await svc.create_quests(command, uow, clock, ids)
         return BulkQuestsOut(items=[QuestOut.from_domain(q) for q in created])
 
-    @get("/")
+    @get("/", **requires(Permission.QUESTS_READ))
     async def list_quests(
         self,
         user: CurrentUser,
@@ -250,12 +252,12 @@ class QuestController(Controller):
             items=[QuestOut.from_domain(q) for q in page.items], next_cursor=page.next_cursor
         )
 
-    @get("/plan")
+    @get("/plan", **requires(Permission.QUESTS_READ))
     async def plan(self, user: CurrentUser, uow: QuestUowDep) -> PlanOut:
         """Every open quest in an order that respects the dependencies, with the critical path."""
         return PlanOut.from_domain(await svc.plan_quests(svc.PlanQuests(owner=_owner(user)), uow))
 
-    @get("/{quest_id:uuid}")
+    @get("/{quest_id:uuid}", **requires(Permission.QUESTS_READ))
     async def get_quest(
         self, quest_id: FromPath[UUID], user: CurrentUser, quest_reads: QuestReadsDep
     ) -> Response[QuestOut]:
@@ -265,7 +267,7 @@ class QuestController(Controller):
         quest = await quest_reads.get(_owner(user), quest_id)
         return Response(quest, headers={"ETag": etag(quest.version)})
 
-    @patch("/{quest_id:uuid}")
+    @patch("/{quest_id:uuid}", **requires(Permission.QUESTS_WRITE))
     async def update_quest(
         self,
         quest_id: FromPath[UUID],
@@ -292,7 +294,9 @@ class QuestController(Controller):
         )
         return _with_etag(quest)
 
-    @delete("/{quest_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{quest_id:uuid}", status_code=HTTP_204_NO_CONTENT, **requires(Permission.QUESTS_WRITE)
+    )
     async def delete_quest(
         self,
         quest_id: FromPath[UUID],
@@ -323,9 +327,8 @@ class QuestProgressController(Controller):
 
     path = QUESTS_PATH + "/{quest_id:uuid}"
     tags = ["quests"]
-    security = _SECURED
 
-    @post("/start", status_code=200)
+    @post("/start", status_code=200, **requires(Permission.QUESTS_WRITE))
     async def start(
         self,
         quest_id: FromPath[UUID],
@@ -338,7 +341,7 @@ class QuestProgressController(Controller):
         command = svc.StartQuest(owner=_owner(user), quest_id=QuestId(quest_id))
         return _with_etag(await svc.start_quest(command, uow, clock, ids))
 
-    @post("/complete", status_code=200)
+    @post("/complete", status_code=200, **requires(Permission.QUESTS_WRITE))
     async def complete(
         self,
         quest_id: FromPath[UUID],
@@ -354,7 +357,7 @@ class QuestProgressController(Controller):
         )
         return CompletionOut.from_domain(await svc.complete_quest(command, uow, clock, ids))
 
-    @post("/reopen", status_code=200)
+    @post("/reopen", status_code=200, **requires(Permission.QUESTS_WRITE))
     async def reopen(
         self,
         quest_id: FromPath[UUID],
@@ -367,7 +370,7 @@ class QuestProgressController(Controller):
         command = svc.ReopenQuest(owner=_owner(user), quest_id=QuestId(quest_id))
         return _with_etag(await svc.reopen_quest(command, uow, clock, ids))
 
-    @post("/abandon", status_code=200)
+    @post("/abandon", status_code=200, **requires(Permission.QUESTS_WRITE))
     async def abandon(
         self,
         quest_id: FromPath[UUID],
@@ -380,7 +383,7 @@ class QuestProgressController(Controller):
         command = svc.AbandonQuest(owner=_owner(user), quest_id=QuestId(quest_id))
         return _with_etag(await svc.abandon_quest(command, uow, clock, ids))
 
-    @post("/archive", status_code=200)
+    @post("/archive", status_code=200, **requires(Permission.QUESTS_WRITE))
     async def archive(
         self,
         quest_id: FromPath[UUID],
@@ -393,7 +396,7 @@ class QuestProgressController(Controller):
         command = svc.ArchiveQuest(owner=_owner(user), quest_id=QuestId(quest_id))
         return _with_etag(await svc.archive_quest(command, uow, clock, ids))
 
-    @put("/progress")
+    @put("/progress", **requires(Permission.QUESTS_WRITE))
     async def set_progress(
         self,
         quest_id: FromPath[UUID],
@@ -409,7 +412,7 @@ class QuestProgressController(Controller):
         )
         return _with_etag(await svc.set_progress(command, uow, clock, ids))
 
-    @put("/checklist/{index:int}")
+    @put("/checklist/{index:int}", **requires(Permission.QUESTS_WRITE))
     async def tick_checklist_item(
         self,
         quest_id: FromPath[UUID],
@@ -432,9 +435,8 @@ class DependencyController(Controller):
 
     path = QUESTS_PATH + "/{quest_id:uuid}/dependencies"
     tags = ["dependencies"]
-    security = _SECURED
 
-    @get("/")
+    @get("/", **requires(Permission.QUESTS_READ))
     async def list_dependencies(
         self, quest_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
     ) -> DependenciesOut:
@@ -442,7 +444,7 @@ class DependencyController(Controller):
         query = svc.ListDependencies(owner=_owner(user), quest_id=QuestId(quest_id))
         return DependenciesOut.from_domain(await svc.list_dependencies(query, uow))
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, **requires(Permission.QUESTS_WRITE))
     async def add_dependency(
         self,
         quest_id: FromPath[UUID],
@@ -465,7 +467,11 @@ class DependencyController(Controller):
         view = await svc.list_dependencies(svc.ListDependencies(owner=owner, quest_id=qid), uow)
         return DependenciesOut.from_domain(view)
 
-    @delete("/{prerequisite_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{prerequisite_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        **requires(Permission.QUESTS_WRITE),
+    )
     async def remove_dependency(
         self,
         quest_id: FromPath[UUID],
@@ -494,12 +500,12 @@ class AttachmentController(Controller):
 
     path = QUESTS_PATH + "/{quest_id:uuid}/attachments"
     tags = ["attachments"]
-    security = _SECURED
 
     @post(
         "/",
         status_code=HTTP_201_CREATED,
         request_max_body_size=files.DEFAULT_MAX_ATTACHMENT_BYTES,
+        **requires(Permission.QUESTS_WRITE),
     )
     async def upload(
         self,
@@ -528,7 +534,7 @@ class AttachmentController(Controller):
         attachment = await files.attach_file(command, uow, clock, ids, storage, max_bytes=limit)
         return AttachmentOut.from_domain(attachment)
 
-    @post("/upload-url", status_code=HTTP_201_CREATED)
+    @post("/upload-url", status_code=HTTP_201_CREATED, **requires(Permission.QUESTS_WRITE))
     async def upload_url(
         self,
         quest_id: FromPath[UUID],
@@ -553,7 +559,7 @@ class AttachmentController(Controller):
         )
         return UploadGrantOut.from_domain(grant)
 
-    @post("/{attachment_id:uuid}/confirm", status_code=200)
+    @post("/{attachment_id:uuid}/confirm", status_code=200, **requires(Permission.QUESTS_WRITE))
     async def confirm(
         self,
         quest_id: FromPath[UUID],
@@ -576,7 +582,7 @@ class AttachmentController(Controller):
         )
         return AttachmentOut.from_domain(attachment)
 
-    @get("/")
+    @get("/", **requires(Permission.QUESTS_READ))
     async def list_attachments(
         self, quest_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
     ) -> list[AttachmentOut]:
@@ -584,7 +590,7 @@ class AttachmentController(Controller):
         query = files.ListAttachments(owner=_owner(user), quest_id=QuestId(quest_id))
         return [AttachmentOut.from_domain(a) for a in await files.list_attachments(query, uow)]
 
-    @get("/{attachment_id:uuid}")
+    @get("/{attachment_id:uuid}", **requires(Permission.QUESTS_READ))
     async def get_attachment(
         self,
         quest_id: FromPath[UUID],
@@ -604,7 +610,11 @@ class AttachmentController(Controller):
             await files.get_attachment(query, uow, clock, storage)
         )
 
-    @delete("/{attachment_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{attachment_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        **requires(Permission.QUESTS_WRITE),
+    )
     async def delete_attachment(
         self,
         quest_id: FromPath[UUID],
@@ -627,9 +637,8 @@ class TemplateController(Controller):
 
     path = "/api/v1/templates"
     tags = ["templates"]
-    security = _SECURED
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, **requires(Permission.QUESTS_WRITE))
     async def create_template(
         self,
         data: JSONBody[TemplateIn],
@@ -655,20 +664,20 @@ class TemplateController(Controller):
         template = await svc.create_template(command, uow, clock, ids)
         return _created(TemplateOut.from_domain(template), f"/api/v1/templates/{template.id}")
 
-    @get("/")
+    @get("/", **requires(Permission.QUESTS_READ))
     async def list_templates(self, user: CurrentUser, uow: QuestUowDep) -> list[TemplateOut]:
         """The caller's templates by name."""
         found = await svc.list_templates(svc.ListTemplates(owner=_owner(user)), uow)
         return [TemplateOut.from_domain(t) for t in found]
 
-    @get("/{template_id:uuid}")
+    @get("/{template_id:uuid}", **requires(Permission.QUESTS_READ))
     async def get_template(
         self, template_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
     ) -> TemplateOut:
         query = svc.GetTemplate(owner=_owner(user), template_id=TemplateId(template_id))
         return TemplateOut.from_domain(await svc.get_template(query, uow))
 
-    @patch("/{template_id:uuid}")
+    @patch("/{template_id:uuid}", **requires(Permission.QUESTS_WRITE))
     async def update_template(
         self,
         template_id: FromPath[UUID],
@@ -686,7 +695,9 @@ class TemplateController(Controller):
         )
         return TemplateOut.from_domain(await svc.update_template(command, uow, clock, ids))
 
-    @delete("/{template_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{template_id:uuid}", status_code=HTTP_204_NO_CONTENT, **requires(Permission.QUESTS_WRITE)
+    )
     async def delete_template(
         self,
         template_id: FromPath[UUID],
@@ -699,7 +710,11 @@ class TemplateController(Controller):
         command = svc.DeleteTemplate(owner=_owner(user), template_id=TemplateId(template_id))
         await svc.delete_template(command, uow, clock, ids)
 
-    @post("/{template_id:uuid}/instantiate", status_code=HTTP_201_CREATED)
+    @post(
+        "/{template_id:uuid}/instantiate",
+        status_code=HTTP_201_CREATED,
+        **requires(Permission.QUESTS_WRITE),
+    )
     async def instantiate(
         self,
         template_id: FromPath[UUID],
@@ -727,9 +742,8 @@ class CategoryController(Controller):
 
     path = "/api/v1/categories"
     tags = ["categories"]
-    security = _SECURED
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, **requires(Permission.QUESTS_WRITE))
     async def create_category(
         self,
         data: JSONBody[CategoryIn],
@@ -743,19 +757,19 @@ class CategoryController(Controller):
         category = await svc.create_category(command, uow, clock, ids)
         return _created(CategoryOut.from_domain(category), f"/api/v1/categories/{category.id}")
 
-    @get("/")
+    @get("/", **requires(Permission.QUESTS_READ))
     async def list_categories(self, user: CurrentUser, uow: QuestUowDep) -> list[CategoryOut]:
         found = await svc.list_categories(svc.ListCategories(owner=_owner(user)), uow)
         return [CategoryOut.from_domain(c) for c in found]
 
-    @get("/{category_id:uuid}")
+    @get("/{category_id:uuid}", **requires(Permission.QUESTS_READ))
     async def get_category(
         self, category_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
     ) -> CategoryOut:
         query = svc.GetCategory(owner=_owner(user), category_id=CategoryId(category_id))
         return CategoryOut.from_domain(await svc.get_category(query, uow))
 
-    @patch("/{category_id:uuid}")
+    @patch("/{category_id:uuid}", **requires(Permission.QUESTS_WRITE))
     async def update_category(
         self,
         category_id: FromPath[UUID],
@@ -774,7 +788,9 @@ class CategoryController(Controller):
         )
         return CategoryOut.from_domain(await svc.update_category(command, uow, clock, ids))
 
-    @delete("/{category_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{category_id:uuid}", status_code=HTTP_204_NO_CONTENT, **requires(Permission.QUESTS_WRITE)
+    )
     async def delete_category(
         self,
         category_id: FromPath[UUID],
@@ -821,7 +837,7 @@ class FileController(Controller):
     path = "/api/v1/files"
     tags = ["files"]
 
-    @get("/{key:path}")
+    @get("/{key:path}", **public())
     async def download(
         self,
         key: FromPath[str],
@@ -850,6 +866,7 @@ class FileController(Controller):
         "/{key:path}",
         status_code=HTTP_204_NO_CONTENT,
         request_max_body_size=files.DEFAULT_MAX_ATTACHMENT_BYTES,
+        **public(),
     )
     async def upload(
         self,

@@ -1,8 +1,9 @@
 """MkDocs hook: render the committed OpenAPI contracts as endpoint tables.
 
 A page writes ``<!-- openapi: quest -->`` and gets the table of every operation in
-``contracts/openapi/quest.json`` (method, path, summary, answers), so the docs always show the
-API as committed, and the committed file is checked against the code by the test suite.
+``contracts/openapi/quest.json`` (method, path, summary, the permission it needs, answers), so
+the docs always show the API as committed, and the committed file is checked against the code by
+the test suite.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ def render(service: str) -> str:
     if not path.exists():
         return f"*(no committed contract for the {service} service yet)*"
     document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    rows = ["| method | path | what it does | answers |", "| --- | --- | --- | --- |"]
+    rows = [
+        "| method | path | what it does | needs | answers |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for route, operations in sorted(document.get("paths", {}).items()):
         for method in METHODS:
             operation = operations.get(method)
@@ -31,7 +35,11 @@ def render(service: str) -> str:
             summary = (operation.get("summary") or operation.get("description") or "").strip()
             summary = summary.splitlines()[0] if summary else ""
             answers = ", ".join(sorted(operation.get("responses", {})))
-            rows.append(f"| `{method.upper()}` | `{route}` | {summary} | {answers} |")
+            scopes = [
+                s for need in operation.get("security") or [] for s in next(iter(need.values()))
+            ]
+            needs = ", ".join(f"`{s}`" for s in scopes) or "public"
+            rows.append(f"| `{method.upper()}` | `{route}` | {summary} | {needs} | {answers} |")
     title = document.get("info", {}).get("title", service)
     version = document.get("info", {}).get("version", "")
     return f"**{title}** {version} — `contracts/openapi/{service}.json`\n\n" + "\n".join(rows)

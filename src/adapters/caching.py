@@ -415,6 +415,9 @@ class _WriteNotingUsers:
     async def by_email(self, email: str) -> User | None:
         return await self._inner.by_email(email)
 
+    async def page(self, *, after_email: str | None = None, limit: int = 100) -> list[User]:
+        return await self._inner.page(after_email=after_email, limit=limit)
+
     async def add(self, user: User) -> None:
         self._users.add(user.id)
         await self._inner.add(user)

@@ -73,3 +73,25 @@ def test_a_replayed_state_change_does_not_happen_twice(client: Client, make_user
     assert again.json() == first.json()
     fresh = client.post(f"/api/v1/quests/{quest['id']}/complete", headers=user)
     assert fresh.status_code == 409
+
+
+def test_a_refusal_for_a_missing_scope_is_not_replayed(client: Client, make_user: MakeUser) -> None:
+    """A token without ``quests:write`` gets 403; the same user's retry with the same key and a
+    token that holds it runs (the key is the user's, not the token's)."""
+    user = make_user(client)
+    created = client.post(
+        "/api/v1/auth/tokens", headers=user, json={"name": "ro", "scopes": ["quests:read"]}
+    )
+    assert created.status_code == 201, created.text
+    read_only = {"Authorization": f"Bearer {created.json()['token']}"}
+    body = {"title": "Written once"}
+    refused = client.post(
+        "/api/v1/quests", json=body, headers={**read_only, "Idempotency-Key": "scoped-1"}
+    )
+    assert refused.status_code == 403
+    retried = client.post(
+        "/api/v1/quests", json=body, headers={**user, "Idempotency-Key": "scoped-1"}
+    )
+    assert retried.status_code == 201, retried.text
+    assert "idempotent-replayed" not in retried.headers
+    assert _titles(client, user) == ["Written once"]

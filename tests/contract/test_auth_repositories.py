@@ -220,6 +220,27 @@ async def test_an_unknown_user_is_not_found(auth_backend: AuthBackend) -> None:
         assert await uow.users.by_email("nobody@example.com") is None
 
 
+async def test_users_page_by_email_in_order(auth_backend: AuthBackend) -> None:
+    async with auth_backend.uow() as uow:
+        assert await uow.users.page(limit=10) == []
+        for email in ("cy@example.com", "ada@example.com", "bo@example.com"):
+            await uow.users.add(new_user(email))
+        await uow.commit()
+    async with auth_backend.uow() as uow:
+        first = await uow.users.page(limit=2)
+        rest = await uow.users.page(after_email=first[-1].email, limit=2)
+        beyond = await uow.users.page(after_email="cy@example.com", limit=2)
+    assert [u.email for u in first] == ["ada@example.com", "bo@example.com"]
+    assert [u.email for u in rest] == ["cy@example.com"]
+    assert beyond == []
+    assert first[0] == await stored_copy(auth_backend, first[0].id)
+
+
+async def stored_copy(auth_backend: AuthBackend, user_id: UserId) -> User:
+    async with auth_backend.uow() as uow:
+        return await uow.users.get(user_id)
+
+
 async def test_an_email_belongs_to_one_account(auth_backend: AuthBackend) -> None:
     first = await stored_user(auth_backend)
     async with auth_backend.uow() as uow:

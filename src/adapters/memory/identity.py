@@ -88,6 +88,10 @@ class InMemoryUsers:
         user_id = self._store.emails.get(email)
         return await self.find(user_id) if user_id is not None else None
 
+    async def page(self, *, after_email: str | None = None, limit: int = 100) -> list[User]:
+        emails = sorted(e for e in self._store.emails if after_email is None or e > after_email)
+        return [self._store.users[self._store.emails[e]].copy() for e in emails[:limit]]
+
     async def add(self, user: User) -> None:
         if user.email in self._store.emails or user.id in self._store.users:
             raise AlreadyExists("user", user.email)

@@ -181,6 +181,14 @@ class SqlUsers:
         query = select(t.users).where(t.users.c.email == email)
         return await _first(self._uow.connection, query, _user)
 
+    async def page(self, *, after_email: str | None = None, limit: int = 100) -> list[User]:
+        """Up to ``limit`` accounts ordered by email (its unique index), after ``after_email``."""
+        query = select(t.users).order_by(t.users.c.email).limit(limit)
+        if after_email is not None:
+            query = query.where(t.users.c.email > after_email)
+        rows = (await self._uow.connection.execute(query)).all()
+        return [_user(row) for row in rows]
+
     async def add(self, user: User) -> None:
         """Store a new account; ``AlreadyExists`` if its id or email is taken."""
         values = {"id": user.id, "version": user.version, **_user_values(user)}

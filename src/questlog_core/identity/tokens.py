@@ -153,6 +153,8 @@ class PersonalApiToken:
 class PrincipalKind(StrEnum):
     ACCESS_TOKEN = "access_token"
     API_TOKEN = "api_token"
+    #: the operator at the server's command line (``questlog users``): no token at all
+    OPERATOR = "operator"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +183,25 @@ class Principal:
         """Raise ``PermissionDenied`` unless this principal holds ``permission``."""
         if permission not in self.permissions:
             raise PermissionDenied(permission.value)
+
+
+#: The id the operator's command line acts under: the ``by`` of the events its changes record
+#: (no account ever has it: account ids are random UUIDs, never the nil UUID).
+OPERATOR_ID = UserId(UUID(int=0))
+
+
+def operator_principal() -> Principal:
+    """The operator at the server's command line (``questlog users``): an administrator's
+    permissions, proven by access to the server and its settings rather than by a token."""
+    roles = frozenset({Role.ADMIN})
+    return Principal(
+        user_id=OPERATOR_ID,
+        roles=roles,
+        permissions=permissions_of(roles),
+        kind=PrincipalKind.OPERATOR,
+        token_id="operator",
+        expires_at=None,
+    )
 
 
 #: The ``token_use`` claim of an access token (no other JWT we sign carries it).
@@ -274,6 +295,7 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
 __all__ = [
     "ACCESS_TOKEN_USE",
     "API_TOKEN_PREFIX",
+    "OPERATOR_ID",
     "REFRESH_TOKEN_PREFIX",
     "RESET_TOKEN_PREFIX",
     "PasswordResetToken",
@@ -286,6 +308,7 @@ __all__ = [
     "access_token_claims",
     "hash_token",
     "new_secret",
+    "operator_principal",
     "principal_from_claims",
     "same_hash",
     "token_kind",

@@ -80,6 +80,12 @@ class UserRepository(Protocol):
     async def get(self, user_id: UserId) -> User: ...  # raises NotFound("user", id)
     async def find(self, user_id: UserId) -> User | None: ...
     async def by_email(self, email: str) -> User | None: ...  # email already normalised
+
+    async def page(self, *, after_email: str | None = None, limit: int = 100) -> list[User]:
+        """Up to ``limit`` accounts ordered by email, those after ``after_email`` (keyset
+        paging: pass the last email of a page to get the next)."""
+        ...
+
     async def add(self, user: User) -> None: ...  # raises AlreadyExists("user", email)
 
     async def save(self, user: User) -> None:

@@ -38,6 +38,12 @@ The rules, in one place (figures are :class:`AuthSettings` defaults; docs/auth.m
   covers has expired, so the feed may forget it. A revocation the feed cannot record fails
   the use case (``ServiceUnavailable``) before anything is committed (refresh-token reuse
   commits the family's revocation first: the durable half must never be lost).
+* **Permissions.** What a caller may do with their own account (profile, sessions, API
+  tokens) is the permission the route declares, checked once at the HTTP edge
+  (``apps.http.permissions``) before these methods run; a principal's permissions are its
+  roles' (an access token) or its scopes ∩ its owner's current roles (an API token).
+  Administering *other* accounts (:meth:`AuthService.get_user`, roles, disable/enable) is a
+  domain rule checked here as well, whatever the way in (HTTP or the operator's CLI).
 """
 
 from __future__ import annotations
@@ -629,8 +635,7 @@ class AuthService:
         read: Callable[[UserId], Awaitable[Profile]] | None = None,
     ) -> Profile:
         """The caller's profile. ``read`` (the profile cache at the HTTP edge) fetches it in
-        place of the database; the permission check stays here either way."""
-        principal.require(Permission.PROFILE_READ)
+        place of the database."""
         if read is not None:
             return await read(principal.user_id)
         return await read_profile(self._uow(), principal.user_id)
@@ -646,7 +651,6 @@ class AuthService:
     ) -> Profile:
         """Change display name, time zone or day start; ``expected_version`` (from an
         ``If-Match``) makes a concurrent edit a ``ConcurrencyConflict`` instead of a lost update."""
-        principal.require(Permission.PROFILE_WRITE)
         async with self._uow() as uow:
             user = await uow.users.get(principal.user_id)
             if expected_version is not None and expected_version != user.version:
@@ -667,7 +671,6 @@ class AuthService:
 
     async def list_sessions(self, principal: Principal) -> list[SessionInfo]:
         """The caller's live sessions (devices signed in), oldest first."""
-        principal.require(Permission.SESSIONS_MANAGE)
         now = self._clock.now()
         async with self._uow() as uow:
             families = await uow.refresh_tokens.families_of(principal.user_id)
@@ -687,7 +690,6 @@ class AuthService:
 
     async def revoke_session(self, principal: Principal, session_id: UUID) -> None:
         """Sign one of the caller's devices out (another user's session is not found)."""
-        principal.require(Permission.SESSIONS_MANAGE)
         async with self._uow() as uow:
             family = await uow.refresh_tokens.get_family(session_id)
             if family is None or family.user_id != principal.user_id:
@@ -712,7 +714,6 @@ class AuthService:
         Only a signed-in session may create one (a token cannot mint tokens). It expires
         after ``expires_in`` (default 90 days, at most 365).
         """
-        principal.require(Permission.API_TOKENS_MANAGE)
         if principal.kind is not PrincipalKind.ACCESS_TOKEN:
             raise AuthenticationFailed("sign in with your password to create API tokens")
         label = validate_display_name(name)
@@ -748,13 +749,11 @@ class AuthService:
 
     async def list_api_tokens(self, principal: Principal) -> list[ApiTokenInfo]:
         """The caller's API tokens (never their secrets), revoked ones included."""
-        principal.require(Permission.API_TOKENS_MANAGE)
         async with self._uow() as uow:
             return [_api_token_info(t) for t in await uow.api_tokens.list_of(principal.user_id)]
 
     async def revoke_api_token(self, principal: Principal, token_id: UUID) -> None:
         """Revoke one of the caller's API tokens (another user's token is not found)."""
-        principal.require(Permission.API_TOKENS_MANAGE)
         async with self._uow() as uow:
             if await uow.api_tokens.get(principal.user_id, token_id) is None:
                 raise NotFound("api token", token_id)
@@ -767,6 +766,72 @@ class AuthService:
         actor.require(Permission.USERS_READ)
         async with self._uow() as uow:
             return _profile(await uow.users.get(UserId(user_id)))
+
+    async def find_user(self, actor: Principal, email: str) -> Profile:
+        """The account registered with ``email``; ``NotFound`` if there is none."""
+        actor.require(Permission.USERS_READ)
+        address = normalise_email(email)
+        async with self._uow() as uow:
+            user = await uow.users.by_email(address)
+        if user is None:
+            raise NotFound("user", address)
+        return _profile(user)
+
+    async def list_users(
+        self, actor: Principal, *, after_email: str | None = None, limit: int = 100
+    ) -> list[Profile]:
+        """Up to ``limit`` (1..1000) accounts ordered by email, after ``after_email``."""
+        actor.require(Permission.USERS_READ)
+        if not 1 <= limit <= 1000:
+            raise ValidationFailed("limit", "must be between 1 and 1000")
+        async with self._uow() as uow:
+            users = await uow.users.page(after_email=after_email, limit=limit)
+        return [_profile(u) for u in users]
+
+    async def create_user(
+        self,
+        actor: Principal,
+        *,
+        email: str,
+        password: str,
+        display_name: str,
+        timezone: str = "UTC",
+        day_start_hour: int = 0,
+        roles: Iterable[str] = (),
+    ) -> Profile:
+        """Make an account for someone (an administrator's act, not a sign-up): the same rules
+        as :meth:`register` for the address, password and profile, but an address already
+        registered is ``AlreadyExists`` (the actor may know), no email is sent, and ``roles``
+        are granted at once (which needs ``roles:manage`` besides ``users:manage``)."""
+        actor.require(Permission.USERS_MANAGE)
+        wanted = frozenset(parse_role(r) for r in roles) - {Role.USER}
+        if wanted:
+            actor.require(Permission.ROLES_MANAGE)
+        address = normalise_email(email)
+        password = self.policy.check(password, email=address)
+        name = validate_display_name(display_name)
+        zone = validate_timezone(timezone)
+        hour = validate_day_start_hour(day_start_hour)
+        password_hash = await self._hasher.hash(password)
+        async with self._uow() as uow:
+            if await uow.users.by_email(address) is not None:
+                raise AlreadyExists("user", address)
+            now = self._clock.now()
+            user = User.register(
+                user_id=UserId(self._ids.new_id()),
+                email=address,
+                display_name=name,
+                password_hash=password_hash,
+                at=now,
+                event_id=self._event_id(),
+                timezone=zone,
+                day_start_hour=hour,
+            )
+            for role in sorted(wanted):
+                user.grant_role(role, by=actor.user_id, at=now, event_id=self._event_id())
+            await uow.users.add(user)
+            await uow.commit()
+        return _profile(user)
 
     async def grant_role(self, actor: Principal, user_id: UUID, role: str) -> Profile:
         """Give a role. The user's access tokens (which name their roles) end now; the

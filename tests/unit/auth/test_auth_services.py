@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from questlog_core.errors import (
+    AlreadyExists,
     AuthenticationFailed,
     ConcurrencyConflict,
     NotFound,
@@ -24,6 +25,7 @@ from questlog_core.events.identity import (
     UserRegistered,
 )
 from questlog_core.identity import Permission, PrincipalKind, Role
+from questlog_core.identity.tokens import OPERATOR_ID, operator_principal
 from questlog_core.services.auth import RegistrationReceipt, TokenPair
 
 from .conftest import PASSWORD, AuthWorld, CountingHasher
@@ -508,7 +510,9 @@ async def test_a_personal_api_token_acts_within_its_scopes(world: AuthWorld) -> 
     assert as_token.permissions == {Permission.QUESTS_READ}
     with pytest.raises(PermissionDenied):
         as_token.require(Permission.QUESTS_WRITE)
-    with pytest.raises(PermissionDenied):  # a token cannot mint tokens
+    # A token cannot mint tokens, whatever its scopes (that it lacks ``api-tokens:manage`` is
+    # refused before this, at the route: tests/api/test_route_permissions.py).
+    with pytest.raises(AuthenticationFailed, match="sign in with your password"):
         await world.service.create_api_token(as_token, name="x", scopes=["quests:read"])
     listed = await world.service.list_api_tokens(me)
     assert [t.name for t in listed] == ["cli"]
@@ -516,6 +520,15 @@ async def test_a_personal_api_token_acts_within_its_scopes(world: AuthWorld) -> 
     await world.service.revoke_api_token(me, created.info.id)
     with pytest.raises(AuthenticationFailed):
         await world.service.authenticate(created.token)
+
+
+async def test_a_token_scoped_to_manage_tokens_still_cannot_mint_one(world: AuthWorld) -> None:
+    me = await world.service.authenticate((await signed_in(world)).access_token)
+    created = await world.service.create_api_token(me, name="ops", scopes=["api-tokens:manage"])
+    as_token = await world.service.authenticate(created.token)
+    assert as_token.permissions == {Permission.API_TOKENS_MANAGE}
+    with pytest.raises(AuthenticationFailed, match="sign in with your password"):
+        await world.service.create_api_token(as_token, name="x", scopes=["api-tokens:manage"])
 
 
 async def test_api_token_scopes_must_be_held_and_known(world: AuthWorld) -> None:
@@ -612,6 +625,61 @@ async def test_admins_cannot_lock_themselves_out(world: AuthWorld) -> None:
     with pytest.raises(NotFound):
         await world.service.grant_role(admin, uuid4(), "admin")
     assert Role.ADMIN in admin.roles
+
+
+async def test_the_operator_makes_the_first_admin_who_then_administers(world: AuthWorld) -> None:
+    operator = operator_principal()
+    profile = await world.service.create_user(
+        operator, email="Root@Example.com", password=PASSWORD, display_name="Root", roles=["admin"]
+    )
+    assert (profile.email, profile.roles) == ("root@example.com", ("admin", "user"))
+    assert world.mailbox.to("root@example.com") == []  # made by the operator: nothing sent
+    granted = [e for e in world.store.outbox if isinstance(e, RoleGranted)]
+    assert [(e.role, e.by) for e in granted] == [("admin", OPERATOR_ID)]
+    admin = await world.service.authenticate(
+        (await world.service.login(email="root@example.com", password=PASSWORD)).access_token
+    )
+    assert admin.has(Permission.ROLES_MANAGE)
+    with pytest.raises(AlreadyExists):
+        await world.service.create_user(
+            operator, email="root@example.com", password=PASSWORD, display_name="Again"
+        )
+    with pytest.raises(ValidationFailed):
+        await world.service.create_user(
+            operator, email="weak@example.com", password="password", display_name="Weak"
+        )
+    assert [p.email for p in await world.service.list_users(admin)] == ["root@example.com"]
+    assert (await world.service.find_user(admin, "ROOT@example.com")).id == profile.id
+    with pytest.raises(NotFound):
+        await world.service.find_user(admin, "nobody@example.com")
+
+
+async def test_players_cannot_make_or_list_accounts(world: AuthWorld) -> None:
+    me = await world.service.authenticate((await signed_in(world)).access_token)
+    with pytest.raises(PermissionDenied):
+        await world.service.create_user(
+            me, email="x@example.com", password=PASSWORD, display_name="X"
+        )
+    with pytest.raises(PermissionDenied):
+        await world.service.list_users(me)
+    with pytest.raises(PermissionDenied):
+        await world.service.find_user(me, EMAIL)
+
+
+async def test_users_are_listed_by_email_a_page_at_a_time(world: AuthWorld) -> None:
+    admin = await world.service.authenticate((await make_admin(world)).access_token)
+    for email in ("cy@example.com", "ada@example.com", "bo@example.com"):
+        await register(world, email)
+    first = await world.service.list_users(admin, limit=2)
+    rest = await world.service.list_users(admin, after_email=first[-1].email, limit=2)
+    assert [p.email for p in first + rest] == [
+        "ada@example.com",
+        "bo@example.com",
+        "cy@example.com",
+        "root@example.com",
+    ]
+    with pytest.raises(ValidationFailed):
+        await world.service.list_users(admin, limit=0)
 
 
 async def test_jwks_publishes_the_signing_key(world: AuthWorld) -> None:
