@@ -12,7 +12,8 @@ import httpx2
 import numpy as np
 import pytest
 
-from adapters.vectors.embedders import HashingEmbedder, OpenAiEmbedder
+from adapters.vectors.embedders import HashingEmbedder
+from adapters.vectors.openai_embedder import OpenAiEmbedder
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.ports.ai import Embedder
 from tests.contract import llm_stubs as stubs

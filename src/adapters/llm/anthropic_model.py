@@ -67,6 +67,8 @@ class AnthropicLanguageModel:
         if timeout_seconds <= 0 or max_retries < 0:
             raise ValueError("timeout must be positive and max_retries not negative")
         self.model = model
+        self.timeout_seconds = timeout_seconds
+        self.max_retries = max_retries
         self._client = anthropic.AsyncAnthropic(
             api_key=api_key,
             base_url=base_url or None,

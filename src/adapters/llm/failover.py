@@ -113,6 +113,11 @@ class FailoverLanguageModel:
         self._links = tuple(links)
 
     @property
+    def links(self) -> tuple[Link, ...]:
+        """The links in the order they are tried."""
+        return self._links
+
+    @property
     def providers(self) -> tuple[str, ...]:
         """The providers in the order they are tried."""
         return tuple(link.model.provider for link in self._links)
