@@ -81,6 +81,21 @@ async def test_upserting_an_id_again_replaces_its_vector(index: VectorIndex) -> 
     assert match.score == pytest.approx(1.0, abs=1e-5)
 
 
+async def test_one_upsert_can_replace_some_ids_and_add_others(index: VectorIndex) -> None:
+    await index.upsert(ALICE, ["a", "b"], rows(unit(1), unit(0, 1)))
+    await index.upsert(ALICE, ["b", "c"], rows(unit(1, 1), unit(0, 0, 1)))
+    found = {m.id: m.score for m in await index.query(ALICE, unit(1, 1), top_k=10)}
+    assert set(found) == {"a", "b", "c"}
+    assert found["b"] == pytest.approx(1.0, abs=1e-5)
+
+
+async def test_numpy_keeps_the_last_of_a_repeated_id() -> None:
+    index = NumpyVectorIndex(DIM)
+    await index.upsert(ALICE, ["a", "a"], rows(unit(1), unit(0, 1)))
+    (match,) = await index.query(ALICE, unit(0, 1), top_k=5)
+    assert (match.id, round(match.score, 5)) == ("a", 1.0)
+
+
 async def test_deleted_vectors_are_gone_and_unknown_ids_are_ignored(index: VectorIndex) -> None:
     await index.upsert(ALICE, ["a", "b", "c"], rows(unit(1), unit(1, 1), unit(0, 1)))
     await index.delete(ALICE, ["a", "never-there"])

@@ -38,18 +38,26 @@ class _Space:
         self.vectors[: self.size] = vectors
         self.lock = asyncio.Lock()
 
-    def put(self, id_: str, vector: npt.NDArray[np.float32]) -> None:
-        row = self.rows.get(id_)
-        if row is None:
-            if self.size == len(self.vectors):
-                grown = np.zeros((2 * self.size, self.vectors.shape[1]), dtype=np.float32)
+    def put(self, ids: Sequence[str], matrix: npt.NDArray[np.float32]) -> None:
+        """Replace the rows of known ids, append the new ones (the last of a repeated id wins)."""
+        last = {id_: i for i, id_ in enumerate(ids)}
+        known = [(self.rows[id_], i) for id_, i in last.items() if id_ in self.rows]
+        new = [(id_, i) for id_, i in last.items() if id_ not in self.rows]
+        if known:
+            self.vectors[[row for row, _ in known]] = matrix[[i for _, i in known]]
+        if new:
+            needed = self.size + len(new)
+            if needed > len(self.vectors):  # grow geometrically: appends stay amortised O(1)
+                grown = np.zeros(
+                    (max(needed, 2 * len(self.vectors)), self.vectors.shape[1]), dtype=np.float32
+                )
                 grown[: self.size] = self.vectors[: self.size]
                 self.vectors = grown
-            row = self.size
-            self.size += 1
-            self.ids.append(id_)
-            self.rows[id_] = row
-        self.vectors[row] = vector
+            self.vectors[self.size : needed] = matrix[[i for _, i in new]]
+            for offset, (id_, _) in enumerate(new):
+                self.rows[id_] = self.size + offset
+                self.ids.append(id_)
+            self.size = needed
 
     def remove(self, id_: str) -> bool:
         row = self.rows.pop(id_, None)
@@ -120,8 +128,7 @@ class NumpyVectorIndex:
             raise ValueError(f"{len(ids)} ids for {len(matrix)} vectors")
         space = self._space(namespace)
         async with space.lock:
-            for id_, vector in zip(ids, matrix, strict=True):
-                space.put(id_, vector)
+            space.put(ids, matrix)
             await self._save(namespace, space)
 
     async def delete(self, namespace: str, ids: Sequence[str]) -> None:
