@@ -233,3 +233,37 @@ async def test_local_model_without_a_rule_fails_instead_of_inventing() -> None:
 
 def test_mock_transport_is_the_sdk_http_client() -> None:
     assert isinstance(stubs.Recorder(stubs.timing_out).client(), httpx2.AsyncClient)
+
+
+@pytest.mark.parametrize(
+    ("maker", "handler"),
+    [
+        (openai_model, stubs.openai_completion(json.dumps(OFF_SCHEMA[1]))),
+        (openai_model, stubs.openai_completion(LABELS_JSON[:20], finish_reason="length")),
+        (anthropic_model, stubs.anthropic_tool_use(OFF_SCHEMA[0])),
+        (anthropic_model, stubs.anthropic_text("no tool for you")),
+    ],
+    ids=["openai-off-schema", "openai-cut-off", "anthropic-off-schema", "anthropic-no-tool"],
+)
+async def test_a_billed_but_refused_answer_says_what_it_cost(
+    maker: Maker, handler: stubs.Handler
+) -> None:
+    model, _ = maker(handler)
+    with pytest.raises(ProviderFailure) as caught:
+        await model.complete(rent_request(), QuestLabels)
+    assert caught.value.spent is not None
+    assert caught.value.spent.usage.total > 0
+
+
+@pytest.mark.parametrize(
+    ("maker", "handler"),
+    [(openai_model, stubs.timing_out), (anthropic_model, stubs.anthropic_error(500))],
+    ids=["openai-timeout", "anthropic-500"],
+)
+async def test_a_failure_without_an_answer_cost_nothing(
+    maker: Maker, handler: stubs.Handler
+) -> None:
+    model, _ = maker(handler)
+    with pytest.raises(ProviderFailure) as caught:
+        await model.complete(rent_request(), QuestLabels)
+    assert caught.value.spent is None

@@ -17,7 +17,7 @@ import anthropic
 import msgspec
 
 from adapters.llm.schemas import convert_answer, provider_schema
-from questlog_core.ports.ai import LlmAnswer, LlmRequest, ProviderFailure, TokenUsage
+from questlog_core.ports.ai import LlmAnswer, LlmRequest, ProviderFailure, Spend, TokenUsage
 
 if TYPE_CHECKING:
     import httpx2
@@ -106,18 +106,21 @@ class AnthropicLanguageModel:
             message = msgspec.json.decode(body, type=_Message)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise ProviderFailure(PROVIDER, f"malformed response body: {exc}") from exc
-        calls = [b for b in message.content if b.type == "tool_use" and b.name == wanted.name]
-        if not calls:
-            reason = "the model refused" if message.stop_reason == "refusal" else "no tool call"
-            raise ProviderFailure(PROVIDER, reason)
-        value = convert_answer(PROVIDER, calls[0].input, schema)
         usage = message.usage or _Usage()
-        return LlmAnswer(
-            value=value,
+        spent = Spend(
             provider=PROVIDER,
             model=message.model or self.model,
             usage=TokenUsage(input_tokens=usage.input_tokens, output_tokens=usage.output_tokens),
         )
+        try:
+            calls = [b for b in message.content if b.type == "tool_use" and b.name == wanted.name]
+            if not calls:
+                refused = message.stop_reason == "refusal"
+                raise ProviderFailure(PROVIDER, "the model refused" if refused else "no tool call")
+            value = convert_answer(PROVIDER, calls[0].input, schema)
+        except ProviderFailure as exc:  # billed, but unusable: say what it cost
+            raise ProviderFailure(PROVIDER, exc.reason, spent=spent) from exc
+        return LlmAnswer(value=value, provider=PROVIDER, model=spent.model, usage=spent.usage)
 
     async def aclose(self) -> None:
         """Close the SDK's HTTP client."""

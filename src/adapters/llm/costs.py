@@ -5,8 +5,10 @@
   schema, instructions, prompt, data and token limit. Only real provider answers are stored;
   a degraded (local) answer is not, so the model is asked again once it is back. A hit is
   labelled ``cached=True`` and costs no tokens.
-* :class:`MeteredLanguageModel` records the tokens of every answer against the request's owner
-  in a :class:`~questlog_core.ports.ai.TokenUsageLedger`.
+* :class:`MeteredLanguageModel` records the tokens of every provider call against the
+  request's owner in a :class:`~questlog_core.ports.ai.TokenUsageLedger`: the answer's, and
+  those of answers that were billed but refused (off-schema, cut off), even when no provider
+  could answer in the end.
 
 Stack them as ``CachedLanguageModel(MeteredLanguageModel(chain))``: a cache hit spends nothing,
 so records nothing.
@@ -24,9 +26,11 @@ import msgspec
 from adapters.llm.schemas import provider_schema
 from questlog_core.ports.ai import (
     LanguageModel,
+    LanguageModelUnavailable,
     LlmAnswer,
     LlmRequest,
-    TokenUsage,
+    ProviderFailure,
+    Spend,
     TokenUsageLedger,
     TokenUsageRecord,
 )
@@ -106,21 +110,34 @@ class MeteredLanguageModel:
         self._clock = clock
 
     async def complete(self, request: LlmRequest, schema: type[T]) -> LlmAnswer[T]:
-        """The inner answer, after recording what it cost."""
-        answer = await self._inner.complete(request, schema)
-        usage: TokenUsage = answer.usage
-        if request.owner is not None and usage.total > 0:
-            await self._ledger.record(
-                TokenUsageRecord(
-                    owner=request.owner,
-                    at=self._clock.now(),
-                    provider=answer.provider,
-                    model=answer.model,
-                    input_tokens=usage.input_tokens,
-                    output_tokens=usage.output_tokens,
-                )
-            )
+        """The inner answer, after recording what it cost (refused answers included)."""
+        try:
+            answer = await self._inner.complete(request, schema)
+        except LanguageModelUnavailable as exc:
+            await self._record(request, [f.spent for f in exc.failures if f.spent is not None])
+            raise
+        except ProviderFailure as exc:
+            await self._record(request, [] if exc.spent is None else [exc.spent])
+            raise
+        used = Spend(provider=answer.provider, model=answer.model, usage=answer.usage)
+        await self._record(request, [*answer.wasted, used])
         return answer
+
+    async def _record(self, request: LlmRequest, spends: list[Spend]) -> None:
+        if request.owner is None:
+            return
+        for spend in spends:
+            if spend.usage.total > 0:
+                await self._ledger.record(
+                    TokenUsageRecord(
+                        owner=request.owner,
+                        at=self._clock.now(),
+                        provider=spend.provider,
+                        model=spend.model,
+                        input_tokens=spend.usage.input_tokens,
+                        output_tokens=spend.usage.output_tokens,
+                    )
+                )
 
 
 __all__ = ["CachedLanguageModel", "MeteredLanguageModel", "request_key"]

@@ -145,7 +145,10 @@ class FailoverLanguageModel:
             if link.breaker is not None:
                 link.breaker.succeeded()
             passed_over = tuple(f.provider for f in failures)
-            return msgspec.structs.replace(answer, fell_back_from=passed_over)
+            wasted = tuple(f.spent for f in failures if f.spent is not None)
+            return msgspec.structs.replace(
+                answer, fell_back_from=passed_over, wasted=answer.wasted + wasted
+            )
         raise LanguageModelUnavailable(failures)
 
 

@@ -17,7 +17,7 @@ import msgspec
 import openai
 
 from adapters.llm.schemas import decode_answer, provider_schema
-from questlog_core.ports.ai import LlmAnswer, LlmRequest, ProviderFailure, TokenUsage
+from questlog_core.ports.ai import LlmAnswer, LlmRequest, ProviderFailure, Spend, TokenUsage
 
 if TYPE_CHECKING:
     import httpx2
@@ -111,6 +111,21 @@ class OpenAiLanguageModel:
             completion = msgspec.json.decode(body, type=_ChatCompletion)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise ProviderFailure(PROVIDER, f"malformed response body: {exc}") from exc
+        usage = completion.usage or _Usage()
+        spent = Spend(
+            provider=PROVIDER,
+            model=completion.model or self.model,
+            usage=TokenUsage(
+                input_tokens=usage.prompt_tokens, output_tokens=usage.completion_tokens
+            ),
+        )
+        try:
+            value = self._value(completion, schema)
+        except ProviderFailure as exc:  # billed, but unusable: say what it cost
+            raise ProviderFailure(PROVIDER, exc.reason, spent=spent) from exc
+        return LlmAnswer(value=value, provider=PROVIDER, model=spent.model, usage=spent.usage)
+
+    def _value(self, completion: _ChatCompletion, schema: type[T]) -> T:
         if not completion.choices:
             raise ProviderFailure(PROVIDER, "no choices in the response")
         choice = completion.choices[0]
@@ -120,16 +135,7 @@ class OpenAiLanguageModel:
             raise ProviderFailure(PROVIDER, "the answer was cut off at the token limit")
         if choice.message.content is None:
             raise ProviderFailure(PROVIDER, "the answer has no content")
-        value = decode_answer(PROVIDER, choice.message.content, schema)
-        usage = completion.usage or _Usage()
-        return LlmAnswer(
-            value=value,
-            provider=PROVIDER,
-            model=completion.model or self.model,
-            usage=TokenUsage(
-                input_tokens=usage.prompt_tokens, output_tokens=usage.completion_tokens
-            ),
-        )
+        return decode_answer(PROVIDER, choice.message.content, schema)
 
     async def aclose(self) -> None:
         """Close the SDK's HTTP client."""

@@ -51,6 +51,14 @@ class TokenUsage(msgspec.Struct, frozen=True, kw_only=True):
         return self.input_tokens + self.output_tokens
 
 
+class Spend(msgspec.Struct, frozen=True, kw_only=True):
+    """Tokens one provider call cost, whatever became of its answer."""
+
+    provider: str
+    model: str
+    usage: TokenUsage
+
+
 class LlmAnswer(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
     """A validated answer and where it came from.
 
@@ -58,6 +66,8 @@ class LlmAnswer(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
     the local rule-based fallback answered (no model was consulted). ``fell_back_from`` names
     the providers that were tried (or skipped with an open circuit) before this one.
     ``cached`` says the answer was served from the response cache (no tokens spent).
+    ``wasted`` lists the tokens earlier providers charged for answers that were then refused
+    (off-schema, cut off): paid for, not used, and metered all the same.
     """
 
     value: T
@@ -67,16 +77,22 @@ class LlmAnswer(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
     usage: TokenUsage = TokenUsage()
     fell_back_from: tuple[str, ...] = ()
     cached: bool = False
+    wasted: tuple[Spend, ...] = ()
 
 
 class ProviderFailure(Exception):
     """A provider could not give a usable answer: timeout, rate limit, server error,
-    refusal, or output that does not match the schema. The next provider in a chain is tried."""
+    refusal, or output that does not match the schema. The next provider in a chain is tried.
 
-    def __init__(self, provider: str, reason: str) -> None:
+    ``spent`` is what the call cost when the provider did answer (and bill) but the answer was
+    unusable; ``None`` when nothing was charged (timeouts, errors).
+    """
+
+    def __init__(self, provider: str, reason: str, *, spent: Spend | None = None) -> None:
         super().__init__(f"{provider}: {reason}")
         self.provider = provider
         self.reason = reason
+        self.spent = spent
 
 
 class LanguageModelUnavailable(Exception):
@@ -165,6 +181,7 @@ __all__ = [
     "LlmAnswer",
     "LlmRequest",
     "ProviderFailure",
+    "Spend",
     "TokenTotals",
     "TokenUsage",
     "TokenUsageLedger",

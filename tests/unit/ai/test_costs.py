@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+import pytest
+
+from adapters.llm.anthropic_model import AnthropicLanguageModel
 from adapters.llm.costs import CachedLanguageModel, MeteredLanguageModel, request_key
 from adapters.llm.failover import FailoverLanguageModel, Link
 from adapters.llm.openai_model import OpenAiLanguageModel
@@ -12,9 +15,10 @@ from adapters.memory.ai import InMemoryTokenUsageLedger
 from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import FixedClock
 from questlog_core.ids import UserId
-from questlog_core.ports.ai import LlmRequest
+from questlog_core.ports.ai import LanguageModelUnavailable, LlmRequest
 from tests.contract import llm_stubs as stubs
 from tests.contract.llm_fixtures import (
+    LABELS_DICT,
     LABELS_JSON,
     RENT_LABELS,
     QuestLabels,
@@ -120,3 +124,43 @@ async def test_local_answers_and_cache_hits_cost_nothing_and_record_nothing() ->
         owned(rent_request(), ALICE), QuestLabels
     )
     assert (await ledger.totals(ALICE, T0)).requests == 1
+
+
+def anthropic(handler: stubs.Handler) -> AnthropicLanguageModel:
+    return AnthropicLanguageModel(
+        api_key="sk-ant-test",
+        model="claude-haiku-4-5",
+        timeout_seconds=1.0,
+        max_retries=0,
+        http_client=stubs.Recorder(handler).client(),
+    )
+
+
+async def test_tokens_of_a_refused_answer_are_recorded_with_the_one_that_was_used() -> None:
+    clock = FixedClock(T0)
+    ledger = InMemoryTokenUsageLedger()
+    refused, _ = openai(stubs.openai_completion('{"category": "finance"}'))
+    backup = anthropic(stubs.anthropic_tool_use(LABELS_DICT))
+    chain = FailoverLanguageModel([Link(refused), Link(backup), Link(local_model())])
+    answer = await MeteredLanguageModel(chain, ledger, clock).complete(
+        owned(rent_request(), ALICE), QuestLabels
+    )
+    assert answer.provider == "anthropic"
+    assert [s.provider for s in answer.wasted] == ["openai"]
+    totals = await ledger.totals(ALICE, T0)
+    assert (totals.requests, totals.input_tokens, totals.output_tokens) == (2, 260, 55)
+
+
+async def test_tokens_are_recorded_even_when_no_provider_could_answer() -> None:
+    class NoRule(QuestLabels):
+        pass
+
+    clock = FixedClock(T0)
+    ledger = InMemoryTokenUsageLedger()
+    refused, _ = openai(stubs.openai_completion('{"category": "finance"}'))
+    chain = FailoverLanguageModel([Link(refused), Link(local_model())])
+    with pytest.raises(LanguageModelUnavailable):
+        await MeteredLanguageModel(chain, ledger, clock).complete(
+            owned(rent_request(), ALICE), NoRule
+        )
+    assert (await ledger.totals(ALICE, T0)).input_tokens == 120
