@@ -18,6 +18,7 @@ from adapters.vectors.numpy_index import NumpyVectorIndex
 from adapters.vectors.pinecone_index import PineconeVectorIndex
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.ports.ai import VectorIndex
+from tests.contract.llm_stubs import stalled_server
 from tests.contract.pinecone_stub import pinecone_server
 
 DIM = 8
@@ -206,3 +207,14 @@ async def test_pinecone_errors_are_service_unavailable() -> None:
 def test_pinecone_needs_a_key_and_a_host() -> None:
     with pytest.raises(ValueError, match="host"):
         PineconeVectorIndex(api_key="k", host="", dimensions=DIM, timeout_seconds=1.0)
+
+
+@pytest.mark.timeout(30)
+async def test_a_silent_pinecone_fails_after_the_configured_timeout() -> None:
+    async with stalled_server() as host:
+        index = PineconeVectorIndex(
+            api_key="pc-test-key", host=host, dimensions=DIM, timeout_seconds=0.3
+        )
+        with pytest.raises(ServiceUnavailable):
+            await index.query(ALICE, unit(1), top_k=1)
+        await index.aclose()

@@ -85,15 +85,25 @@ class NumpyVectorIndex:
         if self._dir is not None:
             self._dir.mkdir(parents=True, exist_ok=True)
         self._spaces: dict[str, _Space] = {}
+        self._loading = asyncio.Lock()
 
     def _path(self, namespace: str) -> Path:
         assert self._dir is not None
         return self._dir / f"{hashlib.sha256(namespace.encode()).hexdigest()}.npz"
 
-    def _space(self, namespace: str) -> _Space:
+    async def _space(self, namespace: str) -> _Space:
         space = self._spaces.get(namespace)
         if space is not None:
             return space
+        async with self._loading:  # one reader of a file at a time, never two copies
+            space = self._spaces.get(namespace)
+            if space is None:
+                # reading a large file must not stall every other request on the event loop
+                space = await asyncio.to_thread(self._load, namespace)
+                self._spaces[namespace] = space
+        return space
+
+    def _load(self, namespace: str) -> _Space:
         ids: list[str] = []
         vectors = np.zeros((0, self.dimensions), dtype=np.float32)
         if self._dir is not None and self._path(namespace).exists():
@@ -105,9 +115,7 @@ class NumpyVectorIndex:
                     f"stored vectors of {namespace!r} are {vectors.shape}, "
                     f"expected ({len(ids)}, {self.dimensions})"
                 )
-        space = _Space(self.dimensions, ids, vectors)
-        self._spaces[namespace] = space
-        return space
+        return _Space(self.dimensions, ids, vectors)
 
     def _unit(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         matrix = np.array(vectors, dtype=np.float32, ndmin=2)
@@ -126,14 +134,14 @@ class NumpyVectorIndex:
         matrix = self._unit(vectors)
         if len(ids) != len(matrix):
             raise ValueError(f"{len(ids)} ids for {len(matrix)} vectors")
-        space = self._space(namespace)
+        space = await self._space(namespace)
         async with space.lock:
             space.put(ids, matrix)
             await self._save(namespace, space)
 
     async def delete(self, namespace: str, ids: Sequence[str]) -> None:
         """Remove ``ids`` from ``namespace`` (unknown ids are ignored); saved before return."""
-        space = self._space(namespace)
+        space = await self._space(namespace)
         async with space.lock:
             removed = [space.remove(id_) for id_ in ids]  # every id, no short-circuit
             if any(removed):
@@ -146,7 +154,7 @@ class NumpyVectorIndex:
         if top_k < 1:
             raise ValueError("top_k must be positive")
         query = self._unit(vector)[0]
-        space = self._space(namespace)
+        space = await self._space(namespace)
         if space.size == 0:
             return []
         scores = space.vectors[: space.size] @ query
@@ -157,7 +165,7 @@ class NumpyVectorIndex:
 
     async def count(self, namespace: str) -> int:
         """How many vectors ``namespace`` holds."""
-        return self._space(namespace).size
+        return (await self._space(namespace)).size
 
     async def _save(self, namespace: str, space: _Space) -> None:
         if self._dir is None:
