@@ -224,16 +224,15 @@ def _provider_model(settings: Settings, provider: str) -> Any:
 
 
 def build_language_model_chain(
-    settings: Settings, local: LocalLanguageModel, clock: SystemClock
+    settings: Settings, first: str, local: LocalLanguageModel, clock: SystemClock
 ) -> FailoverLanguageModel:
-    """``language_model`` first, the other provider next when its key is set, ``local`` last.
-
-    ``local`` alone when ``language_model=local``. Each provider has its own circuit breaker.
-    """
+    """``first`` (``openai`` or ``anthropic``), the other provider next when its key is set,
+    ``local`` last; ``local`` alone when ``first`` is ``local``. Each provider has its own
+    circuit breaker."""
     keys = {"openai": settings.openai_api_key, "anthropic": settings.anthropic_api_key}
     order: list[str] = []
-    if settings.language_model != "local":
-        order.append(settings.language_model)
+    if first != "local":
+        order.append(first)
         order += [p for p in ("openai", "anthropic") if p not in order and keys[p]]
     cooldown = timedelta(seconds=settings.llm_breaker_cooldown_seconds)
     links = [
@@ -429,8 +428,17 @@ class Container(containers.DeclarativeContainer):
     #: the labelled rule-based fallback; services register their answer types' rules on it
     local_language_model = providers.Singleton(LocalLanguageModel)
     #: ``language_model`` → the other provider (when its key is set) → local, with breakers
-    language_model_chain = providers.Singleton(
-        build_language_model_chain, settings, local_language_model, clock
+    language_model_chain = providers.Selector(
+        config.language_model,
+        local=providers.Singleton(
+            build_language_model_chain, settings, "local", local_language_model, clock
+        ),
+        openai=providers.Singleton(
+            build_language_model_chain, settings, "openai", local_language_model, clock
+        ),
+        anthropic=providers.Singleton(
+            build_language_model_chain, settings, "anthropic", local_language_model, clock
+        ),
     )
     #: what the ai service asks: the chain, metered per user, cached by input hash
     language_model = providers.Singleton(
