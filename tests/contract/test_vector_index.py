@@ -6,6 +6,7 @@ speaks the documented REST shapes (see :mod:`tests.contract.pinecone_stub`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -218,3 +219,10 @@ async def test_a_silent_pinecone_fails_after_the_configured_timeout() -> None:
         with pytest.raises(ServiceUnavailable):
             await index.query(ALICE, unit(1), top_k=1)
         await index.aclose()
+
+
+async def test_numpy_concurrent_upserts_to_one_namespace_all_land_on_disk(tmp_path: Path) -> None:
+    index = NumpyVectorIndex(DIM, tmp_path)
+    await asyncio.gather(*(index.upsert(ALICE, [f"q{i}"], rows(unit(1, i + 1))) for i in range(20)))
+    restarted = NumpyVectorIndex(DIM, tmp_path)
+    assert len(await restarted.query(ALICE, unit(1), top_k=50)) == 20
