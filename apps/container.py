@@ -3,8 +3,9 @@
 A dependency-injector ``DeclarativeContainer`` built from :class:`~apps.settings.Settings`.
 Each port has a provider; where a deployment can choose, a ``Selector`` picks the adapter by a
 setting (``cache``: memory/redis, ``email``: console/outbox/smtp/sendgrid, ``storage``:
-local/s3, the database by its URL's kind). Pools and clients open on first use and close with the
-app's lifespan (:func:`close_container`). Tests swap any provider with
+local/s3, ``language_model``: local/openai/anthropic with failover, ``embedder``: local/openai,
+``vector_index``: numpy/pinecone, the database by its URL's kind). Pools and clients open on
+first use and close with the app's lifespan (:func:`close_container`). Tests swap any provider with
 ``container.<name>.override(...)``.
 
 The HTTP apps never import dependency_injector: :mod:`apps.http.dependencies` bridges the
@@ -30,6 +31,10 @@ from adapters.caching import (
     InvalidatingQuestUnitOfWork,
 )
 from adapters.email.console import ConsoleEmailSender, OutboxEmailSender
+from adapters.llm.costs import CachedLanguageModel, MeteredLanguageModel
+from adapters.llm.failover import CircuitBreaker, FailoverLanguageModel, Link
+from adapters.llm.local import LocalLanguageModel
+from adapters.memory.ai import InMemoryTokenUsageLedger
 from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import RandomIds, SystemClock
 from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
@@ -38,15 +43,20 @@ from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, load_signing_key
+from adapters.sql.ai import SqlTokenUsageLedger
 from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.rate_limit import SqlRateLimiter
 from adapters.storage.local import LocalFileStorage
+from adapters.vectors.embedders import HashingEmbedder
+from adapters.vectors.numpy_index import NumpyVectorIndex
 from apps.quest.schemas import QuestOut
 from apps.settings import Settings
 from questlog_core.ids import QuestId, UserId
+from questlog_core.ports.ai import LanguageModel, TokenUsageLedger
 from questlog_core.ports.identity import AuthUnitOfWork
+from questlog_core.ports.platform import Cache
 from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.services import quests as quest_cases
 from questlog_core.services.auth import AuthService, AuthSettings, Profile, read_profile
@@ -210,6 +220,87 @@ def _storage_signing_key(settings: Settings) -> bytes:
     return key
 
 
+def _provider_model(settings: Settings, provider: str) -> Any:
+    """The OpenAI or Anthropic adapter, with the settings' explicit timeout and retries."""
+    if provider == "openai":
+        from adapters.llm.openai_model import OpenAiLanguageModel
+
+        return OpenAiLanguageModel(
+            api_key=settings.openai_api_key,
+            model=settings.openai_model,
+            timeout_seconds=settings.openai_timeout_seconds,
+            max_retries=settings.openai_max_retries,
+            base_url=settings.openai_base_url or None,
+        )
+    from adapters.llm.anthropic_model import AnthropicLanguageModel
+
+    return AnthropicLanguageModel(
+        api_key=settings.anthropic_api_key,
+        model=settings.anthropic_model,
+        timeout_seconds=settings.anthropic_timeout_seconds,
+        max_retries=settings.anthropic_max_retries,
+        base_url=settings.anthropic_base_url or None,
+    )
+
+
+def build_language_model_chain(
+    settings: Settings, first: str, local: LocalLanguageModel, clock: SystemClock
+) -> FailoverLanguageModel:
+    """``first`` (``openai`` or ``anthropic``), the other provider next when its key is set,
+    ``local`` last; ``local`` alone when ``first`` is ``local``. Each provider has its own
+    circuit breaker."""
+    keys = {"openai": settings.openai_api_key, "anthropic": settings.anthropic_api_key}
+    order: list[str] = []
+    if first != "local":
+        order.append(first)
+        order += [p for p in ("openai", "anthropic") if p not in order and keys[p]]
+    cooldown = timedelta(seconds=settings.llm_breaker_cooldown_seconds)
+    links = [
+        Link(
+            _provider_model(settings, provider),
+            CircuitBreaker(
+                clock, failure_threshold=settings.llm_breaker_failures, cooldown=cooldown
+            ),
+        )
+        for provider in order
+    ]
+    return FailoverLanguageModel([*links, Link(local)])
+
+
+def language_model_with_cost_controls(
+    chain: LanguageModel, cache: Cache, ledger: TokenUsageLedger, clock: SystemClock, ttl: int
+) -> LanguageModel:
+    """Tokens metered per user; answers cached by input hash unless ``ttl`` is 0."""
+    metered = MeteredLanguageModel(chain, ledger, clock)
+    if ttl <= 0:
+        return metered
+    return CachedLanguageModel(metered, cache, ttl=timedelta(seconds=ttl))
+
+
+def _openai_embedder(settings: Settings) -> Any:
+    from adapters.vectors.openai_embedder import OpenAiEmbedder
+
+    return OpenAiEmbedder(
+        api_key=settings.openai_api_key,
+        model=settings.openai_embedding_model,
+        dimensions=settings.embedding_dimensions,
+        timeout_seconds=settings.openai_timeout_seconds,
+        max_retries=settings.openai_max_retries,
+        base_url=settings.openai_base_url or None,
+    )
+
+
+def _pinecone_index(settings: Settings) -> Any:
+    from adapters.vectors.pinecone_index import PineconeVectorIndex
+
+    return PineconeVectorIndex(
+        api_key=settings.pinecone_api_key,
+        host=settings.pinecone_host,
+        dimensions=settings.embedding_dimensions,
+        timeout_seconds=settings.pinecone_timeout_seconds,
+    )
+
+
 def _auth_settings(settings: Settings) -> AuthSettings:
     return AuthSettings(
         issuer=settings.jwt_issuer,
@@ -347,6 +438,50 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         settings=providers.Callable(_auth_settings, settings),
     )
+    # -- ai service ----------------------------------------------------------------------
+    #: tokens spent per user (the ai service's own table on SQL)
+    token_usage = providers.Selector(
+        config.database_kind,
+        memory=providers.Singleton(InMemoryTokenUsageLedger),
+        sql=providers.Singleton(SqlTokenUsageLedger, engine),
+    )
+    #: the labelled rule-based fallback; services register their answer types' rules on it
+    local_language_model = providers.Singleton(LocalLanguageModel)
+    #: ``language_model`` → the other provider (when its key is set) → local, with breakers
+    language_model_chain = providers.Selector(
+        config.language_model,
+        local=providers.Singleton(
+            build_language_model_chain, settings, "local", local_language_model, clock
+        ),
+        openai=providers.Singleton(
+            build_language_model_chain, settings, "openai", local_language_model, clock
+        ),
+        anthropic=providers.Singleton(
+            build_language_model_chain, settings, "anthropic", local_language_model, clock
+        ),
+    )
+    #: what the ai service asks: the chain, metered per user, cached by input hash
+    language_model = providers.Singleton(
+        language_model_with_cost_controls,
+        language_model_chain,
+        cache,
+        token_usage,
+        clock,
+        config.llm_cache_ttl_seconds,
+    )
+    embedder = providers.Selector(
+        config.embedder,
+        local=providers.Singleton(HashingEmbedder, config.embedding_dimensions),
+        openai=providers.Singleton(_openai_embedder, settings),
+    )
+    vector_index = providers.Selector(
+        config.vector_index,
+        numpy=providers.Singleton(
+            NumpyVectorIndex, config.embedding_dimensions, config.vector_index_dir
+        ),
+        pinecone=providers.Singleton(_pinecone_index, settings),
+    )
+
     #: who verifies bearer tokens at the HTTP edge (see :func:`token_verification`)
     authenticator = providers.Selector(
         config.token_verification,

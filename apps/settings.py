@@ -22,6 +22,8 @@ BrokerKind = Literal["stub", "redis", "rabbitmq"]
 EmailKind = Literal["console", "outbox", "smtp", "sendgrid"]
 StorageKind = Literal["local", "s3"]
 LanguageModelKind = Literal["local", "openai", "anthropic"]
+EmbedderKind = Literal["local", "openai"]
+VectorIndexKind = Literal["numpy", "pinecone"]
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -59,8 +61,51 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     s3_bucket: str = "questlog"
     #: an S3-compatible endpoint (MinIO, moto); empty for AWS itself
     s3_endpoint_url: str | None = None
-    #: the language model: ``local`` (a labelled rule-based fallback), ``openai``, ``anthropic``
+    #: the language model: ``local`` (a labelled rule-based fallback), ``openai``, ``anthropic``;
+    #: a provider fails over to the other one when its key is set, then to ``local``
     language_model: LanguageModelKind = "local"
+    #: OpenAI API key (needed by ``language_model=openai`` and ``embedder=openai``)
+    openai_api_key: str = ""
+    #: the OpenAI chat model asked for structured answers
+    openai_model: str = "gpt-5.4-mini"
+    #: an OpenAI-compatible endpoint (a gateway or proxy); empty for OpenAI itself
+    openai_base_url: str = ""
+    #: seconds one OpenAI request may take (the SDK's own default is 600)
+    openai_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 6.0
+    #: retries of a failed OpenAI request before failing over (the SDK's own default is 2)
+    openai_max_retries: Annotated[int, msgspec.Meta(ge=0)] = 0
+    #: Anthropic API key (needed by ``language_model=anthropic``; enables failover from OpenAI)
+    anthropic_api_key: str = ""
+    #: the Anthropic model asked for structured answers (through tool use)
+    anthropic_model: str = "claude-haiku-4-5"
+    #: an Anthropic-compatible endpoint (a gateway or proxy); empty for Anthropic itself
+    anthropic_base_url: str = ""
+    #: seconds one Anthropic request may take (the SDK's own default is 600)
+    anthropic_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 6.0
+    #: retries of a failed Anthropic request before failing over (the SDK's own default is 2)
+    anthropic_max_retries: Annotated[int, msgspec.Meta(ge=0)] = 0
+    #: failures in a row after which a provider is skipped (its circuit opens)
+    llm_breaker_failures: Annotated[int, msgspec.Meta(ge=1)] = 3
+    #: seconds an open circuit waits before letting one trial request through
+    llm_breaker_cooldown_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
+    #: seconds a provider's answer is reused for the same input (0: no response cache)
+    llm_cache_ttl_seconds: Annotated[int, msgspec.Meta(ge=0)] = 86400
+    #: text embeddings: ``local`` (deterministic hashing, no download) or ``openai``
+    embedder: EmbedderKind = "local"
+    #: the OpenAI embeddings model for ``embedder=openai``
+    openai_embedding_model: str = "text-embedding-3-small"
+    #: width of every embedding, and so of the vector index
+    embedding_dimensions: Annotated[int, msgspec.Meta(ge=8)] = 256
+    #: nearest-neighbour index: ``numpy`` (in process, persisted in a folder) or ``pinecone``
+    vector_index: VectorIndexKind = "numpy"
+    #: folder of the ``numpy`` vector index (one file per user)
+    vector_index_dir: str = "var/vectors"
+    #: Pinecone API key for ``vector_index=pinecone``
+    pinecone_api_key: str = ""
+    #: the Pinecone index's data-plane host, e.g. ``https://quests-abc123.svc.aped-1.pinecone.io``
+    pinecone_host: str = ""
+    #: seconds one Pinecone request may take
+    pinecone_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 10.0
     #: the auth service's Ed25519 private key (PEM); generated and kept here when missing
     jwt_private_key_path: str = "var/keys/jwt-ed25519.pem"
     #: other services verify tokens with this JWKS URL (empty: use the local key, all-in-one)
@@ -89,6 +134,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     #: while Redis is unreachable, signed-in reads use the last copy of the revocation feed
     #: for this many seconds after its last sync, then fail closed (0: fail closed at once)
     revocation_grace_seconds: Annotated[float, msgspec.Meta(ge=0)] = 60.0
+
+    def __post_init__(self) -> None:
+        # A chosen provider without its key would be accepted and then fail on every request.
+        needs = {
+            "QUESTLOG_OPENAI_API_KEY": (
+                self.language_model == "openai" or self.embedder == "openai",
+                self.openai_api_key,
+            ),
+            "QUESTLOG_ANTHROPIC_API_KEY": (
+                self.language_model == "anthropic",
+                self.anthropic_api_key,
+            ),
+            "QUESTLOG_PINECONE_API_KEY": (self.vector_index == "pinecone", self.pinecone_api_key),
+            "QUESTLOG_PINECONE_HOST": (self.vector_index == "pinecone", self.pinecone_host),
+        }
+        for variable, (needed, value) in needs.items():
+            if needed and not value:
+                raise ValueError(f"{variable}: required by the chosen AI adapters, but empty")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
