@@ -42,6 +42,14 @@ class Cache(Protocol):
     async def get(self, key: str) -> bytes | None: ...
     async def set(self, key: str, value: bytes, ttl: timedelta) -> None: ...
     async def delete(self, *keys: str) -> None: ...
+    async def add(self, key: str, value: bytes, ttl: timedelta) -> bool:
+        """Store ``value`` only if ``key`` holds nothing; ``True`` if this call stored it.
+
+        Atomic: of many concurrent ``add`` calls on one key exactly one wins (a claim).
+        Unlike the other methods it cannot degrade to a miss: an unreachable cache raises
+        ``ServiceUnavailable``.
+        """
+        ...
 
 
 class RateDecision(msgspec.Struct, frozen=True):
