@@ -65,6 +65,13 @@ class RateLimiter(Protocol):
 
     async def hit(self, key: str, limit: int, window: timedelta) -> RateDecision: ...
     async def reset(self, key: str) -> None: ...
+    async def refund(self, key: str) -> None:
+        """Give back the newest hit recorded for ``key`` (none recorded: nothing happens).
+
+        How a budget counts only failures and stays atomic: an attempt spends a hit *before*
+        it runs (so concurrent attempts can never exceed the limit) and a success refunds it.
+        """
+        ...
 
 
 class StoredFile(msgspec.Struct, frozen=True):
