@@ -13,6 +13,8 @@ container (kept in the Litestar app state) to Litestar's own ``Provide``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -37,7 +39,7 @@ from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
-from adapters.security.jwt_tokens import JwtAccessTokens, load_signing_key
+from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signing_key
 from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
 from adapters.sql.quests import SqlQuestUnitOfWork
@@ -190,6 +192,13 @@ def _storage_signing_key(settings: Settings) -> bytes:
     return key
 
 
+def device_cookie_key(signing_key: SigningKey) -> bytes:
+    """The key that signs device cookies, derived from the token-signing key (so every auth
+    instance sharing that key trusts the same devices, and rotating it untrusts them all)."""
+    seed = signing_key.private_key.private_bytes_raw()
+    return hmac.new(seed, b"questlog device cookies v1", hashlib.sha256).digest()
+
+
 def _auth_settings(settings: Settings) -> AuthSettings:
     return AuthSettings(
         issuer=settings.jwt_issuer,
@@ -326,6 +335,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         settings=providers.Callable(_auth_settings, settings),
+        device_key=providers.Callable(device_cookie_key, signing_key),
     )
     #: who verifies bearer tokens at the HTTP edge (see :func:`token_verification`)
     authenticator = providers.Selector(

@@ -79,6 +79,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     public_url: str = "http://127.0.0.1:8000"
     #: a label for the deployment (``development``, ``test``, ``production``), shown at start
     environment: Literal["development", "production", "test"] = "development"
+    #: reverse proxies (comma-separated IPs or CIDRs) whose ``X-Forwarded-For`` names the client
+    trusted_proxies: str = ""
+
+    def __post_init__(self) -> None:
+        from apps.http.client_address import parse_trusted_proxies
+
+        try:
+            parse_trusted_proxies(self.trusted_proxies)
+        except ValueError as exc:
+            raise SettingsError(f"QUESTLOG_TRUSTED_PROXIES: {exc}") from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
