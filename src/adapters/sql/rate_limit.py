@@ -111,9 +111,7 @@ class SqlRateLimiter:
                     return
                 hits = sorted(int(h) for h in stored)
                 hits.pop()
-                await connection.execute(
-                    update(table).where(table.c.key == key).values(hits=hits)
-                )
+                await connection.execute(update(table).where(table.c.key == key).values(hits=hits))
         except DBAPIError as exc:
             raise ServiceUnavailable("rate limiter unavailable") from exc
 
