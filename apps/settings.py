@@ -81,14 +81,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     environment: Literal["development", "production", "test"] = "development"
     #: reverse proxies (comma-separated IPs or CIDRs) whose ``X-Forwarded-For`` names the client
     trusted_proxies: str = ""
+    #: request log lines: ``json``, ``console`` (readable), or ``auto`` (JSON in production)
+    log_format: Literal["auto", "json", "console"] = "auto"
+    #: who may read ``/metrics``: direct peers in these IPs/CIDRs (comma-separated; empty: off)
+    metrics_allow: str = "127.0.0.1, ::1"
 
     def __post_init__(self) -> None:
-        from apps.http.client_address import parse_trusted_proxies
+        from apps.http.client_address import parse_networks
 
-        try:
-            parse_trusted_proxies(self.trusted_proxies)
-        except ValueError as exc:
-            raise SettingsError(f"QUESTLOG_TRUSTED_PROXIES: {exc}") from None
+        for name in ("trusted_proxies", "metrics_allow"):
+            try:
+                parse_networks(getattr(self, name))
+            except ValueError as exc:
+                raise SettingsError(f"QUESTLOG_{name.upper()}: {exc}") from None
+
+    @property
+    def resolved_log_format(self) -> Literal["json", "console"]:
+        """The log format in use: ``auto`` means JSON in production, console elsewhere."""
+        if self.log_format == "auto":
+            return "json" if self.environment == "production" else "console"
+        return self.log_format
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -22,7 +22,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @lru_cache(maxsize=8)
-def parse_trusted_proxies(text: str) -> tuple[IPNetwork, ...]:
+def parse_networks(text: str) -> tuple[IPNetwork, ...]:
     """The networks in a comma-separated list of IPs and CIDRs (``ValueError`` on a bad one)."""
     networks: list[IPNetwork] = []
     for item in text.split(","):
@@ -65,10 +65,10 @@ def client_address(
 def request_client_address(request: Request[Any, Any, Any]) -> str | None:
     """:func:`client_address` for a request, with the app's configured trusted proxies."""
     peer = request.client.host if request.client else None
-    proxies = parse_trusted_proxies(request.app.state.settings.trusted_proxies)
+    proxies = parse_networks(request.app.state.settings.trusted_proxies)
     if not proxies:
         return peer
     return client_address(peer, request.headers.get("x-forwarded-for"), proxies)
 
 
-__all__ = ["client_address", "parse_trusted_proxies", "request_client_address"]
+__all__ = ["client_address", "parse_networks", "request_client_address"]

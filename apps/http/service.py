@@ -1,8 +1,10 @@
 """One way to build a Litestar app for any Questlog service (or all of them at once).
 
 Every service gets the same edge: the container in app state, the DI bridge, problem-details
-errors, the body-size limit, ``Idempotency-Key`` handling, ``/health`` and an OpenAPI document
-at ``/schema``. Migrations run at start when the settings ask for it (the all-in-one does).
+errors, the body-size limit, ``Idempotency-Key`` handling, ``/health``, an OpenAPI document
+at ``/schema``, a structured log line per request and ``/metrics``
+(:mod:`apps.http.observability`). Migrations run at start when the settings ask for it (the
+all-in-one does).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from apps.container import Container, build_container, close_container, database
 from apps.http.dependencies import DEPENDENCIES, bearer_token
 from apps.http.health import HealthController
 from apps.http.idempotency import IdempotencyMiddleware
+from apps.http.observability import observe
 from apps.http.problems import EXCEPTION_HANDLERS
 from apps.settings import Settings
 from questlog_core import __version__
@@ -74,7 +77,7 @@ def create_service_app(
     async def on_shutdown(app: Litestar) -> None:
         await close_container(container)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController, *route_handlers],
         state=State({"container": container, "settings": settings}),
         dependencies={
@@ -101,3 +104,11 @@ def create_service_app(
         ),
         debug=False,
     )
+    # Outermost layer: one log line and the metrics for every request, and /metrics.
+    observe(
+        app,
+        container=container,
+        log_format=settings.resolved_log_format,
+        metrics_allow=settings.metrics_allow,
+    )
+    return app

@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from apps.auth.controllers import DEVICE_COOKIE
 from apps.container import close_container
 from apps.gateway import create_app
-from apps.http.client_address import client_address, parse_trusted_proxies
+from apps.http.client_address import client_address, parse_networks
 from apps.settings import Settings, SettingsError
 
 from .conftest import PASSWORD, cheap_hasher
@@ -136,7 +136,7 @@ async def test_without_trusted_proxies_the_header_is_never_used(settings: Settin
         await close_container(app.state.container)
 
 
-PROXIES = parse_trusted_proxies("10.0.0.0/8, 192.0.2.1, 2001:db8::/32")
+PROXIES = parse_networks("10.0.0.0/8, 192.0.2.1, 2001:db8::/32")
 
 
 @pytest.mark.parametrize(
