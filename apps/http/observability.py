@@ -14,7 +14,8 @@ headers, body, email, password or token.
 
 **Request id**: an incoming ``X-Request-ID`` of 1-128 safe characters (letters, digits,
 ``.-_:``) is kept, anything else is replaced by a new random id; either way it is echoed in
-the response's ``X-Request-ID`` and kept in ``scope["state"]["request_id"]``.
+the response's ``X-Request-ID`` and kept in ``scope["state"]["request_id"]``. New ids are 32
+hex characters: a random per-process prefix and a counter.
 
 **Metrics** (one registry per app):
 
@@ -34,15 +35,17 @@ and the page is not in the OpenAPI document (it is not part of the API).
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import logging
 import math
 import re
+import secrets
 import sys
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+import msgspec
 import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
@@ -62,6 +65,28 @@ _PROMETHEUS_TEXT = b"text/plain; version=0.0.4; charset=utf-8"
 _NOT_FOUND = b'{"type":"about:blank","title":"Not Found","status":404}'
 
 
+def _json(event: dict[str, Any], **_: Any) -> str:
+    return _encoder.encode(event).decode()
+
+
+_encoder = msgspec.json.Encoder()
+
+
+class _RequestIds:
+    """Unique request ids without a system call each: a random per-process prefix and a
+    counter (``uuid4`` costs several µs of ``os.urandom`` per request)."""
+
+    def __init__(self) -> None:
+        self._prefix = secrets.token_hex(8)
+        self._next = itertools.count(1).__next__
+
+    def new(self) -> str:
+        return f"{self._prefix}{self._next():016x}"
+
+
+_new_request_id = _RequestIds().new
+
+
 class _Stdout:
     """Whatever ``sys.stdout`` is at the time of writing (servers and test runners swap it)."""
 
@@ -77,7 +102,8 @@ def request_logger(log_format: str, stream: TextIO | None = None) -> Any:
     stdout): JSON for ``json``, a readable key=value line for ``console``."""
     renderer: Any
     if log_format == "json":
-        renderer = structlog.processors.JSONRenderer()
+        # msgspec encodes the event ~10x faster than the stdlib json module
+        renderer = structlog.processors.JSONRenderer(serializer=_json)
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=False)
     return structlog.wrap_logger(
@@ -88,8 +114,7 @@ def request_logger(log_format: str, stream: TextIO | None = None) -> Any:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
-        cache_logger_on_first_use=True,
-    )
+    ).bind()  # the concrete logger, not a lazy proxy resolved on every call
 
 
 class HttpMetrics:
@@ -187,7 +212,7 @@ def _request_id(scope: Scope) -> str:
             if _REQUEST_ID.fullmatch(text):
                 return text
             break
-    return uuid.uuid4().hex
+    return _new_request_id()
 
 
 class RequestObserver:
