@@ -92,7 +92,23 @@ class AccountController(Controller):
             ip=_ip(request),
         )
 
-    @post("/login", status_code=200)
+    @post(
+        "/login",
+        status_code=200,
+        response_cookies=[
+            Cookie(
+                key=DEVICE_COOKIE,
+                path="/api/v1/auth",
+                httponly=True,
+                samesite="strict",
+                description=(
+                    "Marks this browser as a device the account signed in on: later sign-ins "
+                    "from it are limited by its own failure budget (see docs/auth.md)."
+                ),
+                documentation_only=True,
+            )
+        ],
+    )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], auth: AuthServiceDep
     ) -> Response[TokenPair]:
