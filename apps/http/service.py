@@ -51,6 +51,9 @@ async def _identify(scope: Scope) -> str | None:
         principal = await scope["app"].state.container.authenticator().authenticate(token)
     except DomainError:
         return None
+    # Kept like provide_principal keeps it: the handler does not verify the token again, and
+    # the request log names the user even when a stored answer is replayed.
+    scope.setdefault("state", {})["principal"] = principal
     return str(principal.user_id)
 
 

@@ -135,6 +135,21 @@ def test_the_log_never_holds_an_email_a_password_or_a_token(
         assert secret not in out
 
 
+def test_a_replayed_idempotent_answer_is_logged_with_its_user(
+    json_client: TestClient[Litestar], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tokens = _sign_in(json_client)
+    me = {"Authorization": f"Bearer {tokens['access_token']}", "Idempotency-Key": "log-1"}
+    json_client.post("/api/v1/quests", json={"title": "Once"}, headers=me)
+    capsys.readouterr()
+    replay = json_client.post("/api/v1/quests", json={"title": "Once"}, headers=me)
+    assert replay.headers["idempotent-replayed"] == "true"
+    (line,) = _request_lines(capsys.readouterr().out)
+    assert line["user_id"] is not None
+    assert line["status"] == 201
+    assert line["request_id"] == replay.headers["x-request-id"]
+
+
 def test_development_logs_a_readable_console_line(
     settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
