@@ -100,6 +100,62 @@ async def main(sink: Any) -> None:
             )
 
 
+async def quest_read_us(sink: Any) -> None:
+    """GET one quest of the all-in-one app (memory database, in-process cache), called as
+    ASGI with and without the observer, the rest of the app identical."""
+    import tempfile
+
+    import httpx
+
+    from apps.container import close_container
+    from apps.gateway import create_app
+    from apps.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            database_url="memory://",
+            migrate_on_start=False,
+            storage_dir=f"{tmp}/files",
+            jwt_private_key_path=f"{tmp}/key.pem",
+            email="outbox",
+            email_outbox_dir=f"{tmp}/outbox",
+            environment="production",
+        )
+        app = create_app(settings)
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            account = {"email": "bench@example.com", "password": "bench passphrase 2026"}
+            await client.post("/api/v1/auth/register", json={**account, "display_name": "B"})
+            token = (await client.post("/api/v1/auth/login", json=account)).json()["access_token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            quest = (await client.post("/api/v1/quests", json={"title": "x"}, headers=auth)).json()
+        observer = app.asgi_handler
+        assert isinstance(observer, RequestObserver)
+        observer._log = request_logger("json", sink)
+        inner = observer._app
+        path = f"/api/v1/quests/{quest['id']}"
+        header = (b"authorization", f"Bearer {token}".encode())
+
+        async def call(handler: Any) -> Any:
+            async def app_(scope: Any, receive_: Any, send_: Any) -> None:
+                scope["headers"].append(header)
+                scope["app"] = scope["litestar_app"] = app
+                scope.setdefault("state", {})
+                await handler(scope, receive_, send_)
+
+            return app_
+
+        base = await per_request_us(await call(inner), path)
+        wrapped = await per_request_us(await call(observer), path)
+        print(f"  {'GET one quest':<16} direct        {base:8.1f} µs")
+        print(
+            f"  {'GET one quest':<16} + observer (json   ) {wrapped:8.1f} µs"
+            f"  (+{wrapped - base:.1f} µs, {wrapped / base:.2f}x)"
+        )
+        await close_container(app.state.container)
+
+
 if __name__ == "__main__":
     with open(os.devnull, "w") as devnull:
         asyncio.run(main(devnull))
+        asyncio.run(quest_read_us(devnull))
