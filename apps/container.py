@@ -14,6 +14,8 @@ container (kept in the Litestar app state) to Litestar's own ``Provide``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -42,7 +44,7 @@ from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
-from adapters.security.jwt_tokens import JwtAccessTokens, load_signing_key
+from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signing_key
 from adapters.sql.ai import SqlTokenUsageLedger
 from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
@@ -301,6 +303,13 @@ def _pinecone_index(settings: Settings) -> Any:
     )
 
 
+def device_cookie_key(signing_key: SigningKey) -> bytes:
+    """The key that signs device cookies, derived from the token-signing key (so every auth
+    instance sharing that key trusts the same devices, and rotating it untrusts them all)."""
+    seed = signing_key.private_key.private_bytes_raw()
+    return hmac.new(seed, b"questlog device cookies v1", hashlib.sha256).digest()
+
+
 def _auth_settings(settings: Settings) -> AuthSettings:
     return AuthSettings(
         issuer=settings.jwt_issuer,
@@ -437,6 +446,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         settings=providers.Callable(_auth_settings, settings),
+        device_key=providers.Callable(device_cookie_key, signing_key),
     )
     # -- ai service ----------------------------------------------------------------------
     #: tokens spent per user (the ai service's own table on SQL)

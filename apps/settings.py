@@ -134,8 +134,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     #: while Redis is unreachable, signed-in reads use the last copy of the revocation feed
     #: for this many seconds after its last sync, then fail closed (0: fail closed at once)
     revocation_grace_seconds: Annotated[float, msgspec.Meta(ge=0)] = 60.0
+    #: reverse proxies (comma-separated IPs or CIDRs) whose ``X-Forwarded-For`` names the client
+    trusted_proxies: str = ""
+    #: request log lines: ``json``, ``console`` (readable), or ``auto`` (JSON in production)
+    log_format: Literal["auto", "json", "console"] = "auto"
+    #: who may read ``/metrics``: direct peers in these IPs/CIDRs (comma-separated; empty: off)
+    metrics_allow: str = "127.0.0.1, ::1"
 
     def __post_init__(self) -> None:
+        from apps.http.client_address import parse_networks
+
+        for name in ("trusted_proxies", "metrics_allow"):
+            try:
+                parse_networks(getattr(self, name))
+            except ValueError as exc:
+                raise SettingsError(f"QUESTLOG_{name.upper()}: {exc}") from None
         # A chosen provider without its key would be accepted and then fail on every request.
         needs = {
             "QUESTLOG_OPENAI_API_KEY": (
@@ -152,6 +165,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         for variable, (needed, value) in needs.items():
             if needed and not value:
                 raise ValueError(f"{variable}: required by the chosen AI adapters, but empty")
+
+    @property
+    def resolved_log_format(self) -> Literal["json", "console"]:
+        """The log format in use: ``auto`` means JSON in production, console elsewhere."""
+        if self.log_format == "auto":
+            return "json" if self.environment == "production" else "console"
+        return self.log_format
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -43,6 +43,19 @@ Feature: Accounts and sign-in
     When "ada@example.com" resets the password to "a brand new passphrase" from the emailed link
     Then "ada@example.com" can sign in with "a brand new passphrase"
 
+  Scenario: Guessing from elsewhere never locks the owner's own browser out
+    Given "ada@example.com" has an account with the password "correct horse battery staple"
+    And "ada@example.com" signed in on her laptop before
+    When 100 sign-ins with wrong passwords are tried within an hour
+    Then signing in with "correct horse battery staple" is refused as too many attempts
+    But signing in on her laptop with "correct horse battery staple" succeeds
+
+  Scenario: Signing in successfully spends none of the attempts
+    Given "ada@example.com" has an account with the password "correct horse battery staple"
+    When "ada@example.com" signs in 150 times within an hour with "correct horse battery staple"
+    And 99 sign-ins with wrong passwords are tried within an hour
+    Then "ada@example.com" can sign in with "correct horse battery staple"
+
   Scenario: Signing out ends the access token at once
     Given "ada@example.com" has signed in
     When the player signs out

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.datastructures import Cookie
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -27,6 +28,7 @@ from apps.auth.schemas import (
     ResetPasswordIn,
     RoleIn,
 )
+from apps.http.client_address import request_client_address
 from apps.http.dependencies import AuthServiceDep, CurrentUser, ProfileReadsDep
 from apps.http.etags import IfMatch, etag, expected_version
 from apps.http.permissions import public, requires
@@ -44,7 +46,26 @@ FORGOT_PASSWORD_MESSAGE = "If an account uses this address, we have sent it a re
 
 
 def _ip(request: Request[Any, Any, Any]) -> str | None:
-    return request.client.host if request.client else None
+    return request_client_address(request)
+
+
+#: the cookie that marks a browser as a device the account signed in on before
+DEVICE_COOKIE = "questlog_device"
+
+
+def _device_cookie(request: Request[Any, Any, Any], value: str, max_age: timedelta) -> Cookie:
+    """HttpOnly (scripts never see it), SameSite=Strict, Secure when served over https, and
+    sent only to the auth endpoints."""
+    settings = request.app.state.settings
+    return Cookie(
+        key=DEVICE_COOKIE,
+        value=value,
+        max_age=int(max_age.total_seconds()),
+        path="/api/v1/auth",
+        httponly=True,
+        secure=settings.public_url.startswith("https://"),
+        samesite="strict",
+    )
 
 
 def _agent(request: Request[Any, Any, Any]) -> str | None:
@@ -76,14 +97,41 @@ class AccountController(Controller):
             ip=_ip(request),
         )
 
-    @post("/login", status_code=200, **public())
+    @post(
+        "/login",
+        status_code=200,
+        response_cookies=[
+            Cookie(
+                key=DEVICE_COOKIE,
+                path="/api/v1/auth",
+                httponly=True,
+                samesite="strict",
+                description=(
+                    "Marks this browser as a device the account signed in on: later sign-ins "
+                    "from it are limited by its own failure budget (see docs/auth.md)."
+                ),
+                documentation_only=True,
+            )
+        ],
+        **public(),
+    )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], auth: AuthServiceDep
-    ) -> TokenPair:
-        """Sign in with email and password; returns an access and a refresh token."""
-        return await auth.login(
-            email=data.email, password=data.password, ip=_ip(request), user_agent=_agent(request)
+    ) -> Response[TokenPair]:
+        """Sign in with email and password; returns an access and a refresh token.
+
+        Also sets the ``questlog_device`` cookie: a later sign-in from this browser is limited
+        by this device's own failure budget, so guesses from elsewhere cannot lock it out.
+        """
+        signed = await auth.sign_in(
+            email=data.email,
+            password=data.password,
+            ip=_ip(request),
+            user_agent=_agent(request),
+            device_cookie=request.cookies.get(DEVICE_COOKIE),
         )
+        cookie = _device_cookie(request, signed.device_cookie, auth.settings.device_cookie_max_age)
+        return Response(signed.tokens, cookies=[cookie])
 
     @post("/refresh", status_code=200, **public())
     async def refresh(

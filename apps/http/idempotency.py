@@ -4,19 +4,23 @@ How it behaves (see ``docs/http.md``):
 
 * Only authenticated POSTs carrying the header take part; the key is scoped by the caller, so two
   users can never see each other's stored answers. Anonymous requests ignore the header.
-* The first request runs; its status, body and a few headers are stored for 24 hours.
+* The first request claims the key atomically (``Cache.add``: ``SET NX`` with a TTL on Redis),
+  so of any number of concurrent requests with one key, in any number of processes, exactly
+  one runs. Its status, body and a few headers are then stored for 24 hours.
 * A repeat with the same key and the same method, path and body gets the stored answer with
   ``Idempotent-Replayed: true`` and has no second effect.
 * A repeat with the same key but a different body is refused with **422**
   ``idempotency-key-reused``. A repeat while the first is still running gets **409**
-  ``idempotency-key-in-progress``.
+  ``idempotency-key-in-progress`` with ``Retry-After``. A claim outlives a crashed process by
+  at most :data:`PENDING_TTL`.
+* When the cache cannot be reached the request is refused with **503** and ``Retry-After``
+  rather than run without the guarantee.
 * 5xx, 429, 401 and 403 answers are not stored, so a retry after a failure (or with a token
   that holds the route's permission) runs again.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -36,24 +40,23 @@ from litestar.types import (
     Send,
 )
 
+from questlog_core.errors import ServiceUnavailable
 from questlog_core.ports.platform import Cache
 
 HEADER = b"idempotency-key"
+#: how long a finished request's answer is kept for replay
 TTL = timedelta(hours=24)
+#: how long a claim lasts while its request runs: a process that dies mid-request frees the
+#: key after this, never pinning it as "in progress" for the whole TTL
+PENDING_TTL = timedelta(minutes=5)
+#: ``Retry-After`` (seconds) on a 409 for a request still in flight, and on a 503
+RETRY_AFTER_SECONDS = 1
 MAX_KEY_LENGTH = 255
 _KEPT_HEADERS = {b"content-type", b"etag", b"location"}
 #: answers given before the request ran (or that say "try again later"): a retry runs again.
 #: 401/403 matter because keys are per *user*: a token lacking a scope must not pin the key's
 #: answer for the same user's properly scoped retry.
 _NOT_KEPT = frozenset({401, 403, 429})
-
-
-class _KeyLock:
-    __slots__ = ("lock", "users")
-
-    def __init__(self) -> None:
-        self.lock = asyncio.Lock()
-        self.users = 0
 
 
 class StoredResponse(msgspec.Struct, frozen=True):
@@ -80,8 +83,6 @@ class IdempotencyMiddleware(ASGIMiddleware):
     def __init__(self, cache_of: CacheOf, identify: Identify) -> None:
         self._cache_of = cache_of
         self._identify = identify
-        # Serialises duplicates within this process; the pending marker covers other processes.
-        self._locks: dict[str, _KeyLock] = {}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         key = _header(scope, HEADER)
@@ -104,47 +105,55 @@ class IdempotencyMiddleware(ASGIMiddleware):
         ).hexdigest()
         cache_key = "idem:" + hashlib.sha256(f"{principal}\0{key}".encode()).hexdigest()
         cache = self._cache_of(scope)
-        entry = self._locks.setdefault(cache_key, _KeyLock())
-        entry.users += 1
+        pending = _encoder.encode(StoredResponse(fingerprint, pending=True))
         try:
-            async with entry.lock:
-                stored = await _load(cache, cache_key)
-                if stored is not None:
-                    if stored.fingerprint != fingerprint:
-                        await _send_problem(
-                            send,
-                            422,
-                            "idempotency-key-reused",
-                            "this Idempotency-Key was used with a different request",
-                        )
-                    elif stored.pending:
-                        await _send_problem(
-                            send,
-                            409,
-                            "idempotency-key-in-progress",
-                            "a request with this Idempotency-Key is still being processed",
-                        )
-                    else:
-                        await _replay(send, stored)
-                    return
-                await cache.set(
-                    cache_key, _encoder.encode(StoredResponse(fingerprint, pending=True)), TTL
-                )
-                try:
-                    captured = await _run_capturing(next_app, scope, body, send)
-                except BaseException:
-                    await cache.delete(cache_key)  # a crash must not pin the key as pending
-                    raise
-                if captured.status < 500 and captured.status not in _NOT_KEPT:
-                    await cache.set(
-                        cache_key, _encoder.encode(captured_with(captured, fingerprint)), TTL
-                    )
-                else:
-                    await cache.delete(cache_key)
-        finally:
-            entry.users -= 1
-            if entry.users == 0:
-                self._locks.pop(cache_key, None)
+            claimed = await cache.add(cache_key, pending, PENDING_TTL)
+            # The claim's holder may have just released it (a 5xx); then one more try.
+            stored = None if claimed else await _load(cache, cache_key)
+            if not claimed and stored is None:
+                claimed = await cache.add(cache_key, pending, PENDING_TTL)
+        except ServiceUnavailable:
+            await _send_problem(
+                send,
+                503,
+                "service-unavailable",
+                "the idempotency store is unavailable; retry shortly",
+                retry_after=RETRY_AFTER_SECONDS,
+            )
+            return
+        if not claimed:
+            await _answer_duplicate(send, stored, fingerprint)
+            return
+        try:
+            captured = await _run_capturing(next_app, scope, body, send)
+        except BaseException:
+            await cache.delete(cache_key)  # a crash must not pin the key as pending
+            raise
+        if captured.status < 500 and captured.status not in _NOT_KEPT:
+            await cache.set(cache_key, _encoder.encode(captured_with(captured, fingerprint)), TTL)
+        else:
+            await cache.delete(cache_key)
+
+
+async def _answer_duplicate(send: Send, stored: StoredResponse | None, fingerprint: str) -> None:
+    """The answer to a request whose key another request claimed first."""
+    if stored is not None and stored.fingerprint != fingerprint:
+        await _send_problem(
+            send,
+            422,
+            "idempotency-key-reused",
+            "this Idempotency-Key was used with a different request",
+        )
+    elif stored is None or stored.pending:
+        await _send_problem(
+            send,
+            409,
+            "idempotency-key-in-progress",
+            "a request with this Idempotency-Key is still being processed",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    else:
+        await _replay(send, stored)
 
 
 def captured_with(captured: StoredResponse, fingerprint: str) -> StoredResponse:
@@ -218,7 +227,9 @@ async def _replay(send: Send, stored: StoredResponse) -> None:
     await send({"type": "http.response.body", "body": stored.body, "more_body": False})
 
 
-async def _send_problem(send: Send, status: int, code: str, detail: str) -> None:
+async def _send_problem(
+    send: Send, status: int, code: str, detail: str, *, retry_after: int | None = None
+) -> None:
     from apps.http.problems import PROBLEM_TYPE_BASE
 
     payload: dict[str, Any] = {
@@ -228,14 +239,11 @@ async def _send_problem(send: Send, status: int, code: str, detail: str) -> None
         "detail": detail,
     }
     body = msgspec.json.encode(payload)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -3,8 +3,9 @@
 Every service gets the same edge: the container in app state, the DI bridge, the permission
 check of every route (:mod:`apps.http.permissions`), problem-details errors, the body-size
 limit, ``Idempotency-Key`` handling, ``/health`` (liveness), ``/ready`` (readiness: database,
-cache, broker) and an OpenAPI document at ``/schema``. Migrations run at start when the
-settings ask for it (the all-in-one does).
+cache, broker), an OpenAPI document at ``/schema``, a structured log line per request and
+``/metrics`` (:mod:`apps.http.observability`). Migrations run at start when the settings ask
+for it (the all-in-one does).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from apps.container import Container, build_container, close_container, database
 from apps.http.dependencies import DEPENDENCIES, bearer_token
 from apps.http.health import HealthController, ReadinessController
 from apps.http.idempotency import IdempotencyMiddleware
+from apps.http.observability import observe
 from apps.http.permissions import enforce_permission, refuse_undeclared_routes
 from apps.http.problems import EXCEPTION_HANDLERS
 from apps.settings import Settings
@@ -51,6 +53,9 @@ async def _identify(scope: Scope) -> str | None:
         principal = await scope["app"].state.container.authenticator().authenticate(token)
     except DomainError:
         return None
+    # Kept like provide_principal keeps it: the handler does not verify the token again, and
+    # the request log names the user even when a stored answer is replayed.
+    scope.setdefault("state", {})["principal"] = principal
     return str(principal.user_id)
 
 
@@ -107,4 +112,11 @@ def create_service_app(
         debug=False,
     )
     refuse_undeclared_routes(app)  # a route nobody declared would be open to any token
+    # Outermost layer: one log line and the metrics for every request, and /metrics.
+    observe(
+        app,
+        container=container,
+        log_format=settings.resolved_log_format,
+        metrics_allow=settings.metrics_allow,
+    )
     return app

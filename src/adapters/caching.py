@@ -96,6 +96,20 @@ class MsgspecCodec(Generic[T]):
         return self._decoder.decode(data)
 
 
+class ReadStats:
+    """How many reads a cache served (``hits``) and how many had to load (``misses``).
+
+    Plain counters, bumped on the read path at the cost of an integer add; the metrics
+    endpoint reads them when scraped. Per process, since the process started.
+    """
+
+    __slots__ = ("hits", "misses")
+
+    def __init__(self) -> None:
+        self.hits = 0
+        self.misses = 0
+
+
 class CachedReads(Generic[T]):
     """Read-aside cache for one kind of value in one owner scope, invalidated by generation.
 
@@ -123,6 +137,8 @@ class CachedReads(Generic[T]):
         self._generation_ttl = generation_ttl
         # Checked once: isinstance against a runtime Protocol costs tens of µs per call.
         self._batch: BatchCache | None = cache if isinstance(cache, BatchCache) else None
+        #: reads served from the cache, and reads that had to load (for the metrics)
+        self.stats = ReadStats()
 
     def _generation_key(self, owner: UUID) -> str:
         return f"{self._scope}:gen:{owner}"
@@ -154,9 +170,13 @@ class CachedReads(Generic[T]):
             token, _, payload = envelope.partition(_SEP)
             if token == generation:
                 try:
-                    return self._codec.decode(payload)
+                    value = self._codec.decode(payload)
                 except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                     log.warning("ignoring undecodable cache entry %s: %s", key, exc)
+                else:
+                    self.stats.hits += 1
+                    return value
+        self.stats.misses += 1
         value = await load()
         await self._store(owner, key, generation, value)
         return value
@@ -212,6 +232,11 @@ class CachedQuestReads(Generic[Q]):
         self._reads: CachedReads[Q] = CachedReads(
             cache, ids, MsgspecCodec(quest_type), scope=self.SCOPE, kind="quest", ttl=ttl
         )
+
+    @property
+    def stats(self) -> ReadStats:
+        """Hits and misses of these reads (see :class:`ReadStats`)."""
+        return self._reads.stats
 
     async def get(self, owner: UUID, quest_id: UUID) -> Q:
         """One quest of ``owner``; another owner's quest is the source's not-found."""
@@ -381,6 +406,11 @@ class CachedProfiles(Generic[P]):
             cache, ids, MsgspecCodec(profile_type), scope=self.SCOPE, kind="profile", ttl=ttl
         )
 
+    @property
+    def stats(self) -> ReadStats:
+        """Hits and misses of these reads (see :class:`ReadStats`)."""
+        return self._reads.stats
+
     async def get(self, user_id: UUID) -> P:
         """The user's profile."""
         return await self._reads.get(user_id, "me", lambda: self._source.get(user_id))
@@ -491,4 +521,5 @@ __all__ = [
     "OwnerInvalidation",
     "ProfileSource",
     "QuestSource",
+    "ReadStats",
 ]

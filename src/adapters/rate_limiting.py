@@ -70,6 +70,17 @@ class FallbackRateLimiter:
             except ServiceUnavailable:
                 self._mark_primary_down()
 
+    async def refund(self, key: str) -> None:
+        """Refund on the store that ``hit`` would use now (where the hit most likely went)."""
+        if not self.using_fallback:
+            try:
+                await self._primary.refund(key)
+            except ServiceUnavailable:
+                self._mark_primary_down()
+            else:
+                return
+        await self._fallback.refund(key)
+
     def _mark_primary_down(self) -> None:
         log.warning(
             "primary rate limiter unavailable; using the fallback for %s", self._retry_after

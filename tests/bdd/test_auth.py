@@ -28,7 +28,7 @@ from questlog_core.errors import (
     ValidationFailed,
 )
 from questlog_core.ports.platform import EmailMessage
-from questlog_core.services.auth import AuthService, AuthSettings, TokenPair
+from questlog_core.services.auth import AuthService, AuthSettings, SignedIn, TokenPair
 
 scenarios("auth.feature")
 
@@ -52,6 +52,8 @@ class AuthStage:
     results: list[Any] = field(default_factory=list)
     pairs: list[TokenPair] = field(default_factory=list)
     error: DomainError | None = None
+    passwords: dict[str, str] = field(default_factory=dict)
+    device_cookie: str | None = None
 
     def run(self, work: Awaitable[T]) -> T:
         return self.runner.run(_wrap(work))
@@ -125,6 +127,7 @@ def _running(stage: AuthStage) -> None:
 @given(parsers.parse('"{email}" has an account with the password "{password}"'))
 def _has_account(stage: AuthStage, email: str, password: str) -> None:
     _register(stage, email, password)
+    stage.passwords[email] = password
     stage.results.clear()
 
 
@@ -168,6 +171,29 @@ def _guesses(stage: AuthStage, count: int) -> None:
         stage.clock.advance(timedelta(seconds=30))
         result = _login(stage, "ada@example.com", f"wrong guess number {i}")
         assert isinstance(result, AuthenticationFailed)
+
+
+@given(parsers.parse('"{email}" signed in on her laptop before'))
+def _laptop(stage: AuthStage, email: str) -> None:
+    signed = stage.run(stage.service.sign_in(email=email, password=stage.passwords[email]))
+    stage.device_cookie = signed.device_cookie
+
+
+@then(parsers.parse('signing in on her laptop with "{password}" succeeds'))
+def _laptop_signs_in(stage: AuthStage, password: str) -> None:
+    signed = stage.attempt(
+        stage.service.sign_in(
+            email="ada@example.com", password=password, device_cookie=stage.device_cookie
+        )
+    )
+    assert isinstance(signed, SignedIn), signed
+
+
+@when(parsers.parse('"{email}" signs in {count:d} times within an hour with "{password}"'))
+def _signs_in_often(stage: AuthStage, email: str, count: int, password: str) -> None:
+    for _ in range(count):
+        stage.clock.advance(timedelta(seconds=10))
+        assert isinstance(_login(stage, email, password), TokenPair)
 
 
 @when(parsers.parse('"{email}" resets the password to "{password}" from the emailed link'))

@@ -119,6 +119,28 @@ async def test_an_entry_is_gone_once_its_ttl_has_passed(harness: Harness) -> Non
     assert await harness.cache.get("long") == b"y"
 
 
+async def test_add_stores_only_when_the_key_is_empty(harness: Harness) -> None:
+    assert await harness.cache.add("claim", b"first", MINUTE) is True
+    assert await harness.cache.add("claim", b"second", MINUTE) is False
+    assert await harness.cache.get("claim") == b"first"
+
+
+async def test_of_many_concurrent_adds_on_one_key_exactly_one_wins(harness: Harness) -> None:
+    outcomes = await asyncio.gather(
+        *(harness.cache.add("race", str(i).encode(), MINUTE) for i in range(20))
+    )
+    assert outcomes.count(True) == 1
+    winner = outcomes.index(True)
+    assert await harness.cache.get("race") == str(winner).encode()
+
+
+async def test_add_succeeds_again_once_the_claim_has_expired(harness: Harness) -> None:
+    assert await harness.cache.add("lease", b"a", timedelta(milliseconds=50))
+    await harness.elapse(timedelta(milliseconds=120))
+    assert await harness.cache.add("lease", b"b", MINUTE) is True
+    assert await harness.cache.get("lease") == b"b"
+
+
 # --- read-aside through CachedQuestReads -----------------------------------------------------
 
 

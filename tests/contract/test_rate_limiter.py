@@ -137,6 +137,49 @@ async def test_reset_forgets_a_keys_hits(harness: Harness) -> None:
     assert (await harness.limiter.hit("k", 1, MINUTE)).allowed
 
 
+async def test_a_refund_gives_back_the_newest_hit(harness: Harness) -> None:
+    await harness.limiter.hit("k", 2, MINUTE)  # t=0
+    harness.clock.advance(timedelta(seconds=30))
+    await harness.limiter.hit("k", 2, MINUTE)  # t=30
+    await harness.limiter.refund("k")  # the t=30 hit is given back
+    assert (await harness.limiter.hit("k", 2, MINUTE)).remaining == 0
+    refused = await harness.limiter.hit("k", 2, MINUTE)
+    assert refused == RateDecision(allowed=False, remaining=0, retry_after_seconds=30.0)
+
+
+async def test_spending_then_refunding_never_uses_up_the_budget(harness: Harness) -> None:
+    # What a sign-in does: spend before trying, refund on success. 10 successes, limit 3.
+    for _ in range(10):
+        assert (await harness.limiter.hit("k", 3, MINUTE)).allowed
+        await harness.limiter.refund("k")
+    assert (await harness.limiter.hit("k", 3, MINUTE)).remaining == 2
+
+
+async def test_refunding_a_key_without_hits_does_nothing(harness: Harness) -> None:
+    await harness.limiter.refund("never-hit")
+    await harness.limiter.hit("k", 1, MINUTE)
+    await harness.limiter.refund("k")
+    await harness.limiter.refund("k")  # nothing left to give back
+    assert (await harness.limiter.hit("k", 1, MINUTE)).allowed
+    assert not (await harness.limiter.hit("k", 1, MINUTE)).allowed
+
+
+async def test_concurrent_spends_and_refunds_keep_the_count_exact(harness: Harness) -> None:
+    await harness.warm(20)
+
+    async def attempt(succeeds: bool) -> bool:
+        """True when the attempt was allowed and failed (so its hit stays counted)."""
+        decision = await harness.limiter.hit("k", 12, MINUTE)
+        if decision.allowed and succeeds:
+            await harness.limiter.refund("k")
+        return decision.allowed and not succeeds
+
+    counted = sum(await asyncio.gather(*(attempt(i % 2 == 0) for i in range(20))))
+    assert counted >= 2  # 12 of 20 at least were allowed, half of them failures or more
+    # exactly the allowed failures stay counted: the successes were all given back
+    assert (await harness.limiter.hit("k", 12, MINUTE)).remaining == 12 - counted - 1
+
+
 async def test_nonsensical_rules_are_refused(harness: Harness) -> None:
     with pytest.raises(ValueError, match="limit"):
         await harness.limiter.hit("k", 0, MINUTE)
@@ -184,6 +227,9 @@ class DownLimiter:
     async def reset(self, key: str) -> None:
         raise ServiceUnavailable("rate limiter unavailable")
 
+    async def refund(self, key: str) -> None:
+        raise ServiceUnavailable("rate limiter unavailable")
+
 
 async def test_the_fallback_keeps_limiting_while_the_primary_is_down() -> None:
     clock = FixedClock(datetime(2030, 1, 1, tzinfo=UTC))
@@ -215,6 +261,15 @@ async def test_the_primary_answers_while_it_is_up() -> None:
     assert not (await primary.hit("k", 1, MINUTE)).allowed
     assert (await fallback.hit("k", 1, MINUTE)).allowed
     assert not limiter.using_fallback
+
+
+async def test_a_refund_goes_to_the_store_in_use() -> None:
+    clock = FixedClock(datetime(2030, 1, 1, tzinfo=UTC))
+    fallback = MemoryRateLimiter(clock)
+    limiter = FallbackRateLimiter(DownLimiter(), fallback, clock=clock)
+    await limiter.hit("k", 1, MINUTE)  # counted on the fallback
+    await limiter.refund("k")
+    assert (await fallback.hit("k", 1, MINUTE)).allowed
 
 
 async def test_when_both_stores_are_down_nothing_is_allowed_silently() -> None:

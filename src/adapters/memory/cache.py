@@ -47,6 +47,17 @@ class MemoryCache:
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)
 
+    async def add(self, key: str, value: bytes, ttl: timedelta) -> bool:
+        """Store ``value`` only if ``key`` is absent or expired; whether this call stored it.
+
+        Atomic within the event loop: nothing is awaited between the check and the store.
+        """
+        entry = self._entries.get(key)
+        if entry is not None and self._clock.now() < entry[1]:
+            return False
+        await self.set(key, value, ttl)
+        return True
+
     async def delete(self, *keys: str) -> None:
         """Remove entries; absent keys are ignored."""
         for key in keys:

@@ -59,6 +59,12 @@ class MemoryRateLimiter:
         """Forget every hit recorded for ``key``."""
         self._hits.pop(key, None)
 
+    async def refund(self, key: str) -> None:
+        """Give back the newest hit recorded for ``key``."""
+        entry = self._hits.get(key)
+        if entry is not None and entry[0]:
+            entry[0].pop()
+
     def _sweep(self, now: datetime) -> None:
         stale = [
             k for k, (hits, window) in self._hits.items() if not hits or hits[-1] <= now - window

@@ -15,6 +15,7 @@ from datetime import timedelta
 import redis.asyncio as aioredis
 
 from adapters.redis.client import REDIS_FAILURES, KeySpace
+from questlog_core.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,22 @@ class RedisCache:
             await self._client.set(full, value, px=_millis(ttl))
         except REDIS_FAILURES as exc:
             log.warning("cache write dropped: %s", exc)
+
+    async def add(self, key: str, value: bytes, ttl: timedelta) -> bool:
+        """``SET NX`` with a TTL: whether this call stored ``value`` (one caller wins a race).
+
+        A claim cannot be "treated as a miss": when Redis cannot answer (or invalidations are
+        still pending) this raises ``ServiceUnavailable`` instead of pretending to have won.
+        """
+        full = self._key(key)
+        if not await self._replay_pending():
+            raise ServiceUnavailable("cache unavailable")
+        try:
+            stored = await self._client.set(full, value, px=_millis(ttl), nx=True)
+        except REDIS_FAILURES as exc:
+            log.warning("cache claim failed: %s", exc)
+            raise ServiceUnavailable("cache unavailable") from exc
+        return bool(stored)
 
     async def delete(self, *keys: str) -> None:
         """Remove entries; if Redis is down the deletes are queued and replayed later."""

@@ -88,6 +88,13 @@ class RedisRateLimiter:
             allowed=bool(allowed), remaining=remaining, retry_after_seconds=retry_us / 1e6
         )
 
+    async def refund(self, key: str) -> None:
+        """Give back the newest hit recorded for ``key`` (``ZPOPMAX``: one atomic command)."""
+        try:
+            await self._client.zpopmax(self._keys.key(self._namespace, key))
+        except REDIS_FAILURES as exc:
+            raise ServiceUnavailable("rate limiter unavailable") from exc
+
     async def reset(self, key: str) -> None:
         """Forget every hit recorded for ``key`` (e.g. after a successful login)."""
         try:

@@ -100,6 +100,21 @@ class SqlRateLimiter:
         except DBAPIError as exc:
             raise ServiceUnavailable("rate limiter unavailable") from exc
 
+    async def refund(self, key: str) -> None:
+        """Give back the newest hit recorded for ``key`` (under the row's lock, like ``hit``)."""
+        table = t.rate_hits
+        try:
+            async with self._engine.begin() as connection:
+                locked = select(table.c.hits).where(table.c.key == key).with_for_update()
+                stored: Any = (await connection.execute(locked)).scalar_one_or_none()
+                if not stored:
+                    return
+                hits = sorted(int(h) for h in stored)
+                hits.pop()
+                await connection.execute(update(table).where(table.c.key == key).values(hits=hits))
+        except DBAPIError as exc:
+            raise ServiceUnavailable("rate limiter unavailable") from exc
+
     async def purge(self) -> int:
         """Delete the rows whose window has passed; how many went."""
         async with self._engine.begin() as connection:

@@ -42,6 +42,14 @@ class Cache(Protocol):
     async def get(self, key: str) -> bytes | None: ...
     async def set(self, key: str, value: bytes, ttl: timedelta) -> None: ...
     async def delete(self, *keys: str) -> None: ...
+    async def add(self, key: str, value: bytes, ttl: timedelta) -> bool:
+        """Store ``value`` only if ``key`` holds nothing; ``True`` if this call stored it.
+
+        Atomic: of many concurrent ``add`` calls on one key exactly one wins (a claim).
+        Unlike the other methods it cannot degrade to a miss: an unreachable cache raises
+        ``ServiceUnavailable``.
+        """
+        ...
 
 
 class RateDecision(msgspec.Struct, frozen=True):
@@ -57,6 +65,13 @@ class RateLimiter(Protocol):
 
     async def hit(self, key: str, limit: int, window: timedelta) -> RateDecision: ...
     async def reset(self, key: str) -> None: ...
+    async def refund(self, key: str) -> None:
+        """Give back the newest hit recorded for ``key`` (none recorded: nothing happens).
+
+        How a budget counts only failures and stays atomic: an attempt spends a hit *before*
+        it runs (so concurrent attempts can never exceed the limit) and a success refunds it.
+        """
+        ...
 
 
 class StoredFile(msgspec.Struct, frozen=True):

@@ -12,10 +12,15 @@ The rules, in one place (figures are :class:`AuthSettings` defaults; docs/auth.m
   fails with the same ``AuthenticationFailed`` for an unknown email, a wrong password or a
   disabled account, and an unknown email is verified against a dummy argon2 hash so the time
   taken matches; ``forgot_password`` returns nothing, whether or not the address is known.
-* **Brute force.** Every sign-in attempt counts against the *account* (100 an hour, keyed on
-  the normalised email, known or not) and against the client IP (300 per 15 minutes); over
-  either, ``RateLimited``, even with the right password. A locked account can still reset its
-  password, and a reset lifts the lock.
+* **Brute force** (OWASP's device cookies, :mod:`questlog_core.identity.devices`). Only
+  *failed* sign-ins spend a budget (an attempt spends one hit up front, a success refunds
+  it). A sign-in presenting a valid device cookie of the account spends that device's own
+  budget (10 failures an hour; past it the device is locked), untouched by guesses from
+  anywhere else. Every other sign-in spends the *account's* shared budget (100 failures an
+  hour, keyed on the normalised email, known or not) and the client IP's (300 per 15
+  minutes); over any, ``RateLimited``, even with the right password. A successful sign-in
+  issues a new device cookie. A locked account can still reset its password, and a reset
+  lifts the lock.
 * **Access tokens** are short-lived EdDSA JWTs (10 minutes). :meth:`AuthService.authenticate`
   checks signature, ``alg``, ``exp``/``nbf``/``aud``/``iss``, the token type and the shared
   revocation feed (:class:`~questlog_core.ports.sessions.TokenDenylist`, one lookup by
@@ -67,6 +72,7 @@ from questlog_core.errors import (
     ValidationFailed,
 )
 from questlog_core.events.identity import RefreshTokenReuseDetected
+from questlog_core.identity.devices import DeviceCookies
 from questlog_core.identity.passwords import PasswordPolicy, normalise_password
 from questlog_core.identity.rbac import Permission, Role, parse_permission, parse_role
 from questlog_core.identity.tokens import (
@@ -121,10 +127,17 @@ class AuthSettings:
     api_token_default_ttl: timedelta = timedelta(days=90)
     api_token_max_ttl: timedelta = timedelta(days=365)
     max_api_tokens_per_user: int = 50
+    #: failed sign-ins without a trusted device cookie, per account (known or not)
     login_attempts_per_account: int = 100
     login_account_window: timedelta = timedelta(hours=1)
+    #: failed sign-ins without a trusted device cookie, per client IP
     login_attempts_per_ip: int = 300
     login_ip_window: timedelta = timedelta(minutes=15)
+    #: failed sign-ins on one trusted device (its own budget; past it the device is locked)
+    login_failures_per_device: int = 10
+    login_device_window: timedelta = timedelta(hours=1)
+    #: how long a device cookie is trusted after the sign-in that issued it
+    device_cookie_max_age: timedelta = timedelta(days=365)
     reset_emails_per_account: int = 5
     reset_account_window: timedelta = timedelta(hours=1)
     reset_requests_per_ip: int = 30
@@ -136,6 +149,13 @@ class AuthSettings:
     #: the link in the reset email; ``{token}`` is replaced by the reset token
     reset_link: str = "http://127.0.0.1:8000/reset-password?token={token}"
     product_name: str = "Questlog"
+
+
+class SignedIn(msgspec.Struct, frozen=True, kw_only=True):
+    """A successful sign-in: the tokens, and the device cookie the client should keep."""
+
+    tokens: TokenPair
+    device_cookie: str
 
 
 class TokenPair(msgspec.Struct, frozen=True, kw_only=True):
@@ -268,6 +288,7 @@ class AuthService:
         ids: IdFactory,
         settings: AuthSettings | None = None,
         policy: PasswordPolicy | None = None,
+        device_key: bytes | None = None,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -279,6 +300,11 @@ class AuthService:
         self._ids = ids
         self.settings = settings or AuthSettings()
         self.policy = policy or PasswordPolicy()
+        # Without a configured key, device cookies are trusted by this process only (a
+        # restart makes every device untrusted again, which only costs the owner the budget).
+        self._devices = DeviceCookies(
+            device_key or secrets.token_bytes(32), max_age=self.settings.device_cookie_max_age
+        )
         self._dummy_hash: str | None = None
         self._dummy_lock = asyncio.Lock()
 
@@ -359,28 +385,76 @@ class AuthService:
         ip: str | None = None,
         user_agent: str | None = None,
     ) -> TokenPair:
-        """Sign in: a new session with an access and a refresh token.
+        """Sign in without a device cookie: :meth:`sign_in`'s tokens."""
+        signed = await self.sign_in(email=email, password=password, ip=ip, user_agent=user_agent)
+        return signed.tokens
 
-        Raises ``RateLimited`` over the per-IP or per-account attempt limits (before the
-        password is even looked at) and ``AuthenticationFailed`` for every other failure.
+    async def sign_in(
+        self,
+        *,
+        email: str,
+        password: str,
+        ip: str | None = None,
+        user_agent: str | None = None,
+        device_cookie: str | None = None,
+    ) -> SignedIn:
+        """Sign in: a new session with an access and a refresh token, and a new device cookie.
+
+        Only failures spend a budget: each attempt spends one hit before the password is
+        checked (so concurrent guesses can never exceed a limit) and a success refunds it.
+        With a valid ``device_cookie`` of this account the attempt spends the device's own
+        budget only, so guesses from elsewhere never lock that device out; without one it
+        spends the client IP's budget and the account's shared budget. Over a budget:
+        ``RateLimited`` (before the password is looked at); every other failure is
+        ``AuthenticationFailed``.
         """
-        if ip is not None:
-            await self._throttle(
-                f"auth:login:ip:{ip}",
-                self.settings.login_attempts_per_ip,
-                self.settings.login_ip_window,
-            )
         try:
             address = normalise_email(email)
         except ValidationFailed:
             address = email.strip().lower()[:320]  # counted like any other unknown address
-        await self._throttle(
-            _account_key(address),
-            self.settings.login_attempts_per_account,
-            self.settings.login_account_window,
-        )
         async with self._uow() as uow:
             user = await uow.users.by_email(address)
+        device = self._devices.verify(device_cookie, self._clock.now())
+        if device is not None and user is not None and device.user_id == user.id:
+            budgets = [
+                (
+                    f"auth:login:device:{device.nonce}",
+                    self.settings.login_failures_per_device,
+                    self.settings.login_device_window,
+                )
+            ]
+        else:
+            budgets = [
+                (
+                    _account_key(address),
+                    self.settings.login_attempts_per_account,
+                    self.settings.login_account_window,
+                )
+            ]
+            if ip is not None:
+                budgets.insert(
+                    0,
+                    (
+                        f"auth:login:ip:{ip}",
+                        self.settings.login_attempts_per_ip,
+                        self.settings.login_ip_window,
+                    ),
+                )
+        spent: list[str] = []
+        try:
+            for key, limit, window in budgets:
+                await self._throttle(key, limit, window)
+                spent.append(key)
+        except RateLimited:
+            await self._refund(spent)  # refused before any check: not a failed sign-in
+            raise
+        pair, user = await self._check_password_and_start_session(user, password, ip, user_agent)
+        await self._refund(spent)
+        return SignedIn(tokens=pair, device_cookie=self._devices.issue(user.id, self._clock.now()))
+
+    async def _check_password_and_start_session(
+        self, user: User | None, password: str, ip: str | None, user_agent: str | None
+    ) -> tuple[TokenPair, User]:
         candidate = normalise_password(password)
         if user is None or len(candidate) > self.policy.max_length:
             # Same work as a real check, so the answer's timing says nothing about the account.
@@ -399,7 +473,7 @@ class AuthService:
                 await uow.users.save(user)
             pair = await self._start_session(uow, user, ip=ip, user_agent=user_agent)
             await uow.commit()
-        return pair
+        return pair, user
 
     async def refresh(
         self, refresh_token: str, *, ip: str | None = None, user_agent: str | None = None
@@ -609,6 +683,7 @@ class AuthService:
         stored = user.password_hash
         if not await self._hasher.verify(stored, normalise_password(current_password)):
             raise AuthenticationFailed("the current password is wrong")
+        await self._refund([_account_key(user.email)])  # only failures count
         password = self.policy.check(new_password, email=user.email)
         new_hash = await self._hasher.hash(password)
         async with self._uow() as uow:
@@ -913,6 +988,10 @@ class AuthService:
         decision = await self._limiter.hit(key, limit, window)
         if not decision.allowed:
             raise RateLimited(decision.retry_after_seconds)
+
+    async def _refund(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            await self._limiter.refund(key)
 
     async def _dummy(self) -> str:
         """A hash of a random password, made once with the live parameters."""
