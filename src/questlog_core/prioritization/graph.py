@@ -136,6 +136,24 @@ def propagate_sum(data: RankingInput, own: F64, share: F64) -> F64:
     return inherited
 
 
+def propagate_max(data: RankingInput, value: F64) -> F64:
+    """The largest ``value`` over each quest and every quest that waits on it, transitively.
+
+    ``best[u] = max(value[u], max over dependents v of best[v])``: what a prerequisite
+    inherits in a planned ranking (the urgency of the most urgent quest it unblocks).
+    """
+    levels = reverse_levels(data)
+    n, ptr, eptr = data.size, levels.node_ptr.tolist(), levels.edge_ptr.tolist()
+    best_p = np.asarray(value, dtype=np.float64)[levels.nodes]
+    for h in range(1, levels.depth):  # level 0: nothing waits on it
+        a, b, ea, eb = ptr[h], ptr[h + 1], eptr[h], eptr[h + 1]
+        if ea < eb:
+            np.maximum.at(best_p[a:b], levels.edge_src[ea:eb], best_p[levels.edge_dst[ea:eb]])
+    best = np.empty(n, dtype=np.float64)
+    best[levels.nodes] = best_p
+    return best
+
+
 def propagate_deadlines(data: RankingInput, due: F64, work: F64) -> tuple[F64, F64]:
     """Critical-path backward pass: latest start and the deadline that binds it.
 

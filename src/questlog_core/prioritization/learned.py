@@ -21,11 +21,17 @@ from questlog_core.errors import ValidationFailed
 from questlog_core.prioritization.input import RankingInput
 from questlog_core.prioritization.ranking import Ranking
 from questlog_core.prioritization.urgency import (
+    PLAN_FACTORS,
     QUESTLOG_DEFAULT,
+    SITUATION_FACTORS,
     URGENCY_FACTORS,
     UrgencyWeights,
+    planned,
     urgency_features,
 )
+
+# Blocking, blocked and waiting are the plan's business (see ``planned``), not a taste.
+_OWN = np.array([f not in SITUATION_FACTORS for f in URGENCY_FACTORS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +62,11 @@ class LearnedPolicy:
         return cls(weights=tuple(merged), **options)  # type: ignore[arg-type]
 
     def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
-        """Score = Σ feature × learned weight."""
-        contributions = urgency_features(data, now, self.shape)
-        contributions *= np.asarray(self.weights)
-        return Ranking.from_contributions(self.name, data, URGENCY_FACTORS, contributions)
+        """Own score = Σ feature × learned weight, then the plan's rules, as the default
+        ``urgency`` policy applies them (see :func:`planned`)."""
+        contributions = urgency_features(data, now, self.shape, len(PLAN_FACTORS))
+        contributions[:, : len(URGENCY_FACTORS)] *= np.asarray(self.weights) * _OWN
+        return planned(self.name, data, now, contributions)
 
     def learn(
         self,
@@ -79,7 +86,7 @@ class LearnedPolicy:
             )
         if others.size == 0:
             return self
-        x = urgency_features(data, now, self.shape)
+        x = urgency_features(data, now, self.shape) * _OWN
         w = np.asarray(self.weights)
         diff = x[a] - x[others]  # (k, F)
         margin = diff @ w

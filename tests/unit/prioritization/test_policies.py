@@ -66,11 +66,18 @@ def test_urgency_puts_overdue_high_priority_first_and_blocked_last() -> None:
         {"key": "prereq"},
     )
     ranking = UrgencyPolicy().rank(data, NOW)
-    assert ranking.ranked_keys()[0] == "overdue"
-    # The prerequisite outranks what it blocks: blocking +8, blocked −5.
-    assert ranking.ranked_keys().index("prereq") < ranking.ranked_keys().index("blocked")
-    factors = {c.factor for c in ranking.explain("blocked").contributions}
-    assert "blocked" in factors
+    assert ranking.ranked_keys() == ["overdue", "prereq", "someday", "blocked"]
+    # The prerequisite inherits the urgency of what it blocks, which waits on hold.
+    blocked, prereq = ranking.explain("blocked"), ranking.explain("prereq")
+    assert {c.factor for c in blocked.contributions} == {"due", "age", "on hold"}
+    assert blocked.own_score == pytest.approx(blocked.score + 100.0)
+    inherited = {c.factor: c.value for c in prereq.contributions}["inherited"]
+    assert prereq.own_score is not None
+    assert inherited == pytest.approx(blocked.own_score - prereq.own_score)
+    # Taskwarrior's profile: blocking +8, blocked −5, no inheritance.
+    tw = UrgencyPolicy.taskwarrior().rank(data, NOW)
+    assert {c.factor for c in tw.explain("blocked").contributions} >= {"blocked"}
+    assert tw.explain("blocked").own_score is None
 
 
 def test_due_curve_rises_from_two_weeks_out_to_a_week_overdue() -> None:
@@ -157,10 +164,12 @@ def test_a_cycle_is_reported_with_its_quests() -> None:
     data = RankingInput.from_records(
         [{"key": "a", "depends_on": ["b"]}, {"key": "b", "depends_on": ["a"]}, {"key": "c"}]
     )
-    with pytest.raises(DependencyCycle) as err:
-        DeadlineSlackPolicy().rank(data, NOW)
-    assert set(err.value.cycle) == {"a", "b"}
-    assert UrgencyPolicy().rank(data, NOW).ranked_keys()[-1] == "c"  # urgency needs no order
+    for policy in (DeadlineSlackPolicy(), UrgencyPolicy()):
+        with pytest.raises(DependencyCycle) as err:
+            policy.rank(data, NOW)
+        assert set(err.value.cycle) == {"a", "b"}
+    # Taskwarrior's urgency needs no dependency order (Taskwarrior ranks such lists too).
+    assert UrgencyPolicy.taskwarrior().rank(data, NOW).ranked_keys()[-1] == "c"
 
 
 def test_a_longer_cycle_is_named_in_dependency_order() -> None:
