@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from questlog_core.prioritization.graph import ReverseLevels, reverse_levels
 from questlog_core.prioritization.input import DIFFICULTIES, PRIORITIES, QuestLike, RankingInput
-from questlog_core.prioritization.learned import LearnedPolicy
+from questlog_core.prioritization.learned import Choice, LearnedPolicy
 from questlog_core.prioritization.policies import (
     DeadlineSlackPolicy,
     DependencyValuePolicy,
@@ -74,6 +74,7 @@ __all__ = [
     "QUESTLOG_DEFAULT",
     "TASKWARRIOR",
     "URGENCY_FACTORS",
+    "Choice",
     "Contribution",
     "DeadlineSlackPolicy",
     "DependencyValuePolicy",
