@@ -215,27 +215,35 @@ def weighted_urgency(
     """Urgency contributions: :func:`urgency_features` times the coefficients, then
     ``extra_columns`` zero columns for a caller's own factors.
 
-    Without extra columns the matrix is read-only and remembered on the input for the last
-    ``now`` and ``weights``; with them it is the caller's to change (copied from the
-    remembered one when there is one). So an ensemble whose urgency and dependency-value
-    members share weights computes the features once per ranking.
+    The weighted matrix is remembered (read-only) on the input for the last ``now`` and
+    ``weights``. Without extra columns that matrix itself is returned; with them, a copy
+    the caller may change. So an ensemble whose members share weights (urgency and
+    dependency-value) computes the features once per ranking.
     """
     t = epoch(now)
     width = len(URGENCY_FACTORS)
     last = data._cache.get(_LAST_URGENCY)
     if last is not None and last[0] == t and (last[1] is weights or last[1] == weights):
-        if not extra_columns:
-            remembered: NDArray[np.float64] = last[2]
-            return remembered
-        x = np.empty((data.size, width + extra_columns), dtype=np.float64, order="F")
-        x[:, :width] = last[2]
-        x[:, width:] = 0.0
-        return x
-    x = urgency_features(data, t, weights, extra_columns)
-    x[:, :width] *= weights.vector()  # in place: no second N×F matrix
+        base: NDArray[np.float64] = last[2]
+    else:
+        if extra_columns:
+            # First ask for this moment: build the wide matrix in place, remember a copy of
+            # its urgency part (cheaper than computing twice when a second policy asks).
+            x = urgency_features(data, t, weights, extra_columns)
+            x[:, :width] *= weights.vector()
+            remembered = np.array(x[:, :width], order="F")
+            remembered.flags.writeable = False
+            data._cache[_LAST_URGENCY] = (t, weights, remembered)
+            return x
+        base = urgency_features(data, t, weights)
+        base *= weights.vector()  # in place: no second N×F matrix
+        base.flags.writeable = False
+        data._cache[_LAST_URGENCY] = (t, weights, base)
     if not extra_columns:
-        x.flags.writeable = False
-        data._cache[_LAST_URGENCY] = (t, weights, x)
+        return base
+    x = np.empty((data.size, width + extra_columns), dtype=np.float64, order="F")
+    x[:, :width] = base
+    x[:, width:] = 0.0
     return x
 
 
