@@ -135,7 +135,7 @@ def _raise_cycle(n: int, src: I64, dst: I64, keys: tuple[str, ...]) -> None:
     try:
         levelled_order_indices(n, src, dst)
     except DependencyCycle as err:
-        raise DependencyCycle([keys[i] for i in err.cycle]) from None
+        raise DependencyCycle([keys[int(str(i))] for i in err.cycle]) from None
     raise AssertionError("Kahn left quests unplaced but the dependency module found no cycle")
 
 
