@@ -63,6 +63,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read, rank, print. Returns the exit code."""
+    import gc
+
+    # A short-lived process that allocates one object per task and frees nothing it keeps:
+    # the cyclic collector would only re-scan them.
+    gc.disable()
     from questlog_core.errors import DomainError
     from questlog_core.prioritization import policy_named
     from questlog_core.prioritization.exports import read_export
