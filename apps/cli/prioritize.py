@@ -115,11 +115,17 @@ def _as_table(tasks: TaskList, ranking: Ranking, args: argparse.Namespace) -> st
     ids = [tasks.display_ids[i] for i in shown]
     id_width = max([2, *map(len, ids)])
     lines = [f"{'#':>4}  {'ID':<{id_width}}  {'Score':>8}  Description"]
-    rows = ranking.contributions[shown].tolist() if args.explain else []
-    own = ranking.own_scores()[shown].tolist() if args.explain and ranking.plan_factors else []
-    for n, (i, qid, score) in enumerate(zip(shown, ids, scores, strict=True)):
-        lines.append(f"{n + 1:>4}  {qid:<{id_width}}  {score:>8.2f}  {tasks.titles[i]}")
-        if args.explain:
+    titles = tasks.titles
+    if not args.explain:  # the common case: one formatted line per task
+        lines += [
+            f"{n:>4}  {qid:<{id_width}}  {score:>8.2f}  {titles[i]}"
+            for n, i, qid, score in zip(range(1, len(shown) + 1), shown, ids, scores, strict=True)
+        ]
+    else:
+        rows = ranking.contributions[shown].tolist()
+        own = ranking.own_scores()[shown].tolist() if ranking.plan_factors else []
+        for n, (i, qid, score) in enumerate(zip(shown, ids, scores, strict=True)):
+            lines.append(f"{n + 1:>4}  {qid:<{id_width}}  {score:>8.2f}  {titles[i]}")
             parts = sorted(
                 ((f, v) for f, v in zip(ranking.factors, rows[n], strict=True) if abs(v) >= 0.005),
                 key=lambda p: -abs(p[1]),
