@@ -196,7 +196,7 @@ def test_a_longer_cycle_is_named_in_dependency_order() -> None:
 def test_ensemble_combines_members_and_names_them() -> None:
     data = quests({"key": "a", "due": days(1)}, {"key": "b"}, {"key": "c", "priority": "high"})
     ranking = EnsemblePolicy().rank(data, NOW)
-    assert ranking.factors == ("urgency", "slack", "dependency-value")
+    assert ranking.factors == ("urgency", "slack", "wsjf")
     assert ranking.ranked_keys()[-1] == "b"
 
 
