@@ -215,10 +215,11 @@ def weighted_urgency(
     """Urgency contributions: :func:`urgency_features` times the coefficients, then
     ``extra_columns`` zero columns for a caller's own factors.
 
-    The weighted matrix is remembered (read-only) on the input for the last ``now`` and
-    ``weights``. Without extra columns that matrix itself is returned; with them, a copy
-    the caller may change. So an ensemble whose members share weights (urgency and
-    dependency-value) computes the features once per ranking.
+    Without extra columns the matrix is read-only and remembered on the input for the last
+    ``now`` and ``weights``; with them it is the caller's to change (copied from the
+    remembered one when there is one). So policies that rank one input in turn with the
+    same weights (``dependency-value`` after ``taskwarrior``-shaped weights, or a custom
+    ensemble) compute the features once per moment.
     """
     t = epoch(now)
     width = len(URGENCY_FACTORS)
@@ -227,13 +228,10 @@ def weighted_urgency(
         base: NDArray[np.float64] = last[2]
     else:
         if extra_columns:
-            # First ask for this moment: build the wide matrix in place, remember a copy of
-            # its urgency part (cheaper than computing twice when a second policy asks).
+            # Nothing remembered: build the caller's wide matrix in place (remembering a copy
+            # too costs ~3 ms at 100k quests and no default policy would read it).
             x = urgency_features(data, t, weights, extra_columns)
             x[:, :width] *= weights.vector()
-            remembered = np.array(x[:, :width], order="F")
-            remembered.flags.writeable = False
-            data._cache[_LAST_URGENCY] = (t, weights, remembered)
             return x
         base = urgency_features(data, t, weights)
         base *= weights.vector()  # in place: no second N×F matrix
