@@ -191,17 +191,17 @@ def _read_taskwarrior(raw: bytes, now: float) -> TaskList:
         bad = open_tasks[k].priority
         raise MalformedExport(rows[k], uuids[k], "priority", f"expected H, M or L, got {bad!r}")
 
-    src: list[int] = []
-    dst: list[int] = []
-    for k, t in enumerate(open_tasks):
-        deps = t.depends
-        if not deps:
-            continue
-        for uuid in deps.split(",") if isinstance(deps, str) else deps:
-            j = position.get(uuid.strip())
-            if j is not None:  # closed or unknown prerequisites block nothing
-                src.append(j)
-                dst.append(k)
+    # (prerequisite, dependent) per listed uuid; closed or unknown prerequisites (None)
+    # block nothing. 2.6 lists uuids; older versions write one comma-separated string.
+    get = position.get
+    pairs = [
+        (get(uuid), k)
+        for k, deps in enumerate([t.depends for t in open_tasks])
+        if deps
+        for uuid in (deps if isinstance(deps, list) else [u.strip() for u in deps.split(",")])
+    ]
+    src = [j for j, _ in pairs if j is not None]
+    dst = [k for j, k in pairs if j is not None]
 
     wait = dates("wait", [t.wait for t in open_tasks])
     # Pre-2.6 exports mark waiting tasks by status; their wait date may be missing.
