@@ -25,15 +25,26 @@ Feature: Prioritization
     Then the order is "Pay rent", "Someday: learn piano"
     And the explanation of "Pay rent" lists "due" and "priority" and adds up to its score
 
-  Scenario: Blocking others raises a quest, being blocked lowers it
+  Scenario: In Taskwarrior's profile, blocking others raises a quest, being blocked lowers it
     Given an open quest "Give talk" with priority none
     And an open quest "Prepare slides" with priority none
     And an open quest "Water plants" with priority low
     And "Give talk" depends on "Prepare slides"
-    When the quests are ranked with the "urgency" policy
+    When the quests are ranked with the "taskwarrior" policy
     Then the order is "Prepare slides", "Water plants", "Give talk"
     And the explanation of "Prepare slides" lists "blocking" and adds up to its score
     And the explanation of "Give talk" lists "blocked" and adds up to its score
+
+  Scenario: By default, a prerequisite inherits the urgency of what it blocks
+    Given an open quest "Give talk" due in 1 days with priority high
+    And an open quest "Prepare slides" with priority none
+    And an open quest "Water plants" due in 3 days with priority medium
+    And "Give talk" depends on "Prepare slides"
+    When the quests are ranked with the "urgency" policy
+    Then the order is "Prepare slides", "Water plants", "Give talk"
+    And the explanation of "Prepare slides" lists "inherited" and adds up to its score
+    And the explanation of "Give talk" lists "on hold" and adds up to its score
+    And "Give talk" would score more than "Water plants" on its own merits
 
   Scenario: A prerequisite inherits value from what it unblocks
     Given an open quest "Launch" due in 1 days with priority critical

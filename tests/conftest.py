@@ -68,3 +68,10 @@ def redis_url() -> str:
 def amqp_url() -> str:
     """``amqp://`` URL of the test RabbitMQ server."""
     return require_server("RabbitMQ", AMQP_URL)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After the run: how many prioritization judgments each policy satisfies."""
+    from tests.bdd.judgment_report import summarise
+
+    summarise(terminalreporter)

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 #: Mirrors ``questlog_core.prioritization.POLICY_NAMES`` (a test keeps them equal) so that
 #: building the parser does not import numpy.
 POLICY_CHOICES = (
-    "auto",
     "urgency",
     "taskwarrior",
     "slack",
@@ -51,8 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--policy",
         choices=POLICY_CHOICES,
-        default="auto",
-        help="ranking policy; auto = taskwarrior for a Taskwarrior export, urgency otherwise",
+        default="urgency",
+        help="ranking policy (default: urgency, Questlog's own, for every export; "
+        "taskwarrior = Taskwarrior 2.6's urgency, score for score)",
     )
     parser.add_argument("--explain", action="store_true", help="show each factor's contribution")
     parser.add_argument("--format", choices=("table", "json"), default="table")
@@ -63,6 +63,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read, rank, print. Returns the exit code."""
+    import gc
+
+    # A short-lived process that allocates one object per task and frees nothing it keeps:
+    # the cyclic collector would only re-scan them.
+    gc.disable()
     from questlog_core.errors import DomainError
     from questlog_core.prioritization import policy_named
     from questlog_core.prioritization.exports import read_export
@@ -79,10 +84,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"cannot read {name}: {exc.strerror or exc}")
     try:
         tasks = read_export(raw, now)
-        policy_name = args.policy
-        if policy_name == "auto":
-            policy_name = "taskwarrior" if tasks.source == "taskwarrior" else "urgency"
-        ranking = policy_named(policy_name).rank(tasks.input, now)
+        ranking = policy_named(args.policy).rank(tasks.input, now)
     except DomainError as exc:
         return _fail(f"{name}: {exc.detail}")
 
@@ -113,15 +115,24 @@ def _as_table(tasks: TaskList, ranking: Ranking, args: argparse.Namespace) -> st
     ids = [tasks.display_ids[i] for i in shown]
     id_width = max([2, *map(len, ids)])
     lines = [f"{'#':>4}  {'ID':<{id_width}}  {'Score':>8}  Description"]
-    rows = ranking.contributions[shown].tolist() if args.explain else []
-    for n, (i, qid, score) in enumerate(zip(shown, ids, scores, strict=True)):
-        lines.append(f"{n + 1:>4}  {qid:<{id_width}}  {score:>8.2f}  {tasks.titles[i]}")
-        if args.explain:
+    titles = tasks.titles
+    if not args.explain:  # the common case: one formatted line per task
+        lines += [
+            f"{n:>4}  {qid:<{id_width}}  {score:>8.2f}  {titles[i]}"
+            for n, i, qid, score in zip(range(1, len(shown) + 1), shown, ids, scores, strict=True)
+        ]
+    else:
+        rows = ranking.contributions[shown].tolist()
+        own = ranking.own_scores()[shown].tolist() if ranking.plan_factors else []
+        for n, (i, qid, score) in enumerate(zip(shown, ids, scores, strict=True)):
+            lines.append(f"{n + 1:>4}  {qid:<{id_width}}  {score:>8.2f}  {titles[i]}")
             parts = sorted(
                 ((f, v) for f, v in zip(ranking.factors, rows[n], strict=True) if abs(v) >= 0.005),
                 key=lambda p: -abs(p[1]),
             )
             detail = ", ".join(f"{f} {v:+.2f}" for f, v in parts) or "no factor applies"
+            if own:  # where the quest would stand on its own merits, then the rest
+                detail = f"own {own[n]:.2f}: {detail}"
             lines.append(f"{'':>4}  {'':<{id_width}}  {'':>8}  = {detail}")
     hidden = "" if args.all else f", {int(tasks.waiting.sum())} waiting hidden"
     lines.append(f"{len(shown)} of {len(tasks.titles)} open tasks, policy {ranking.policy}{hidden}")
@@ -134,6 +145,7 @@ def _as_json(tasks: TaskList, ranking: Ranking, now: float, args: argparse.Names
     shown = _shown(tasks, ranking, args)
     scores = ranking.scores[shown].tolist()
     rows = ranking.contributions[shown].tolist() if args.explain else None
+    own = ranking.own_scores()[shown].tolist() if args.explain else None
     quests: list[dict[str, Any]] = []
     for n, i in enumerate(shown):
         item: dict[str, Any] = {
@@ -144,7 +156,8 @@ def _as_json(tasks: TaskList, ranking: Ranking, now: float, args: argparse.Names
             "score": round(scores[n], 6),
             "waiting": bool(tasks.waiting[i]),
         }
-        if rows is not None:
+        if rows is not None and own is not None:
+            item["own_score"] = round(own[n], 6)
             item["factors"] = {
                 f: round(v, 6) for f, v in zip(ranking.factors, rows[n], strict=True) if v != 0
             }

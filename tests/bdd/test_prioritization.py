@@ -153,6 +153,14 @@ def _explained(board: Board, title: str, factors: str) -> None:
     assert sum(c.value for c in explanation.contributions) == pytest.approx(explanation.score)
 
 
+@then(parsers.parse('"{first}" would score more than "{second}" on its own merits'))
+def _own_merits(board: Board, first: str, second: str) -> None:
+    one, other = _ranking(board).explain(first), _ranking(board).explain(second)
+    assert one.own_score is not None
+    assert other.own_score is not None
+    assert one.own_score > other.own_score
+
+
 @then(parsers.parse('"{title}" is in the "{quadrant}" quadrant'))
 def _in_quadrant(board: Board, title: str, quadrant: str) -> None:
     assert board.quadrants[title] == quadrant

@@ -25,18 +25,59 @@ def prioritize(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_ranks_a_taskwarrior_export_most_urgent_first() -> None:
+def rows(stdout: str) -> list[str]:
+    """Titles of a table, best first (the rank, id and score columns dropped)."""
+    return [line.split(None, 3)[3] for line in stdout.splitlines()[1:-1] if line[:4].strip()]
+
+
+def test_ranks_a_taskwarrior_export_with_questlogs_policy_by_default() -> None:
     result = prioritize(FIXTURE / "export.json", "--now", NOW)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["#", "ID", "Score"]
+    assert lines[-1].endswith("policy urgency, 1 waiting hidden")
+    order = rows(result.stdout)
+    assert order[:3] == ["Submit form", "Pay rent", "Very overdue"]
+    # What can be done now comes before what can't: blocked and not-yet-scheduled last.
+    assert order[-6:] == [
+        "Outline report", "Write report", "Deploy release", "Review draft", "Pack bags",
+        "Plan vacation",
+    ]  # fmt: skip
+    # The waiting task is hidden unless asked for.
+    assert "Book flights" not in result.stdout
+    assert "Book flights" in prioritize(FIXTURE / "export.json", "--now", NOW, "--all").stdout
+
+
+def test_a_taskwarrior_user_gets_prerequisites_before_what_they_block() -> None:
+    # Taskwarrior's own order puts "Write report" (blocked) above "Fix bike", its sibling
+    # prerequisite of "Deploy release", and "Review draft" above "Outline report", its
+    # prerequisite. Questlog's default never ranks a quest above its open prerequisite.
+    ours = rows(prioritize(FIXTURE / "export.json", "--now", NOW, "--all").stdout)
+    theirs = rows(
+        prioritize(FIXTURE / "export.json", "--now", NOW, "--all", "--policy", "taskwarrior").stdout
+    )
+    tasks = {t["description"]: t for t in json.loads((FIXTURE / "export.json").read_text())}
+    by_uuid = {t["uuid"]: t["description"] for t in tasks.values()}
+    pairs = [
+        (by_uuid[u], title)
+        for title, t in tasks.items()
+        if t["status"] == "pending"
+        for u in t.get("depends", [])
+        if u in by_uuid and tasks[by_uuid[u]]["status"] == "pending"
+    ]
+    assert len(pairs) >= 5
+    assert all(ours.index(before) < ours.index(after) for before, after in pairs)
+    assert any(theirs.index(before) > theirs.index(after) for before, after in pairs)
+
+
+def test_policy_taskwarrior_reproduces_taskwarriors_urgency() -> None:
+    result = prioritize(FIXTURE / "export.json", "--now", NOW, "--policy", "taskwarrior")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
     assert "Submit form" in lines[1]
     assert "25.22" in lines[1]
     assert "Collect data" in lines[2]
-    # The waiting task is hidden unless asked for.
-    assert "Book flights" not in result.stdout
-    assert "1 waiting hidden" in lines[-1]
-    assert "Book flights" in prioritize(FIXTURE / "export.json", "--now", NOW, "--all").stdout
+    assert lines[-1].endswith("policy taskwarrior, 1 waiting hidden")
 
 
 def test_limit_and_explain_show_each_factor() -> None:
@@ -46,6 +87,22 @@ def test_limit_and_explain_show_each_factor() -> None:
     assert len(lines) == 1 + 2 * 2 + 1
     assert "tag weights +15.00" in lines[2]
     assert "priority +6.00" in lines[2]
+
+
+def test_explain_shows_the_own_score_next_to_what_is_inherited() -> None:
+    result = prioritize(FIXTURE / "export.json", "--now", NOW, "--explain")
+    lines = result.stdout.splitlines()
+    outline = lines.index(next(line for line in lines if "Outline report" in line))
+    detail = lines[outline + 1]
+    assert "own 1.05:" in detail
+    assert "inherited +11.53" in detail
+    assert "on hold -100.00" in detail
+    doc = json.loads(
+        prioritize(FIXTURE / "export.json", "--now", NOW, "--format", "json", "--explain").stdout
+    )
+    item = next(q for q in doc["quests"] if q["title"] == "Outline report")
+    assert item["own_score"] == pytest.approx(1.05, abs=0.01)
+    assert item["factors"]["inherited"] == pytest.approx(11.53, abs=0.01)
 
 
 def test_json_output_factors_sum_to_the_score() -> None:
@@ -141,4 +198,14 @@ def test_policy_choices_match_the_core() -> None:
     from apps.cli.prioritize import POLICY_CHOICES
     from questlog_core.prioritization import POLICY_NAMES
 
-    assert ("auto", *POLICY_NAMES) == POLICY_CHOICES
+    assert POLICY_NAMES == POLICY_CHOICES
+
+
+def test_a_dependency_cycle_is_reported_by_the_default_policy(tmp_path: Path) -> None:
+    path = tmp_path / "cycle.json"
+    path.write_text('[{"uuid": "u1", "depends": ["u2"]}, {"uuid": "u2", "depends": "u1"}]')
+    result = prioritize(path)
+    assert result.returncode == 2
+    assert "cycle" in result.stderr
+    # Taskwarrior's urgency needs no dependency order: its profile still ranks the list.
+    assert prioritize(path, "--policy", "taskwarrior").returncode == 0

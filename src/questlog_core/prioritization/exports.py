@@ -57,14 +57,16 @@ class MalformedExport(ValidationFailed):
         self.ident = ident
 
 
-class TwAnnotation(msgspec.Struct):
+# gc=False: decoded tasks hold only strings, numbers and lists of them (no reference
+# cycles), so the cyclic collector need not track the tens of thousands a big export makes.
+class TwAnnotation(msgspec.Struct, gc=False):
     """A Taskwarrior annotation."""
 
     entry: str | None = None
     description: str = ""
 
 
-class TwTask(msgspec.Struct):
+class TwTask(msgspec.Struct, gc=False):
     """The fields of a Taskwarrior task that ranking reads (others are ignored)."""
 
     uuid: str
@@ -112,6 +114,9 @@ class QuestlogExport(msgspec.Struct, kw_only=True):
     quests: list[QuestRecord]
 
 
+_TW_DECODER = msgspec.json.Decoder(list[TwTask])
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class TaskList:
     """Open tasks ready to rank, with what a listing shows about them."""
@@ -125,7 +130,7 @@ class TaskList:
 
 
 _PATH = re.compile(r"\$\[(\d+)\](?:\.(\w+))?")
-_TW_PRIORITY = {"L": 1, "M": 2, "H": 3}
+_TW_PRIORITY = {None: 0, "": 0, "L": 1, "M": 2, "H": 3}
 
 
 def read_export(raw: bytes, now: float) -> TaskList:
@@ -162,56 +167,53 @@ def _decode_error(raw: bytes, exc: msgspec.MsgspecError, id_field: str, items: s
 
 def _read_taskwarrior(raw: bytes, now: float) -> TaskList:
     try:
-        tasks = msgspec.json.decode(raw, type=list[TwTask])
+        tasks = _TW_DECODER.decode(raw)
     except msgspec.MsgspecError as exc:
         _decode_error(raw, exc, "uuid")
         raise  # unreachable: _decode_error always raises
-    rows = [i for i, t in enumerate(tasks) if t.status in ("pending", "waiting")]
-    position: dict[str, int] = {}
-    for k, i in enumerate(rows):
-        uuid = tasks[i].uuid
-        if uuid in position:
-            raise MalformedExport(i, uuid, "uuid", "duplicate uuid")
-        position[uuid] = k
+    rows = [i for i, t in enumerate(tasks) if t.status == "pending" or t.status == "waiting"]
     open_tasks = [tasks[i] for i in rows]
+    uuids = [t.uuid for t in open_tasks]
+    position = dict(zip(uuids, range(len(uuids)), strict=True))
+    if len(position) != len(uuids):
+        seen: set[str] = set()
+        for k, uuid in enumerate(uuids):
+            if uuid in seen:
+                raise MalformedExport(rows[k], uuid, "uuid", "duplicate uuid")
+            seen.add(uuid)
 
-    def dates(field: str) -> F64:
-        return _tw_dates([getattr(t, field) for t in open_tasks], rows, open_tasks, field)
+    def dates(field: str, values: list[str | None]) -> F64:
+        return _tw_dates(values, rows, open_tasks, field)
 
-    priority = []
-    for k, t in enumerate(open_tasks):
-        if t.priority is None or t.priority == "":
-            priority.append(0)
-        elif t.priority in _TW_PRIORITY:
-            priority.append(_TW_PRIORITY[t.priority])
-        else:
-            raise MalformedExport(
-                rows[k], t.uuid, "priority", f"expected H, M or L, got {t.priority!r}"
-            )
+    priority = [_TW_PRIORITY.get(t.priority, -1) for t in open_tasks]
+    if -1 in priority:
+        k = priority.index(-1)
+        bad = open_tasks[k].priority
+        raise MalformedExport(rows[k], uuids[k], "priority", f"expected H, M or L, got {bad!r}")
 
-    src: list[int] = []
-    dst: list[int] = []
-    for k, t in enumerate(open_tasks):
-        deps = t.depends
-        if not deps:
-            continue
-        for uuid in deps.split(",") if isinstance(deps, str) else deps:
-            j = position.get(uuid.strip())
-            if j is not None:  # closed or unknown prerequisites block nothing
-                src.append(j)
-                dst.append(k)
+    # (prerequisite, dependent) per listed uuid; closed or unknown prerequisites (None)
+    # block nothing. 2.6 lists uuids; older versions write one comma-separated string.
+    get = position.get
+    pairs = [
+        (get(uuid), k)
+        for k, deps in enumerate([t.depends for t in open_tasks])
+        if deps
+        for uuid in (deps if isinstance(deps, list) else [u.strip() for u in deps.split(",")])
+    ]
+    src = [j for j, _ in pairs if j is not None]
+    dst = [k for j, k in pairs if j is not None]
 
-    wait = dates("wait")
+    wait = dates("wait", [t.wait for t in open_tasks])
     # Pre-2.6 exports mark waiting tasks by status; their wait date may be missing.
     status_waiting = np.array([t.status == "waiting" for t in open_tasks], dtype=bool)
     wait = np.where(status_waiting & np.isnan(wait), np.inf, wait)
     data = RankingInput.from_columns(
         [t.uuid for t in open_tasks],
-        due=dates("due"),
-        created=dates("entry"),
-        scheduled=dates("scheduled"),
+        due=dates("due", [t.due for t in open_tasks]),
+        created=dates("entry", [t.entry for t in open_tasks]),
+        scheduled=dates("scheduled", [t.scheduled for t in open_tasks]),
         wait_until=wait,
-        started=dates("start"),
+        started=dates("start", [t.start for t in open_tasks]),
         priority=priority,
         annotation_count=[len(t.annotations) for t in open_tasks],
         tags=[t.tags for t in open_tasks],
@@ -237,32 +239,40 @@ def _tw_dates(values: list[str | None], rows: list[int], tasks: list[TwTask], fi
     present = [k for k, v in enumerate(values) if v is not None]
     if not present:
         return out
-    text = np.array([values[k] for k in present], dtype="U17")
-    codes = text.view(np.uint32).reshape(len(present), 17)
-    digits = codes.astype(np.int64) - 48
-    digit_cols = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14]
-    ok = (
-        (np.char.str_len(text) == 16)
-        & (codes[:, 8] == ord("T"))
-        & (codes[:, 15] == ord("Z"))
-        & ((digits[:, digit_cols] >= 0) & (digits[:, digit_cols] <= 9)).all(axis=1)
-    )
-    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
-    month = digits[:, 4] * 10 + digits[:, 5]
-    day = digits[:, 6] * 10 + digits[:, 7]
-    hour = digits[:, 9] * 10 + digits[:, 10]
-    minute = digits[:, 11] * 10 + digits[:, 12]
-    second = digits[:, 13] * 10 + digits[:, 14]
+    texts: list[str] = [values[k] for k in present]  # type: ignore[misc]
+    # Every well-formed date is 16 ASCII characters: join them and read the bytes as one
+    # (count, 16) matrix (much cheaper than a numpy string array).
+    joined = "".join(texts)
+    ok_shape = len(joined) == 16 * len(texts) and joined.isascii()
+
+    def bad_date(k: int) -> MalformedExport:
+        i = present[k]
+        return MalformedExport(
+            rows[i],
+            tasks[i].uuid,
+            field,
+            f"expected a Taskwarrior date like 20261130T170000Z, got {values[i]!r}",
+        )
+
+    if not ok_shape:
+        first = next(k for k, v in enumerate(texts) if len(v) != 16 or not v.isascii())
+        raise bad_date(first)
+    codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(len(texts), 16)
+    # One contiguous row per character position (column slices of the (count, 16) matrix
+    # would be strided); uint8 wraps anything below "0" round to > 9.
+    digits = (codes.T - np.uint8(48)).astype(np.int64)
+    ok = (codes[:, 8] == ord("T")) & (codes[:, 15] == ord("Z"))
+    ok &= (digits[[0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14]] <= 9).all(axis=0)
+    year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+    month = digits[4] * 10 + digits[5]
+    day = digits[6] * 10 + digits[7]
+    hour = digits[9] * 10 + digits[10]
+    minute = digits[11] * 10 + digits[12]
+    second = digits[13] * 10 + digits[14]
     ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
     ok &= (hour <= 23) & (minute <= 59) & (second <= 60)
     if not ok.all():
-        bad = present[int(np.flatnonzero(~ok)[0])]
-        raise MalformedExport(
-            rows[bad],
-            tasks[bad].uuid,
-            field,
-            f"expected a Taskwarrior date like 20261130T170000Z, got {values[bad]!r}",
-        )
+        raise bad_date(int(np.flatnonzero(~ok)[0]))
     # Days from the civil date (Howard Hinnant's algorithm), vectorised.
     y = year - (month <= 2)
     era = np.floor_divide(y, 400)
@@ -271,7 +281,10 @@ def _tw_dates(values: list[str | None], rows: list[int], tasks: list[TwTask], fi
     doy = (153 * mp + 2) // 5 + day - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
     days = era * 146097 + doe - 719468
-    out[present] = (days * 86400 + hour * 3600 + minute * 60 + second).astype(np.float64)
+    seconds: F64 = (days * 86400 + hour * 3600 + minute * 60 + second).astype(np.float64)
+    if len(texts) == len(values):
+        return seconds
+    out[np.fromiter(present, dtype=np.int64, count=len(present))] = seconds
     return out
 
 

@@ -2,15 +2,16 @@
 
 Value and deadlines flow *backwards* along dependencies (from a dependent to its
 prerequisites), so the passes visit quests in reverse topological levels: level 0 holds the
-quests nothing depends on, level ``h`` those whose dependents all sit in lower levels. The
-levels are the dependency graph's own (:func:`levelled_order_indices` over the reversed
-edges); this module only lays the edges out for the passes, once per input.
+quests nothing depends on, level ``h`` those whose dependents all sit in lower levels (so a
+quest's level is the length of the longest chain of quests waiting on it).
 
-Each pass *pulls*: when level ``h`` is reached, every dependent of its quests is final, so
-each quest's inputs are gathered from its own edges in one step per level. Quests are
-renumbered by position in level order, so a level is a contiguous slice and the per-level
-work is slicing plus a few gathers: O(N + E) in total plus a small constant per level (the
-depth of the longest dependency chain), never a Python step per quest.
+The levels come from one level-by-level Kahn pass over the reversed edges, which also
+records, level by level, the edges it walks: those whose *dependent* is in that level. Each
+pass then *pushes*: when level ``h`` is reached, its quests are final (every dependent sat
+in a lower level and has pushed already), so their values go along that level's edges to
+their prerequisites in one scatter (``np.add.at``, ``np.minimum.at``, ``np.maximum.at``).
+Cost: O(N + E) plus a small constant per level (the longest dependency chain), never a
+Python step per quest; the levels and edges are built once per input and cached on it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from numpy.typing import NDArray
 
 from questlog_core.errors import DependencyCycle
 from questlog_core.prioritization.input import RankingInput
-from questlog_core.quests.dependencies import levelled_order_indices
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
@@ -32,17 +32,15 @@ F64 = NDArray[np.float64]
 class ReverseLevels:
     """Quests in reverse topological levels and, per level, the edges out of it.
 
-    Quest ``nodes[p]`` sits at *position* ``p`` (``position`` is the inverse); level ``h``
-    is positions ``node_ptr[h]:node_ptr[h+1]``. Edges ``edge_ptr[h]:edge_ptr[h+1]`` are
-    those whose prerequisite is in level ``h``: ``edge_src`` is the prerequisite's offset
-    within its level, ``edge_dst`` the dependent's position (always in a lower level).
-    Within a level, edges run in their dependent's level order, then input order: the
-    order in which a pass over the edges one level at a time would meet them.
+    Level ``h`` is quests ``nodes[node_ptr[h]:node_ptr[h+1]]`` (ascending). Edges
+    ``edge_ptr[h]:edge_ptr[h+1]`` are those whose *dependent* is in level ``h``:
+    ``edge_dst`` is the dependent, ``edge_src`` its prerequisite (a quest of a higher
+    level), both as quest indices. ``level`` is each quest's level.
     """
 
     nodes: I64
     node_ptr: I64
-    position: I64
+    level: I64
     edge_src: I64
     edge_dst: I64
     edge_ptr: I64
@@ -54,10 +52,8 @@ class ReverseLevels:
 
     def level_of(self, n: int) -> I64:
         """Level of each quest (0: nothing depends on it)."""
-        level = np.empty(n, dtype=np.int64)
-        sizes = np.diff(self.node_ptr)
-        level[self.nodes] = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-        return level
+        del n  # kept for callers written against the earlier signature
+        return self.level
 
 
 def reverse_levels(data: RankingInput) -> ReverseLevels:
@@ -74,66 +70,112 @@ def reverse_levels(data: RankingInput) -> ReverseLevels:
 
 
 def _reverse_levels(n: int, src: I64, dst: I64, keys: tuple[str, ...]) -> ReverseLevels:
+    # Prerequisites grouped by dependent (CSR). The importers and RankingInput.from_records
+    # list edges quest by quest, already grouped: then no sort is needed.
+    if dst.size > 1 and not bool((dst[1:] >= dst[:-1]).all()):
+        by_dependent = np.argsort(dst, kind="stable")
+        prereqs_of = src[by_dependent]
+    else:
+        prereqs_of = src
+    prereq_count = np.bincount(dst, minlength=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(prereq_count, out=indptr[1:])
+    waiting_on = np.bincount(src, minlength=n)  # dependents not yet placed in a level
+    level = np.empty(n, dtype=np.int64)
+    frontiers: list[I64] = []
+    edge_src: list[I64] = []
+    edge_dst: list[I64] = []
+    placed = 0
+    frontier = np.flatnonzero(waiting_on == 0)
+    while frontier.size:
+        level[frontier] = len(frontiers)
+        frontiers.append(frontier)
+        placed += frontier.size
+        counts = prereq_count[frontier]
+        run_end = np.cumsum(counts)
+        total = int(run_end[-1])
+        if total == 0:
+            edge_src.append(prereqs_of[:0])
+            edge_dst.append(frontier[:0])
+            break
+        # Edge positions of the whole frontier: each run starts[i] .. starts[i] + counts[i].
+        positions = np.repeat(indptr[frontier] - (run_end - counts), counts)
+        positions += np.arange(total, dtype=np.int64)
+        touched = prereqs_of[positions]
+        edge_src.append(touched)
+        edge_dst.append(np.repeat(frontier, counts))
+        np.subtract.at(waiting_on, touched, 1)
+        ready = touched[waiting_on[touched] == 0]
+        # A quest reached by several edges of this level shows up more than once: sort and
+        # drop repeats (np.unique hashes first, which is slower than a plain sort here).
+        ready.sort()
+        if ready.size > 1:
+            ready = ready[np.concatenate(([True], ready[1:] != ready[:-1]))]
+        frontier = ready
+    if placed < n:
+        _raise_cycle(n, src, dst, keys)
+    node_ptr = np.zeros(len(frontiers) + 1, dtype=np.int64)
+    np.cumsum([f.size for f in frontiers], out=node_ptr[1:])
+    edge_ptr = np.zeros(len(frontiers) + 1, dtype=np.int64)
+    np.cumsum([e.size for e in edge_src] + [0] * (len(frontiers) - len(edge_src)), out=edge_ptr[1:])
+    return ReverseLevels(
+        np.concatenate(frontiers) if frontiers else np.zeros(0, dtype=np.int64),
+        node_ptr,
+        level,
+        np.concatenate(edge_src) if edge_src else np.zeros(0, dtype=np.int64),
+        np.concatenate(edge_dst) if edge_dst else np.zeros(0, dtype=np.int64),
+        edge_ptr,
+    )
+
+
+def _raise_cycle(n: int, src: I64, dst: I64, keys: tuple[str, ...]) -> None:
+    """Name a cycle the way the dependency module does, each quest a prerequisite of the next."""
+    from questlog_core.quests.dependencies import levelled_order_indices
+
     try:
-        # Reversed edges: the graph's level 0 is then what nothing depends on.
-        nodes, node_ptr, level = levelled_order_indices(n, dst, src)
+        levelled_order_indices(n, src, dst)
     except DependencyCycle as err:
-        # Found along reversed edges: turn it round so each quest is a prerequisite of the next.
-        cycle: list[int] = np.asarray(err.cycle, dtype=np.int64)[::-1].tolist()
-        raise DependencyCycle([keys[i] for i in cycle]) from None
-    depth = node_ptr.size - 1
-    # The (prerequisite level, dependent level) key below fits 16 bits for any real task
-    # list: half the memory traffic, and numpy radix-sorts 16-bit keys (several times faster
-    # than comparison-sorting 64-bit ones). The levels come 16-bit whenever they fit.
-    if depth * depth > np.iinfo(np.int16).max:
-        level = level.astype(np.int64)
-    position = np.empty(n, dtype=np.int64)
-    position[nodes] = np.arange(n, dtype=np.int64)
-    offset = position - node_ptr[level]  # place within its level
-    src_level = level[src]
-    key = src_level * depth  # stays 16-bit: numpy keeps the array's type for a Python int
-    key += level[dst]
-    # Stable: within a (prerequisite level, dependent level) group, edges keep input order.
-    by_level = np.argsort(key, kind="stable")
-    edge_ptr = np.zeros(depth + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src_level, minlength=depth), out=edge_ptr[1:])
-    # Both ends in one int64 (each < 2**31 for any input that fits in memory), so the
-    # edges are permuted with one scattered gather instead of two.
-    ends = offset[src] << 32
-    ends |= position[dst]
-    ends = ends[by_level]
-    edge_dst = ends & 0xFFFFFFFF
-    ends >>= 32
-    edge_src = ends
-    return ReverseLevels(nodes, node_ptr, position, edge_src, edge_dst, edge_ptr)
+        raise DependencyCycle([keys[int(str(i))] for i in err.cycle]) from None
+    raise AssertionError("Kahn left quests unplaced but the dependency module found no cycle")
 
 
 def propagate_sum(data: RankingInput, own: F64, share: F64) -> F64:
     """Value each quest inherits from what it unblocks, transitively.
 
     ``total[i] = own[i] + inherited[i]`` and ``inherited[u] = Σ share[v] * total[v]`` over
-    the dependents ``v`` of ``u``, added in the order of :class:`ReverseLevels` edges.
-    Returns ``inherited``.
+    the dependents ``v`` of ``u``. Returns ``inherited``.
     """
     levels = reverse_levels(data)
-    n, ptr, eptr = data.size, levels.node_ptr.tolist(), levels.edge_ptr.tolist()
-    own_p = np.asarray(own, dtype=np.float64)[levels.nodes]
-    share_p = np.asarray(share, dtype=np.float64)[levels.nodes]
-    inherited_p = np.zeros(n, dtype=np.float64)
-    total_p = np.empty(n, dtype=np.float64)
+    ptr, eptr = levels.node_ptr.tolist(), levels.edge_ptr.tolist()
+    own = np.asarray(own, dtype=np.float64)
+    share = np.asarray(share, dtype=np.float64)
+    inherited = np.zeros(data.size, dtype=np.float64)
+    total = own.copy()
     for h in range(levels.depth):
-        a, b, ea, eb = ptr[h], ptr[h + 1], eptr[h], eptr[h + 1]
-        if ea < eb:
-            v = levels.edge_dst[ea:eb]
-            # bincount adds its weights one by one in array order: the same sums, bit for
-            # bit, as adding one edge at a time (np.add.at), at a fraction of the cost.
-            inherited_p[a:b] = np.bincount(
-                levels.edge_src[ea:eb], weights=share_p[v] * total_p[v], minlength=b - a
-            )
-        np.add(own_p[a:b], inherited_p[a:b], out=total_p[a:b])
-    inherited = np.empty(n, dtype=np.float64)
-    inherited[levels.nodes] = inherited_p
+        ea, eb = eptr[h], eptr[h + 1]
+        if ea == eb:
+            continue
+        quests = levels.nodes[ptr[h] : ptr[h + 1]]
+        total[quests] += inherited[quests]  # final: every dependent has pushed
+        v = levels.edge_dst[ea:eb]
+        np.add.at(inherited, levels.edge_src[ea:eb], share[v] * total[v])
     return inherited
+
+
+def propagate_max(data: RankingInput, value: F64) -> F64:
+    """The largest ``value`` over each quest and every quest that waits on it, transitively.
+
+    ``best[u] = max(value[u], max over dependents v of best[v])``: what a prerequisite
+    inherits in a planned ranking (the urgency of the most urgent quest it unblocks).
+    """
+    levels = reverse_levels(data)
+    eptr = levels.edge_ptr.tolist()
+    best = np.array(value, dtype=np.float64)
+    for h in range(levels.depth):
+        ea, eb = eptr[h], eptr[h + 1]
+        if ea < eb:
+            np.maximum.at(best, levels.edge_src[ea:eb], best[levels.edge_dst[ea:eb]])
+    return best
 
 
 def propagate_deadlines(data: RankingInput, due: F64, work: F64) -> tuple[F64, F64]:
@@ -143,34 +185,31 @@ def propagate_deadlines(data: RankingInput, due: F64, work: F64) -> tuple[F64, F
     by *its* latest start: ``finish[u] = min(due[u], min over dependents v of start[v])``,
     ``start[u] = finish[u] - work[u]``. Returns ``(latest_start, binding_deadline)``;
     ``inf`` where no deadline reaches the quest. When several dependents tie for the
-    minimum, the deadline comes from the last of them in :class:`ReverseLevels` edge order.
+    minimum, the deadline comes from the one met last (deepest level, then edge order).
     """
     levels = reverse_levels(data)
     n, ptr, eptr = data.size, levels.node_ptr.tolist(), levels.edge_ptr.tolist()
-    own_due = due[levels.nodes]
+    own_due = np.array(due, dtype=np.float64)
     own_due[np.isnan(own_due)] = np.inf
-    work_p = np.asarray(work, dtype=np.float64)[levels.nodes]
-    child_finish = np.full(n, np.inf)  # min latest start over dependents
+    work = np.asarray(work, dtype=np.float64)
+    child_finish = np.full(n, np.inf)  # min latest start over dependents pushed so far
     child_deadline = np.full(n, np.inf)
-    start_p = np.empty(n, dtype=np.float64)
-    deadline_p = np.empty(n, dtype=np.float64)
+    start = np.empty(n, dtype=np.float64)
+    deadline = np.empty(n, dtype=np.float64)
     for h in range(levels.depth):
-        a, b, ea, eb = ptr[h], ptr[h + 1], eptr[h], eptr[h + 1]
-        finish, binding_deadline = child_finish[a:b], child_deadline[a:b]
+        quests = levels.nodes[ptr[h] : ptr[h + 1]]
+        finish = child_finish[quests]
+        mine = own_due[quests] <= finish
+        deadline[quests] = np.where(mine, own_due[quests], child_deadline[quests])
+        start[quests] = np.where(mine, own_due[quests], finish) - work[quests]
+        ea, eb = eptr[h], eptr[h + 1]
         if ea < eb:
             u = levels.edge_src[ea:eb]
             v = levels.edge_dst[ea:eb]
-            offered = start_p[v]
-            np.minimum.at(finish, u, offered)
+            offered = start[v]
+            np.minimum.at(child_finish, u, offered)
             # The deadline follows the dependent that gives the minimum (the last such
             # edge wins: fancy assignment keeps the last write).
-            binding = offered == finish[u]
-            binding_deadline[u[binding]] = deadline_p[v[binding]]
-        mine = own_due[a:b] <= finish
-        deadline_p[a:b] = np.where(mine, own_due[a:b], binding_deadline)
-        np.subtract(np.where(mine, own_due[a:b], finish), work_p[a:b], out=start_p[a:b])
-    start = np.empty(n, dtype=np.float64)
-    deadline = np.empty(n, dtype=np.float64)
-    start[levels.nodes] = start_p
-    deadline[levels.nodes] = deadline_p
+            binding = offered == child_finish[u]
+            child_deadline[u[binding]] = deadline[v[binding]]
     return start, deadline

@@ -337,16 +337,12 @@ def _level(value: object, names: tuple[str, ...], what: str) -> int:
 
 
 def _intern_tags(tags: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], I64, I64]:
-    names: dict[str, int] = {}
-    flat: list[int] = []
-    counts: list[int] = []
-    for quest_tags in tags:
-        for t in quest_tags:
-            flat.append(names.setdefault(t, len(names)))
-        counts.append(len(quest_tags))
-    ptr = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(np.asarray(counts, dtype=np.int64), out=ptr[1:])
-    return tuple(names), ptr, np.asarray(flat, dtype=np.int64)
+    flat = [t for quest_tags in tags for t in quest_tags]
+    names = {name: i for i, name in enumerate(dict.fromkeys(flat))}  # first-seen order
+    ptr = np.zeros(len(tags) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, tags), dtype=np.int64, count=len(tags)), out=ptr[1:])
+    ids = np.fromiter(map(names.__getitem__, flat), dtype=np.int64, count=len(flat))
+    return tuple(names), ptr, ids
 
 
 def _intern_categories(categories: Sequence[str | None]) -> tuple[tuple[str, ...], I64]:

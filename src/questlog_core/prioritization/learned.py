@@ -6,11 +6,15 @@ weights take one pairwise logistic step so that ``a`` would have scored above ea
 ``w += rate · mean_b[(1 − σ(w·(x_a − x_b))) (x_a − x_b)] − rate · pull · (w − w0)``.
 The pull toward the defaults keeps a few odd days from erasing them. No randomness: the
 same history gives the same weights.
+
+:meth:`LearnedPolicy.fit` learns from a whole history at once instead: the weights that best
+explain every recorded choice (the same pairwise logistic model, solved by Newton's method
+with the same pull toward the defaults).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,11 +25,26 @@ from questlog_core.errors import ValidationFailed
 from questlog_core.prioritization.input import RankingInput
 from questlog_core.prioritization.ranking import Ranking
 from questlog_core.prioritization.urgency import (
+    PLAN_FACTORS,
     QUESTLOG_DEFAULT,
+    SITUATION_FACTORS,
     URGENCY_FACTORS,
     UrgencyWeights,
+    planned,
     urgency_features,
 )
+
+# Blocking, blocked and waiting are the plan's business (see ``planned``), not a taste.
+_OWN = np.array([f not in SITUATION_FACTORS for f in URGENCY_FACTORS])
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Choice:
+    """One moment of a user's history: the quests open then, and the one they did first."""
+
+    data: RankingInput
+    now: datetime | float
+    done_first: int | str
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +75,55 @@ class LearnedPolicy:
         return cls(weights=tuple(merged), **options)  # type: ignore[arg-type]
 
     def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
-        """Score = Σ feature × learned weight."""
-        contributions = urgency_features(data, now, self.shape)
-        contributions *= np.asarray(self.weights)
-        return Ranking.from_contributions(self.name, data, URGENCY_FACTORS, contributions)
+        """Own score = Σ feature × learned weight, then the plan's rules, as the default
+        ``urgency`` policy applies them (see :func:`planned`)."""
+        contributions = urgency_features(data, now, self.shape, len(PLAN_FACTORS))
+        contributions[:, : len(URGENCY_FACTORS)] *= np.asarray(self.weights) * _OWN
+        return planned(self.name, data, now, contributions)
+
+    def fit(
+        self, history: Iterable[Choice], pull: float = 1.0, iterations: int = 25
+    ) -> LearnedPolicy:
+        """The policy whose weights best explain ``history``, starting from this one's shape.
+
+        Maximises Σ over choices of mean over the other open quests b of
+        log σ(w·(x_first − x_b)), minus ``pull``/2 · ‖w − w_default‖² (a prior worth about
+        ``pull`` choices that keeps unexercised factors at their defaults), by Newton's
+        method: deterministic, a few iterations over an F × F system.
+        """
+        rows: list[NDArray[np.float64]] = []
+        weights: list[NDArray[np.float64]] = []
+        for choice in history:
+            data = choice.data
+            a = (
+                choice.done_first
+                if isinstance(choice.done_first, int)
+                else data.index_of(choice.done_first)
+            )
+            if data.size < 2:
+                continue
+            x = urgency_features(data, choice.now, self.shape) * _OWN
+            diff = x[a] - np.delete(x, a, axis=0)
+            rows.append(diff)
+            weights.append(np.full(len(diff), 1.0 / len(diff)))
+        w0 = self.shape.vector()
+        if not rows:
+            return self
+        d = np.concatenate(rows)
+        per_pair = np.concatenate(weights)
+        w = np.asarray(self.weights, dtype=np.float64).copy()
+        eye = np.eye(len(w))
+        for _ in range(iterations):
+            margin = d @ w
+            miss = np.exp(-np.logaddexp(0.0, margin))  # 1 - σ(margin)
+            gradient = d.T @ (per_pair * miss) - pull * (w - w0)
+            curvature = (per_pair * miss * (1.0 - miss))[:, None] * d
+            hessian = d.T @ curvature + pull * eye
+            step = np.linalg.solve(hessian, gradient)
+            w += step
+            if float(np.abs(step).max()) < 1e-9:
+                break
+        return LearnedPolicy(self.shape, tuple(w.tolist()), self.learning_rate, self.pull)
 
     def learn(
         self,
@@ -79,7 +143,7 @@ class LearnedPolicy:
             )
         if others.size == 0:
             return self
-        x = urgency_features(data, now, self.shape)
+        x = urgency_features(data, now, self.shape) * _OWN
         w = np.asarray(self.weights)
         diff = x[a] - x[others]  # (k, F)
         margin = diff @ w

@@ -187,13 +187,21 @@ class DependencyValuePolicy:
 @dataclass(frozen=True, slots=True)
 class EnsemblePolicy:
     """A weighted vote of policies: each member's scores, standardised (z-scores), times
-    its weight. Factors are the member names."""
+    its weight. Factors are the member names.
+
+    The default members are three views of "what first": the plan (``urgency``: own
+    merits, inheritance, what can be acted on now), deadline feasibility (``slack``: the
+    critical path) and value per hour of work (``wsjf``). ``dependency-value`` was a member
+    until ``urgency`` learnt to pass urgency to prerequisites; beside it, it only repeated
+    that (the ensemble satisfied 32 of the 37 prioritization judgments with it, 33 with
+    ``wsjf`` in its place).
+    """
 
     members: Sequence[tuple[PriorityPolicy, float]] = field(
         default_factory=lambda: (
             (UrgencyPolicy(), 1.0),
             (DeadlineSlackPolicy(), 1.0),
-            (DependencyValuePolicy(), 1.0),
+            (WsjfPolicy(), 1.0),
         )
     )
     name: str = "ensemble"

@@ -28,6 +28,9 @@ class Explanation:
     rank: int
     score: float
     contributions: tuple[Contribution, ...]
+    #: The score on the quest's own merits alone (without what a planned ranking adds for
+    #: its place in the plan: inherited urgency, hold-back); ``score`` when there is none.
+    own_score: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -35,6 +38,7 @@ class Explanation:
             "key": self.key,
             "rank": self.rank,
             "score": self.score,
+            "own_score": self.score if self.own_score is None else self.own_score,
             "factors": {c.factor: c.value for c in self.contributions},
         }
 
@@ -46,6 +50,10 @@ class Ranking:
     ``contributions`` is an (N, F) matrix whose columns are ``factors``; each row sums to the
     quest's ``scores`` entry. ``order[0]`` is the index of the quest to do first. Ties keep
     the input order, so a ranking is deterministic.
+
+    ``plan_factors`` names the factors that come from a quest's place in the plan rather
+    than its own merits (a planned ranking's ``inherited``, ``unblocks`` and ``on hold``);
+    the rest sum to the quest's *own score* (:meth:`own_scores`).
     """
 
     policy: str
@@ -53,6 +61,7 @@ class Ranking:
     factors: tuple[str, ...]
     contributions: NDArray[np.float64]
     scores: NDArray[np.float64]
+    plan_factors: tuple[str, ...] = ()
     # Sorted on first use: a caller that needs only the scores (an ensemble combining its
     # members) skips the one O(N log N) step of a ranking.
     _order: NDArray[np.int64] | None = field(default=None, repr=False)
@@ -80,6 +89,14 @@ class Ranking:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def own_scores(self) -> NDArray[np.float64]:
+        """Each quest's score on its own merits: the sum of every factor but the plan's."""
+        own = [i for i, f in enumerate(self.factors) if f not in self.plan_factors]
+        if len(own) == len(self.factors):
+            return self.scores
+        scores: NDArray[np.float64] = self.contributions[:, own].sum(axis=1)
+        return scores
+
     def ranked_keys(self, limit: int | None = None) -> list[str]:
         """Keys, best first."""
         idx = self.order if limit is None else self.order[:limit]
@@ -100,7 +117,12 @@ class Ranking:
             key=lambda c: -abs(c.value),
         )
         rank = int(np.flatnonzero(self.order == i)[0]) + 1
-        return Explanation(self.keys[i], rank, float(self.scores[i]), tuple(parts))
+        own = None
+        if self.plan_factors:
+            own = float(
+                sum(v for f, v in zip(self.factors, row, strict=True) if f not in self.plan_factors)
+            )
+        return Explanation(self.keys[i], rank, float(self.scores[i]), tuple(parts), own)
 
 
 def best_first(scores: NDArray[np.float64]) -> NDArray[np.int64]:

@@ -9,6 +9,7 @@ waiting); the checked-in export in ``tests/fixtures/taskwarrior`` proves it to �
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -52,16 +53,25 @@ class DueCurve:
     overdue_days: float = 7.0
     far_days: float = 14.0
     floor: float = 0.2
+    #: Beyond ``far_days``: ``False`` keeps ``floor`` (Taskwarrior: every date two weeks out
+    #: or more weighs the same); ``True`` decays as ``floor × far_days / days left``, so
+    #: a date in 15 days still comes before one in 6 weeks.
+    tail: bool = False
 
     def __call__(self, due: NDArray[np.float64], now: float) -> NDArray[np.float64]:
         """Curve value per quest."""
         days_overdue = (now - due) / DAY
         slope = (1.0 - self.floor) / (self.far_days + self.overdue_days)
         mid = (days_overdue + self.far_days) * slope + self.floor
+        if self.tail:
+            # days_overdue < -far_days here, so the divisor is never 0
+            beyond = self.floor * self.far_days / np.maximum(-days_overdue, self.far_days)
+        else:
+            beyond = np.full_like(days_overdue, self.floor)
         value = np.where(
             days_overdue >= self.overdue_days,
             1.0,
-            np.where(days_overdue >= -self.far_days, mid, self.floor),
+            np.where(days_overdue >= -self.far_days, mid, beyond),
         )
         return np.where(np.isnan(due), 0.0, value)
 
@@ -74,7 +84,8 @@ class UrgencyWeights:
     ``priority``); ``tag_weights`` add points per tag a quest carries (Taskwarrior's
     ``urgency.user.tag.next.coefficient`` is ``{"next": 15}``); ``category_weights`` add
     points for a category or any sub-category (``work`` matches ``work.reports``).
-    ``estimate`` rewards quick wins: ``estimate / (1 + hours)`` for estimated quests.
+    ``estimate`` rewards quick wins: ``estimate / (1 + hours of work left)`` for estimated
+    quests (hours left = estimate × (1 − progress)).
     """
 
     due: float = 12.0
@@ -122,8 +133,14 @@ class UrgencyWeights:
 #: Taskwarrior 2.6's default urgency coefficients (``task show urgency``).
 TASKWARRIOR = UrgencyWeights()
 
-#: Questlog's default: Taskwarrior's, plus a step for critical priority and a quick-win bonus.
-QUESTLOG_DEFAULT = replace(TASKWARRIOR, priority_levels=(0.0, 1.8, 3.9, 6.0, 9.0), estimate=1.0)
+#: Questlog's default: Taskwarrior's, plus a step for critical priority, a quick-win bonus
+#: and a due curve that keeps falling beyond two weeks (see :class:`DueCurve`).
+QUESTLOG_DEFAULT = replace(
+    TASKWARRIOR,
+    priority_levels=(0.0, 1.8, 3.9, 6.0, 9.0),
+    estimate=1.0,
+    due_curve=DueCurve(tail=True),
+)
 
 
 def urgency_features(
@@ -179,7 +196,8 @@ def urgency_features(
             + [0.0]  # index -1: no category
         )
         x[:, 12] = per_cat[data.category]
-    hours = data.estimate_minutes / 60.0
+    # Work left, so a nearly finished quest counts as the quick win it now is.
+    hours = data.estimate_minutes * (1.0 - data.progress) / 60.0
     x[:, 13] = np.where(np.isnan(hours), 0.0, 1.0 / (1.0 + np.maximum(hours, 0.0)))
     return x
 
@@ -199,49 +217,143 @@ def weighted_urgency(
 
     Without extra columns the matrix is read-only and remembered on the input for the last
     ``now`` and ``weights``; with them it is the caller's to change (copied from the
-    remembered one when there is one). So an ensemble whose urgency and dependency-value
-    members share weights computes the features once per ranking.
+    remembered one when there is one). So policies that rank one input in turn with the
+    same weights (``dependency-value`` after ``taskwarrior``-shaped weights, or a custom
+    ensemble) compute the features once per moment.
     """
     t = epoch(now)
     width = len(URGENCY_FACTORS)
     last = data._cache.get(_LAST_URGENCY)
     if last is not None and last[0] == t and (last[1] is weights or last[1] == weights):
-        if not extra_columns:
-            remembered: NDArray[np.float64] = last[2]
-            return remembered
-        x = np.empty((data.size, width + extra_columns), dtype=np.float64, order="F")
-        x[:, :width] = last[2]
-        x[:, width:] = 0.0
-        return x
-    x = urgency_features(data, t, weights, extra_columns)
-    x[:, :width] *= weights.vector()  # in place: no second N×F matrix
+        base: NDArray[np.float64] = last[2]
+    else:
+        if extra_columns:
+            # Nothing remembered: build the caller's wide matrix in place (remembering a copy
+            # too costs ~3 ms at 100k quests and no default policy would read it).
+            x = urgency_features(data, t, weights, extra_columns)
+            x[:, :width] *= weights.vector()
+            return x
+        base = urgency_features(data, t, weights)
+        base *= weights.vector()  # in place: no second N×F matrix
+        base.flags.writeable = False
+        data._cache[_LAST_URGENCY] = (t, weights, base)
     if not extra_columns:
-        x.flags.writeable = False
-        data._cache[_LAST_URGENCY] = (t, weights, x)
+        return base
+    x = np.empty((data.size, width + extra_columns), dtype=np.float64, order="F")
+    x[:, :width] = base
+    x[:, width:] = 0.0
     return x
+
+
+#: Urgency factors that describe a quest's place in the plan rather than its own merits; a
+#: planned ranking replaces them with :data:`PLAN_FACTORS`.
+SITUATION_FACTORS: tuple[str, ...] = ("blocking", "blocked", "waiting")
+_SITUATION_COLUMNS = [URGENCY_FACTORS.index(f) for f in SITUATION_FACTORS]
+
+#: Columns a planned ranking appends: urgency inherited from what the quest unblocks, a
+#: small step per level of quests waiting on it, and the hold-back of a quest that can't be
+#: acted on now.
+PLAN_FACTORS: tuple[str, ...] = ("inherited", "unblocks", "on hold")
+
+#: Points per level of quests that wait on a quest (its reverse topological level): only
+#: breaks the tie between a prerequisite and a dependent that inherit the same urgency.
+UNBLOCKS_STEP = 0.01
+#: Least hold-back of a quest that can't be acted on now (raised, in round tens, when the
+#: scores of one ranking spread wider, so the rule holds for any weights).
+HOLD_BACK = 100.0
+
+
+def planned(
+    name: str,
+    data: RankingInput,
+    now: datetime | float,
+    contributions: NDArray[np.float64],
+    own_factors: tuple[str, ...] = URGENCY_FACTORS,
+) -> Ranking:
+    """A ranking that follows the plan, from the quests' own contributions.
+
+    ``contributions`` is (N, F + 3): each quest's own factor contributions in its first F
+    columns, named ``own_factors`` (their sum is its *own score*), and three zero columns
+    that this fills in as :data:`PLAN_FACTORS`:
+
+    * ``inherited``: a quest's *pressure* is the largest own score among itself and every
+      quest that waits on it, transitively (due dates and priority flow backwards); the
+      column is pressure − own score, never negative.
+    * ``unblocks``: :data:`UNBLOCKS_STEP` × the quest's level (the longest chain of quests
+      waiting on it), so a prerequisite stays ahead of a dependent of equal pressure.
+    * ``on hold``: −:data:`HOLD_BACK` (or more, see there) for a quest that can't be acted on
+      now: blocked by an open prerequisite, waiting until a later time, or scheduled to start
+      later. Every quest that can be acted on comes first.
+
+    So a quest never ranks above its own unfinished prerequisite: the prerequisite's
+    pressure is at least the dependent's, its level is higher, and the dependent is on hold.
+    """
+    t = epoch(now)
+    width = len(own_factors)
+    if contributions.shape[1] != width + len(PLAN_FACTORS):
+        raise ValueError("expected the own factors and three zero columns")
+    inherited, unblocks, hold = width, width + 1, width + 2
+    own = contributions[:, :width].sum(axis=1)
+    rest = own
+    if data.src.size:
+        # Imported here: graph.py needs the dependency module, which plain urgency does not.
+        from questlog_core.prioritization.graph import propagate_max, reverse_levels
+
+        pressure = propagate_max(data, own)
+        np.subtract(pressure, own, out=contributions[:, inherited])
+        levels = reverse_levels(data)
+        np.multiply(levels.level_of(data.size), UNBLOCKS_STEP, out=contributions[:, unblocks])
+        rest = pressure + contributions[:, unblocks]
+    on_hold = data.prerequisite_count() > 0
+    on_hold |= data.wait_until > t  # NaN compares False: not set
+    on_hold |= data.scheduled > t
+    if on_hold.any() and data.size:
+        spread = float(rest.max() - rest.min()) + 1.0
+        back = max(HOLD_BACK, 10.0 * math.ceil(spread / 10.0))
+        contributions[on_hold, hold] = -back
+    return Ranking(
+        name,
+        data.keys,
+        (*own_factors, *PLAN_FACTORS),
+        contributions,
+        contributions.sum(axis=1),
+        plan_factors=PLAN_FACTORS,
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class UrgencyPolicy:
-    """Weighted urgency factors (Taskwarrior's model, with Questlog's extras).
+    """Weighted urgency factors (Taskwarrior's model), by default inside Questlog's plan.
+
+    With ``plan`` (Questlog's ``urgency``), the weighted factors are a quest's own merits,
+    without ``blocking``, ``blocked`` and ``waiting``; :func:`planned` then puts what can be
+    acted on now first and lets prerequisites inherit the urgency of what they unblock.
+    Without it (the ``taskwarrior`` profile), the score is Taskwarrior's: the weighted sum of
+    all the factors.
 
     >>> UrgencyPolicy.taskwarrior()  # doctest: +ELLIPSIS
-    UrgencyPolicy(weights=UrgencyWeights(due=12.0, ...), name='taskwarrior')
+    UrgencyPolicy(weights=UrgencyWeights(due=12.0, ...), name='taskwarrior', plan=False)
     """
 
     weights: UrgencyWeights = QUESTLOG_DEFAULT
     name: str = "urgency"
+    plan: bool = True
 
     @classmethod
     def taskwarrior(cls) -> UrgencyPolicy:
         """Taskwarrior 2.6's default urgency, factor for factor."""
-        return cls(TASKWARRIOR, "taskwarrior")
+        return cls(TASKWARRIOR, "taskwarrior", plan=False)
 
     def features(self, data: RankingInput, now: datetime | float) -> NDArray[np.float64]:
         """The feature matrix this policy weighs (see :func:`urgency_features`)."""
         return urgency_features(data, now, self.weights)
 
     def rank(self, data: RankingInput, now: datetime | float) -> Ranking:
-        """Score = Σ factor × weight; explanation = each product (read-only)."""
-        contributions = weighted_urgency(data, now, self.weights)
-        return Ranking.from_contributions(self.name, data, URGENCY_FACTORS, contributions)
+        """Planned: own merits, then inheritance and hold-back (see :func:`planned`).
+        Otherwise: score = Σ factor × weight. Either way the explanation is each term."""
+        if not self.plan:
+            contributions = weighted_urgency(data, now, self.weights)
+            return Ranking.from_contributions(self.name, data, URGENCY_FACTORS, contributions)
+        contributions = weighted_urgency(data, now, self.weights, len(PLAN_FACTORS))
+        contributions[:, _SITUATION_COLUMNS] = 0.0
+        return planned(self.name, data, now, contributions)

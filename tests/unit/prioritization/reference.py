@@ -22,6 +22,8 @@ def urgency_of(data: RankingInput, i: int, now: float, w: UrgencyWeights) -> flo
             curve = 1.0
         elif overdue >= -14.0:
             curve = (overdue + 14.0) * 0.8 / 21.0 + 0.2
+        elif w.due_curve.tail:
+            curve = 0.2 * 14.0 / -overdue
         else:
             curve = 0.2
         total += w.due * curve
@@ -52,10 +54,49 @@ def urgency_of(data: RankingInput, i: int, now: float, w: UrgencyWeights) -> flo
         total += sum(
             v for p, v in w.category_weights.items() if name == p or name.startswith(p + ".")
         )
-    minutes = float(data.estimate_minutes[i])
+    minutes = float(data.estimate_minutes[i]) * (1.0 - float(data.progress[i]))
     if not math.isnan(minutes):
         total += w.estimate / (1.0 + max(minutes, 0.0) / 60.0)
     return total
+
+
+def planned_scores(data: RankingInput, now: float, w: UrgencyWeights) -> tuple[list[float], bool]:
+    """Questlog's planned urgency, one quest at a time, by its definition: own score without
+    blocking/blocked/waiting; pressure = max own score over the quest and everything waiting
+    on it (memoised recursion); 0.01 per level of the longest chain waiting on it; the
+    hold-back for blocked, waiting and not-yet-scheduled quests. Returns the scores and
+    whether any quest is on hold (the hold-back's size depends on the spread)."""
+    n = data.size
+    dependents: dict[int, list[int]] = defaultdict(list)
+    blocked = [False] * n
+    for s, d in zip(data.src.tolist(), data.dst.tolist(), strict=True):
+        dependents[s].append(d)
+        blocked[d] = True
+    situation = UrgencyWeights(
+        **{**{f: getattr(w, f) for f in w.__dataclass_fields__}, "blocking": 0.0,
+           "blocked": 0.0, "waiting": 0.0}
+    )  # fmt: skip
+    own = [urgency_of(data, i, now, situation) for i in range(n)]
+    pressure: dict[int, float] = {}
+    level: dict[int, int] = {}
+
+    def pressure_of(u: int) -> float:
+        if u not in pressure:
+            pressure[u] = max([own[u]] + [pressure_of(v) for v in dependents[u]])
+        return pressure[u]
+
+    def level_of(u: int) -> int:
+        if u not in level:
+            level[u] = max([0] + [level_of(v) + 1 for v in dependents[u]])
+        return level[u]
+
+    rest = [pressure_of(i) + 0.01 * level_of(i) for i in range(n)]
+    hold = [
+        blocked[i] or float(data.wait_until[i]) > now or float(data.scheduled[i]) > now
+        for i in range(n)
+    ]
+    back = max(100.0, 10.0 * math.ceil((max(rest) - min(rest) + 1.0) / 10.0)) if n else 0.0
+    return [r - back if h else r for r, h in zip(rest, hold, strict=True)], any(hold)
 
 
 def inherited_value(data: RankingInput, own: list[float], decay: float) -> list[float]:

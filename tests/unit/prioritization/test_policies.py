@@ -22,6 +22,8 @@ from questlog_core.prioritization import (
     policy_named,
 )
 
+from .synthetic import history, learned_vs_default
+
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
@@ -66,11 +68,18 @@ def test_urgency_puts_overdue_high_priority_first_and_blocked_last() -> None:
         {"key": "prereq"},
     )
     ranking = UrgencyPolicy().rank(data, NOW)
-    assert ranking.ranked_keys()[0] == "overdue"
-    # The prerequisite outranks what it blocks: blocking +8, blocked −5.
-    assert ranking.ranked_keys().index("prereq") < ranking.ranked_keys().index("blocked")
-    factors = {c.factor for c in ranking.explain("blocked").contributions}
-    assert "blocked" in factors
+    assert ranking.ranked_keys() == ["overdue", "prereq", "someday", "blocked"]
+    # The prerequisite inherits the urgency of what it blocks, which waits on hold.
+    blocked, prereq = ranking.explain("blocked"), ranking.explain("prereq")
+    assert {c.factor for c in blocked.contributions} == {"due", "age", "on hold"}
+    assert blocked.own_score == pytest.approx(blocked.score + 100.0)
+    inherited = {c.factor: c.value for c in prereq.contributions}["inherited"]
+    assert prereq.own_score is not None
+    assert inherited == pytest.approx(blocked.own_score - prereq.own_score)
+    # Taskwarrior's profile: blocking +8, blocked −5, no inheritance.
+    tw = UrgencyPolicy.taskwarrior().rank(data, NOW)
+    assert {c.factor for c in tw.explain("blocked").contributions} >= {"blocked"}
+    assert tw.explain("blocked").own_score is None
 
 
 def test_due_curve_rises_from_two_weeks_out_to_a_week_overdue() -> None:
@@ -157,10 +166,12 @@ def test_a_cycle_is_reported_with_its_quests() -> None:
     data = RankingInput.from_records(
         [{"key": "a", "depends_on": ["b"]}, {"key": "b", "depends_on": ["a"]}, {"key": "c"}]
     )
-    with pytest.raises(DependencyCycle) as err:
-        DeadlineSlackPolicy().rank(data, NOW)
-    assert set(err.value.cycle) == {"a", "b"}
-    assert UrgencyPolicy().rank(data, NOW).ranked_keys()[-1] == "c"  # urgency needs no order
+    for policy in (DeadlineSlackPolicy(), UrgencyPolicy()):
+        with pytest.raises(DependencyCycle) as err:
+            policy.rank(data, NOW)
+        assert set(err.value.cycle) == {"a", "b"}
+    # Taskwarrior's urgency needs no dependency order (Taskwarrior ranks such lists too).
+    assert UrgencyPolicy.taskwarrior().rank(data, NOW).ranked_keys()[-1] == "c"
 
 
 def test_a_longer_cycle_is_named_in_dependency_order() -> None:
@@ -185,7 +196,7 @@ def test_a_longer_cycle_is_named_in_dependency_order() -> None:
 def test_ensemble_combines_members_and_names_them() -> None:
     data = quests({"key": "a", "due": days(1)}, {"key": "b"}, {"key": "c", "priority": "high"})
     ranking = EnsemblePolicy().rank(data, NOW)
-    assert ranking.factors == ("urgency", "slack", "dependency-value")
+    assert ranking.factors == ("urgency", "slack", "wsjf")
     assert ranking.ranked_keys()[-1] == "b"
 
 
@@ -252,3 +263,23 @@ def test_learning_is_deterministic_and_restorable() -> None:
     assert one.weights == two.weights
     restored = LearnedPolicy.from_weights(one.weight_of())
     assert restored.weights == one.weights
+
+
+def test_learned_policy_fit_on_a_users_history_beats_the_default_on_held_out_choices() -> None:
+    learned, default = learned_vs_default()
+    print(f"agreement with the user's first choice, held-out half: "
+          f"learned {learned:.0%}, default urgency {default:.0%}")  # fmt: skip
+    assert learned > default
+    assert learned > 0.5  # the user's taste is learnable: most held-out choices are matched
+
+
+def test_fit_learns_the_users_taste_and_is_deterministic() -> None:
+    choices = history(200)
+    fitted = LearnedPolicy().fit(choices)
+    assert fitted.weights == LearnedPolicy().fit(choices).weights
+    weights = fitted.weight_of()
+    default = LearnedPolicy().weight_of()
+    # This user ignores priority labels and favours quick quests.
+    assert weights["priority"] < default["priority"] / 2
+    assert weights["estimate"] > default["estimate"]
+    assert LearnedPolicy().fit([]).weights == LearnedPolicy().weights

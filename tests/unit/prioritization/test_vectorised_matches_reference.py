@@ -22,9 +22,9 @@ from questlog_core.prioritization import (
 )
 from questlog_core.prioritization.graph import propagate_deadlines
 from questlog_core.prioritization.ranking import best_first
-from questlog_core.prioritization.urgency import URGENCY_FACTORS
+from questlog_core.prioritization.urgency import PLAN_FACTORS, URGENCY_FACTORS
 
-from .reference import inherited_value, latest_start, urgency_of
+from .reference import inherited_value, latest_start, planned_scores, urgency_of
 
 NOW = 1_800_000_000.0
 DAY = 86400.0
@@ -76,11 +76,46 @@ WEIGHTS = [
 def test_urgency_equals_the_reference(seed: int, n: int, profile: int) -> None:
     data = random_input(seed, n)
     weights = WEIGHTS[profile]
-    ranking = UrgencyPolicy(weights).rank(data, NOW)
+    ranking = UrgencyPolicy(weights, plan=False).rank(data, NOW)
     expected = [urgency_of(data, i, NOW, weights) for i in range(n)]
     np.testing.assert_allclose(ranking.scores, expected, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(ranking.contributions.sum(axis=1), ranking.scores)
     assert ranking.factors == URGENCY_FACTORS
+
+
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 60), profile=st.sampled_from(range(3)))
+def test_planned_urgency_equals_the_reference(seed: int, n: int, profile: int) -> None:
+    data = random_input(seed, n)
+    weights = WEIGHTS[profile]
+    ranking = UrgencyPolicy(weights).rank(data, NOW)
+    expected, _ = planned_scores(data, NOW, weights)
+    np.testing.assert_allclose(ranking.scores, expected, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(ranking.contributions.sum(axis=1), ranking.scores)
+    assert ranking.factors == (*URGENCY_FACTORS, *PLAN_FACTORS)
+
+
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 60), profile=st.sampled_from(range(3)))
+def test_no_quest_ranks_above_its_own_open_prerequisite(seed: int, n: int, profile: int) -> None:
+    data = random_input(seed, n)
+    ranking = UrgencyPolicy(WEIGHTS[profile]).rank(data, NOW)
+    ranks = ranking.ranks()
+    assert (ranks[data.src] < ranks[data.dst]).all()
+    # Whatever can be acted on now comes before whatever can't.
+    on_hold = (data.prerequisite_count() > 0) | (data.wait_until > NOW) | (data.scheduled > NOW)
+    if on_hold.any() and (~on_hold).any():
+        assert ranks[~on_hold].max() < ranks[on_hold].min()
+    # Inheritance only ever adds, and the own score is what the quest would score alone.
+    inherited = ranking.contributions[:, ranking.factors.index("inherited")]
+    assert (inherited >= 0).all()
+    alone = UrgencyPolicy(WEIGHTS[profile]).rank(
+        RankingInput(**{f: getattr(data, f) for f in _FIELDS if f not in ("src", "dst")},
+                     src=data.src[:0], dst=data.dst[:0]),
+        NOW,
+    )  # fmt: skip
+    np.testing.assert_allclose(ranking.own_scores(), alone.own_scores(), atol=1e-9)
+
+
+_FIELDS = [f for f in RankingInput.__dataclass_fields__ if f != "_cache"]
 
 
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 60))
