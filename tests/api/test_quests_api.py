@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 
 from adapters.memory.quests import InMemoryQuestStore
 from adapters.sql.engine import make_engine
-from adapters.sql.quests import SqlQuestOutbox
+from adapters.sql.messaging import SqlOutbox
 from adapters.storage.local import LocalFileStorage
 from apps.quest.controllers import owner_timezone
 from apps.settings import Settings
@@ -378,7 +378,7 @@ async def _completions(settings: Settings, app: Litestar) -> list[QuestCompleted
     else:
         engine = make_engine(settings.database_url)
         try:
-            records = await SqlQuestOutbox(engine).pending(limit=1000)
+            records = await SqlOutbox(engine, "quest").pending(limit=1000)
         finally:
             await engine.dispose()
     events = [r.event() for r in records]
