@@ -1,4 +1,4 @@
-"""SQL repositories and unit of work of the quest service (its outbox: :mod:`adapters.sql.messaging`).
+"""SQL repositories and unit of work of the quest service (outbox: :mod:`adapters.sql.messaging`).
 
 Same semantics as :mod:`adapters.memory.quests` (the contract tests hold both to them). The
 hot paths, getting a quest by id and inserting one, are single Core statements on the unit of
