@@ -17,6 +17,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "prioritize": ("prioritize", "rank a Taskwarrior or Questlog JSON export"),
     "migrate": ("migrate", "apply, revert or show database migrations"),
     "demo": ("demo", "seed a realistic demo account"),
+    "worker": ("worker", "consume events and relay the outboxes (Dramatiq worker)"),
+    "dead-letters": ("dead_letters", "list, replay or purge messages consumers gave up on"),
 }
 
 

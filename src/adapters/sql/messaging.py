@@ -24,12 +24,11 @@ from __future__ import annotations
 import asyncio
 import builtins
 import logging
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Engine, delete, func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters import tracing
@@ -90,14 +89,20 @@ async def append_to_outbox(
 
 OutboxWaker = Callable[[str], None]
 
-_WAKERS: weakref.WeakKeyDictionary[Engine, list[OutboxWaker]] = weakref.WeakKeyDictionary()
+# Keyed by database, not engine: the all-in-one's HTTP side and its in-process worker have
+# engines of their own on the same database file.
+_WAKERS: dict[str, list[OutboxWaker]] = {}
+
+
+def _database(engine: AsyncEngine) -> str:
+    return engine.url.render_as_string(hide_password=True)
 
 
 def on_outbox_commit(engine: AsyncEngine, waker: OutboxWaker) -> Callable[[], None]:
     """Call ``waker(service)`` after every commit through ``engine`` (in this process) that
     wrote events to an outbox; returns the function that stops it. ``waker`` must be quick
     and thread-safe (it runs in the committing task)."""
-    wakers = _WAKERS.setdefault(engine.sync_engine, [])
+    wakers = _WAKERS.setdefault(_database(engine), [])
     wakers.append(waker)
 
     def stop() -> None:
@@ -109,7 +114,7 @@ def on_outbox_commit(engine: AsyncEngine, waker: OutboxWaker) -> Callable[[], No
 
 def outbox_committed(engine: AsyncEngine, service: str) -> None:
     """Tell this process's relays that ``service``'s outbox has new committed rows."""
-    for waker in list(_WAKERS.get(engine.sync_engine, ())):
+    for waker in list(_WAKERS.get(_database(engine), ())):
         try:
             waker(service)
         except Exception:  # a relay's bug must not make a committed write look failed
