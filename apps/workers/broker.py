@@ -13,6 +13,13 @@ from typing import Any
 
 from apps.settings import Settings
 
+#: A Redis worker that stopped heart-beating this long ago (killed, host lost) is dead: the
+#: messages it had taken go back to their queue. Dramatiq's default is a minute.
+REDIS_HEARTBEAT_TIMEOUT_MS = 10_000
+#: Out of a million Redis commands, how many also run that clean-up (default 1,000): idle
+#: consumers poll ten times a second, so a dead worker's messages return within seconds.
+REDIS_MAINTENANCE_CHANCE = 20_000
+
 
 def make_broker(settings: Settings) -> Any:
     """A new broker of the configured kind, with the middleware the workers rely on."""
@@ -30,6 +37,8 @@ def make_broker(settings: Settings) -> Any:
             url=settings.redis_url,
             namespace=f"{settings.redis_key_prefix}:dramatiq",
             middleware=middleware,
+            heartbeat_timeout=REDIS_HEARTBEAT_TIMEOUT_MS,
+            maintenance_chance=REDIS_MAINTENANCE_CHANCE,
         )
     from dramatiq.brokers.rabbitmq import RabbitmqBroker
 

@@ -22,7 +22,6 @@ import pytest
 from tests.e2e.test_black_box import bearer, create_quest, sign_up
 from tests.support.events import EventFlow, wait_for
 from tests.support.server import (
-    RunningServer,
     start_server,
     start_worker,
     stop_server,
@@ -69,3 +68,165 @@ def test_all_in_one_on_sqlite_awards_each_completion_once(tmp_path: Path) -> Non
     finally:
         flow.close()
         stop_server(server)
+
+
+# -- separate processes on PostgreSQL ----------------------------------------------------------
+
+
+@pytest.fixture
+def database(postgres_url: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database of this test alone."""
+    from adapters.sql.migrations import upgrade
+    from adapters.sql.scratch import create_database, drop_database
+
+    url = create_database(postgres_url, "events")
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_database(url)
+
+
+class System:
+    """``serve auth`` (to sign up), ``serve quest`` and ``questlog worker`` on one database."""
+
+    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+        from adapters.security.jwt_tokens import load_signing_key
+
+        self.workdir = workdir
+        self.env = {"QUESTLOG_MIGRATE_ON_START": "false", **env}
+        # Made once here: the processes below would otherwise race to create it.
+        load_signing_key(workdir / "keys" / "jwt.pem", create_if_missing=True)
+        self.auth = start_server(workdir, self.env, service="auth")
+        self.quest = start_server(workdir, self.env, service="quest")
+        self.worker = start_worker(workdir, self.env)
+        self.flow = EventFlow(env["QUESTLOG_DATABASE_URL"])
+
+    def complete_quests(self, count: int) -> list[str]:
+        with httpx.Client(timeout=30.0) as client:
+            auth = httpx.Client(base_url=self.auth.base_url, timeout=30.0)
+            with auth:
+                headers = bearer(sign_up(auth, f"player-{uuid.uuid4().hex[:8]}@example.com"))
+            client.base_url = httpx.URL(self.quest.base_url)
+            ids = [create_quest(client, headers, f"Quest {i}") for i in range(count)]
+            for quest_id in ids:
+                done = client.post(f"/api/v1/quests/{quest_id}/complete", headers=headers)
+                assert done.status_code == 200, done.text
+        return ids
+
+    def restart_worker(self) -> None:
+        self.worker = start_worker(self.workdir, self.env)
+
+    def stop(self) -> None:
+        self.flow.close()
+        if self.worker.process.poll() is None:
+            stop_worker(self.worker)
+        stop_server(self.quest)
+        stop_server(self.auth)
+
+
+def run_id() -> str:
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def redis_system(tmp_path: Path, database: str, redis_url: str) -> Iterator[System]:
+    prefix = run_id()
+    system = System(
+        tmp_path,
+        {
+            "QUESTLOG_DATABASE_URL": database,
+            "QUESTLOG_BROKER": "redis",
+            "QUESTLOG_REDIS_URL": redis_url,
+            "QUESTLOG_REDIS_KEY_PREFIX": prefix,
+            "QUESTLOG_QUEUE_PREFIX": prefix,
+        },
+    )
+    try:
+        yield system
+    finally:
+        system.stop()
+        _forget_redis_keys(redis_url, prefix)
+
+
+def _forget_redis_keys(redis_url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def rabbitmq_system(tmp_path: Path, database: str, amqp_url: str) -> Iterator[System]:
+    prefix = run_id()
+    system = System(
+        tmp_path,
+        {
+            "QUESTLOG_DATABASE_URL": database,
+            "QUESTLOG_BROKER": "rabbitmq",
+            "QUESTLOG_AMQP_URL": amqp_url,
+            "QUESTLOG_QUEUE_PREFIX": prefix,
+        },
+    )
+    try:
+        yield system
+    finally:
+        system.stop()
+        _delete_queues(amqp_url, prefix)
+
+
+def _delete_queues(amqp_url: str, prefix: str) -> None:
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        for suffix in ("", ".DQ", ".XQ"):
+            channel.queue_delete(f"{prefix}_gamification{suffix}")
+    finally:
+        connection.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_quest_service_and_worker_on_redis_award_each_completion_once(
+    redis_system: System,
+) -> None:
+    redis_system.complete_quests(5)
+    assert_each_consumed_once(redis_system.flow, 5)
+
+
+@pytest.mark.postgres
+@pytest.mark.amqp
+def test_quest_service_and_worker_on_rabbitmq_award_each_completion_once(
+    rabbitmq_system: System,
+) -> None:
+    rabbitmq_system.complete_quests(5)
+    assert_each_consumed_once(rabbitmq_system.flow, 5)
+
+
+@pytest.mark.postgres
+@pytest.mark.amqp
+def test_a_worker_killed_mid_batch_and_restarted_applies_each_effect_once(
+    rabbitmq_system: System,
+) -> None:
+    system = rabbitmq_system
+    stop_worker(system.worker)  # let completions pile up, so the next worker has a batch
+    system.complete_quests(40)
+    assert system.flow.awards() == []
+    assert system.flow.unpublished("quest") >= 40  # created and completed, all waiting
+
+    system.restart_worker()
+    started = wait_for(lambda: len(system.flow.awards()) > 0, DELIVERY_SECONDS, poll=0.01)
+    assert started, "the restarted worker consumed nothing"
+    os.kill(system.worker.process.pid, signal.SIGKILL)
+    system.worker.process.wait()
+    assert len(system.flow.awards()) < 40, "the worker finished before it could be killed"
+
+    system.restart_worker()
+    assert_each_consumed_once(system.flow, 40)

@@ -70,9 +70,7 @@ class SqlDeadLetters:
             "failed_at": letter.failed_at,
         }
         async with self._engine.begin() as connection:
-            return await dialects.insert_if_absent(
-                connection, DEAD_LETTERS[letter.service], values
-            )
+            return await dialects.insert_if_absent(connection, DEAD_LETTERS[letter.service], values)
 
     async def list(self, service: str | None = None) -> builtins.list[DeadLetter]:
         """The dead letters (of one service, or all), oldest first."""
