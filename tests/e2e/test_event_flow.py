@@ -230,3 +230,39 @@ def test_a_worker_killed_mid_batch_and_restarted_applies_each_effect_once(
 
     system.restart_worker()
     assert_each_consumed_once(system.flow, 40)
+
+
+@pytest.mark.postgres
+def test_completions_while_the_broker_is_down_succeed_and_arrive_once_after(
+    tmp_path: Path, database: str
+) -> None:
+    from tests.support.private_redis import PrivateRedis
+
+    broker_dir = tmp_path / "redis"
+    broker_dir.mkdir()
+    broker = PrivateRedis(broker_dir)
+    broker.start()
+    workdir = tmp_path / "system"
+    workdir.mkdir()
+    system = System(
+        workdir,
+        {
+            "QUESTLOG_DATABASE_URL": database,
+            "QUESTLOG_BROKER": "redis",
+            "QUESTLOG_REDIS_URL": broker.url,
+        },
+    )
+    try:
+        system.complete_quests(3)
+        assert_each_consumed_once(system.flow, 3)
+
+        broker.stop()
+        system.complete_quests(10)  # every call answers 200 (asserted inside)
+        assert len(system.flow.awards()) == 3
+        assert system.flow.unpublished("quest") >= 10
+
+        broker.start()
+        assert_each_consumed_once(system.flow, 13)
+    finally:
+        system.stop()
+        broker.stop()
