@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from adapters import tracing
 from adapters.messaging.dramatiq import Route
 from adapters.sql.dead_letters import DeadLetter, SqlDeadLetters
@@ -96,6 +98,9 @@ def declare_actors(
             min_backoff=MIN_BACKOFF_MS,
             max_backoff=MAX_BACKOFF_MS,
             time_limit=settings.worker_time_limit_seconds * 1000,
+            # A message that does not decode will never decode: no retries, straight to the
+            # dead letters.
+            throws=(msgspec.DecodeError, msgspec.ValidationError),
         )
         actors[context] = declare(_consume(context, consumer.bus(container)))
     return actors
@@ -107,7 +112,8 @@ def _context_of(actor: str) -> str | None:
 
 
 def dead_letter_recorder(store: SqlDeadLetters) -> Any:
-    """Middleware that keeps every message whose last retry failed (add it after Retries)."""
+    """Middleware that keeps every message whose last retry failed (add it *before* Retries:
+    Dramatiq runs "after" hooks in reverse order)."""
     from dramatiq.middleware import Middleware
 
     class DeadLetterRecorder(Middleware):

@@ -70,6 +70,7 @@ class EventWorker:
         """Choose the broker, declare the actors, start consuming and relaying."""
         import dramatiq
         from dramatiq.asyncio import get_event_loop_thread
+        from dramatiq.middleware import Retries
 
         settings = self.settings
         broker = configure_broker(settings)  # before any actor exists
@@ -77,7 +78,9 @@ class EventWorker:
         declare_actors(broker, settings, container, self.contexts)
         engine = container.engine()
         assert engine is not None  # checked in __init__: a SQL database
-        broker.add_middleware(dead_letter_recorder(SqlDeadLetters(engine)))
+        # Before Retries in the list: "after" hooks run in reverse, so the recorder sees the
+        # message once Retries has decided it failed for good.
+        broker.add_middleware(dead_letter_recorder(SqlDeadLetters(engine)), before=Retries)
         self._worker = dramatiq.Worker(
             broker,
             queues={queue_name(settings, c) for c in self.contexts} or None,

@@ -8,6 +8,7 @@ each keyed by event id, so "exactly once" is a comparison of two lists.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -33,9 +34,13 @@ class EventFlow:
         with self._engine.connect() as connection:
             return [str(row[0]) for row in connection.execute(text(sql))]
 
+    def _ids(self, sql: str) -> list[str]:
+        # One spelling whatever the database stores (SQLite: 32 hex digits, no dashes).
+        return [str(uuid.UUID(value)) for value in self._column(sql)]
+
     def completions(self) -> list[str]:
         """Event ids of every ``quest.completed`` committed to the quest outbox."""
-        return self._column(
+        return self._ids(
             f"SELECT event_id FROM {self._table('quest', 'outbox')} "
             "WHERE event_type LIKE 'quest.completed.%'"
         )
@@ -50,14 +55,14 @@ class EventFlow:
 
     def claims(self) -> list[str]:
         """Event ids the gamification consumer claimed in its inbox."""
-        return self._column(
+        return self._ids(
             f"SELECT event_id FROM {self._table('gamification', 'inbox')} "
             "WHERE consumer = 'gamification'"
         )
 
     def awards(self) -> list[str]:
         """The source event of every XP award in the ledger (one row per award)."""
-        return self._column(
+        return self._ids(
             f"SELECT source_event_id FROM {self._table('gamification', 'ledger')} "
             "WHERE kind = 'award'"
         )
