@@ -80,7 +80,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     #: a label for the deployment (``development``, ``test``, ``production``), shown at start
     environment: Literal["development", "production", "test"] = "development"
     #: consumer threads of a worker (``questlog worker``, or the all-in-one's in-process one)
-    worker_threads: int = 4
+    worker_threads: int = 8
     #: retries of a failing consumer before its message goes to the dead letters
     worker_max_retries: int = 5
     #: longest a consumer may work on one message before it is interrupted (and retried)
