@@ -79,7 +79,9 @@ async def append_to_outbox(
     """
     if not events:
         return
-    rows = outbox_rows(events, recorded_at, tracing.request_id.get())
+    request_id = tracing.request_id.get()
+    # The column's width: a longer id (from a client's header) must not fail the commit.
+    rows = outbox_rows(events, recorded_at, None if request_id is None else request_id[:128])
     await connection.execute(OUTBOXES[service].insert(), rows)
     if connection.dialect.name == "postgresql":
         await connection.execute(_NOTIFY, {"channel": OUTBOX_CHANNEL, "service": service})

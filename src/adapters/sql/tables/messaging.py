@@ -42,7 +42,7 @@ def outbox_table(service: str) -> Table:
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text, nullable=True),
         # the HTTP request that caused the event, carried on into the broker's message
-        Column("request_id", String(64), nullable=True),
+        Column("request_id", String(128), nullable=True),
         schema=service,
     )
     # The relay's scan: only unpublished rows, in order. Partial on both databases.

@@ -33,7 +33,7 @@ def upgrade() -> None:
         # A plain ADD COLUMN (SQLite has it): batch mode would rebuild the table.
         op.add_column(
             f"{service}_outbox",
-            sa.Column("request_id", sa.String(length=64), nullable=True),
+            sa.Column("request_id", sa.String(length=128), nullable=True),
             schema=_schema(service),
         )
         op.create_table(
