@@ -5,10 +5,10 @@
 * a Dramatiq ``Worker`` over the configured broker, consuming the queues of the chosen
   contexts' actors (:mod:`apps.workers.actors`), with failures after the last retry kept as
   dead letters;
-* the :class:`~adapters.messaging.relay.OutboxRelay` of the chosen services' outboxes, on the
-  worker's event loop, woken at commit: by ``LISTEN questlog_outbox`` on PostgreSQL, and in
-  this process by :func:`~adapters.sql.messaging.on_outbox_commit` (the all-in-one on SQLite),
-  with ``QUESTLOG_RELAY_POLL_SECONDS`` as a safety net.
+* the :class:`~adapters.messaging.relay.OutboxRelay` of the chosen services' outboxes, in a
+  thread with its own event loop and pool, woken at commit: by ``LISTEN questlog_outbox`` on
+  PostgreSQL, and in this process by :func:`~adapters.sql.messaging.on_outbox_commit` (the
+  all-in-one on SQLite), with ``QUESTLOG_RELAY_POLL_SECONDS`` as a safety net.
 
 ``questlog worker [SERVICE]`` runs one in its own process (the relay runs there, next to the
 consumers: one process to deploy and scale; several relays are safe, see
@@ -19,8 +19,8 @@ process with the stub broker (:func:`attach_in_process`).
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -63,7 +63,9 @@ class EventWorker:
         self.relay: OutboxRelay | None = None
         self._container: Container | None = None
         self._worker: Any = None
-        self._relay_future: concurrent.futures.Future[None] | None = None
+        self._relay_thread: threading.Thread | None = None
+        self._relay_loop: asyncio.AbstractEventLoop | None = None
+        self._relay_task: asyncio.Task[Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> None:
@@ -92,18 +94,7 @@ class EventWorker:
         assert loop_thread is not None, "the broker's AsyncIO middleware starts the loop"
         self._loop = loop_thread.loop
         if self.with_relay:
-            self.relay = OutboxRelay(
-                [SqlOutbox(engine, s, container.clock()) for s in self.services],
-                DramatiqPublisher(
-                    broker, routes(settings), blocking_client=settings.broker != "stub"
-                ),
-                container.clock(),
-                poll_interval=timedelta(seconds=settings.relay_poll_seconds),
-                retention=timedelta(hours=settings.outbox_retention_hours),
-            )
-            self._relay_future = asyncio.run_coroutine_threadsafe(
-                self._run_relay(self.relay), self._loop
-            )
+            self._start_relay(broker)
         log.info(
             "worker started: consumers of %s, relay of %s, broker %s",
             ", ".join(self.contexts) or "nothing",
@@ -111,27 +102,57 @@ class EventWorker:
             settings.broker,
         )
 
-    async def _run_relay(self, relay: OutboxRelay) -> None:
-        assert self._container is not None
-        engine = self._container.engine()
+    def _start_relay(self, broker: Any) -> None:
+        # Its own thread, event loop and pool: on the consumers' loop it would wait behind
+        # every consumer's callbacks, and each event's latency with it.
+        ready = threading.Event()
+        self._relay_thread = threading.Thread(
+            target=lambda: asyncio.run(self._run_relay(broker, ready)),
+            name="questlog-outbox-relay",
+            daemon=True,
+        )
+        self._relay_thread.start()
+        if not ready.wait(30):
+            raise RuntimeError("the outbox relay did not start")
+
+    async def _run_relay(self, broker: Any, ready: threading.Event) -> None:
+        settings = self.settings
+        container = build_container(settings)
+        engine = container.engine()
         assert engine is not None
+        relay = self.relay = OutboxRelay(
+            [SqlOutbox(engine, s, container.clock()) for s in self.services],
+            DramatiqPublisher(broker, routes(settings), blocking_client=settings.broker != "stub"),
+            container.clock(),
+            poll_interval=timedelta(seconds=settings.relay_poll_seconds),
+            retention=timedelta(hours=settings.outbox_retention_hours),
+        )
+        self._relay_loop = asyncio.get_running_loop()
+        self._relay_task = asyncio.current_task()
         stop_waking = on_outbox_commit(engine, relay.wake)
         listener_task = None
         if engine.dialect.name == "postgresql":
-            listener = OutboxListener(self.settings.database_url, relay.wake)
+            listener = OutboxListener(settings.database_url, relay.wake)
             listener_task = asyncio.create_task(listener.run())
+        ready.set()
         try:
             await relay.run()
+        except asyncio.CancelledError:
+            pass
         finally:
             stop_waking()
             if listener_task is not None:
                 listener_task.cancel()
+            await close_container(container)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop relaying, finish the messages in hand, close the pools."""
-        if self._relay_future is not None:
-            self._relay_future.cancel()
-            self._relay_future = None
+        relay_loop, relay_task = self._relay_loop, self._relay_task
+        if relay_loop is not None and relay_task is not None and not relay_loop.is_closed():
+            relay_loop.call_soon_threadsafe(relay_task.cancel)
+        if self._relay_thread is not None:
+            self._relay_thread.join(timeout)
+            self._relay_thread = None
         if self._loop is not None and self._container is not None and self._loop.is_running():
             try:
                 asyncio.run_coroutine_threadsafe(
