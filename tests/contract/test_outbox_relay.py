@@ -208,3 +208,36 @@ async def test_postgres_notifies_listeners_when_events_commit(
     finally:
         task.cancel()
     assert services == ["*", "quest"]  # the first drain on connecting, then the commit
+
+
+async def test_a_running_relay_publishes_at_commit_not_at_its_next_poll(
+    engine: AsyncEngine,
+) -> None:
+    from adapters.memory.clock import SystemClock
+    from adapters.messaging.relay import OutboxRelay
+
+    recorder = Recorder()
+    arrived = asyncio.Event()
+
+    async def publish(records: Sequence[OutboxRecord]) -> None:
+        await recorder.publish(records)
+        arrived.set()
+
+    class Publisher:
+        async def publish(self, records: Sequence[OutboxRecord]) -> None:
+            await publish(records)
+
+    # A poll far longer than the wait below: only the commit's wake-up can deliver in time.
+    relay = OutboxRelay(
+        [SqlOutbox(engine, "quest")], Publisher(), SystemClock(), poll_interval=timedelta(hours=1)
+    )
+    stop = on_outbox_commit(engine, relay.wake)
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.2)  # the relay's first drain found nothing and went to sleep
+        await commit(engine, created(UserId(uuid.uuid4()), "woken"))
+        await asyncio.wait_for(arrived.wait(), 30)
+    finally:
+        stop()
+        task.cancel()
+    assert recorder.titles() == ["woken"]
