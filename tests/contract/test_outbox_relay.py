@@ -10,6 +10,7 @@ PostgreSQL's NOTIFY); the request id rides along.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -207,6 +208,8 @@ async def test_postgres_notifies_listeners_when_events_commit(
         await asyncio.wait_for(woken.wait(), 10)
     finally:
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     assert services == ["*", "quest"]  # the first drain on connecting, then the commit
 
 
@@ -240,4 +243,8 @@ async def test_a_running_relay_publishes_at_commit_not_at_its_next_poll(
     finally:
         stop()
         task.cancel()
+        # Wait for it to wind down: a relay cut off mid-drain must give its connection back
+        # before the engine is disposed.
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     assert recorder.titles() == ["woken"]
