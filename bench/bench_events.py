@@ -163,8 +163,8 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def start_worker(workdir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    log = workdir / "worker.log"
+def start_worker(workdir: Path, env: dict[str, str], n: int = 0) -> subprocess.Popen[bytes]:
+    log = workdir / f"worker-{n}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "apps.cli", "worker", "--log-level", "warning"],
         cwd=workdir,
@@ -199,6 +199,7 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--owners", type=int, default=200, help="distinct players")
+    parser.add_argument("--workers", type=int, default=1, help="`questlog worker` processes")
     args = parser.parse_args()
 
     url = create_database(args.postgres, "bench_events")
@@ -213,10 +214,11 @@ def main() -> int:
     owners = [UserId(uuid.uuid4()) for _ in range(args.owners)]
     print(
         f"events: {args.events} per run, {args.owners} players, PostgreSQL + Redis broker, "
-        f"one `questlog worker` process, {os.cpu_count()} CPUs (shared; load average "
-        f"{os.getloadavg()[0]:.1f} at start)"
+        f"{args.workers} `questlog worker` process(es), {os.cpu_count()} CPUs (shared; "
+        f"load average {os.getloadavg()[0]:.1f} at start)"
     )
     worker = None
+    extra: list[subprocess.Popen[bytes]] = []
     try:
         upgrade(url)
         with tempfile.TemporaryDirectory() as workdir:
@@ -237,6 +239,7 @@ def main() -> int:
                 f"{statistics.median(relayed) / 500:.2f}x the 500 events/s goal)"
             )
             worker = start_worker(Path(workdir), env)
+            extra = [start_worker(Path(workdir), env, n) for n in range(1, args.workers)]
             asyncio.run(measure(url, asyncio.run(produce(url, 100, 0, owners)), 120))
             for rate in (args.rate, args.low_rate):
                 events = args.events if rate == args.rate else int(rate * 10)
@@ -266,9 +269,10 @@ def main() -> int:
                     f"p99 {min(p99s) * 1000:,.0f}-{max(p99s) * 1000:,.0f} ms (goal <= 1000 ms)"
                 )
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+        for process in [worker, *extra]:
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
         drop_database(url)
         import redis
 
