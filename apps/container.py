@@ -39,6 +39,7 @@ from adapters.llm.local import LocalLanguageModel
 from adapters.memory.ai import InMemoryTokenUsageLedger
 from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import RandomIds, SystemClock
+from adapters.memory.gamification import InMemoryGamificationStore, InMemoryGamificationUnitOfWork
 from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
 from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
@@ -48,6 +49,7 @@ from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signi
 from adapters.sql.ai import SqlTokenUsageLedger
 from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
+from adapters.sql.gamification import SqlGamificationUnitOfWork
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.rate_limit import SqlRateLimiter
 from adapters.storage.local import LocalFileStorage
@@ -366,6 +368,14 @@ class Container(containers.DeclarativeContainer):
             sql=providers.Factory(SqlQuestUnitOfWork, engine=engine, clock=clock),
         ),
         quest_reads,
+    )
+
+    # -- gamification (the consumer of quest events; its HTTP service comes later) -------
+    game_store = providers.Singleton(InMemoryGamificationStore)
+    game_uow = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemoryGamificationUnitOfWork, store=game_store),
+        sql=providers.Factory(SqlGamificationUnitOfWork, engine=engine, clock=clock),
     )
 
     # -- auth service --------------------------------------------------------------------

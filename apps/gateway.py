@@ -12,7 +12,7 @@ import importlib
 from litestar import Litestar
 from litestar.types import ControllerRouterHandler
 
-from apps.container import build_container
+from apps.container import build_container, database_kind
 from apps.http.service import create_service_app
 from apps.settings import Settings
 
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     handlers: list[ControllerRouterHandler] = []
     for name in SERVICES:
         handlers.extend(service_routes(name))
-    return create_service_app(
+    app = create_service_app(
         name="all-in-one",
         title="Questlog",
         description="Every Questlog service in one process.",
@@ -46,3 +46,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         settings=settings,
         container=build_container(settings),
     )
+    if settings.broker == "stub" and database_kind(settings.database_url) == "sql":
+        # Everything in one process: consumers and the outbox relay run here too.
+        from apps.workers.runtime import attach_in_process
+
+        attach_in_process(app, settings)
+    return app

@@ -39,7 +39,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     redis_url: str = "redis://127.0.0.1:6379/0"
     #: the first part of every Redis key, so deployments (or test runs) can share a server
     redis_key_prefix: str = "ql"
-    #: message broker: ``stub`` (in-process worker), ``redis`` or ``rabbitmq``
+    #: message broker: ``stub`` (in-process worker in the all-in-one), ``redis`` or ``rabbitmq``
     broker: BrokerKind = "stub"
     #: the RabbitMQ server used when ``broker=rabbitmq``
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
@@ -140,6 +140,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     log_format: Literal["auto", "json", "console"] = "auto"
     #: who may read ``/metrics``: direct peers in these IPs/CIDRs (comma-separated; empty: off)
     metrics_allow: str = "127.0.0.1, ::1"
+
+    #: consumer threads of a worker (``questlog worker``, or the all-in-one's in-process one)
+    worker_threads: int = 8
+    #: retries of a failing consumer before its message goes to the dead letters
+    worker_max_retries: int = 5
+    #: longest a consumer may work on one message before it is interrupted (and retried)
+    worker_time_limit_seconds: int = 60
+    #: the outbox relay's safety-net poll; it wakes at each commit otherwise
+    relay_poll_seconds: float = 5.0
+    #: how long published outbox rows are kept before the relay deletes them
+    outbox_retention_hours: int = 168
+    #: first part of every broker queue name, so deployments (or test runs) can share a broker
+    queue_prefix: str = "questlog"
 
     def __post_init__(self) -> None:
         from apps.http.client_address import parse_networks

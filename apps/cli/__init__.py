@@ -18,6 +18,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("migrate", "apply, revert or show database migrations"),
     "demo": ("demo", "seed a realistic demo account"),
     "users": ("users", "create accounts, grant and revoke roles, disable, list (operators)"),
+    "worker": ("worker", "consume events and relay the outboxes (Dramatiq worker)"),
+    "dead-letters": ("dead_letters", "list, replay or purge messages consumers gave up on"),
 }
 
 

@@ -50,6 +50,12 @@ def run(args: argparse.Namespace) -> int:
             return 2
         factory = f"{module}:create_app"
         label = f"Questlog {args.service} service"
+    if args.service != "all" and settings.broker == "stub":
+        # The stub broker lives inside the all-in-one; a service alone relays nothing itself.
+        print(
+            f"questlog: note: the {args.service} service's events wait in its outbox until a "
+            "`questlog worker` runs (with QUESTLOG_BROKER=redis or rabbitmq)"
+        )
     base = f"http://{args.host}:{args.port}"
     print(f"{label} on {base} — API docs at {base}/schema  (database: {settings.database_url})")
     uvicorn.run(

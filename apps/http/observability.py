@@ -53,6 +53,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from adapters import tracing
 from apps.http.client_address import IPNetwork
 
 #: seconds; from a cached read (~1 ms) to a slow write under load (several seconds)
@@ -254,10 +255,13 @@ class RequestObserver:
                 message["headers"] = [*message.get("headers", ()), echoed]
             await send(message)
 
+        # The units of work write it on their outbox rows, so the consumers' work carries it too.
+        token = tracing.request_id.set(request_id)
         started = time.perf_counter()
         try:
             await self._app(scope, receive, observed_send)
         finally:
+            tracing.request_id.reset(token)
             seconds = time.perf_counter() - started
             route = scope.get("path_template") or UNMATCHED
             method = scope["method"]

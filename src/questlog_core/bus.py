@@ -4,9 +4,19 @@ Commands go to exactly one handler, which runs with a fresh unit of work; when i
 events that unit of work committed are dispatched to every subscriber of their type (and to
 subscribers of :class:`~questlog_core.events.DomainEvent`, who see everything).
 
-In-process dispatch is a convenience for reactions inside one process (refresh a cache, log).
-Durable, cross-service delivery goes through the transactional outbox instead, so a subscriber
-that fails is logged and skipped: the command has committed already and must not look failed.
+Two ways events reach subscribers:
+
+* :meth:`MessageBus.publish`, right after a command, in the process that ran it: a convenience
+  for reactions inside one process (refresh a cache, log). A subscriber that fails is logged
+  and skipped: the command has committed already and must not look failed.
+* :meth:`MessageBus.dispatch`, in a worker, for an event that came through the transactional
+  outbox and the broker: every subscriber runs and a failure propagates, so the broker
+  delivers the event again. Subscribers there are idempotent (each claims the event id in its
+  context's inbox in the transaction that applies it), so the ones that had succeeded change
+  nothing the second time.
+
+Subscribers are registered per context at bootstrap (see ``apps.workers.consumers``), with
+their ports (units of work, clock, ids) injected there: the bus itself knows none of them.
 """
 
 from __future__ import annotations
@@ -36,8 +46,9 @@ E = TypeVar("E", bound=DomainEvent)
 class MessageBus(Generic[U]):
     """Dispatches commands to handlers and committed events to subscribers."""
 
-    def __init__(self, unit_of_work: Callable[[], U]) -> None:
-        """``unit_of_work`` makes a fresh unit of work for each command."""
+    def __init__(self, unit_of_work: Callable[[], U] | None = None) -> None:
+        """``unit_of_work`` makes a fresh unit of work for each command (a bus that only
+        dispatches events, as in a worker, needs none)."""
         self._unit_of_work = unit_of_work
         self._handlers: dict[type[Any], Callable[[Any, U], Awaitable[Any]]] = {}
         self._subscribers: dict[type[Any], list[Callable[[Any], Awaitable[None]]]] = {}
@@ -63,12 +74,37 @@ class MessageBus(Generic[U]):
             LookupError: no handler is registered for the command's type.
         """
         handler = self._handlers.get(type(command))
-        if handler is None:
+        if handler is None or self._unit_of_work is None:
             raise LookupError(f"no handler for {type(command).__name__}")
         uow = self._unit_of_work()
         result = await handler(command, uow)
         await self.publish(uow.committed_events())
         return result
+
+    def subscribed_types(self) -> list[type[DomainEvent]]:
+        """The event types someone subscribed to, in subscription order."""
+        return [t for t in self._subscribers if issubclass(t, DomainEvent)]
+
+    async def dispatch(self, event: DomainEvent) -> int:
+        """Run every subscriber of ``event`` in order; returns how many ran.
+
+        Unlike :meth:`publish`, a failing subscriber's error propagates (after the others
+        ran), so a broker redelivers the event.
+        """
+        failures: list[Exception] = []
+        ran = 0
+        for event_type in type(event).__mro__:
+            for subscriber in self._subscribers.get(event_type, ()):
+                ran += 1
+                try:
+                    await subscriber(event)
+                except Exception as exc:
+                    failures.append(exc)
+        if len(failures) == 1:
+            raise failures[0]
+        if failures:
+            raise ExceptionGroup(f"{len(failures)} subscribers failed", failures)
+        return ran
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         """Dispatch events to their subscribers, in order (also an ``EventPublisher``)."""

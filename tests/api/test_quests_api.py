@@ -14,14 +14,17 @@ from urllib.parse import urlsplit
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from sqlalchemy import select
 
 from adapters.memory.quests import InMemoryQuestStore
 from adapters.sql.engine import make_engine
-from adapters.sql.quests import SqlQuestOutbox
+from adapters.sql.tables import OUTBOXES
 from adapters.storage.local import LocalFileStorage
 from apps.quest.controllers import owner_timezone
 from apps.settings import Settings
+from questlog_core.events import decode_event
 from questlog_core.events.quests import QuestCompleted
+from questlog_core.ports.messaging import OutboxRecord
 
 from .conftest import BASE_URL, MakeUser
 
@@ -376,11 +379,14 @@ async def _completions(settings: Settings, app: Litestar) -> list[QuestCompleted
         store: InMemoryQuestStore = app.state.container.quest_store()
         records = store.outbox
     else:
+        # Every committed event, published or not (the all-in-one's relay publishes them).
         engine = make_engine(settings.database_url)
         try:
-            records = await SqlQuestOutbox(engine).pending(limit=1000)
+            async with engine.connect() as connection:
+                payloads = (await connection.execute(select(OUTBOXES["quest"].c.payload))).all()
         finally:
             await engine.dispose()
+        records = [OutboxRecord.of(decode_event(p)) for (p,) in payloads]
     events = [r.event() for r in records]
     return [e for e in events if isinstance(e, QuestCompleted)]
 
@@ -768,3 +774,30 @@ def test_deleting_a_quest_removes_its_attachments(client: Client, alice: dict[st
     link = client.get(f"{base}/{attachment['id']}", headers=alice).json()["download_url"]
     assert client.delete(f"/api/v1/quests/{quest['id']}", headers=alice).status_code == 204
     assert client.get(local_path(link)).status_code == 404
+
+
+def test_the_request_id_travels_onto_the_outbox_rows_of_its_events(
+    client: Client, alice: dict[str, str], settings: Settings, app: Litestar
+) -> None:
+    """A support engineer can follow one request from the HTTP log line to the events it
+    caused: the SQL outbox row carries the request's ``X-Request-ID``."""
+    response = client.post(
+        "/api/v1/quests", json={"title": "Traceable"}, headers={**alice, "X-Request-ID": "trace-42"}
+    )
+    assert response.status_code == 201
+    assert response.headers["x-request-id"] == "trace-42"
+
+    async def request_ids() -> list[str | None]:
+        if settings.database_url.startswith("memory:"):
+            store: InMemoryQuestStore = app.state.container.quest_store()
+            return [record.request_id for record in store.outbox]
+        engine = make_engine(settings.database_url)
+        try:
+            async with engine.connect() as connection:
+                table = OUTBOXES["quest"]
+                rows = await connection.execute(select(table.c.request_id))
+                return [r for (r,) in rows.all()]
+        finally:
+            await engine.dispose()
+
+    assert "trace-42" in asyncio.run(request_ids())

@@ -22,8 +22,9 @@ from adapters.memory.gamification import InMemoryGamificationStore
 from adapters.memory.quests import InMemoryQuestStore
 from adapters.sql.engine import make_engine
 from adapters.sql.gamification import SqlGamificationUnitOfWork
+from adapters.sql.messaging import SqlOutbox
 from adapters.sql.migrations import upgrade
-from adapters.sql.quests import SqlQuestOutbox, SqlQuestUnitOfWork
+from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.scratch import create_database, drop_database
 from adapters.sql.tables import OUTBOXES, metadata
 from questlog_core.events import DomainEvent, decode_event
@@ -105,7 +106,7 @@ class QuestBackend:
         if self.memory is not None:
             return self.memory.outbox_reader()
         assert self.engine is not None
-        return SqlQuestOutbox(self.engine)
+        return SqlOutbox(self.engine, "quest")
 
     def fail_next_commit(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Make the next commit fail at its very last step, after everything was written."""

@@ -20,6 +20,7 @@ from collections.abc import Collection, Sequence
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+from adapters import tracing
 from questlog_core.errors import (
     AlreadyExists,
     AttachmentNotFound,
@@ -269,7 +270,7 @@ class InMemoryQuestUnitOfWork:
         _apply_staged(self.staged_categories, store.categories)
         _apply_staged(self.staged_attachments, store.attachments)
         store.inbox.update(self.claims)
-        store.outbox.extend(OutboxRecord.of(event) for event in events)
+        store.outbox.extend(OutboxRecord.of(event, tracing.request_id.get()) for event in events)
 
     # -- what this transaction sees -------------------------------------------------------------
 

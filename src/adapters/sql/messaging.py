@@ -1,9 +1,17 @@
-"""Transactional outbox and idempotency inbox on SQL.
+"""Transactional outbox and idempotency inbox on SQL: one reader for every service's outbox.
 
 A unit of work appends the events its aggregates raised with :func:`append_to_outbox` on its
 own connection, inside its own transaction: the state change and its events commit or roll
-back together. :class:`SqlOutbox` is the relay's side: it hands unpublished events to an
-:class:`~questlog_core.ports.platform.EventPublisher` in order and stamps them published.
+back together. On PostgreSQL the same transaction sends ``NOTIFY questlog_outbox, '<service>'``,
+delivered only if it commits, which wakes the relays (:class:`OutboxListener`). In the process
+that committed, :func:`outbox_committed` wakes in-process relays too (the all-in-one on SQLite).
+
+:class:`SqlOutbox` is the relay's side of one service's outbox: :meth:`SqlOutbox.relay` claims
+a batch of unpublished rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent relays
+never publish one row at the same time; SQLite has one writer at a time anyway), hands them to a
+publisher in order and stamps them published in the same transaction. Delivery is
+at-least-once: a crash after publishing and before the stamp commits publishes the batch again,
+and the consumers' inboxes drop the duplicates.
 
 A consumer calls :func:`claim_in_inbox` inside the transaction that applies an event; the
 claim is an ``INSERT ... ON CONFLICT DO NOTHING`` on ``(consumer, event_id)``, so a redelivered
@@ -13,41 +21,35 @@ second waits on the first's row lock and then sees the conflict).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import asyncio
+import builtins
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
-from uuid import UUID
+from typing import Any, Final
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters import tracing
 from adapters.sql import dialects
 from adapters.sql.tables import INBOXES, OUTBOXES
-from questlog_core.events import DomainEvent, decode_event, encode_event
-from questlog_core.ports.platform import Clock, EventPublisher
+from questlog_core.events import DomainEvent, encode_event
+from questlog_core.ids import EventId, UserId
+from questlog_core.ports.messaging import OutboxRecord
+from questlog_core.ports.platform import Clock
+
+log = logging.getLogger(__name__)
+
+#: The PostgreSQL channel a committing unit of work notifies (payload: the service's name).
+OUTBOX_CHANNEL: Final = "questlog_outbox"
+
+_NOTIFY = text("SELECT pg_notify(:channel, :service)")
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxRecord:
-    """One stored event as the relay sees it."""
-
-    position: int
-    event_id: UUID
-    event_type: str
-    owner: UUID
-    occurred_at: datetime
-    recorded_at: datetime
-    payload: str
-    published_at: datetime | None
-    attempts: int
-
-    def event(self) -> DomainEvent:
-        """The domain event this row stores."""
-        return decode_event(self.payload)
-
-
-def outbox_rows(events: Sequence[DomainEvent], recorded_at: datetime) -> list[dict[str, Any]]:
+def outbox_rows(
+    events: Sequence[DomainEvent], recorded_at: datetime, request_id: str | None = None
+) -> list[dict[str, Any]]:
     """Outbox row values of ``events``, in order."""
     return [
         {
@@ -57,6 +59,7 @@ def outbox_rows(events: Sequence[DomainEvent], recorded_at: datetime) -> list[di
             "occurred_at": e.occurred_at,
             "recorded_at": recorded_at,
             "payload": encode_event(e).decode(),
+            "request_id": request_id,
         }
         for e in events
     ]
@@ -68,16 +71,63 @@ async def append_to_outbox(
     events: Sequence[DomainEvent],
     recorded_at: datetime,
 ) -> None:
-    """Write ``events`` to ``service``'s outbox in the connection's current transaction."""
-    if events:
-        await connection.execute(OUTBOXES[service].insert(), outbox_rows(events, recorded_at))
+    """Write ``events`` to ``service``'s outbox in the connection's current transaction.
+
+    The rows carry the current :data:`adapters.tracing.request_id`. On PostgreSQL the
+    transaction also notifies :data:`OUTBOX_CHANNEL` (sent by the server at commit, dropped on
+    rollback, and several notifications of one transaction fold into one).
+    """
+    if not events:
+        return
+    request_id = tracing.request_id.get()
+    # The column's width: a longer id (from a client's header) must not fail the commit.
+    rows = outbox_rows(events, recorded_at, None if request_id is None else request_id[:128])
+    await connection.execute(OUTBOXES[service].insert(), rows)
+    if connection.dialect.name == "postgresql":
+        await connection.execute(_NOTIFY, {"channel": OUTBOX_CHANNEL, "service": service})
+
+
+# -- in-process wake-ups after commit ---------------------------------------------------------
+
+OutboxWaker = Callable[[str], None]
+
+# Keyed by database, not engine: the all-in-one's HTTP side and its in-process worker have
+# engines of their own on the same database file.
+_WAKERS: dict[str, list[OutboxWaker]] = {}
+
+
+def _database(engine: AsyncEngine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def on_outbox_commit(engine: AsyncEngine, waker: OutboxWaker) -> Callable[[], None]:
+    """Call ``waker(service)`` after every commit through ``engine`` (in this process) that
+    wrote events to an outbox; returns the function that stops it. ``waker`` must be quick
+    and thread-safe (it runs in the committing task)."""
+    wakers = _WAKERS.setdefault(_database(engine), [])
+    wakers.append(waker)
+
+    def stop() -> None:
+        if waker in wakers:
+            wakers.remove(waker)
+
+    return stop
+
+
+def outbox_committed(engine: AsyncEngine, service: str) -> None:
+    """Tell this process's relays that ``service``'s outbox has new committed rows."""
+    for waker in list(_WAKERS.get(_database(engine), ())):
+        try:
+            waker(service)
+        except Exception:  # a relay's bug must not make a committed write look failed
+            log.exception("outbox waker %r failed", waker)
 
 
 async def claim_in_inbox(
     connection: AsyncConnection,
     service: str,
     consumer: str,
-    event_id: UUID,
+    event_id: EventId,
     at: datetime,
 ) -> bool:
     """Record that ``consumer`` processes ``event_id``; ``False`` if it already had.
@@ -94,20 +144,22 @@ async def claim_in_inbox(
 
 def _record(row: Any) -> OutboxRecord:
     return OutboxRecord(
-        position=row.position,
-        event_id=row.event_id,
-        event_type=row.event_type,
-        owner=row.owner,
+        event_id=EventId(row.event_id),
+        type=row.event_type,
+        owner=UserId(row.owner),
         occurred_at=row.occurred_at,
-        recorded_at=row.recorded_at,
-        payload=row.payload,
-        published_at=row.published_at,
-        attempts=row.attempts,
+        payload=row.payload.encode(),
+        request_id=row.request_id,
     )
 
 
+#: What the relay hands a claimed batch to (e.g. a broker publisher); raising leaves the batch
+#: unpublished, to be tried again.
+PublishRecords = Callable[[Sequence[OutboxRecord]], Awaitable[None]]
+
+
 class SqlOutbox:
-    """The relay's view of one service's outbox."""
+    """The read side of one service's outbox (the ``Outbox`` port), and the relay's claim."""
 
     def __init__(self, engine: AsyncEngine, service: str, clock: Clock | None = None) -> None:
         if service not in OUTBOXES:
@@ -115,31 +167,55 @@ class SqlOutbox:
         self._engine = engine
         self._table = OUTBOXES[service]
         self._clock = clock
+        self.service = service
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine the outbox is read through."""
+        return self._engine
 
     def _now(self) -> datetime:
         return self._clock.now() if self._clock is not None else datetime.now(UTC)
 
-    async def records(self, *, unpublished_only: bool = False) -> list[OutboxRecord]:
-        """Every stored event (or only those not yet published), oldest first."""
+    async def pending(self, limit: int = 100) -> builtins.list[OutboxRecord]:
+        """Up to ``limit`` unpublished records, oldest first (commit order)."""
+        if limit < 1:
+            return []
         t = self._table
-        query = select(t).order_by(t.c.position)
-        if unpublished_only:
-            query = query.where(t.c.published_at.is_(None))
+        query = select(t).where(t.c.published_at.is_(None)).order_by(t.c.position).limit(limit)
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
         return [_record(r) for r in rows]
 
-    async def publish_pending(self, publisher: EventPublisher, *, limit: int = 100) -> int:
-        """Publish up to ``limit`` unpublished events in order; returns how many.
+    async def mark_published(self, event_ids: Sequence[EventId]) -> None:
+        """Mark records published so :meth:`pending` skips them (unknown ids are ignored)."""
+        if not event_ids:
+            return
+        t = self._table
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                update(t)
+                .where(t.c.event_id.in_(list(event_ids)), t.c.published_at.is_(None))
+                .values(published_at=self._now())
+            )
 
-        Rows are locked for the duration (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write
-        lock on SQLite), so two relays never publish the same batch. Delivery is
-        at-least-once: if the stamp fails after publishing, the batch is published again and
-        the consumers' inboxes drop the duplicates. A failed publish records the error and
-        the attempt, and re-raises.
+    async def backlog(self) -> int:
+        """How many committed events wait to be published."""
+        t = self._table
+        query = select(func.count()).select_from(t).where(t.c.published_at.is_(None))
+        async with self._engine.connect() as connection:
+            return int((await connection.execute(query)).scalar_one())
+
+    async def relay(self, publish: PublishRecords, *, limit: int = 200) -> int:
+        """Publish up to ``limit`` unpublished events in order and stamp them; returns how many.
+
+        Order per owner holds even with several relays: a claimed row is published only when
+        every earlier unpublished row of its owner is in the same batch (rows another relay
+        holds are left for after it commits). A failed publish records the error and the
+        attempt on the rows, and re-raises.
         """
         t = self._table
-        query = (
+        claim = (
             select(t)
             .where(t.c.published_at.is_(None))
             .order_by(t.c.position)
@@ -147,13 +223,18 @@ class SqlOutbox:
             .with_for_update(skip_locked=True)
         )
         async with self._engine.connect() as connection:
-            rows = [_record(r) for r in (await connection.execute(query)).all()]
+            rows: list[Any] = list((await connection.execute(claim)).all())
             if not rows:
                 await connection.rollback()
                 return 0
+            if connection.dialect.name != "sqlite":
+                rows = await self._in_owner_order(connection, rows)
             positions = [r.position for r in rows]
+            if not rows:
+                await connection.rollback()
+                return 0
             try:
-                await publisher.publish([r.event() for r in rows])
+                await publish([_record(r) for r in rows])
             except Exception as exc:
                 await connection.execute(
                     update(t)
@@ -170,11 +251,86 @@ class SqlOutbox:
             await connection.commit()
             return len(rows)
 
+    async def _in_owner_order(self, connection: AsyncConnection, rows: list[Any]) -> list[Any]:
+        """The claimed rows that may go now: none behind an unpublished row held elsewhere."""
+        t = self._table
+        claimed = {r.position for r in rows}
+        owners = {r.owner for r in rows}
+        earlier = await connection.execute(
+            select(t.c.position, t.c.owner).where(
+                t.c.published_at.is_(None),
+                t.c.owner.in_(owners),
+                t.c.position < max(claimed),
+            )
+        )
+        blocked_from: dict[Any, int] = {}
+        for position, owner in earlier.all():
+            if position not in claimed:
+                blocked_from[owner] = min(position, blocked_from.get(owner, position))
+        return [r for r in rows if r.position < blocked_from.get(r.owner, r.position + 1)]
+
+    async def prune(self, published_before: datetime) -> int:
+        """Delete rows published before ``published_before`` (the retention); returns how many."""
+        t = self._table
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                delete(t).where(t.c.published_at.is_not(None), t.c.published_at < published_before)
+            )
+        return int(result.rowcount or 0)
+
+
+class OutboxListener:
+    """Wakes relays when a PostgreSQL transaction that wrote to an outbox commits.
+
+    One dedicated connection ``LISTEN``s on :data:`OUTBOX_CHANNEL`; each notification calls
+    ``waker(service)``. A lost connection is reopened after a pause (the relay's slow poll
+    covers the gap).
+    """
+
+    def __init__(self, database_url: str, waker: OutboxWaker, *, retry_seconds: float = 1.0):
+        self._dsn = _libpq_dsn(database_url)
+        self._waker = waker
+        self._retry = retry_seconds
+        self.listening = asyncio.Event()
+
+    async def run(self) -> None:
+        """Listen until cancelled."""
+        import psycopg
+
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    self._dsn, autocommit=True
+                ) as connection:
+                    await connection.execute(f"LISTEN {OUTBOX_CHANNEL}")
+                    self.listening.set()
+                    # Rows committed while nobody listened are found by the first drain.
+                    self._waker("*")
+                    async for notice in connection.notifies():
+                        self._waker(notice.payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.listening.clear()
+                log.warning("outbox listener lost its connection (%s); retrying", exc)
+                await asyncio.sleep(self._retry)
+
+
+def _libpq_dsn(database_url: str) -> str:
+    from sqlalchemy import make_url
+
+    url = make_url(database_url)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
 
 __all__ = [
-    "OutboxRecord",
+    "OUTBOX_CHANNEL",
+    "OutboxListener",
+    "PublishRecords",
     "SqlOutbox",
     "append_to_outbox",
     "claim_in_inbox",
+    "on_outbox_commit",
+    "outbox_committed",
     "outbox_rows",
 ]

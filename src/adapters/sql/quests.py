@@ -1,4 +1,4 @@
-"""SQL repositories, unit of work and outbox of the quest service.
+"""SQL repositories and unit of work of the quest service (outbox: :mod:`adapters.sql.messaging`).
 
 Same semantics as :mod:`adapters.memory.quests` (the contract tests hold both to them). The
 hot paths, getting a quest by id and inserting one, are single Core statements on the unit of
@@ -18,7 +18,7 @@ map or change tracking sits in between (see ``docs/persistence.md``).
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 from uuid import UUID
@@ -42,7 +42,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import dialects
-from adapters.sql.tables import OUTBOXES
 from adapters.sql.tables import quest as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.errors import (
@@ -59,7 +58,6 @@ from questlog_core.ids import AttachmentId, CategoryId, EventId, QuestId, Templa
 from questlog_core.ports.platform import Clock
 from questlog_core.ports.quests import (
     TEXT_QUERY_MAX_LENGTH,
-    OutboxRecord,
     Page,
     QuestQuery,
     QuestSort,
@@ -748,54 +746,12 @@ class SqlQuestUnitOfWork(SqlUnitOfWork):
         return list(self.last_committed)
 
 
-class SqlQuestOutbox:
-    """:class:`~questlog_core.ports.quests.Outbox` over the quest service's outbox table."""
-
-    def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
-        self._engine = engine
-        self._clock = clock
-        self._table = OUTBOXES["quest"]
-
-    async def pending(self, limit: int = 100) -> builtins.list[OutboxRecord]:
-        if limit < 1:
-            return []
-        o = self._table.c
-        query = (
-            select(o.event_id, o.event_type, o.owner, o.occurred_at, o.payload)
-            .where(o.published_at.is_(None))
-            .order_by(o.position)
-            .limit(limit)
-        )
-        async with self._engine.connect() as c:
-            rows = (await c.execute(query)).all()
-        return [
-            OutboxRecord(
-                event_id=EventId(r.event_id),
-                type=r.event_type,
-                owner=UserId(r.owner),
-                occurred_at=r.occurred_at,
-                payload=r.payload.encode(),
-            )
-            for r in rows
-        ]
-
-    async def mark_published(self, event_ids: Sequence[EventId]) -> None:
-        if not event_ids:
-            return
-        now = self._clock.now() if self._clock is not None else datetime.now(UTC)
-        o = self._table.c
-        async with self._engine.begin() as c:
-            await c.execute(
-                update(self._table)
-                .where(o.event_id.in_(list(event_ids)), o.published_at.is_(None))
-                .values(published_at=now)
-            )
-
-
 if TYPE_CHECKING:  # the adapters satisfy the ports (checked by mypy, free at runtime)
 
     def _satisfies_ports(engine: AsyncEngine) -> tuple[QuestUnitOfWork, Outbox]:
-        return SqlQuestUnitOfWork(engine), SqlQuestOutbox(engine)
+        from adapters.sql.messaging import SqlOutbox
+
+        return SqlQuestUnitOfWork(engine), SqlOutbox(engine, "quest")
 
 
 __all__ = [
@@ -803,7 +759,6 @@ __all__ = [
     "SqlCategoryRepository",
     "SqlDependencyRepository",
     "SqlQuestInbox",
-    "SqlQuestOutbox",
     "SqlQuestRepository",
     "SqlQuestUnitOfWork",
     "SqlTemplateRepository",

@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS
-from adapters.sql.messaging import append_to_outbox, claim_in_inbox
+from adapters.sql.messaging import append_to_outbox, claim_in_inbox, outbox_committed
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.events import DomainEvent
 from questlog_core.ids import EventId
@@ -209,6 +209,8 @@ class SqlUnitOfWork:
         self._last_committed = tuple(events)
         self._events = []
         self._seen = []
+        if events:
+            outbox_committed(self._engine, self.service)
 
 
 __all__ = ["SqlUnitOfWork"]

@@ -18,7 +18,8 @@ from questlog_core.gamification.achievements import AchievementProgress
 from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow
 from questlog_core.gamification.ledger import LedgerEntry
 from questlog_core.gamification.players import Player
-from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.ids import QuestId, UserId
+from questlog_core.ports.messaging import Inbox
 
 
 class XpLedgerRepository(Protocol):
@@ -123,17 +124,6 @@ class Leaderboard(Protocol):
 
     async def rename(self, user: UserId, display_name: str) -> None:
         """Show a new display name on every board the user is on."""
-        ...
-
-
-class Inbox(Protocol):
-    """Event ids a consumer has processed, for idempotent consumers."""
-
-    async def claim(self, consumer: str, event_id: EventId) -> bool:
-        """True the first time ``(consumer, event_id)`` is claimed, False afterwards.
-
-        The claim is part of the unit of work: it is discarded on rollback.
-        """
         ...
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -36,8 +36,9 @@ from uuid import UUID
 import msgspec
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events import DomainEvent, decode_event, encode_event
-from questlog_core.ids import AttachmentId, CategoryId, EventId, QuestId, TemplateId, UserId
+from questlog_core.events import DomainEvent
+from questlog_core.ids import AttachmentId, CategoryId, QuestId, TemplateId, UserId
+from questlog_core.ports.messaging import Inbox, Outbox, OutboxRecord
 from questlog_core.quests.attachments import Attachment
 from questlog_core.quests.dependencies import DependencyGraph
 from questlog_core.quests.model import Quest, QuestStatus
@@ -333,53 +334,6 @@ class AttachmentRepository(Protocol):
 
     async def remove_quest(self, owner: UserId, quest_id: QuestId) -> builtins.list[Attachment]:
         """Remove every attachment of a quest (it is being deleted); returns them."""
-        ...
-
-
-class OutboxRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """A committed event waiting to be published (the transactional outbox's row)."""
-
-    event_id: EventId
-    type: str
-    owner: UserId
-    occurred_at: datetime
-    payload: bytes
-
-    @classmethod
-    def of(cls, event: DomainEvent) -> OutboxRecord:
-        """The record of an event (payload: its JSON with the ``type`` tag)."""
-        return cls(
-            event_id=event.event_id,
-            type=event.type_name(),
-            owner=event.owner,
-            occurred_at=event.occurred_at,
-            payload=encode_event(event),
-        )
-
-    def event(self) -> DomainEvent:
-        """The event back."""
-        return decode_event(self.payload)
-
-
-class Outbox(Protocol):
-    """Read side of the transactional outbox, for the relay that publishes events."""
-
-    async def pending(self, limit: int = 100) -> builtins.list[OutboxRecord]:
-        """Up to ``limit`` unpublished records, oldest first (commit order)."""
-        ...
-
-    async def mark_published(self, event_ids: Sequence[EventId]) -> None:
-        """Mark records published so :meth:`pending` skips them (unknown ids are ignored)."""
-        ...
-
-
-class Inbox(Protocol):
-    """Processed-message ids of idempotent consumers. Used inside the consumer's own unit of
-    work, so "processed" is recorded atomically with what processing changed."""
-
-    async def claim(self, consumer: str, event_id: EventId) -> bool:
-        """``True`` the first time ``consumer`` claims ``event_id``; ``False`` if it was
-        already processed (then skip it). A rolled-back claim is forgotten."""
         ...
 
 

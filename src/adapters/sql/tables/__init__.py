@@ -12,6 +12,7 @@ from sqlalchemy import MetaData, Table
 from adapters.sql.engine import SERVICE_SCHEMAS
 from adapters.sql.tables import ai, auth, gamification, notification, quest
 from adapters.sql.tables.base import metadata
+from adapters.sql.tables.messaging import dead_letters_table
 
 #: The outbox table of each service.
 OUTBOXES: dict[str, Table] = {
@@ -31,6 +32,9 @@ INBOXES: dict[str, Table] = {
     "ai": ai.inbox,
 }
 
+#: Where each service's consumers put the messages they gave up on.
+DEAD_LETTERS: dict[str, Table] = {service: dead_letters_table(service) for service in OUTBOXES}
+
 
 def metadata_for(dialect_name: str) -> MetaData:
     """The tables as they exist on ``dialect_name``: schemaless copies on SQLite.
@@ -47,4 +51,4 @@ def metadata_for(dialect_name: str) -> MetaData:
     return flat
 
 
-__all__ = ["INBOXES", "OUTBOXES", "SERVICE_SCHEMAS", "metadata", "metadata_for"]
+__all__ = ["DEAD_LETTERS", "INBOXES", "OUTBOXES", "SERVICE_SCHEMAS", "metadata", "metadata_for"]

@@ -41,6 +41,8 @@ def outbox_table(service: str) -> Table:
         Column("published_at", UtcDateTime, nullable=True),
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text, nullable=True),
+        # the HTTP request that caused the event, carried on into the broker's message
+        Column("request_id", String(128), nullable=True),
         schema=service,
     )
     # The relay's scan: only unpublished rows, in order. Partial on both databases.
@@ -66,4 +68,24 @@ def inbox_table(service: str) -> Table:
     )
 
 
-__all__ = ["inbox_table", "outbox_table"]
+def dead_letters_table(service: str) -> Table:
+    """Messages a consumer of ``service`` gave up on after its last retry, for an operator to
+    list, replay or purge (``questlog dead-letters``)."""
+    name = f"{service}_dead_letters"
+    return Table(
+        name,
+        metadata,
+        Column("message_id", String(64), primary_key=True),
+        Column("queue_name", String(200), nullable=False),
+        Column("actor_name", String(200), nullable=False),
+        Column("event_id", Uuid, nullable=True),
+        Column("event_type", String(120), nullable=True),
+        # the whole Dramatiq message (JSON), so a replay sends exactly what failed
+        Column("message", Text, nullable=False),
+        Column("error", Text, nullable=True),
+        Column("failed_at", UtcDateTime, nullable=False),
+        schema=service,
+    )
+
+
+__all__ = ["dead_letters_table", "inbox_table", "outbox_table"]

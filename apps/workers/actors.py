@@ -1,0 +1,166 @@
+"""The consumers' Dramatiq actors, declared on a given broker (never at import).
+
+One actor per consuming context, ``<context>.events`` on queue ``<prefix>_<context>``: it
+decodes the event and dispatches it on the context's message bus (:mod:`apps.workers.consumers`).
+Every actor sets its retries, backoff and time limit explicitly (Dramatiq's defaults are 20
+retries and 10 minutes). A message whose last retry failed is recorded as a dead letter
+(:class:`DeadLetterRecorder`) for ``questlog dead-letters``. The request id in the message's
+options is set again around the consumer, so what it writes carries it on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from adapters import tracing
+from adapters.messaging.dramatiq import Route
+from adapters.sql.dead_letters import DeadLetter, SqlDeadLetters
+from apps.container import Container
+from apps.settings import Settings
+from apps.workers.broker import queue_name
+from apps.workers.consumers import CONSUMERS, consumers_of
+from questlog_core.bus import MessageBus
+from questlog_core.events import decode_event
+
+log = logging.getLogger(__name__)
+
+#: first and longest pause between retries (exponential with jitter in between)
+MIN_BACKOFF_MS = 500
+MAX_BACKOFF_MS = 30_000
+
+
+def actor_name(context: str) -> str:
+    """The actor that takes ``context``'s events."""
+    return f"{context}.events"
+
+
+def routes(settings: Settings) -> Callable[[str], list[Route]]:
+    """The relay's routing: event type → the queue and actor of each consuming context."""
+
+    def of(event_type: str) -> list[Route]:
+        return [
+            Route(queue_name(settings, c.context), actor_name(c.context))
+            for c in consumers_of(event_type)
+        ]
+
+    return of
+
+
+def _run(coroutine: Any) -> Any:
+    from dramatiq.asyncio import get_event_loop_thread
+
+    loop_thread = get_event_loop_thread()
+    if loop_thread is None:
+        raise RuntimeError("the AsyncIO middleware is not running (see apps.workers.broker)")
+    return loop_thread.run_coroutine(coroutine)
+
+
+def _consume(context: str, bus: MessageBus[Any]) -> Callable[[str], None]:
+    async def handle(payload: str, request_id: str | None) -> None:
+        # Runs in its own task on the worker's event loop: the request id set here is this
+        # message's alone.
+        tracing.request_id.set(request_id)
+        event = decode_event(payload)
+        ran = await bus.dispatch(event)
+        log.debug("%s handled %s %s (%d handlers)", context, event.type_name(), event.event_id, ran)
+
+    def consume(payload: str) -> None:
+        from dramatiq.middleware import CurrentMessage
+
+        message = CurrentMessage.get_current_message()
+        request_id = None if message is None else message.options.get("request_id")
+        _run(handle(payload, request_id))
+
+    consume.__name__ = f"consume_{context}_events"
+    return consume
+
+
+def declare_actors(
+    broker: Any, settings: Settings, container: Container, contexts: Iterable[str]
+) -> dict[str, Any]:
+    """Declare the actors of ``contexts`` on ``broker``; returns them by context."""
+    import dramatiq
+
+    actors: dict[str, Any] = {}
+    for context in contexts:
+        consumer = CONSUMERS[context]
+        declare = dramatiq.actor(
+            broker=broker,
+            actor_name=actor_name(context),
+            queue_name=queue_name(settings, context),
+            max_retries=settings.worker_max_retries,
+            min_backoff=MIN_BACKOFF_MS,
+            max_backoff=MAX_BACKOFF_MS,
+            time_limit=settings.worker_time_limit_seconds * 1000,
+            # A message that does not decode will never decode: no retries, straight to the
+            # dead letters.
+            throws=(msgspec.DecodeError, msgspec.ValidationError),
+        )
+        actors[context] = declare(_consume(context, consumer.bus(container)))
+    return actors
+
+
+def _context_of(actor: str) -> str | None:
+    context = actor.removesuffix(".events")
+    return context if context in CONSUMERS and context != actor else None
+
+
+def dead_letter_recorder(store: SqlDeadLetters) -> Any:
+    """Middleware that keeps every message whose last retry failed (add it *before* Retries:
+    Dramatiq runs "after" hooks in reverse order)."""
+    from dramatiq.middleware import Middleware
+
+    class DeadLetterRecorder(Middleware):
+        def after_process_message(
+            self,
+            broker: Any,
+            message: Any,
+            *,
+            result: Any = None,
+            exception: BaseException | None = None,
+        ) -> None:
+            if exception is None or not message.failed:
+                return
+            context = _context_of(message.actor_name)
+            if context is None:
+                return
+            event_id = message.options.get("event_id")
+            letter = DeadLetter(
+                service=context,
+                message_id=message.message_id,
+                queue_name=message.queue_name,
+                actor_name=message.actor_name,
+                event_id=UUID(event_id) if event_id else None,
+                event_type=message.options.get("event_type"),
+                message=message.encode().decode(),
+                error=repr(exception)[:2000],
+                failed_at=datetime.now(UTC),
+            )
+            try:
+                _run(store.add(letter))
+                log.error(
+                    "%s gave up on %s after its retries: %r (kept as a dead letter)",
+                    message.actor_name,
+                    message.message_id,
+                    exception,
+                )
+            except Exception:
+                log.exception("could not keep dead letter %s", message.message_id)
+
+    return DeadLetterRecorder()
+
+
+__all__ = [
+    "MAX_BACKOFF_MS",
+    "MIN_BACKOFF_MS",
+    "actor_name",
+    "dead_letter_recorder",
+    "declare_actors",
+    "routes",
+]

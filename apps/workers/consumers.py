@@ -1,0 +1,66 @@
+"""Who consumes which events: each context's handlers, registered on its message bus.
+
+This is the bootstrap of the worker side (cosmicpython's ``bootstrap.py``): for each consuming
+context a :class:`Consumer` names the event types it takes and builds its
+:class:`~questlog_core.bus.MessageBus` with the handlers' ports (units of work, clock, ids)
+injected from the container. The relay routes an event only to the contexts listed here.
+
+Today: **gamification** awards XP when a quest is completed and takes it back when one is
+reopened (the use cases in :mod:`questlog_core.services.gamification`); each claims the event
+in the gamification inbox in the same transaction as the ledger entry, and the ledger's unique
+keys refuse a second award for one quest occurrence, so a redelivered event changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from apps.container import Container
+from questlog_core.bus import MessageBus
+from questlog_core.events import DomainEvent
+from questlog_core.events.quests import QuestCompleted, QuestReopened
+from questlog_core.services import gamification as game
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """A context that consumes events: its name, what it takes, how to build its bus."""
+
+    context: str
+    events: tuple[type[DomainEvent], ...]
+    bus: Callable[[Container], MessageBus[Any]]
+
+
+def _gamification_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    clock, ids = container.clock(), container.ids()
+
+    async def award_xp(event: QuestCompleted) -> None:
+        await game.handle_quest_completed(event, container.game_uow(), clock, ids)
+
+    async def take_back_xp(event: QuestReopened) -> None:
+        await game.handle_quest_reopened(event, container.game_uow(), clock, ids)
+
+    bus.subscribe(QuestCompleted, award_xp)
+    bus.subscribe(QuestReopened, take_back_xp)
+    return bus
+
+
+#: every consuming context, by name
+CONSUMERS: dict[str, Consumer] = {
+    "gamification": Consumer(
+        context="gamification",
+        events=(QuestCompleted, QuestReopened),
+        bus=_gamification_bus,
+    ),
+}
+
+
+def consumers_of(event_type: str) -> list[Consumer]:
+    """The contexts that consume events tagged ``event_type``."""
+    return [c for c in CONSUMERS.values() if any(e.type_name() == event_type for e in c.events)]
+
+
+__all__ = ["CONSUMERS", "Consumer", "consumers_of"]

@@ -1,0 +1,116 @@
+"""Dead letters on SQL: messages a consumer gave up on, kept for an operator.
+
+A worker records a message here when its last retry failed (one table per consuming service,
+``<service>_dead_letters``). ``questlog dead-letters`` lists them, replays one or all (sends the
+stored message to its queue again and deletes the row) or purges them. Keeping them in the
+database, not in each broker's own dead-letter queue, gives one way to see and replay them
+whichever broker runs.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sql import dialects
+from adapters.sql.tables import DEAD_LETTERS
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """One message given up on: where it went, what it carried, why it failed."""
+
+    service: str
+    message_id: str
+    queue_name: str
+    actor_name: str
+    event_id: UUID | None
+    event_type: str | None
+    message: str
+    error: str | None
+    failed_at: datetime
+
+
+def _letter(service: str, row: Any) -> DeadLetter:
+    return DeadLetter(
+        service=service,
+        message_id=row.message_id,
+        queue_name=row.queue_name,
+        actor_name=row.actor_name,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        message=row.message,
+        error=row.error,
+        failed_at=row.failed_at,
+    )
+
+
+class SqlDeadLetters:
+    """Every service's dead letters in one database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(self, letter: DeadLetter) -> bool:
+        """Keep ``letter`` (once per message id); ``False`` if it was there already."""
+        values = {
+            "message_id": letter.message_id,
+            "queue_name": letter.queue_name,
+            "actor_name": letter.actor_name,
+            "event_id": letter.event_id,
+            "event_type": letter.event_type,
+            "message": letter.message,
+            "error": letter.error,
+            "failed_at": letter.failed_at,
+        }
+        async with self._engine.begin() as connection:
+            return await dialects.insert_if_absent(connection, DEAD_LETTERS[letter.service], values)
+
+    async def list(self, service: str | None = None) -> builtins.list[DeadLetter]:
+        """The dead letters (of one service, or all), oldest first."""
+        letters: list[DeadLetter] = []
+        async with self._engine.connect() as connection:
+            for name in _services(service):
+                t = DEAD_LETTERS[name]
+                rows = await connection.execute(select(t).order_by(t.c.failed_at))
+                letters.extend(_letter(name, r) for r in rows)
+        return sorted(letters, key=lambda letter: letter.failed_at)
+
+    async def take(self, message_id: str) -> DeadLetter | None:
+        """Remove and return one dead letter (to replay it), or ``None`` if there is none."""
+        async with self._engine.begin() as connection:
+            for name in _services(None):
+                t = DEAD_LETTERS[name]
+                row = (
+                    await connection.execute(select(t).where(t.c.message_id == message_id))
+                ).first()
+                if row is not None:
+                    await connection.execute(delete(t).where(t.c.message_id == message_id))
+                    return _letter(name, row)
+        return None
+
+    async def purge(self, service: str | None = None) -> int:
+        """Delete the dead letters (of one service, or all); returns how many."""
+        removed = 0
+        async with self._engine.begin() as connection:
+            for name in _services(service):
+                result = await connection.execute(delete(DEAD_LETTERS[name]))
+                removed += int(result.rowcount or 0)
+        return removed
+
+
+def _services(service: str | None) -> builtins.list[str]:
+    if service is None:
+        return sorted(DEAD_LETTERS)
+    if service not in DEAD_LETTERS:
+        raise ValueError(f"unknown service {service!r}; one of {sorted(DEAD_LETTERS)}")
+    return [service]
+
+
+__all__ = ["DeadLetter", "SqlDeadLetters"]

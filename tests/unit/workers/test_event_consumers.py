@@ -1,0 +1,79 @@
+"""A worker's side of the bus: events reach every subscriber, failures make a redelivery, and
+the gamification consumer awards XP once however often a completion arrives."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from apps.container import build_container
+from apps.settings import Settings
+from apps.workers.actors import routes
+from apps.workers.consumers import CONSUMERS
+from questlog_core.bus import MessageBus
+from questlog_core.events import DomainEvent
+from questlog_core.events.quests import QuestCompleted, QuestCreated
+from questlog_core.ids import EventId, QuestId, UserId
+
+
+def completion(owner: UserId) -> QuestCompleted:
+    now = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    return QuestCompleted(
+        event_id=EventId(uuid.uuid4()),
+        occurred_at=now,
+        owner=owner,
+        quest_id=QuestId(uuid.uuid4()),
+        occurrence=0,
+        difficulty="hard",
+        priority=2,
+        due=None,
+        completed_at=now,
+        created_at=now,
+        on_time=True,
+        owner_timezone="UTC",
+    )
+
+
+async def test_dispatch_runs_every_subscriber_and_then_raises_a_failure() -> None:
+    bus: MessageBus[object] = MessageBus()
+    seen: list[str] = []
+
+    async def broken(event: QuestCompleted) -> None:
+        raise RuntimeError("database went away")
+
+    async def everything(event: DomainEvent) -> None:
+        seen.append(event.type_name())
+
+    bus.subscribe(QuestCompleted, broken)
+    bus.subscribe(DomainEvent, everything)
+
+    with pytest.raises(RuntimeError, match="database went away"):
+        await bus.dispatch(completion(UserId(uuid.uuid4())))
+    assert seen == ["quest.completed.v1"]  # the others still ran; the broker retries all
+    assert bus.subscribed_types() == [QuestCompleted, DomainEvent]
+
+
+async def test_a_completion_delivered_twice_awards_xp_once() -> None:
+    container = build_container(Settings(database_url="memory://"))
+    bus = CONSUMERS["gamification"].bus(container)
+    owner = UserId(uuid.uuid4())
+    event = completion(owner)
+
+    assert await bus.dispatch(event) == 1
+    assert await bus.dispatch(event) == 1
+
+    store = container.game_store()
+    awards = [e for e in store.state.ledger.get(owner, []) if e.source_event_id == event.event_id]
+    assert len(awards) == 1
+    assert awards[0].amount > 0
+
+
+def test_the_relay_routes_only_the_events_someone_consumes() -> None:
+    settings = Settings(queue_prefix="q1")
+    route = routes(settings)
+    assert [(r.queue_name, r.actor_name) for r in route(QuestCompleted.type_name())] == [
+        ("q1_gamification", "gamification.events")
+    ]
+    assert route(QuestCreated.type_name()) == []
