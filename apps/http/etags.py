@@ -40,6 +40,6 @@ def expected_version(if_match: str | None) -> int | None:
         raise HTTPException(
             status_code=400,
             detail='If-Match must be one ETag as returned by this API, e.g. "v3"',
-            extra={"code": "invalid-if-match"},
+            extra={"code": "invalid-if-match", "field": "If-Match"},
         )
     return int(match.group(1))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -29,7 +30,7 @@ from litestar.status_codes import (
 )
 from litestar.types import ExceptionHandlersMap
 
-from questlog_core.errors import DomainError, ErrorKind, FileTooLarge
+from questlog_core.errors import DomainError, ErrorKind, FileTooLarge, ValidationFailed
 
 logger = logging.getLogger("questlog.http")
 
@@ -83,6 +84,29 @@ _CODES: dict[int, str] = {
 }
 
 
+def problem_body(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON object of a problem (RFC 9457): ``type``, ``title``, ``status``, ``detail``,
+    ``instance`` and the error's own facts (never overriding those five)."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    if extra:
+        body.update({k: v for k, v in extra.items() if k not in body})
+    return body
+
+
 def problem(
     status: int,
     code: str,
@@ -93,17 +117,53 @@ def problem(
     request: Request[Any, Any, Any] | None = None,
 ) -> Response[dict[str, Any]]:
     """A problem-details response with a stable ``type`` built from ``code``."""
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + code,
-        "title": _TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-    }
-    if request is not None:
-        body["instance"] = request.url.path
-    if extra:
-        body.update({k: v for k, v in extra.items() if k not in body})
+    body = problem_body(
+        status,
+        code,
+        detail,
+        instance=None if request is None else request.url.path,
+        extra=extra,
+    )
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def field_error(
+    field: str,
+    reason: str,
+    *,
+    allowed: list[str] | None = None,
+    position: int | None = None,
+) -> dict[str, Any]:
+    """One entry of a problem's ``errors``: the same shape for a 400 and a 422."""
+    error: dict[str, Any] = {"field": field, "reason": reason}
+    if allowed is not None:
+        error["allowed"] = allowed
+    if position is not None:
+        error["position"] = position
+    return error
+
+
+_BYTE_POSITION = re.compile(r"\(byte (\d+)\)")
+_AT_PATH = re.compile(r" - at `\$\.?([^`]*)`$")
+
+
+def _parse_errors(extra: object, detail: str) -> list[dict[str, Any]]:
+    """Litestar's ``[{message, key, source}]`` (or a decoder's message) as ``errors``."""
+    errors: list[dict[str, Any]] = []
+    for item in extra if isinstance(extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "is invalid"))
+        field = str(item.get("key") or "")
+        at = _AT_PATH.search(message)
+        if at is not None:
+            field = field or at.group(1) or "body"
+            message = message[: at.start()]
+        errors.append(field_error(field or str(item.get("source") or "request"), message))
+    if not errors:
+        found = _BYTE_POSITION.search(detail)
+        errors.append(field_error("body", detail, position=int(found.group(1)) if found else None))
+    return errors
 
 
 def domain_error_to_response(
@@ -118,6 +178,9 @@ def domain_error_to_response(
         status = HTTP_409_CONFLICT
     headers: dict[str, str] = {}
     extra = dict(exc.extra)
+    if isinstance(exc, ValidationFailed):
+        # 400 and 422 name what failed the same way: ``errors: [{field, reason, allowed?}]``.
+        extra["errors"] = [field_error(exc.field, exc.reason, allowed=exc.allowed)]
     if exc.kind is ErrorKind.RATE_LIMITED:
         retry = float(extra.get("retry_after_seconds", 1.0))
         headers["Retry-After"] = str(max(1, math.ceil(retry)))
@@ -130,17 +193,21 @@ def http_exception_to_response(
     request: Request[Any, Any, Any], exc: HTTPException
 ) -> Response[dict[str, Any]]:
     status = exc.status_code
-    if isinstance(exc, ValidationException):
-        errors = exc.extra if isinstance(exc.extra, list) else []
+    if isinstance(exc, ValidationException) or (
+        status == HTTP_400_BAD_REQUEST and not isinstance(exc.extra, dict)
+    ):
+        detail = exc.detail or "the request could not be parsed"
         return problem(
             HTTP_400_BAD_REQUEST,
             "invalid-request",
-            exc.detail or "the request could not be parsed",
-            extra={"errors": errors},
+            detail,
+            extra={"errors": _parse_errors(exc.extra, detail)},
             request=request,
         )
-    extra = exc.extra if isinstance(exc.extra, dict) else None
-    code = str(extra.pop("code")) if extra and "code" in extra else _CODES.get(status, "error")
+    extra = dict(exc.extra) if isinstance(exc.extra, dict) else {}
+    code = str(extra.pop("code")) if "code" in extra else _CODES.get(status, "error")
+    if status == HTTP_400_BAD_REQUEST and "errors" not in extra:
+        extra["errors"] = [field_error(str(extra.pop("field", "request")), exc.detail)]
     return problem(
         status,
         code,

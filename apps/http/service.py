@@ -24,6 +24,7 @@ from apps.container import Container, build_container, close_container, database
 from apps.http.dependencies import DEPENDENCIES, bearer_token
 from apps.http.health import HealthController
 from apps.http.idempotency import IdempotencyMiddleware
+from apps.http.input_guard import InputGuardMiddleware
 from apps.http.problems import EXCEPTION_HANDLERS
 from apps.settings import Settings
 from questlog_core import __version__
@@ -82,7 +83,10 @@ def create_service_app(
             "service_name": Provide(lambda: name, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[IdempotencyMiddleware(cache_of=_cache_of, identify=_identify)],
+        middleware=[
+            InputGuardMiddleware(),  # first: nothing below ever sees a NUL or hostile JSON
+            IdempotencyMiddleware(cache_of=_cache_of, identify=_identify),
+        ],
         request_max_body_size=settings.max_body_bytes,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
