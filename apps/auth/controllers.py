@@ -57,7 +57,7 @@ class AccountController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/register", status_code=HTTP_202_ACCEPTED)
+    @post("/register", status_code=HTTP_202_ACCEPTED, rate_limited=True)
     async def register(
         self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], auth: AuthServiceDep
     ) -> RegistrationReceipt:
@@ -71,7 +71,7 @@ class AccountController(Controller):
             ip=_ip(request),
         )
 
-    @post("/login", status_code=200)
+    @post("/login", status_code=200, rate_limited=True, checks_credentials=True)
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], auth: AuthServiceDep
     ) -> TokenPair:
@@ -80,7 +80,7 @@ class AccountController(Controller):
             email=data.email, password=data.password, ip=_ip(request), user_agent=_agent(request)
         )
 
-    @post("/refresh", status_code=200)
+    @post("/refresh", status_code=200, checks_credentials=True)
     async def refresh(
         self, request: Request[Any, Any, Any], data: JSONBody[RefreshIn], auth: AuthServiceDep
     ) -> TokenPair:
@@ -97,7 +97,7 @@ class AccountController(Controller):
         """End every session of the account."""
         await auth.logout_everywhere(user)
 
-    @post("/forgot-password", status_code=HTTP_202_ACCEPTED)
+    @post("/forgot-password", status_code=HTTP_202_ACCEPTED, rate_limited=True)
     async def forgot_password(
         self,
         request: Request[Any, Any, Any],
@@ -146,7 +146,7 @@ class ProfileController(Controller):
         )
         return _with_etag(profile)
 
-    @post("/password", status_code=200)
+    @post("/password", status_code=200, rate_limited=True)
     async def change_password(
         self,
         request: Request[Any, Any, Any],

@@ -26,6 +26,7 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_412_PRECONDITION_FAILED,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from litestar.types import ExceptionHandlersMap
@@ -147,8 +148,36 @@ _BYTE_POSITION = re.compile(r"\(byte (\d+)\)")
 _AT_PATH = re.compile(r" - at `\$\.?([^`]*)`$")
 
 
+# msgspec's words for a value of the right type that breaks a bound the schema states.
+_CONSTRAINT = re.compile(
+    r"^Expected `(?P<type>\w+)` (?:of length (?P<length>[<>]=? ?\d+)"
+    r"|(?P<bound>[<>]=? ?-?[\d.e+]+)|(?P<regex>matching regex .*)|that is a multiple of .*)$"
+)
+_UNITS = {"str": "characters", "array": "items", "object": "entries"}
+_TRAILING_INDEX = re.compile(r"(?:\[\d+\])+$")
+
+
+def _constraint_reason(message: str) -> str | None:
+    """A readable reason when ``message`` is a broken bound (size, range, pattern), else None."""
+    found = _CONSTRAINT.match(message)
+    if found is None:
+        return None
+    words = {"<=": "at most", ">=": "at least", "<": "less than", ">": "more than"}
+    if length := found.group("length"):
+        op, _, number = length.partition(" ") if " " in length else (length[:2], "", length[2:])
+        op = op.strip()
+        return f"must be {words.get(op, op)} {number.strip()} {_UNITS.get(found['type'], '')}"
+    if bound := found.group("bound"):
+        op = bound[:2].strip() if bound[1] == "=" else bound[0]
+        return f"must be {words.get(op, op)} {bound[len(op) :].strip()}"
+    if found.group("regex"):
+        return "does not have the form the API schema gives (its pattern)"
+    return message
+
+
 def _parse_errors(extra: object, detail: str) -> list[dict[str, Any]]:
-    """Litestar's ``[{message, key, source}]`` (or a decoder's message) as ``errors``."""
+    """Litestar's ``[{message, key, source}]`` (or a decoder's message) as ``errors``; an entry
+    whose value broke a stated bound (in the body or query) is marked ``bound``."""
     errors: list[dict[str, Any]] = []
     for item in extra if isinstance(extra, list) else []:
         if not isinstance(item, dict):
@@ -159,7 +188,12 @@ def _parse_errors(extra: object, detail: str) -> list[dict[str, Any]]:
         if at is not None:
             field = field or at.group(1) or "body"
             message = message[: at.start()]
-        errors.append(field_error(field or str(item.get("source") or "request"), message))
+        error = field_error(field or str(item.get("source") or "request"), message)
+        reason = _constraint_reason(message)
+        if reason is not None and item.get("source") in {"body", "query", None}:
+            error["reason"] = reason
+            error["bound"] = True
+        errors.append(error)
     if not errors:
         found = _BYTE_POSITION.search(detail)
         errors.append(field_error("body", detail, position=int(found.group(1)) if found else None))
@@ -197,11 +231,26 @@ def http_exception_to_response(
         status == HTTP_400_BAD_REQUEST and not isinstance(exc.extra, dict)
     ):
         detail = exc.detail or "the request could not be parsed"
+        errors = _parse_errors(exc.extra, detail)
+        if all(error.pop("bound", False) for error in errors):
+            # Well-formed, but a value breaks a bound the schema states (a length, a range, a
+            # pattern): the same 422 a domain rule gives, naming the field the same way.
+            first = errors[0]
+            field = _TRAILING_INDEX.sub("", first["field"])  # tags[3] -> tags, as the domain
+            return problem(
+                HTTP_422_UNPROCESSABLE_ENTITY,
+                "validation-failed",
+                f"{first['field']}: {first['reason']}",
+                extra={"field": field, "reason": first["reason"], "errors": errors},
+                request=request,
+            )
+        for error in errors:
+            error.pop("bound", None)
         return problem(
             HTTP_400_BAD_REQUEST,
             "invalid-request",
             detail,
-            extra={"errors": _parse_errors(exc.extra, detail)},
+            extra={"errors": errors},
             request=request,
         )
     extra = dict(exc.extra) if isinstance(exc.extra, dict) else {}

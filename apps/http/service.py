@@ -25,6 +25,11 @@ from apps.http.dependencies import DEPENDENCIES, bearer_token
 from apps.http.health import HealthController
 from apps.http.idempotency import IdempotencyMiddleware
 from apps.http.input_guard import InputGuardMiddleware
+from apps.http.openapi import (
+    ClosedStructSchemaPlugin,
+    declare_problem_responses,
+    mend_options_allow,
+)
 from apps.http.problems import EXCEPTION_HANDLERS
 from apps.settings import Settings
 from questlog_core import __version__
@@ -75,7 +80,7 @@ def create_service_app(
     async def on_shutdown(app: Litestar) -> None:
         await close_container(container)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController, *route_handlers],
         state=State({"container": container, "settings": settings}),
         dependencies={
@@ -103,5 +108,9 @@ def create_service_app(
                 }
             ),
         ),
+        plugins=[ClosedStructSchemaPlugin()],
         debug=False,
     )
+    declare_problem_responses(app)  # every error status of every route, as one Problem schema
+    mend_options_allow(app)
+    return app
