@@ -146,6 +146,7 @@ def field_error(
 
 _BYTE_POSITION = re.compile(r"\(byte (\d+)\)")
 _AT_PATH = re.compile(r" - at `\$\.?([^`]*)`$")
+_NAMED_FIELD = re.compile(r"^Object (?:contains unknown|missing required) field `([^`]*)`$")
 
 
 # msgspec's words for a value of the right type that breaks a bound the schema states.
@@ -188,6 +189,12 @@ def _parse_errors(extra: object, detail: str) -> list[dict[str, Any]]:
         if at is not None:
             field = field or at.group(1) or "body"
             message = message[: at.start()]
+        named = _NAMED_FIELD.match(message)
+        if named is not None:  # the unknown or missing field itself, inside the object at field
+            prefix = "" if field in {"", "data", "body"} else f"{field}."
+            field = prefix + named.group(1)
+        elif field == "data":
+            field = "body"  # Litestar's name for the body parameter
         error = field_error(field or str(item.get("source") or "request"), message)
         reason = _constraint_reason(message)
         if reason is not None and item.get("source") in {"body", "query", None}:
