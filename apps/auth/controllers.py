@@ -83,7 +83,7 @@ class AccountController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/register", status_code=HTTP_202_ACCEPTED, **public())
+    @post("/register", status_code=HTTP_202_ACCEPTED, rate_limited=True, **public())
     async def register(
         self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], auth: AuthServiceDep
     ) -> RegistrationReceipt:
@@ -113,6 +113,8 @@ class AccountController(Controller):
                 documentation_only=True,
             )
         ],
+        rate_limited=True,
+        checks_credentials=True,
         **public(),
     )
     async def login(
@@ -133,7 +135,7 @@ class AccountController(Controller):
         cookie = _device_cookie(request, signed.device_cookie, auth.settings.device_cookie_max_age)
         return Response(signed.tokens, cookies=[cookie])
 
-    @post("/refresh", status_code=200, **public())
+    @post("/refresh", status_code=200, checks_credentials=True, **public())
     async def refresh(
         self, request: Request[Any, Any, Any], data: JSONBody[RefreshIn], auth: AuthServiceDep
     ) -> TokenPair:
@@ -154,7 +156,7 @@ class AccountController(Controller):
         """End every session of the account."""
         await auth.logout_everywhere(user)
 
-    @post("/forgot-password", status_code=HTTP_202_ACCEPTED, **public())
+    @post("/forgot-password", status_code=HTTP_202_ACCEPTED, rate_limited=True, **public())
     async def forgot_password(
         self,
         request: Request[Any, Any, Any],
@@ -202,7 +204,7 @@ class ProfileController(Controller):
         )
         return _with_etag(profile)
 
-    @post("/password", status_code=200, **requires(Permission.PROFILE_WRITE))
+    @post("/password", status_code=200, rate_limited=True, **requires(Permission.PROFILE_WRITE))
     async def change_password(
         self,
         request: Request[Any, Any, Any],

@@ -15,7 +15,20 @@ from litestar.exceptions import HTTPException
 from litestar.params import HeaderParameter
 
 #: a handler parameter for the ``If-Match`` header: ``if_match: IfMatch = None``
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False)]
+#: what ``If-Match`` may hold: one ETag of this API (``"v3"``, weak ``W/"v3"``) or ``*``
+ETAG_PATTERN = re.compile(r'^(?:\*|(?:W/)?"v[0-9]{1,18}")$')
+
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        pattern=ETAG_PATTERN.pattern,
+        description='one ETag as returned by this API (e.g. "v3"), or *',
+        # absent, never null: a header has no null
+        schema_extra={"one_of": None, "type": "string"},
+    ),
+]
 
 _ETAG = re.compile(r'^(?:W/)?"v(\d{1,18})"$')
 
@@ -40,6 +53,6 @@ def expected_version(if_match: str | None) -> int | None:
         raise HTTPException(
             status_code=400,
             detail='If-Match must be one ETag as returned by this API, e.g. "v3"',
-            extra={"code": "invalid-if-match"},
+            extra={"code": "invalid-if-match", "field": "If-Match"},
         )
     return int(match.group(1))

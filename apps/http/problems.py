@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -28,12 +29,13 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_412_PRECONDITION_FAILED,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from litestar.types import ExceptionHandlersMap
 
 from adapters.outages import DEFAULT_RETRY_AFTER_SECONDS, as_outage
-from questlog_core.errors import DomainError, ErrorKind, FileTooLarge
+from questlog_core.errors import DomainError, ErrorKind, FileTooLarge, ValidationFailed
 
 logger = logging.getLogger("questlog.http")
 
@@ -87,6 +89,29 @@ _CODES: dict[int, str] = {
 }
 
 
+def problem_body(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON object of a problem (RFC 9457): ``type``, ``title``, ``status``, ``detail``,
+    ``instance`` and the error's own facts (never overriding those five)."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    if extra:
+        body.update({k: v for k, v in extra.items() if k not in body})
+    return body
+
+
 def problem(
     status: int,
     code: str,
@@ -97,17 +122,93 @@ def problem(
     request: Request[Any, Any, Any] | None = None,
 ) -> Response[dict[str, Any]]:
     """A problem-details response with a stable ``type`` built from ``code``."""
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + code,
-        "title": _TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-    }
-    if request is not None:
-        body["instance"] = request.url.path
-    if extra:
-        body.update({k: v for k, v in extra.items() if k not in body})
+    body = problem_body(
+        status,
+        code,
+        detail,
+        instance=None if request is None else request.url.path,
+        extra=extra,
+    )
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def field_error(
+    field: str,
+    reason: str,
+    *,
+    allowed: list[str] | None = None,
+    position: int | None = None,
+) -> dict[str, Any]:
+    """One entry of a problem's ``errors``: the same shape for a 400 and a 422."""
+    error: dict[str, Any] = {"field": field, "reason": reason}
+    if allowed is not None:
+        error["allowed"] = allowed
+    if position is not None:
+        error["position"] = position
+    return error
+
+
+_BYTE_POSITION = re.compile(r"\(byte (\d+)\)")
+_AT_PATH = re.compile(r" - at `\$\.?([^`]*)`$")
+_NAMED_FIELD = re.compile(r"^Object (?:contains unknown|missing required) field `([^`]*)`$")
+
+
+# msgspec's words for a value of the right type that breaks a bound the schema states.
+_CONSTRAINT = re.compile(
+    r"^Expected `(?P<type>\w+)` (?:of length (?P<length>[<>]=? ?\d+)"
+    r"|(?P<bound>[<>]=? ?-?[\d.e+]+)|(?P<regex>matching regex .*)|that is a multiple of .*)$"
+)
+_UNITS = {"str": "characters", "array": "items", "object": "entries"}
+_TRAILING_INDEX = re.compile(r"(?:\[\d+\])+$")
+
+
+def _constraint_reason(message: str) -> str | None:
+    """A readable reason when ``message`` is a broken bound (size, range, pattern), else None."""
+    found = _CONSTRAINT.match(message)
+    if found is None:
+        return None
+    words = {"<=": "at most", ">=": "at least", "<": "less than", ">": "more than"}
+    if length := found.group("length"):
+        op, _, number = length.partition(" ") if " " in length else (length[:2], "", length[2:])
+        op = op.strip()
+        return f"must be {words.get(op, op)} {number.strip()} {_UNITS.get(found['type'], '')}"
+    if bound := found.group("bound"):
+        op = bound[:2].strip() if bound[1] == "=" else bound[0]
+        return f"must be {words.get(op, op)} {bound[len(op) :].strip()}"
+    if found.group("regex"):
+        return "does not have the form the API schema gives (its pattern)"
+    return message
+
+
+def _parse_errors(extra: object, detail: str) -> list[dict[str, Any]]:
+    """Litestar's ``[{message, key, source}]`` (or a decoder's message) as ``errors``; an entry
+    whose value broke a stated bound (in the body or query) is marked ``bound``."""
+    errors: list[dict[str, Any]] = []
+    for item in extra if isinstance(extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "is invalid"))
+        field = str(item.get("key") or "")
+        at = _AT_PATH.search(message)
+        if at is not None:
+            field = field or at.group(1) or "body"
+            message = message[: at.start()]
+        named = _NAMED_FIELD.match(message)
+        if named is not None:  # the unknown or missing field itself, inside the object at field
+            prefix = "" if field in {"", "data", "body"} else f"{field}."
+            field = prefix + named.group(1)
+        elif field == "data":
+            field = "body"  # Litestar's name for the body parameter
+        error = field_error(field or str(item.get("source") or "request"), message)
+        reason = _constraint_reason(message)
+        if reason is not None and item.get("source") in {"body", "query", None}:
+            error["reason"] = reason
+            error["bound"] = True
+        errors.append(error)
+    if not errors:
+        found = _BYTE_POSITION.search(detail)
+        errors.append(field_error("body", detail, position=int(found.group(1)) if found else None))
+    return errors
 
 
 def domain_error_to_response(
@@ -122,6 +223,9 @@ def domain_error_to_response(
         status = HTTP_409_CONFLICT
     headers: dict[str, str] = {}
     extra = dict(exc.extra)
+    if isinstance(exc, ValidationFailed):
+        # 400 and 422 name what failed the same way: ``errors: [{field, reason, allowed?}]``.
+        extra["errors"] = [field_error(exc.field, exc.reason, allowed=exc.allowed)]
     if exc.kind is ErrorKind.RATE_LIMITED:
         retry = float(extra.get("retry_after_seconds", 1.0))
         headers["Retry-After"] = str(max(1, math.ceil(retry)))
@@ -139,17 +243,36 @@ def http_exception_to_response(
     request: Request[Any, Any, Any], exc: HTTPException
 ) -> Response[dict[str, Any]]:
     status = exc.status_code
-    if isinstance(exc, ValidationException):
-        errors = exc.extra if isinstance(exc.extra, list) else []
+    if isinstance(exc, ValidationException) or (
+        status == HTTP_400_BAD_REQUEST and not isinstance(exc.extra, dict)
+    ):
+        detail = exc.detail or "the request could not be parsed"
+        errors = _parse_errors(exc.extra, detail)
+        if all(error.pop("bound", False) for error in errors):
+            # Well-formed, but a value breaks a bound the schema states (a length, a range, a
+            # pattern): the same 422 a domain rule gives, naming the field the same way.
+            first = errors[0]
+            field = _TRAILING_INDEX.sub("", first["field"])  # tags[3] -> tags, as the domain
+            return problem(
+                HTTP_422_UNPROCESSABLE_ENTITY,
+                "validation-failed",
+                f"{first['field']}: {first['reason']}",
+                extra={"field": field, "reason": first["reason"], "errors": errors},
+                request=request,
+            )
+        for error in errors:
+            error.pop("bound", None)
         return problem(
             HTTP_400_BAD_REQUEST,
             "invalid-request",
-            exc.detail or "the request could not be parsed",
+            detail,
             extra={"errors": errors},
             request=request,
         )
-    extra = exc.extra if isinstance(exc.extra, dict) else None
-    code = str(extra.pop("code")) if extra and "code" in extra else _CODES.get(status, "error")
+    extra = dict(exc.extra) if isinstance(exc.extra, dict) else {}
+    code = str(extra.pop("code")) if "code" in extra else _CODES.get(status, "error")
+    if status == HTTP_400_BAD_REQUEST and "errors" not in extra:
+        extra["errors"] = [field_error(str(extra.pop("field", "request")), exc.detail)]
     return problem(
         status,
         code,

@@ -27,7 +27,13 @@ from apps.container import Container, build_container, close_container, database
 from apps.http.dependencies import DEPENDENCIES, bearer_token
 from apps.http.health import HealthController, ReadinessController
 from apps.http.idempotency import IdempotencyMiddleware
+from apps.http.input_guard import InputGuardMiddleware
 from apps.http.observability import observe
+from apps.http.openapi import (
+    ClosedStructSchemaPlugin,
+    declare_problem_responses,
+    mend_options_allow,
+)
 from apps.http.permissions import enforce_permission, refuse_undeclared_routes
 from apps.http.problems import EXCEPTION_HANDLERS
 from apps.settings import Settings
@@ -92,7 +98,10 @@ def create_service_app(
             "service_name": Provide(lambda: name, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[IdempotencyMiddleware(cache_of=_cache_of, identify=_identify)],
+        middleware=[
+            InputGuardMiddleware(),  # first: nothing below ever sees a NUL or hostile JSON
+            IdempotencyMiddleware(cache_of=_cache_of, identify=_identify),
+        ],
         request_max_body_size=settings.max_body_bytes,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
@@ -109,8 +118,11 @@ def create_service_app(
                 }
             ),
         ),
+        plugins=[ClosedStructSchemaPlugin()],
         debug=False,
     )
+    declare_problem_responses(app)  # every error status of every route, as one Problem schema
+    mend_options_allow(app)
     refuse_undeclared_routes(app)  # a route nobody declared would be open to any token
     # Outermost layer: one log line and the metrics for every request, and /metrics.
     observe(

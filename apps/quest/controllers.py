@@ -17,6 +17,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -30,6 +31,7 @@ from apps.http.dependencies import (
 )
 from apps.http.etags import IfMatch, etag, expected_version
 from apps.http.permissions import public, requires
+from apps.http.text import SPACE
 from apps.quest.schemas import (
     AttachmentDownloadOut,
     AttachmentOut,
@@ -62,8 +64,8 @@ from questlog_core.identity.tokens import Principal
 from questlog_core.identity.users import validate_timezone
 from questlog_core.ids import AttachmentId, CategoryId, QuestId, TemplateId, UserId
 from questlog_core.ports.platform import FileStorage
-from questlog_core.ports.quests import DEFAULT_PAGE_SIZE
-from questlog_core.quests.model import Quest
+from questlog_core.ports.quests import DEFAULT_PAGE_SIZE, TEXT_QUERY_MAX_LENGTH, QuestSort
+from questlog_core.quests.model import Quest, QuestStatus
 from questlog_core.services import attachments as files
 from questlog_core.services import quests as svc
 
@@ -79,8 +81,75 @@ TimezoneHeader = Annotated[
         required=False,
         max_length=64,
         description="the caller's IANA time zone; absent or unknown: UTC",
+        schema_extra={"one_of": None, "type": "string"},
     ),
 ]
+
+
+_STATUS = "(?:" + "|".join(s.value for s in QuestStatus) + ")"
+#: one ``status`` value: statuses separated by commas (spaces and empty items ignored)
+_STATUS_LIST = {
+    "type": "string",
+    "pattern": f"^{SPACE}*(?:{_STATUS}{SPACE}*)?(?:,{SPACE}*(?:{_STATUS}{SPACE}*)?)*$",
+}
+
+
+def _TEXT_QUERY(description: str) -> Any:
+    """An optional text filter (absent, never null)."""
+    return QueryParameter(
+        max_length=TEXT_QUERY_MAX_LENGTH,
+        description=description,
+        schema_extra={"one_of": None, "type": "string"},
+    )
+
+
+def _unparseable(name: str, reason: str) -> HTTPException:
+    """A 400 naming a query parameter that cannot be read as its type."""
+    return HTTPException(status_code=400, detail=f"{name}: {reason}", extra={"field": name})
+
+
+def _MOMENT(description: str) -> Any:
+    """A date-time query parameter: RFC 3339 with its offset (``2026-03-01T09:00:00+01:00``)."""
+    return QueryParameter(
+        description=f"{description}; RFC 3339 with an offset",
+        max_length=64,
+        schema_extra={"format": "date-time", "one_of": None, "type": "string"},
+    )
+
+
+def _moment(name: str, value: str | None) -> datetime | None:
+    """Parse a date-time query parameter; 400 naming it when it is not RFC 3339.
+
+    Litestar's own ``datetime`` parameters also accept numbers as Unix times, which the
+    document (``format: date-time``) does not promise, so these are read as text.
+    """
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise _unparseable(name, "must be an RFC 3339 date-time") from None
+
+
+def _flag(name: str, value: str | None) -> bool | None:
+    """A boolean query parameter: ``true`` or ``false`` (400 otherwise; Litestar's own reads
+    ``null`` as absent and ``1``/``yes`` as true, which the document does not promise)."""
+    if value is None:
+        return None
+    if value not in {"true", "false"}:
+        raise _unparseable(name, "must be true or false")
+    return value == "true"
+
+
+def _quest_id(name: str, value: str | None) -> QuestId | None:
+    """A quest id query parameter; 400 naming it when it is not a UUID (Litestar's own UUID
+    parameters read ``null`` as absent, which the document does not promise)."""
+    if value is None:
+        return None
+    try:
+        return QuestId(UUID(value))
+    except ValueError:
+        raise _unparseable(name, "must be a UUID") from None
 
 
 def _owner(user: Principal) -> UserId:
@@ -209,38 +278,61 @@ class QuestController(Controller):
             list[str] | None,
             QueryParameter(
                 description="todo, active, done, abandoned, archived; repeat or comma-separate. "
-                "Default: every status but archived."
+                "Default: every status but archived.",
+                schema_extra={"one_of": None, "type": "array", "items": _STATUS_LIST},
             ),
         ] = None,
-        category: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        tag: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        due_after: Annotated[datetime | None, QueryParameter(description="inclusive")] = None,
-        due_before: Annotated[datetime | None, QueryParameter(description="exclusive")] = None,
-        blocked: FromQuery[bool | None] = None,
-        text: Annotated[str | None, QueryParameter(description="in title or notes")] = None,
-        parent_id: FromQuery[UUID | None] = None,
+        category: Annotated[str | None, _TEXT_QUERY("category name")] = None,
+        tag: Annotated[str | None, _TEXT_QUERY("a tag")] = None,
+        due_after: Annotated[str | None, _MOMENT("inclusive")] = None,
+        due_before: Annotated[str | None, _MOMENT("exclusive")] = None,
+        blocked: Annotated[
+            str | None,
+            QueryParameter(
+                description="true: only blocked quests; false: only unblocked",
+                schema_extra={"one_of": None, "type": "boolean"},
+            ),
+        ] = None,
+        text: Annotated[str | None, _TEXT_QUERY("in title or notes")] = None,
+        parent_id: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=36, schema_extra={"one_of": None, "type": "string", "format": "uuid"}
+            ),
+        ] = None,
         sort: Annotated[
-            str, QueryParameter(description="created, updated, due or priority")
+            str,
+            QueryParameter(
+                description="created, updated, due or priority",
+                schema_extra={"enum": [s.value for s in QuestSort]},
+            ),
         ] = "created",
         descending: FromQuery[bool] = False,
-        cursor: Annotated[str | None, QueryParameter(max_length=500)] = None,
+        cursor: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=500,
+                description="next_cursor of the previous page",
+                schema_extra={"one_of": None, "type": "string"},
+            ),
+        ] = None,
         limit: Annotated[
             int, QueryParameter(description="page size, clamped to 1..200")
         ] = DEFAULT_PAGE_SIZE,
     ) -> QuestPageOut:
         """A page of the caller's quests, filtered and sorted (cursor pagination)."""
-        statuses = tuple(s.strip() for value in status or () for s in value.split(",") if s)
+        statuses = tuple(s.strip() for value in status or () for s in value.split(",") if s.strip())
         page = await svc.list_quests(
             svc.ListQuests(
                 owner=_owner(user),
                 status=statuses,
                 category=category,
                 tag=tag,
-                due_after=due_after,
-                due_before=due_before,
-                blocked=blocked,
+                due_after=_moment("due_after", due_after),
+                due_before=_moment("due_before", due_before),
+                blocked=_flag("blocked", blocked),
                 text=text,
-                parent_id=None if parent_id is None else QuestId(parent_id),
+                parent_id=_quest_id("parent_id", parent_id),
                 sort=sort,
                 descending=descending,
                 cursor=cursor,
@@ -837,7 +929,7 @@ class FileController(Controller):
     path = "/api/v1/files"
     tags = ["files"]
 
-    @get("/{key:path}", **public())
+    @get("/{key:path}", signed_url=True, **public())
     async def download(
         self,
         key: FromPath[str],
@@ -866,6 +958,7 @@ class FileController(Controller):
         "/{key:path}",
         status_code=HTTP_204_NO_CONTENT,
         request_max_body_size=files.DEFAULT_MAX_ATTACHMENT_BYTES,
+        signed_url=True,
         **public(),
     )
     async def upload(

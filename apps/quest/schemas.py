@@ -17,30 +17,97 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from questlog_core.quests.attachments import Attachment
-from questlog_core.quests.model import Quest, validate_difficulty
+from apps.http.text import NOT_SPACE, SPACE
+from questlog_core.quests.attachments import FILENAME_MAX_LENGTH, Attachment
+from questlog_core.quests.model import (
+    CATEGORY_MAX_LENGTH,
+    CHECKLIST_MAX_ITEMS,
+    CHECKLIST_TEXT_MAX_LENGTH,
+    ESTIMATE_MAX_MINUTES,
+    NOTES_MAX_LENGTH,
+    TAG_MAX_LENGTH,
+    TAGS_MAX,
+    TITLE_MAX_LENGTH,
+    Quest,
+    validate_difficulty,
+)
+from questlog_core.quests.model import Difficulty as DifficultyLevel
 from questlog_core.quests.recurrence import Recurrence, RecurrenceMode
 from questlog_core.quests.templates import Category, QuestTemplate, TemplateStep
-from questlog_core.services.attachments import Download, UploadGrant
+from questlog_core.services.attachments import DEFAULT_MAX_ATTACHMENT_BYTES, Download, UploadGrant
 from questlog_core.services.quests import (
+    MAX_BULK_QUESTS,
     Completion,
     DependencyView,
     Instantiation,
     QuestPlan,
 )
 
-# Generous bounds: the domain's own limits are lower and answer with a clear 422.
-Text = Annotated[str, msgspec.Meta(max_length=1_000)]
-LongText = Annotated[str, msgspec.Meta(max_length=20_000)]
-Tags = Annotated[list[Annotated[str, msgspec.Meta(max_length=100)]], msgspec.Meta(max_length=100)]
-Checklist = Annotated[list[Text], msgspec.Meta(max_length=500)]
+# The edge states every rule a JSON Schema can (sizes, patterns, ranges, closed sets) with the
+# domain's own figures, so the OpenAPI document is the contract and msgspec refuses a breach
+# with a 400; a rule it cannot state (a due date in the past, an RRULE, a time zone this server
+# does not know, a placeholder without a value) is the domain's and answers 422 naming the field.
+#: text with at least one character that is not a space (the domain trims, then requires one)
+_NOT_BLANK = NOT_SPACE
+
+
+def _name(max_length: int, description: str | None = None) -> msgspec.Meta:
+    return msgspec.Meta(
+        min_length=1, max_length=max_length, pattern=_NOT_BLANK, description=description
+    )
+
+
+Title = Annotated[str, _name(TITLE_MAX_LENGTH, "1-200 characters after trimming")]
+Text = Title
+LongText = Annotated[str, msgspec.Meta(max_length=NOTES_MAX_LENGTH)]
+CategoryName = Annotated[str, _name(CATEGORY_MAX_LENGTH)]
+_TAG = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": TAG_MAX_LENGTH,
+    "pattern": f"^{SPACE}*{NOT_SPACE}+{SPACE}*$",
+}
+Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=TAG_MAX_LENGTH, pattern=_TAG["pattern"])]
+Tags = Annotated[
+    list[Tag],
+    msgspec.Meta(
+        max_length=TAGS_MAX,
+        description=f"at most {TAGS_MAX} tags of 1-{TAG_MAX_LENGTH} characters without spaces",
+        extra_json_schema={"extra": {"items": _TAG}},
+    ),
+]
+_ITEM = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": CHECKLIST_TEXT_MAX_LENGTH,
+    "pattern": _NOT_BLANK,
+}
+ChecklistText = Annotated[str, _name(CHECKLIST_TEXT_MAX_LENGTH)]
+Checklist = Annotated[
+    list[ChecklistText],
+    msgspec.Meta(max_length=CHECKLIST_MAX_ITEMS, extra_json_schema={"extra": {"items": _ITEM}}),
+]
 Difficulty = Annotated[
     str,
     msgspec.Meta(
-        max_length=32, description="trivial, easy, medium, hard or epic", examples=["medium"]
+        max_length=32,
+        description="trivial, easy, medium, hard or epic",
+        examples=["medium"],
+        extra_json_schema={"extra": {"enum": [d.value for d in DifficultyLevel]}},
     ),
 ]
-Priority = Annotated[int, msgspec.Meta(description="0 none, 1 low, 2 medium, 3 high, 4 critical")]
+Priority = Annotated[
+    int, msgspec.Meta(ge=0, le=4, description="0 none, 1 low, 2 medium, 3 high, 4 critical")
+]
+Estimate = Annotated[
+    int, msgspec.Meta(ge=0, le=ESTIMATE_MAX_MINUTES, description="whole minutes, up to a year")
+]
+TimeZone = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1, max_length=64, description="an IANA time zone name, e.g. Europe/Berlin"
+    ),
+]
 
 
 # -- quests ---------------------------------------------------------------------------------
@@ -49,8 +116,17 @@ Priority = Annotated[int, msgspec.Meta(description="0 none, 1 low, 2 medium, 3 h
 class RecurrenceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """An RFC 5545 RRULE (without DTSTART) evaluated in ``timezone``."""
 
-    rule: Annotated[str, msgspec.Meta(max_length=500, examples=["FREQ=WEEKLY;BYDAY=MO"])]
-    timezone: Annotated[str, msgspec.Meta(max_length=64)] = "UTC"
+    rule: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=500,
+            pattern=r"FREQ=",
+            examples=["FREQ=WEEKLY;BYDAY=MO"],
+            description="RRULE parts separated by ';', FREQ required (RFC 5545)",
+        ),
+    ]
+    timezone: TimeZone = "UTC"
     mode: Literal["schedule", "after_completion"] = "schedule"
 
     def to_domain(self) -> Recurrence:
@@ -61,14 +137,14 @@ class RecurrenceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 class QuestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A new quest. Only ``title`` is required."""
 
-    title: Text
+    title: Title
     notes: LongText = ""
-    category: Text | None = None
+    category: CategoryName | None = None
     tags: Tags = msgspec.field(default_factory=list)
     difficulty: Difficulty = "medium"
     priority: Priority = 0
     due: datetime | None = None
-    estimate_minutes: int | None = None
+    estimate_minutes: Estimate | None = None
     recurrence: RecurrenceIn | None = None
     parent_id: UUID | None = None
     checklist: Checklist = msgspec.field(default_factory=list)
@@ -77,14 +153,14 @@ class QuestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
 class QuestPatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Fields to change; absent fields stay, ``null`` clears an optional one."""
 
-    title: Text | UnsetType = UNSET
+    title: Title | UnsetType = UNSET
     notes: LongText | UnsetType = UNSET
-    category: Text | UnsetType | None = UNSET
+    category: CategoryName | UnsetType | None = UNSET
     tags: Tags | UnsetType = UNSET
     difficulty: Difficulty | UnsetType = UNSET
     priority: Priority | UnsetType = UNSET
     due: datetime | UnsetType | None = UNSET
-    estimate_minutes: int | UnsetType | None = UNSET
+    estimate_minutes: Estimate | UnsetType | None = UNSET
     recurrence: RecurrenceIn | UnsetType | None = UNSET
     parent_id: UUID | UnsetType | None = UNSET
     checklist: Checklist | UnsetType = UNSET
@@ -93,11 +169,11 @@ class QuestPatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 class BulkQuestsIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Up to 100 quests created together: all of them or none."""
 
-    quests: Annotated[list[QuestIn], msgspec.Meta(max_length=1_000)]
+    quests: Annotated[list[QuestIn], msgspec.Meta(min_length=1, max_length=MAX_BULK_QUESTS)]
 
 
 class ProgressIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    progress: Annotated[int, msgspec.Meta(description="0..100")]
+    progress: Annotated[int, msgspec.Meta(ge=0, le=100, description="percent done")]
 
 
 class ChecklistTickIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -255,9 +331,9 @@ class TemplateStepIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     """A sub-quest of a template. ``after``: indices of earlier steps it waits on (absent:
     the step just before; ``[]``: none)."""
 
-    title_pattern: Text
+    title_pattern: Title
     difficulty: Difficulty | None = None
-    estimate_minutes: int | None = None
+    estimate_minutes: Estimate | None = None
     checklist: Checklist = msgspec.field(default_factory=list)
     after: Annotated[list[int], msgspec.Meta(max_length=100)] | None = None
 
@@ -275,27 +351,27 @@ Steps = Annotated[list[TemplateStepIn], msgspec.Meta(max_length=200)]
 
 
 class TemplateIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Text
-    title_pattern: Text
+    name: Title
+    title_pattern: Title
     notes: LongText = ""
-    category: Text | None = None
+    category: CategoryName | None = None
     tags: Tags = msgspec.field(default_factory=list)
     difficulty: Difficulty = "medium"
     priority: Priority = 0
-    estimate_minutes: int | None = None
+    estimate_minutes: Estimate | None = None
     checklist: Checklist = msgspec.field(default_factory=list)
     steps: Steps = msgspec.field(default_factory=list)
 
 
 class TemplatePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Text | UnsetType = UNSET
-    title_pattern: Text | UnsetType = UNSET
+    name: Title | UnsetType = UNSET
+    title_pattern: Title | UnsetType = UNSET
     notes: LongText | UnsetType = UNSET
-    category: Text | UnsetType | None = UNSET
+    category: CategoryName | UnsetType | None = UNSET
     tags: Tags | UnsetType = UNSET
     difficulty: Difficulty | UnsetType = UNSET
     priority: Priority | UnsetType = UNSET
-    estimate_minutes: int | UnsetType | None = UNSET
+    estimate_minutes: Estimate | UnsetType | None = UNSET
     checklist: Checklist | UnsetType = UNSET
     steps: Steps | UnsetType = UNSET
 
@@ -308,7 +384,7 @@ class InstantiateIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
         default_factory=dict
     )
     due: datetime | None = None
-    timezone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    timezone: TimeZone | None = None
 
 
 class TemplateStepOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -376,16 +452,16 @@ class InstantiationOut(msgspec.Struct, frozen=True, kw_only=True):
 
 # -- categories -----------------------------------------------------------------------------
 
-Color = Annotated[str, msgspec.Meta(max_length=32, examples=["#1e90ff"])]
+Color = Annotated[str, msgspec.Meta(pattern="^#[0-9a-fA-F]{6}$", examples=["#1e90ff"])]
 
 
 class CategoryIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Text
+    name: CategoryName
     color: Color | None = None
 
 
 class CategoryPatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Text | UnsetType = UNSET
+    name: CategoryName | UnsetType = UNSET
     color: Color | UnsetType | None = UNSET
 
 
@@ -408,12 +484,32 @@ class CategoryOut(msgspec.Struct, frozen=True, kw_only=True):
 # -- attachments ----------------------------------------------------------------------------
 
 
+_MEDIA_TYPE = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"
+
+
 class UploadUrlIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Ask for a presigned upload of at most ``size`` bytes."""
 
-    filename: Text
-    content_type: Annotated[str, msgspec.Meta(max_length=255, examples=["image/png"])]
-    size: int
+    filename: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=FILENAME_MAX_LENGTH,
+            pattern=r"^[^/\\\x00-\x1f\x7f]*[^/\\\s\x00-\x1f\x7f.][^/\\\x00-\x1f\x7f]*$",
+            description="a file name: no '/', '\\' or control characters",
+        ),
+    ]
+    content_type: Annotated[
+        str, msgspec.Meta(max_length=255, pattern=_MEDIA_TYPE, examples=["image/png"])
+    ]
+    size: Annotated[
+        int,
+        msgspec.Meta(
+            ge=1,
+            le=DEFAULT_MAX_ATTACHMENT_BYTES,
+            description="the most bytes that will be sent (413 over the storage's limit)",
+        ),
+    ]
 
 
 class AttachmentOut(msgspec.Struct, frozen=True, kw_only=True):

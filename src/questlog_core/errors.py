@@ -47,10 +47,15 @@ class ValidationFailed(DomainError):
     code = "validation-failed"
     kind = ErrorKind.INVALID
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}", field=field, reason=reason)
+    def __init__(self, field: str, reason: str, *, allowed: Sequence[str] | None = None) -> None:
+        facts: dict[str, Any] = {"field": field, "reason": reason}
+        if allowed is not None:
+            facts["allowed"] = list(allowed)
+        super().__init__(f"{field}: {reason}", **facts)
         self.field = field
         self.reason = reason
+        #: the values the field accepts, when they are a closed set (an enum)
+        self.allowed = None if allowed is None else list(allowed)
 
 
 class NotFound(DomainError):

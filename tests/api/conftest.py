@@ -3,6 +3,10 @@
 * ``settings`` is parametrised over the in-memory database (``memory://``) and a SQLite file.
   The SQLite schema is migrated once per session into a template file that each test copies,
   so a test starts from an empty, migrated database without paying for the migrations.
+  A test that must also hold on PostgreSQL asks for it with
+  ``@pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)``: one database per
+  session (created, migrated, dropped at the end), emptied before each test; skipped when the
+  server is unreachable, failed under ``CI=true``.
   Keys, files and mail go to the test's own temporary folder.
 * ``client`` is a ``TestClient`` on :func:`apps.gateway.create_app` (lifespan included).
 * ``make_user(client, email=None)`` registers and signs in through the auth endpoints and
@@ -11,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import shutil
 from collections.abc import Callable, Iterator
@@ -22,7 +27,10 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
+from adapters.sql.engine import make_engine
 from adapters.sql.migrations import upgrade
+from adapters.sql.scratch import create_database, drop_database
+from adapters.sql.tables import metadata
 from apps.gateway import create_app
 from apps.settings import Settings
 
@@ -39,11 +47,45 @@ def api_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+#: ``settings`` values for a test that must hold on PostgreSQL too
+ON_EVERY_DATABASE = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def api_postgres_database(postgres_url: str) -> Iterator[str]:
+    url = create_database(postgres_url, "api")
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_database(url)
+
+
+def _empty_postgres(url: str) -> None:
+    """Delete every row (children first) through the engine, which maps each service's
+    tables to its own PostgreSQL schema."""
+
+    async def empty() -> None:
+        engine = make_engine(url, pool_size=1)
+        try:
+            async with engine.begin() as connection:
+                for table in reversed(metadata.sorted_tables):
+                    await connection.execute(table.delete())
+        finally:
+            await engine.dispose()
+
+    asyncio.run(empty())
+
+
 @pytest.fixture(params=["memory", "sqlite"])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Test settings on the in-memory database or a migrated SQLite file."""
+    """Test settings on the in-memory database, a migrated SQLite file or (when asked for)
+    an emptied PostgreSQL database."""
     if request.param == "memory":
         database_url = "memory://"
+    elif request.param == "postgres":
+        database_url = request.getfixturevalue("api_postgres_database")
+        _empty_postgres(database_url)
     else:
         path = tmp_path / "questlog.db"
         shutil.copyfile(request.getfixturevalue("api_sqlite_template"), path)

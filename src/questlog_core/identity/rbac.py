@@ -65,7 +65,9 @@ def parse_role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise ValidationFailed("role", f"unknown role {value!r}") from None
+        raise ValidationFailed(
+            "role", f"unknown role {value!r}", allowed=[r.value for r in Role]
+        ) from None
 
 
 def parse_permission(value: str) -> Permission:
@@ -73,7 +75,9 @@ def parse_permission(value: str) -> Permission:
     try:
         return Permission(value)
     except ValueError:
-        raise ValidationFailed("scope", f"unknown scope {value!r}") from None
+        raise ValidationFailed(
+            "scope", f"unknown scope {value!r}", allowed=[p.value for p in Permission]
+        ) from None
 
 
 def permissions_of(roles: Iterable[Role]) -> frozenset[Permission]:

@@ -237,9 +237,11 @@ def validate_difficulty(value: object) -> Difficulty:
             raise ValueError(value)
         return Difficulty(value)
     except ValueError:
-        options = ", ".join(d.value for d in Difficulty)
+        options = [d.value for d in Difficulty]
         raise ValidationFailed(
-            "difficulty", f"unknown difficulty {value!r}; one of {options}"
+            "difficulty",
+            f"unknown difficulty {value!r}; one of {', '.join(options)}",
+            allowed=options,
         ) from None
 
 

@@ -426,7 +426,9 @@ async def create_quests(
             try:
                 created.append(await _add_new_quest(item, uow, clock, ids))
             except ValidationFailed as exc:
-                raise ValidationFailed(f"quests[{index}].{exc.field}", exc.reason) from None
+                raise ValidationFailed(
+                    f"quests[{index}].{exc.field}", exc.reason, allowed=exc.allowed
+                ) from None
         await uow.commit()
     return created
 
@@ -445,8 +447,10 @@ async def list_quests(query: ListQuests, uow: QuestUnitOfWork) -> Page[Quest]:
     try:
         sort = QuestSort(query.sort)
     except ValueError:
-        options = ", ".join(s.value for s in QuestSort)
-        raise ValidationFailed("sort", f"unknown sort {query.sort!r}; one of {options}") from None
+        options = [s.value for s in QuestSort]
+        raise ValidationFailed(
+            "sort", f"unknown sort {query.sort!r}; one of {', '.join(options)}", allowed=options
+        ) from None
     if query.text is not None and len(query.text) > TEXT_QUERY_MAX_LENGTH:
         raise ValidationFailed("text", f"at most {TEXT_QUERY_MAX_LENGTH} characters")
     for name in ("due_after", "due_before"):
@@ -1071,8 +1075,10 @@ def _status(value: str) -> QuestStatus:
     try:
         return QuestStatus(value)
     except ValueError:
-        options = ", ".join(s.value for s in QuestStatus)
-        raise ValidationFailed("status", f"unknown status {value!r}; one of {options}") from None
+        options = [s.value for s in QuestStatus]
+        raise ValidationFailed(
+            "status", f"unknown status {value!r}; one of {', '.join(options)}", allowed=options
+        ) from None
 
 
 def _zone(name: object, field_name: str) -> ZoneInfo:
