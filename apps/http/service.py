@@ -121,9 +121,9 @@ def create_service_app(
         plugins=[ClosedStructSchemaPlugin()],
         debug=False,
     )
+    refuse_undeclared_routes(app)  # a route nobody declared would be open to any token
     declare_problem_responses(app)  # every error status of every route, as one Problem schema
     mend_options_allow(app)
-    refuse_undeclared_routes(app)  # a route nobody declared would be open to any token
     # Outermost layer: one log line and the metrics for every request, and /metrics.
     observe(
         app,
