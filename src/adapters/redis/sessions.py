@@ -19,6 +19,7 @@ import redis.asyncio as aioredis
 from adapters.memory.clock import SystemClock
 from adapters.memory.rate_limit import micros
 from adapters.redis.client import REDIS_FAILURES, KeySpace
+from adapters.redis.read_ahead import current_read_ahead
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.ports.platform import Clock
 
@@ -111,14 +112,22 @@ class RedisTokenDenylist:
     async def is_revoked(
         self, jti: str, subject: str, issued_at: datetime, session_id: str | None = None
     ) -> bool:
-        """Denied by ``jti``, session or subject, in one round trip (``MGET``); fails closed."""
+        """Denied by ``jti``, session or subject, in one round trip (``MGET``); fails closed.
+
+        Keys the request declared with :func:`~adapters.redis.read_ahead.read_ahead` are
+        fetched in the same ``MGET`` (they do not take part in the verdict)."""
         keys = [self._jti(jti), self._subject(subject)]
         if session_id is not None:
             keys.append(self._session(session_id))
+        ahead = current_read_ahead()
+        extra = ahead.keys(subject) if ahead is not None else []
         try:
-            denied, instant, *session = await self._client.mget(keys)
+            values = await self._client.mget(keys + extra)
         except REDIS_FAILURES as exc:
             raise ServiceUnavailable("token denylist unavailable") from exc
+        if ahead is not None and extra:
+            ahead.remember(extra, values[len(keys) :])
+        denied, instant, *session = values[: len(keys)]
         if denied is not None or any(s is not None for s in session):
             return True
         return instant is not None and _us(issued_at) < int(instant)
