@@ -311,6 +311,7 @@ class SqlQuestRepository:
                 raise AlreadyExists("quest", quest.id)
             raise AlreadyExists("occurrence", f"{quest.series_id}#{quest.occurrence}")
         self._uow.seen(quest)
+        self._uow.inserted("quest.quests")
 
     async def update(self, quest: Quest, expected_version: int) -> None:
         c = self._uow.connection

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS
 from adapters.sql.messaging import append_to_outbox, claim_in_inbox
+from adapters.sql.statistics import note_inserted
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.events import DomainEvent
 from questlog_core.ids import EventId
@@ -82,6 +83,7 @@ class SqlUnitOfWork:
         self.committed = False
         self.read_only = False
         self._gate: asyncio.Lock | None = None
+        self._inserted: dict[str, int] = {}
 
     def reading(self) -> Self:
         """This unit of work, for queries only (see the module docstring); returns ``self``."""
@@ -132,6 +134,7 @@ class SqlUnitOfWork:
         self._events = []
         self._seen = []
         self._last_committed = ()
+        self._inserted = {}
         self.committed = False
         return self
 
@@ -167,6 +170,11 @@ class SqlUnitOfWork:
         """Discard every change since the transaction began (it may go on afterwards)."""
         await self.connection.rollback()
         self._discard_events()
+
+    def inserted(self, table: str, rows: int = 1) -> None:
+        """Count rows inserted into ``table`` (``schema.table``): once committed, enough of
+        them get the table analyzed (see :mod:`adapters.sql.statistics`)."""
+        self._inserted[table] = self._inserted.get(table, 0) + rows
 
     def collect(self, *events: DomainEvent) -> None:
         """Queue events for the outbox; ``commit`` writes them with the state."""
@@ -209,6 +217,9 @@ class SqlUnitOfWork:
         self._last_committed = tuple(events)
         self._events = []
         self._seen = []
+        inserted, self._inserted = self._inserted, {}
+        for table, rows in inserted.items():
+            note_inserted(self._engine, table, rows)
 
 
 __all__ = ["SqlUnitOfWork"]
