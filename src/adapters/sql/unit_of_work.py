@@ -51,6 +51,17 @@ def _writer_gate(engine: AsyncEngine) -> asyncio.Lock | None:
     return gate
 
 
+# How a read-only unit of work's connection runs. SQLite: a deferred BEGIN (one consistent
+# WAL snapshot, no write lock; see adapters.sql.engine). PostgreSQL: autocommit, so no BEGIN
+# and no closing ROLLBACK travel to the server (two round trips of three for a one-query
+# read); under READ COMMITTED every statement takes its own snapshot inside a transaction
+# too, so the reads see exactly what they saw before.
+_READ_ONLY_OPTIONS: dict[str, dict[str, object]] = {
+    "sqlite": {READ_ONLY: True},
+    "postgresql": {READ_ONLY: True, "isolation_level": "AUTOCOMMIT"},
+}
+
+
 _BUSY_DETAIL = "the database is locked by another writer; try again in a moment"
 
 
@@ -84,6 +95,7 @@ class SqlUnitOfWork:
         self.read_only = False
         self._gate: asyncio.Lock | None = None
         self._inserted: dict[str, int] = {}
+        self._dialect = engine.dialect.name
 
     def reading(self) -> Self:
         """This unit of work, for queries only (see the module docstring); returns ``self``."""
@@ -116,7 +128,8 @@ class SqlUnitOfWork:
             connection = await self._engine.connect()
             try:
                 if self.read_only:
-                    await connection.execution_options(**{READ_ONLY: True})
+                    options = _READ_ONLY_OPTIONS.get(self._dialect, {READ_ONLY: True})
+                    await connection.execution_options(**options)
                 await connection.begin()
             except BaseException:
                 await connection.close()
@@ -154,7 +167,12 @@ class SqlUnitOfWork:
                 self._discard_events()
 
     def seen(self, source: EventSource) -> None:
-        """Remember an aggregate so its events are written on commit (once per object)."""
+        """Remember an aggregate so its events are written on commit (once per object).
+
+        A read-only unit of work never commits, so it tracks nothing (a page of 50 quests
+        would otherwise cost 1,275 identity comparisons)."""
+        if self.read_only:
+            return
         if not any(s is source for s in self._seen):
             self._seen.append(source)
 
