@@ -31,8 +31,11 @@ class RunningServer:
         return self.log.read_text(errors="replace")
 
 
-def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> RunningServer:
-    """Start the all-in-one on embedded defaults inside ``workdir`` and wait until it answers."""
+def start_server(
+    workdir: Path, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None
+) -> RunningServer:
+    """Start the all-in-one on embedded defaults inside ``workdir`` and wait until it answers
+    (``extra_args`` go to ``questlog serve``, e.g. ``["--server", "uvicorn"]``)."""
     port = free_port()
     env = {
         **os.environ,
@@ -47,7 +50,7 @@ def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Runn
     log = workdir / "server.log"
     handle = log.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "apps.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "apps.cli", "serve", "--port", str(port), *(extra_args or [])],
         cwd=workdir,
         env=env,
         stdout=handle,
