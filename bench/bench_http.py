@@ -1,23 +1,33 @@
-"""HTTP throughput of the all-in-one server: GET one quest and POST one quest next to a hello
-endpoint on the same server in the same run, at 64 connections.
+"""HTTP throughput and latency of ``questlog serve`` where users wait, next to a hello endpoint
+on the same server in the same run.
 
-Starts a real ``questlog serve`` process (SQLite, embedded defaults) and loads it with ``wrk``
-(Debian package ``wrk``); without wrk it falls back to an httpx load loop, which itself costs
-CPU on this 2-core machine and so understates the server. Prints requests/s, p99 latency and
-the ratios to hello. Goal: reads >= 0.5x hello, p99 <= 25 ms.
+For each database (SQLite with the in-process cache; PostgreSQL + Redis, the production shape)
+and each HTTP server asked for, it starts a real ``questlog serve`` process, seeds one user
+with BENCH_QUESTS quests (bulk create, 100 per request), and loads with ``wrk -t2 -c64``:
 
-A second, clearly labelled run serves the same database with ``questlog serve --workers 2``
-and ``QUESTLOG_CACHE=redis`` (several processes must share the revocation feed and the read
-cache, so the in-process ones are not an option there); each run's ratios are to its own hello.
-Skipped when Redis does not answer at BENCH_REDIS_URL.
+* ``hello``          GET /health/hello (the baseline: same app, same middleware, no work)
+* ``GET one``        GET /api/v1/quests/{id} (read-aside cache)
+* ``list of 50``     GET /api/v1/quests?limit=50 (first page, default filters and order)
+* ``POST create``    POST /api/v1/quests
+* ``POST complete``  POST /api/v1/quests/{id}/complete, a different seeded quest each time
 
-Environment: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (64), BENCH_WORKERS (2: the second
-run; 0 skips it), BENCH_REDIS_URL (redis://127.0.0.1:6379/14).
+and prints req/s, the ratio to hello, p50 and p99. The goals of issue [8] are printed beside
+the figures: GET one >= 0.5x hello, list of 50 >= 0.25x, writes >= 0.2x, p99 <= 50 ms (GET one)
+and <= 250 ms (writes). It never fails on a figure (a benchmark, not a test).
+
+The machine is shared, so every figure is compared to the hello measured in the same round;
+BENCH_ROUNDS > 1 repeats the whole sequence and prints each round, then the spread.
+
+Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (64), BENCH_ROUNDS (1), BENCH_QUESTS
+(20000), BENCH_SERVERS (granian; comma-separated, e.g. ``granian,uvicorn``), BENCH_DATABASES
+(``sqlite,postgres``), BENCH_POSTGRES_URL (a server where the benchmark may create and drop a
+database; QUESTLOG_TEST_POSTGRES_URL or postgresql://postgres@127.0.0.1:5432/test),
+BENCH_REDIS_URL (redis://127.0.0.1:6379/14). PostgreSQL + Redis is skipped (said so) when
+either does not answer. Needs ``wrk`` (Debian package ``wrk``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -26,147 +36,128 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from tests.support.server import RunningServer, free_port, start_server, stop_server
+from tests.support.server import RunningServer, free_port, stop_server
 
-SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1"))
+QUESTS = int(os.environ.get("BENCH_QUESTS", "20000"))
+SERVERS = [s for s in os.environ.get("BENCH_SERVERS", "granian").split(",") if s]
+DATABASES = [d for d in os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",") if d]
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL",
+    os.environ.get("QUESTLOG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PASSWORD = "benchmark passphrase 2026"
+PATHS = ("hello", "GET one", "list of 50", "POST create", "POST complete")
+#: (minimum ratio to hello, maximum p99 in ms) per path, from issue [8]
+GOALS: dict[str, tuple[float, float | None]] = {
+    "GET one": (0.5, 50.0),
+    "list of 50": (0.25, None),
+    "POST create": (0.2, 250.0),
+    "POST complete": (0.2, 250.0),
+}
 
 
-def parse_wrk(output: str) -> tuple[float, float]:
-    """(requests/s, p99 in ms) from ``wrk --latency`` output."""
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    match = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
-    assert match, output
-    value, unit = float(match.group(1)), match.group(2)
-    p99 = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    return rps, p99
+@dataclass(frozen=True)
+class Figures:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
 
 
-def run_wrk(url: str, headers: dict[str, str], script: str | None = None) -> tuple[float, float]:
+def _ms(value: str, unit: str) -> float:
+    number = float(value)
+    return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
+
+
+def parse_wrk(output: str) -> Figures:
+    """req/s, p50, p99 and non-2xx count from ``wrk --latency`` output."""
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", output)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
+    if not (rps and p50 and p99):
+        raise RuntimeError(f"unexpected wrk output:\n{output}")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    return Figures(
+        float(rps.group(1)),
+        _ms(*p50.groups()),
+        _ms(*p99.groups()),
+        int(errors.group(1)) if errors else 0,
+        int(total.group(1)) if total else 0,
+    )
+
+
+def wrk(url: str, headers: dict[str, str], script: str | None = None) -> Figures:
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     if script:
         command += ["-s", script]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        print(f"  note: {errors.group(1)} non-2xx answers for {url}")
-    return parse_wrk(output)
+    done = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    return parse_wrk(done.stdout)
 
 
-async def _httpx_load(
-    method: str, url: str, headers: dict[str, str], body: bytes | None
-) -> tuple[float, float]:
-    latencies: list[float] = []
-    deadline = time.perf_counter() + SECONDS
-    limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
-    async with httpx.AsyncClient(limits=limits, timeout=10.0) as client:
-
-        async def worker() -> None:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                await client.request(method, url, headers=headers, content=body)
-                latencies.append((time.perf_counter() - started) * 1000)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
-        elapsed = time.perf_counter() - started
-    p99 = statistics.quantiles(latencies, n=100)[98]
-    return len(latencies) / elapsed, p99
-
-
-def load(
-    method: str, url: str, headers: dict[str, str], body: bytes | None = None
-) -> tuple[float, float]:
-    if shutil.which("wrk") is None:
-        return asyncio.run(_httpx_load(method, url, headers, body))
-    if method == "GET":
-        return run_wrk(url, headers)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        payload = (body or b"").decode().replace("\\", "\\\\").replace('"', '\\"')
-        script.write(f'wrk.method = "{method}"\nwrk.body = "{payload}"\n')
-        script.write('wrk.headers["Content-Type"] = "application/json"\n')
-    try:
-        return run_wrk(url, headers, script.name)
-    finally:
-        os.unlink(script.name)
-
-
-Figures = tuple[float, float]
-
-
-def measure(base: str, *, register: bool) -> tuple[Figures, Figures, Figures]:
-    """hello, GET one quest and POST one quest against the server at ``base``."""
-    with httpx.Client(base_url=base, timeout=30.0) as client:
-        user = {"email": "bench@example.com", "password": PASSWORD, "display_name": "B"}
-        if register:
-            client.post("/api/v1/auth/register", json=user).raise_for_status()
-        login = client.post(
-            "/api/v1/auth/login", json={"email": user["email"], "password": PASSWORD}
-        )
-        login.raise_for_status()
-        auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        created = client.post("/api/v1/quests", json={"title": "Benchmark quest"}, headers=auth)
-        created.raise_for_status()
-        quest_id = created.json()["id"]
-    hello = load("GET", f"{base}/health/hello", {})
-    read = load("GET", f"{base}/api/v1/quests/{quest_id}", auth)
-    write = load(
-        "POST", f"{base}/api/v1/quests", auth, b'{"title": "Load-test quest", "difficulty": "easy"}'
+def post_script(workdir: Path, body: str) -> str:
+    path = workdir / "post.lua"
+    payload = body.replace("\\", "\\\\").replace('"', '\\"')
+    path.write_text(
+        f'wrk.method = "POST"\nwrk.body = "{payload}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
     )
-    return hello, read, write
+    return str(path)
 
 
-def report(label: str, figures: tuple[Figures, Figures, Figures]) -> None:
-    hello, read, write = figures
-    print(label)
-    rows = [("hello", hello), ("GET one quest", read), ("POST one quest", write)]
-    for name, (rps, p99) in rows:
-        print(f"  {name:<16} {rps:9.0f} req/s   p99 {p99:7.1f} ms   {rps / hello[0]:.2f}x hello")
-    print(
-        f"  goal: reads >= 0.5x hello ({read[0] / hello[0]:.2f}x), "
-        f"p99 <= 25 ms (read {read[1]:.1f} ms, write {write[1]:.1f} ms)"
+def complete_script(workdir: Path, quest_ids: list[str]) -> str:
+    """POST .../complete on each seeded quest once: wrk's two threads take alternate ids."""
+    path = workdir / "complete.lua"
+    ids = ",".join(f'"{q}"' for q in quest_ids)
+    path.write_text(
+        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        # wrk.format with a headers table would replace wrk.headers (and -H Authorization)
+        f"local ids = {{{ids}}}\n"
+        "local counter = 1\n"
+        "function setup(thread)\n  thread:set('offset', counter)\n  counter = counter + 1\nend\n"
+        "function init(args)\n  next_index = offset\nend\n"
+        "function request()\n"
+        "  local id = ids[((next_index - 1) % #ids) + 1]\n"
+        "  next_index = next_index + 2\n"
+        '  return wrk.format(nil, "/api/v1/quests/" .. id .. "/complete")\n'
+        "end\n"
     )
+    return str(path)
 
 
-def redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
+# -- servers ------------------------------------------------------------------------------------
 
 
-def start_workers(workdir: Path, workers: int) -> RunningServer:
-    """``questlog serve --workers N`` on the (already migrated) database in ``workdir``,
-    with the production-shaped shared state: Redis for the cache and the revocation feed."""
+def start(workdir: Path, server: str, env: dict[str, str]) -> RunningServer:
     port = free_port()
-    env = {
+    full_env = {
         **os.environ,
-        "QUESTLOG_DATABASE_URL": f"sqlite:///{workdir / 'questlog.db'}",
         "QUESTLOG_JWT_PRIVATE_KEY_PATH": str(workdir / "keys" / "jwt.pem"),
         "QUESTLOG_STORAGE_DIR": str(workdir / "files"),
         "QUESTLOG_EMAIL": "outbox",
         "QUESTLOG_EMAIL_OUTBOX_DIR": str(workdir / "mail"),
         "QUESTLOG_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "QUESTLOG_CACHE": "redis",
-        "QUESTLOG_REDIS_URL": REDIS_URL,
+        **env,
     }
-    log = workdir / "server-workers.log"
+    log = workdir / f"server-{server}.log"
     command = [sys.executable, "-m", "apps.cli", "serve", "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--workers", str(workers)],
+        [*command, "--server", server, "--log-level", "warning"],
         cwd=workdir,
-        env=env,
+        env=full_env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
@@ -177,7 +168,6 @@ def start_workers(workdir: Path, workers: int) -> RunningServer:
             raise RuntimeError(f"server exited early:\n{log.read_text(errors='replace')}")
         try:
             if httpx.get(f"{base_url}/health", timeout=1.0).status_code == 200:
-                time.sleep(1.0)  # let every worker finish starting
                 return RunningServer(base_url, process, log)
         except httpx.HTTPError:
             pass
@@ -186,31 +176,164 @@ def start_workers(workdir: Path, workers: int) -> RunningServer:
     raise RuntimeError(f"server did not answer within 60 s:\n{log.read_text()}")
 
 
-def main() -> int:
-    tool = "wrk" if shutil.which("wrk") else "httpx load loop (wrk not installed)"
-    print(f"HTTP benchmark: {CONNECTIONS} connections, {SECONDS}s per endpoint, load by {tool}")
-    with tempfile.TemporaryDirectory() as workdir:
-        server = start_server(Path(workdir))
-        try:
-            single = measure(server.base_url, register=True)
-        finally:
-            stop_server(server)
-        report("all-in-one, 1 process (SQLite, in-process cache and revocation feed):", single)
-        if WORKERS <= 0:
-            return 0
-        if not redis_answers(REDIS_URL):
-            print(f"(skipped the --workers {WORKERS} run: no Redis at {REDIS_URL})")
-            return 0
-        server = start_workers(Path(workdir), WORKERS)
-        try:
-            several = measure(server.base_url, register=False)
-        finally:
-            stop_server(server)
-        report(
-            f"EXTRA: questlog serve --workers {WORKERS} (SQLite, QUESTLOG_CACHE=redis), "
-            "same machine, wrk included:",
-            several,
+def seed(base: str, email: str) -> tuple[dict[str, str], str, list[str]]:
+    """A user with QUESTS quests: (auth header, one quest id, every quest id)."""
+    with httpx.Client(base_url=base, timeout=60.0) as client:
+        user = {"email": email, "password": PASSWORD, "display_name": "Bench"}
+        client.post("/api/v1/auth/register", json=user).raise_for_status()
+        login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        login.raise_for_status()
+        auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        ids: list[str] = []
+        for start_at in range(0, QUESTS, 100):
+            batch = [
+                {"title": f"Seeded quest {n}", "difficulty": "easy", "tags": ["bench"]}
+                for n in range(start_at, min(QUESTS, start_at + 100))
+            ]
+            created = client.post("/api/v1/quests/bulk", json={"quests": batch}, headers=auth)
+            created.raise_for_status()
+            ids.extend(item["id"] for item in created.json()["items"])
+        first = client.get(f"/api/v1/quests/{ids[0]}", headers=auth)
+        first.raise_for_status()
+    return auth, ids[0], ids
+
+
+def measure_round(
+    base: str, workdir: Path, auth: dict[str, str], one: str, ids: list[str]
+) -> dict[str, Figures]:
+    quests = f"{base}/api/v1/quests"
+    figures = {"hello": wrk(f"{base}/health/hello", {})}
+    figures["GET one"] = wrk(f"{quests}/{one}", auth)
+    figures["list of 50"] = wrk(f"{quests}?limit=50", auth)
+    body = '{"title": "Load-test quest", "difficulty": "easy"}'
+    figures["POST create"] = wrk(quests, auth, post_script(workdir, body))
+    figures["POST complete"] = wrk(base, auth, complete_script(workdir, ids))
+    return figures
+
+
+def report_round(label: str, figures: dict[str, Figures]) -> None:
+    hello = figures["hello"].rps
+    print(f"  {label}")
+    print(f"    {'path':<14} {'req/s':>8} {'x hello':>8} {'p50 ms':>8} {'p99 ms':>8}  goal")
+    for path in PATHS:
+        f = figures[path]
+        ratio = f.rps / hello
+        goal = ""
+        if path in GOALS:
+            min_ratio, max_p99 = GOALS[path]
+            met = ratio >= min_ratio and (max_p99 is None or f.p99_ms <= max_p99)
+            limits = f">= {min_ratio}x" + (f", p99 <= {max_p99:.0f} ms" if max_p99 else "")
+            goal = f"{limits}: {'met' if met else 'NOT met'}"
+        errors = f"  ({f.errors} non-2xx)" if f.errors else ""
+        print(
+            f"    {path:<14} {f.rps:8.0f} {ratio:8.2f} {f.p50_ms:8.1f} {f.p99_ms:8.1f}  "
+            f"{goal}{errors}"
         )
+
+
+def report_spread(rounds: list[dict[str, Figures]]) -> None:
+    print("  spread over rounds (ratio to that round's hello; p99 ms): min / median / max")
+    for path in PATHS[1:]:
+        ratios = [r[path].rps / r["hello"].rps for r in rounds]
+        p99s = [r[path].p99_ms for r in rounds]
+        print(
+            f"    {path:<14} {min(ratios):.2f} / {statistics.median(ratios):.2f} / "
+            f"{max(ratios):.2f}x   p99 {min(p99s):.1f} / {statistics.median(p99s):.1f} / "
+            f"{max(p99s):.1f}"
+        )
+
+
+# -- databases ----------------------------------------------------------------------------------
+
+
+def reachable(url: str) -> bool:
+    import socket
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 0), 1.0):
+            return True
+    except OSError:
+        return False
+
+
+def create_database() -> str:
+    import psycopg
+
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def bench(database: str, server: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        cleanup = None
+        if database == "sqlite":
+            env = {"QUESTLOG_DATABASE_URL": f"sqlite:///{workdir / 'questlog.db'}"}
+            label = "SQLite, in-process cache and revocation feed"
+        else:
+            if not (reachable(POSTGRES_URL) and reachable(REDIS_URL)):
+                print(f"== {server} / PostgreSQL + Redis: skipped (no server answers)")
+                return
+            url = create_database()
+            cleanup = url
+            env = {
+                "QUESTLOG_DATABASE_URL": url,
+                "QUESTLOG_CACHE": "redis",
+                "QUESTLOG_REDIS_URL": REDIS_URL,
+                "QUESTLOG_REDIS_KEY_PREFIX": f"bench{uuid.uuid4().hex[:8]}",
+            }
+            label = "PostgreSQL + Redis (cache, revocation feed and rate limits on Redis)"
+        try:
+            server_process = start(workdir, server, env)
+            try:
+                started = time.perf_counter()
+                auth, one, ids = seed(server_process.base_url, f"bench-{server}@example.com")
+                print(
+                    f"== {server} / {label}: seeded {len(ids)} quests in "
+                    f"{time.perf_counter() - started:.0f} s"
+                )
+                rounds: list[dict[str, Figures]] = []
+                for number in range(1, ROUNDS + 1):
+                    # Each round completes its own share of the quests (a second completion
+                    # would be a 409); wrk's threads need not advance evenly through them.
+                    fresh = ids[number - 1 :: ROUNDS]
+                    figures = measure_round(server_process.base_url, workdir, auth, one, fresh)
+                    rounds.append(figures)
+                    report_round(f"round {number}", figures)
+                if len(rounds) > 1:
+                    report_spread(rounds)
+            finally:
+                stop_server(server_process)
+        finally:
+            if cleanup is not None:
+                drop_database(cleanup)
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("bench_http needs wrk (apt-get install wrk); skipped")
+        return 0
+    cpus = os.cpu_count()
+    load = os.getloadavg()[0]
+    print(
+        f"HTTP benchmark: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, {ROUNDS} round(s), "
+        f"{cpus} CPUs, load average {load:.1f} at start (wrk shares the CPUs with the server)"
+    )
+    for database in DATABASES:
+        for server in SERVERS:
+            bench(database, server)
     return 0
 
 

@@ -9,7 +9,9 @@ parameter). The aliases mark each as a named dependency, which Litestar injects 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -103,6 +105,40 @@ def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return token.strip()
 
 
+#: route ``opt`` key: a :data:`ReadAheadKeys` function naming the cache keys the route reads
+READ_AHEAD = "read_ahead"
+#: the logical cache keys a route will read for the signed-in ``owner``
+ReadAheadKeys = Callable[[Request[Any, Any, Any], UUID], Sequence[str]]
+
+
+def quest_read_ahead(request: Request[Any, Any, Any], owner: UUID) -> Sequence[str]:
+    """GET one quest reads these cache keys (``quest_id`` from the path)."""
+    reads: QuestReads = container_of(request.app.state).quest_reads()
+    return reads.keys(owner, request.path_params["quest_id"])
+
+
+def _declare_read_ahead(
+    connection: ASGIConnection[Any, Any, Any, Any], container: Container
+) -> None:
+    """On Redis, let the revocation lookup fetch the route's cache keys in the same round
+    trip (see :mod:`adapters.redis.read_ahead`); nothing to gain from the in-process cache.
+
+    Only for a handler whose dependencies Litestar resolves one after the other (user, then
+    the cache): one resolved concurrently runs in a task of its own, where the read-ahead
+    (bound to the request's task) is not used, and the read simply takes its own trip."""
+    keys_of: ReadAheadKeys | None = connection.route_handler.opt.get(READ_AHEAD)
+    if keys_of is None:
+        return
+    cache = container.cache()
+    full_keys = getattr(cache, "full_keys", None)
+    if full_keys is None:
+        return
+    from adapters.redis.read_ahead import read_ahead
+
+    request: Request[Any, Any, Any] = connection  # type: ignore[assignment]
+    read_ahead(lambda subject: full_keys(*keys_of(request, UUID(subject))))
+
+
 async def authenticated(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     """Who is calling, from a verified access or API token (401 otherwise), verified once per
     request: the permission guard asks first, the ``user`` dependency reuses its answer."""
@@ -110,7 +146,9 @@ async def authenticated(connection: ASGIConnection[Any, Any, Any, Any]) -> Princ
     cached = state.get("principal")
     if isinstance(cached, Principal):
         return cached
-    authenticator: Authenticator = container_of(connection.app.state).authenticator()
+    container = container_of(connection.app.state)
+    _declare_read_ahead(connection, container)
+    authenticator: Authenticator = container.authenticator()
     # A read may be checked against the recent local copy of the revocation feed while the
     # feed is unreachable (a bounded grace); anything that changes state fails closed at once.
     reading = connection.scope.get("method") in SAFE_METHODS

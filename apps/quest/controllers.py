@@ -22,12 +22,14 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Quer
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from apps.http.dependencies import (
+    READ_AHEAD,
     ClockDep,
     CurrentUser,
     FileStorageDep,
     IdsDep,
     QuestReadsDep,
     QuestUowDep,
+    quest_read_ahead,
 )
 from apps.http.etags import IfMatch, etag, expected_version
 from apps.http.permissions import public, requires
@@ -349,7 +351,7 @@ class QuestController(Controller):
         """Every open quest in an order that respects the dependencies, with the critical path."""
         return PlanOut.from_domain(await svc.plan_quests(svc.PlanQuests(owner=_owner(user)), uow))
 
-    @get("/{quest_id:uuid}", **requires(Permission.QUESTS_READ))
+    @get("/{quest_id:uuid}", opt={READ_AHEAD: quest_read_ahead}, **requires(Permission.QUESTS_READ))
     async def get_quest(
         self, quest_id: FromPath[UUID], user: CurrentUser, quest_reads: QuestReadsDep
     ) -> Response[QuestOut]:

@@ -146,6 +146,10 @@ class CachedReads(Generic[T]):
     def _value_key(self, owner: UUID, key: str) -> str:
         return f"{self._scope}:{owner}:{self._kind}:{key}"
 
+    def keys(self, owner: UUID, key: str) -> list[str]:
+        """The cache keys one :meth:`get` of ``key`` reads (generation first)."""
+        return [self._generation_key(owner), self._value_key(owner, key)]
+
     async def _read(self, owner: UUID, key: str) -> tuple[bytes | None, bytes | None]:
         gen_key, value_key = self._generation_key(owner), self._value_key(owner, key)
         if self._batch is not None:
@@ -243,6 +247,10 @@ class CachedQuestReads(Generic[Q]):
         return await self._reads.get(
             owner, str(quest_id), lambda: self._source.get(owner, quest_id)
         )
+
+    def keys(self, owner: UUID, quest_id: UUID) -> list[str]:
+        """The cache keys :meth:`get` reads for this quest (to read them ahead)."""
+        return self._reads.keys(owner, str(quest_id))
 
     async def invalidate(self, owner: UUID) -> None:
         """Forget every quest read cached for ``owner`` (after a committed write)."""

@@ -32,10 +32,14 @@ class RunningServer:
 
 
 def start_server(
-    workdir: Path, extra_env: dict[str, str] | None = None, service: str | None = None
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
+    service: str | None = None,
+    extra_args: list[str] | None = None,
 ) -> RunningServer:
     """Start the all-in-one (or one ``service``) on embedded defaults inside ``workdir``, with
-    ``extra_env`` on top, and wait until it answers."""
+    ``extra_env`` on top, and wait until it answers (``extra_args`` go to ``questlog serve``,
+    e.g. ``["--server", "uvicorn"]``)."""
     port = free_port()
     env = {
         **os.environ,
@@ -58,6 +62,7 @@ def start_server(
             *([service] if service else []),
             "--port",
             str(port),
+            *(extra_args or []),
         ],
         cwd=workdir,
         env=env,

@@ -15,6 +15,7 @@ from datetime import timedelta
 import redis.asyncio as aioredis
 
 from adapters.redis.client import REDIS_FAILURES, KeySpace
+from adapters.redis.read_ahead import current_read_ahead
 from questlog_core.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,10 @@ class RedisCache:
     def _key(self, key: str) -> str:
         return self._keys.key(self._namespace, key)
 
+    def full_keys(self, *keys: str) -> list[str]:
+        """The Redis keys behind cache keys (for :mod:`adapters.redis.read_ahead`)."""
+        return [self._key(k) for k in keys]
+
     async def get(self, key: str) -> bytes | None:
         """The cached bytes, or ``None`` on a miss or when Redis cannot answer."""
         values = await self.get_many(key)
@@ -48,6 +53,12 @@ class RedisCache:
         full = [self._key(k) for k in keys]
         if not await self._replay_pending():
             return [None] * len(keys)
+        ahead = current_read_ahead()
+        if ahead is not None:
+            # Read in this request's revocation lookup a moment ago (one round trip in all).
+            found = ahead.take(full)
+            if found is not None:
+                return found
         try:
             raw = await self._client.mget(full)
         except REDIS_FAILURES as exc:

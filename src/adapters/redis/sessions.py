@@ -35,6 +35,7 @@ from adapters.memory.rate_limit import micros
 from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.outages import DEFAULT_RETRY_AFTER_SECONDS
 from adapters.redis.client import REDIS_FAILURES, KeySpace
+from adapters.redis.read_ahead import current_read_ahead
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.ports.platform import Clock
 
@@ -248,7 +249,10 @@ class RedisTokenDenylist:
     ) -> bool:
         """Denied by ``jti``, session or subject, in one round trip (``MGET``, with the log's
         new entries when the local copy is due a sync); fails closed, except that a check
-        marked ``reading`` is answered by a fresh local copy (see the module notes)."""
+        marked ``reading`` is answered by a fresh local copy (see the module notes).
+
+        Keys the request declared with :func:`~adapters.redis.read_ahead.read_ahead` are
+        fetched in the same ``MGET`` (they do not take part in the verdict)."""
         keys = [self._jti(jti), self._subject(subject)]
         if session_id is not None:
             keys.append(self._session(session_id))
@@ -256,11 +260,13 @@ class RedisTokenDenylist:
         if reading and self._recently_failed(now) and self.mirror.fresh(now, self._grace):
             # Redis failed a moment ago: don't pay another timeout per read to find out again.
             return await self._from_copy(jti, subject, issued_at, session_id)
+        ahead = current_read_ahead()
+        extra = ahead.keys(subject) if ahead is not None else []
         try:
             if self._grace > timedelta(0) and not self.mirror.fresh(now, self._sync_interval):
-                found = await self._check_and_sync(keys, now)
+                values = await self._check_and_sync(keys + extra, now)
             else:
-                found = await self._client.mget(keys)
+                values = await self._client.mget(keys + extra)
         except REDIS_FAILURES as exc:
             self._failed_at = now
             if reading and self.mirror.fresh(now, self._grace):
@@ -268,7 +274,9 @@ class RedisTokenDenylist:
                 return await self._from_copy(jti, subject, issued_at, session_id)
             raise _unavailable() from exc
         self._failed_at = None
-        denied, instant, *session = found
+        if ahead is not None and extra:
+            ahead.remember(extra, values[len(keys) :])
+        denied, instant, *session = values[: len(keys)]
         if denied is not None or any(s is not None for s in session):
             return True
         return instant is not None and _us(issued_at) < int(instant)

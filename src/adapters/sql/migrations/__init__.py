@@ -28,6 +28,7 @@ from sqlalchemy import URL
 from sqlalchemy.engine import Connection
 
 from adapters.sql.engine import SERVICE_SCHEMAS, make_engine, normalise_url
+from adapters.sql.statistics import refresh_statistics
 from adapters.sql.tables import metadata_for
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
@@ -110,8 +111,20 @@ async def _with_connection(url: str | URL, work: Callable[[Connection, Config], 
 
 
 async def upgrade_async(url: str | URL, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (default: the newest)."""
-    await _with_connection(url, lambda _c, cfg: command.upgrade(cfg, revision))
+    """Apply migrations up to ``revision`` (default: the newest); when that changed the
+    schema, refresh the planner's statistics (see :mod:`adapters.sql.statistics`)."""
+
+    def work(connection: Connection, cfg: Config) -> bool:
+        before = MigrationContext.configure(connection).get_current_revision()
+        command.upgrade(cfg, revision)
+        return before != MigrationContext.configure(connection).get_current_revision()
+
+    if await _with_connection(url, work):
+        engine = make_engine(url, pool_size=1, max_overflow=0)
+        try:
+            await refresh_statistics(engine)
+        finally:
+            await engine.dispose()
 
 
 async def downgrade_async(url: str | URL, revision: str) -> None:
