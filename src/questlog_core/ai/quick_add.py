@@ -303,6 +303,7 @@ def parse_quick_add(text: str, *, now: datetime, timezone: str) -> QuickAddParse
     today = local_now.date()
     line = _Line(text)
     inferred: list[str] = []
+    m: re.Match[str] | None
 
     tags = tuple(dict.fromkeys(m.group(1) for m in line.take_all(r"(?<=\s)#([\w-]+)(?=\s)")))
     priority = 0
