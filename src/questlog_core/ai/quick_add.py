@@ -27,13 +27,33 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import msgspec
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-__all__ = ["QuickAddParse", "RecurrenceDraft", "parse_quick_add"]
+from questlog_core.ai.prompts import PromptBuilder
+from questlog_core.ai.ranking import ModelUse
+from questlog_core.errors import DomainError
+from questlog_core.ids import UserId
+from questlog_core.ports.ai import LanguageModel, LlmRequest
+from questlog_core.quests.recurrence import Recurrence
+
+__all__ = [
+    "DIFFICULTY_NAMES",
+    "QuickAdd",
+    "QuickAddDraft",
+    "QuickAddParse",
+    "QuickAdded",
+    "RecurrenceDraft",
+    "difficulty_for",
+    "draft_of",
+    "parse_quick_add",
+    "quick_add",
+    "quick_add_locally",
+]
 
 PRIORITY_NAMES = {
     "low": 1,
@@ -366,4 +386,132 @@ def parse_quick_add(text: str, *, now: datetime, timezone: str) -> QuickAddParse
         difficulty=difficulty,
         inferred=tuple(inferred),
         complete=bool(title) and _LOOKS_TEMPORAL.search(title) is None,
+    )
+
+
+# -- the use case: the parser first, a model for what it cannot read ---------------------------
+
+
+class QuickAdd(msgspec.Struct, frozen=True, kw_only=True):
+    owner: UserId
+    text: str
+    now: datetime
+    timezone: str
+
+
+class QuickAddDraft(msgspec.Struct, frozen=True, kw_only=True):
+    """What a model answers for a line the parser could not fully read."""
+
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    #: local wall time, ISO 8601 without offset (``2026-12-24T10:00``), or null
+    due: str | None = None
+    #: an RRULE without DTSTART (``FREQ=WEEKLY;BYDAY=MO``), or null
+    rrule: str | None = None
+    priority: Annotated[int, msgspec.Meta(ge=0, le=4)] = 0
+    tags: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=40)]], msgspec.Meta(max_length=10)
+    ] = msgspec.field(default_factory=list)
+    estimate_minutes: Annotated[int, msgspec.Meta(ge=1, le=100_000)] | None = None
+    difficulty: str = "medium"
+
+
+class QuickAdded(msgspec.Struct, frozen=True, kw_only=True):
+    quest: QuickAddParse
+    #: ``parser`` (the local parser read everything) or ``model`` (a model was asked)
+    method: str
+    model: ModelUse | None = None
+
+
+def draft_of(parse: QuickAddParse) -> QuickAddDraft:
+    """The parser's reading in the model's answer shape (the local fallback's answer)."""
+    return QuickAddDraft(
+        title=parse.title[:200] or "untitled",
+        due=None if parse.due is None else parse.due.replace(tzinfo=None).isoformat(),
+        rrule=None if parse.recurrence is None else parse.recurrence.rule,
+        priority=parse.priority,
+        tags=list(parse.tags),
+        estimate_minutes=parse.estimate_minutes,
+        difficulty=parse.difficulty,
+    )
+
+
+def quick_add_locally(request: LlmRequest) -> QuickAddDraft:
+    """The labelled fallback: the local parser's reading, as it was."""
+    line: Any = request.data.get("line", {})
+    parse = parse_quick_add(
+        str(line.get("text", "")),
+        now=datetime.fromisoformat(str(line["now"])),
+        timezone=str(line["timezone"]),
+    )
+    return draft_of(parse)
+
+
+def _accept(draft: QuickAddDraft, *, timezone: str, fallback: QuickAddParse) -> QuickAddParse:
+    """A model's draft as a parse, validated; ``fallback`` where a field does not hold up."""
+    zone = ZoneInfo(timezone)
+    due = fallback.due
+    if draft.due is not None:
+        try:
+            wall = datetime.fromisoformat(draft.due)
+            due = wall.astimezone(zone) if wall.tzinfo else wall.replace(tzinfo=zone)
+        except ValueError:
+            due = fallback.due
+    recurrence = fallback.recurrence
+    if draft.rrule:
+        try:
+            Recurrence(rule=draft.rrule, timezone=timezone)
+            recurrence = RecurrenceDraft(rule=draft.rrule, timezone=timezone)
+        except DomainError:
+            recurrence = fallback.recurrence
+    tags = tuple(dict.fromkeys(t.strip().lstrip("#") for t in draft.tags if t.strip()))
+    difficulty = draft.difficulty if draft.difficulty in DIFFICULTY_NAMES else fallback.difficulty
+    return QuickAddParse(
+        title=draft.title.strip() or fallback.title,
+        due=due,
+        recurrence=recurrence,
+        priority=draft.priority,
+        tags=tags,
+        estimate_minutes=draft.estimate_minutes,
+        difficulty=difficulty,
+        complete=True,
+    )
+
+
+async def quick_add(cmd: QuickAdd, model: LanguageModel) -> QuickAdded:
+    """Parse ``cmd.text`` locally; ask the model only when the parser left words it could
+    not place that look like a date or time."""
+    parse = parse_quick_add(cmd.text, now=cmd.now, timezone=cmd.timezone)
+    if parse.complete:
+        return QuickAdded(quest=parse, method="parser")
+    request = (
+        PromptBuilder(
+            "You turn one line a person typed into the fields of a task: title, due (local "
+            "wall time, ISO 8601 without offset), rrule (RFC 5545, without DTSTART), priority "
+            "0-4, tags, estimate in minutes, difficulty (trivial, easy, medium, hard, epic)."
+        )
+        .say("Read this line. The current local time and time zone are given with it.")
+        .data(
+            "line",
+            {
+                "text": cmd.text,
+                "now": cmd.now.astimezone(ZoneInfo(cmd.timezone)).isoformat(),
+                "timezone": cmd.timezone,
+            },
+        )
+        .request(owner=cmd.owner, max_output_tokens=300)
+    )
+    answer = await model.complete(request, QuickAddDraft)
+    accepted = (
+        parse if answer.degraded else _accept(answer.value, timezone=cmd.timezone, fallback=parse)
+    )
+    return QuickAdded(
+        quest=accepted,
+        method="model",
+        model=ModelUse(
+            provider=answer.provider,
+            model=answer.model,
+            degraded=answer.degraded,
+            fell_back_from=answer.fell_back_from,
+            cached=answer.cached,
+        ),
     )

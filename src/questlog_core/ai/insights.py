@@ -1,0 +1,320 @@
+"""Insights and suggestions from the AI service's read model: numbers a client can chart.
+
+* completions by hour of day (0..23) and by weekday (Monday first), in the user's time zone;
+* estimate accuracy: for quests done with an estimate and a start, the actual minutes (start
+  to completion) against the estimate (median ratio, share within ±25 %);
+* category balance: quests done and still open per category over the window;
+* overdue trend: for each of the window's last days, how many quests were open and past due
+  at that day's end;
+* a few short sentences saying what stands out.
+
+:func:`analyze` adds a narrative from the language model (the local fallback writes the same
+sentences, labelled ``degraded``). :func:`suggest` picks what to do next for the minutes and
+energy a person has.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from datetime import datetime, time, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+from questlog_core.ai.prompts import PromptBuilder
+from questlog_core.ai.ranking import ModelUse, ranking_records
+from questlog_core.errors import ValidationFailed
+from questlog_core.ids import UserId
+from questlog_core.ports.ai import AiUnitOfWork, LanguageModel, LlmRequest, QuestView
+from questlog_core.prioritization import RankingInput, policy_named
+
+__all__ = [
+    "Analysis",
+    "CategoryCount",
+    "EstimateAccuracy",
+    "Insights",
+    "Narrative",
+    "OverdueDay",
+    "Suggest",
+    "Suggestion",
+    "Suggestions",
+    "analyze",
+    "compute_insights",
+    "insights",
+    "narrate_locally",
+    "suggest",
+    "zone_named",
+]
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: minutes assumed for a quest without an estimate, by difficulty (for "fits the time")
+DEFAULT_MINUTES = {"trivial": 10, "easy": 30, "medium": 60, "hard": 180, "epic": 480}
+ENERGY_ALLOWS = {
+    "low": ("trivial", "easy"),
+    "medium": ("trivial", "easy", "medium"),
+    "high": ("trivial", "easy", "medium", "hard", "epic"),
+}
+
+
+class EstimateAccuracy(msgspec.Struct, frozen=True, kw_only=True):
+    measured: int
+    median_ratio: float | None
+    within_25_percent: float | None
+
+
+class CategoryCount(msgspec.Struct, frozen=True, kw_only=True):
+    category: str
+    done: int
+    open: int
+
+
+class OverdueDay(msgspec.Struct, frozen=True, kw_only=True):
+    day: str
+    overdue: int
+
+
+class Insights(msgspec.Struct, frozen=True, kw_only=True):
+    timezone: str
+    window_days: int
+    completed: int
+    completions_by_hour: list[int]
+    completions_by_weekday: dict[str, int]
+    estimate_accuracy: EstimateAccuracy
+    category_balance: list[CategoryCount]
+    overdue_trend: list[OverdueDay]
+    summary: list[str]
+
+
+class Narrative(msgspec.Struct, frozen=True, kw_only=True):
+    """The model's (or the fallback's) reading of the figures: a few short sentences."""
+
+    text: Annotated[str, msgspec.Meta(max_length=2_000)]
+
+
+class Analysis(msgspec.Struct, frozen=True, kw_only=True):
+    insights: Insights
+    narrative: str
+    model: ModelUse
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; ``ValidationFailed`` for an unknown one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed("timezone", f"unknown time zone {name!r}") from None
+
+
+def compute_insights(
+    views: list[QuestView], *, now: datetime, timezone: str, window_days: int = 30
+) -> Insights:
+    """The figures over the last ``window_days`` days (pure)."""
+    if not 1 <= window_days <= 365:
+        raise ValidationFailed("days", "between 1 and 365")
+    zone = zone_named(timezone)
+    since = now - timedelta(days=window_days)
+    done = [v for v in views if v.status == "done" and v.completed_at and v.completed_at >= since]
+    by_hour = [0] * 24
+    by_weekday = dict.fromkeys(WEEKDAYS, 0)
+    for v in done:
+        assert v.completed_at is not None
+        local = v.completed_at.astimezone(zone)
+        by_hour[local.hour] += 1
+        by_weekday[WEEKDAYS[local.weekday()]] += 1
+    ratios: list[float] = []
+    for v in done:
+        if v.estimate_minutes and v.started_at and v.completed_at:
+            actual = (v.completed_at - v.started_at).total_seconds() / 60
+            if actual > 0:
+                ratios.append(actual / v.estimate_minutes)
+    accuracy = EstimateAccuracy(
+        measured=len(ratios),
+        median_ratio=round(statistics.median(ratios), 3) if ratios else None,
+        within_25_percent=round(sum(0.75 <= r <= 1.25 for r in ratios) / len(ratios), 3)
+        if ratios
+        else None,
+    )
+    done_by = Counter(v.category or "uncategorised" for v in done)
+    open_by = Counter(v.category or "uncategorised" for v in views if v.is_open)
+    balance = [
+        CategoryCount(category=c, done=done_by[c], open=open_by[c])
+        for c in sorted(set(done_by) | set(open_by))
+    ]
+    trend: list[OverdueDay] = []
+    today = now.astimezone(zone).date()
+    for back in range(min(window_days, 14) - 1, -1, -1):
+        day = today - timedelta(days=back)
+        end = min(datetime.combine(day, time.max, tzinfo=zone), now)
+        count = sum(
+            1
+            for v in views
+            if v.due is not None
+            and v.due < end
+            and v.created_at <= end
+            and v.status != "deleted"
+            and (v.completed_at is None or v.completed_at > end)
+            and v.status not in {"abandoned", "archived"}
+        )
+        trend.append(OverdueDay(day=day.isoformat(), overdue=count))
+    return Insights(
+        timezone=timezone,
+        window_days=window_days,
+        completed=len(done),
+        completions_by_hour=by_hour,
+        completions_by_weekday=by_weekday,
+        estimate_accuracy=accuracy,
+        category_balance=balance,
+        overdue_trend=trend,
+        summary=_summary(len(done), by_hour, by_weekday, accuracy, balance, trend),
+    )
+
+
+def _summary(
+    completed: int,
+    by_hour: list[int],
+    by_weekday: dict[str, int],
+    accuracy: EstimateAccuracy,
+    balance: list[CategoryCount],
+    trend: list[OverdueDay],
+) -> list[str]:
+    if completed == 0:
+        lines = ["No quests completed in this window yet."]
+    else:
+        hour = max(range(24), key=lambda h: by_hour[h])
+        day = max(by_weekday, key=lambda d: by_weekday[d])
+        lines = [f"{completed} quests completed; most often around {hour:02d}:00 and on {day}s."]
+    if accuracy.median_ratio is not None:
+        ratio = accuracy.median_ratio
+        if ratio > 1.25:
+            lines.append(f"Quests take {ratio:.1f}× their estimate (median): estimate higher.")
+        elif ratio < 0.75:
+            lines.append(f"Quests take {ratio:.1f}× their estimate (median): you overestimate.")
+        else:
+            lines.append("Estimates are close to the time quests really take.")
+    if balance:
+        top = max(balance, key=lambda c: c.done)
+        if top.done:
+            lines.append(f"Most completions are in {top.category}.")
+    if len(trend) >= 2:
+        first, last = trend[0].overdue, trend[-1].overdue
+        if last > first:
+            lines.append(f"Overdue quests rose from {first} to {last}.")
+        elif last < first:
+            lines.append(f"Overdue quests fell from {first} to {last}.")
+    return lines
+
+
+async def insights(
+    owner: UserId, uow: AiUnitOfWork, *, now: datetime, timezone: str, window_days: int = 30
+) -> Insights:
+    """The figures for ``owner`` from the read model."""
+    zone_named(timezone)
+    async with uow:
+        views = await uow.quest_views.of_owner(owner)
+    return compute_insights(views, now=now, timezone=timezone, window_days=window_days)
+
+
+def narrate_locally(request: LlmRequest) -> Narrative:
+    """The labelled fallback: the computed summary sentences, as they are."""
+    figures = request.data.get("figures", {})
+    summary = figures.get("summary", []) if isinstance(figures, dict) else []
+    return Narrative(text=" ".join(str(line) for line in summary))
+
+
+async def analyze(
+    owner: UserId,
+    uow: AiUnitOfWork,
+    model: LanguageModel,
+    *,
+    now: datetime,
+    timezone: str,
+    window_days: int = 30,
+) -> Analysis:
+    """The insights plus a short narrative (from the model, or the labelled fallback)."""
+    figures = await insights(owner, uow, now=now, timezone=timezone, window_days=window_days)
+    request = (
+        PromptBuilder(
+            "You coach a person on how they work, from figures about their completed and "
+            "open tasks. Be specific, kind and brief: at most 4 sentences, no lists."
+        )
+        .say("Read these figures and say what stands out and one thing to try.")
+        .data("figures", msgspec.to_builtins(figures))
+        .request(owner=owner, max_output_tokens=400)
+    )
+    answer = await model.complete(request, Narrative)
+    return Analysis(
+        insights=figures,
+        narrative=answer.value.text.strip(),
+        model=ModelUse(
+            provider=answer.provider,
+            model=answer.model,
+            degraded=answer.degraded,
+            fell_back_from=answer.fell_back_from,
+            cached=answer.cached,
+        ),
+    )
+
+
+class Suggest(msgspec.Struct, frozen=True, kw_only=True):
+    owner: UserId
+    now: datetime
+    minutes: int
+    energy: Literal["low", "medium", "high"] = "medium"
+    limit: int = 3
+
+
+class Suggestion(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    minutes: int
+    estimated: bool
+    score: float
+    reason: str
+
+
+class Suggestions(msgspec.Struct, frozen=True, kw_only=True):
+    minutes: int
+    energy: str
+    items: list[Suggestion]
+
+
+async def suggest(cmd: Suggest, uow: AiUnitOfWork) -> Suggestions:
+    """The best-ranked open, unblocked quests that fit the minutes and energy available."""
+    async with uow:
+        views = await uow.quest_views.of_owner(cmd.owner, open_only=True)
+    if not views:
+        return Suggestions(minutes=cmd.minutes, energy=cmd.energy, items=[])
+    data = RankingInput.from_records(ranking_records(views))
+    ranking = policy_named("urgency").rank(data, cmd.now)
+    blocked = data.prerequisite_count()
+    by_key = {str(v.quest_id): v for v in views}
+    allowed = ENERGY_ALLOWS[cmd.energy]
+    items: list[Suggestion] = []
+    for i in ranking.order:
+        view = by_key[data.keys[int(i)]]
+        if blocked[int(i)] or view.difficulty not in allowed:
+            continue
+        estimated = view.estimate_minutes is not None
+        minutes = view.estimate_minutes or DEFAULT_MINUTES.get(view.difficulty, 60)
+        left = round(minutes * (1 - view.progress / 100))
+        if left > cmd.minutes:
+            continue
+        top = ranking.explain(int(i)).contributions
+        why = f"fits in {cmd.minutes} min ({left} min {'estimated' if estimated else 'assumed'})"
+        if top:
+            why += f"; most urgent factor: {top[0].factor}"
+        items.append(
+            Suggestion(
+                id=str(view.quest_id),
+                title=view.title,
+                minutes=left,
+                estimated=estimated,
+                score=float(ranking.scores[int(i)]),
+                reason=why,
+            )
+        )
+        if len(items) >= cmd.limit:
+            break
+    return Suggestions(minutes=cmd.minutes, energy=cmd.energy, items=items)

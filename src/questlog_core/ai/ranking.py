@@ -1,0 +1,276 @@
+"""Prioritize: rank the caller's quests with a chosen policy, optionally re-ranked by a model.
+
+Quests come either in the request (any shape a client can send: :class:`RankableQuest`) or,
+when the request has none, from the caller's open quests in the AI service's read model. A
+request may also name read-model quests by id (``quest_ids``): an id the caller does not own
+is :class:`~questlog_core.errors.QuestNotFound`, never someone else's quest.
+
+Every item carries its score, its own score (its merits without what the plan adds) and each
+factor's contribution. With ``rerank_top = k`` the top ``k`` go to the language model, which
+answers an order with a one-line reason each; the answer is untrusted (ids it was not shown are
+dropped with :func:`~questlog_core.ai.prompts.keep_owned`, quests it left out keep their
+policy order after those it placed). The local fallback keeps the policy's order and gives the
+largest factor as the reason, labelled ``degraded``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+
+from questlog_core.ai.prompts import PromptBuilder, keep_owned
+from questlog_core.errors import QuestNotFound, ValidationFailed
+from questlog_core.ids import QuestId, UserId
+from questlog_core.ports.ai import AiUnitOfWork, LanguageModel, LlmRequest, QuestView
+from questlog_core.prioritization import POLICY_NAMES, RankingInput, policy_named
+
+__all__ = [
+    "FactorShare",
+    "ModelUse",
+    "Prioritize",
+    "Prioritized",
+    "RankableQuest",
+    "RankedQuest",
+    "Rerank",
+    "RerankItem",
+    "local_rerank",
+    "prioritize",
+    "ranking_records",
+]
+
+MAX_RERANK = 20
+
+
+class RankableQuest(msgspec.Struct, frozen=True, kw_only=True):
+    """A quest to rank, as a client sends it (all but ``id`` and ``title`` optional)."""
+
+    id: str
+    title: str
+    due: datetime | None = None
+    priority: int = 0
+    difficulty: str = "medium"
+    estimate_minutes: int | None = None
+    progress: int = 0
+    tags: tuple[str, ...] = ()
+    category: str | None = None
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    scheduled: datetime | None = None
+    wait_until: datetime | None = None
+    #: ids of open prerequisites among the quests sent
+    depends_on: tuple[str, ...] = ()
+
+
+class Prioritize(msgspec.Struct, frozen=True, kw_only=True):
+    """Rank quests for ``owner`` at ``now``."""
+
+    owner: UserId
+    now: datetime
+    policy: str = "urgency"
+    quests: tuple[RankableQuest, ...] | None = None
+    quest_ids: tuple[QuestId, ...] | None = None
+    limit: int | None = None
+    rerank_top: int = 0
+
+
+class FactorShare(msgspec.Struct, frozen=True, kw_only=True):
+    """One factor's contribution to a score."""
+
+    factor: str
+    value: float
+
+
+class RankedQuest(msgspec.Struct, frozen=True, kw_only=True):
+    """One ranked quest and why it stands where it does."""
+
+    id: str
+    title: str
+    rank: int
+    score: float
+    own_score: float
+    factors: tuple[FactorShare, ...]
+    #: the model's (or the local fallback's) one-line reason, for re-ranked quests only
+    reason: str | None = None
+
+
+class ModelUse(msgspec.Struct, frozen=True, kw_only=True):
+    """Which provider answered a model step; ``degraded`` when the local fallback did."""
+
+    provider: str
+    model: str
+    degraded: bool
+    fell_back_from: tuple[str, ...] = ()
+    cached: bool = False
+
+
+class Prioritized(msgspec.Struct, frozen=True, kw_only=True):
+    policy: str
+    source: str
+    items: tuple[RankedQuest, ...]
+    model: ModelUse | None = None
+
+
+class RerankItem(msgspec.Struct, frozen=True, kw_only=True):
+    id: Annotated[str, msgspec.Meta(max_length=64)]
+    reason: Annotated[str, msgspec.Meta(max_length=300)]
+
+
+class Rerank(msgspec.Struct, frozen=True, kw_only=True):
+    """A model's order for the top quests, with a one-line reason each."""
+
+    order: list[RerankItem]
+
+
+def ranking_records(views: list[QuestView]) -> list[dict[str, Any]]:
+    """Ranking records of open read-model quests (finished prerequisites drop out)."""
+    return [
+        {
+            "key": str(v.quest_id),
+            "due": v.due,
+            "created": v.created_at,
+            "started": v.started_at,
+            "priority": v.priority,
+            "difficulty": v.difficulty,
+            "estimate_minutes": v.estimate_minutes,
+            "progress": v.progress,
+            "tags": v.tags,
+            "category": v.category,
+            "depends_on": [str(q) for q in v.depends_on],
+        }
+        for v in views
+    ]
+
+
+def _sent_records(quests: tuple[RankableQuest, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": q.id,
+            "due": q.due,
+            "created": q.created_at,
+            "started": q.started_at,
+            "scheduled": q.scheduled,
+            "wait_until": q.wait_until,
+            "priority": q.priority,
+            "difficulty": q.difficulty,
+            "estimate_minutes": q.estimate_minutes,
+            "progress": q.progress,
+            "tags": q.tags,
+            "category": q.category,
+            "depends_on": list(q.depends_on),
+        }
+        for q in quests
+    ]
+
+
+def local_rerank(request: LlmRequest) -> Rerank:
+    """The labelled fallback: the policy's order, each reason its largest factor."""
+    quests = request.data.get("quests", [])
+    order: list[RerankItem] = []
+    for item in quests if isinstance(quests, list) else []:
+        factors = item.get("factors") or {}
+        if factors:
+            name, value = max(factors.items(), key=lambda kv: abs(kv[1]))
+            reason = f"policy order; largest factor: {name} ({value:+.2f})"
+        else:
+            reason = "policy order; no factor stands out"
+        order.append(RerankItem(id=str(item["id"]), reason=reason))
+    return Rerank(order=order)
+
+
+async def prioritize(query: Prioritize, uow: AiUnitOfWork, model: LanguageModel) -> Prioritized:
+    """The ranking (see the module docstring)."""
+    if query.policy not in POLICY_NAMES:
+        raise ValidationFailed("policy", f"unknown policy; choose one of {', '.join(POLICY_NAMES)}")
+    if query.quests is not None and query.quest_ids is not None:
+        raise ValidationFailed("quests", "send quests or quest_ids, not both")
+    titles: dict[str, str]
+    if query.quests is not None:
+        records = _sent_records(query.quests)
+        titles = {q.id: q.title for q in query.quests}
+        source = "request"
+    else:
+        async with uow:
+            views = await uow.quest_views.of_owner(query.owner, open_only=True)
+        if query.quest_ids is not None:
+            mine = {v.quest_id: v for v in views}
+            missing = [q for q in query.quest_ids if q not in mine]
+            if missing:
+                raise QuestNotFound(missing[0])
+            views = [mine[q] for q in dict.fromkeys(query.quest_ids)]
+        records = ranking_records(views)
+        titles = {str(v.quest_id): v.title for v in views}
+        source = "read-model"
+    data = RankingInput.from_records(records)
+    ranking = policy_named(query.policy).rank(data, query.now)
+    own = ranking.own_scores()
+    limit = len(ranking) if query.limit is None else min(query.limit, len(ranking))
+    items: list[RankedQuest] = []
+    for position, i in enumerate(ranking.order[:limit]):
+        explained = ranking.explain(int(i))
+        items.append(
+            RankedQuest(
+                id=explained.key,
+                title=titles[explained.key],
+                rank=position + 1,
+                score=explained.score,
+                own_score=float(own[int(i)]),
+                factors=tuple(
+                    FactorShare(factor=c.factor, value=c.value) for c in explained.contributions
+                ),
+            )
+        )
+    used: ModelUse | None = None
+    k = min(query.rerank_top, MAX_RERANK, len(items))
+    if k > 0:
+        items, used = await _rerank(items, k, query.owner, model)
+    return Prioritized(policy=ranking.policy, source=source, items=tuple(items), model=used)
+
+
+async def _rerank(
+    items: list[RankedQuest], k: int, owner: UserId, model: LanguageModel
+) -> tuple[list[RankedQuest], ModelUse]:
+    top = items[:k]
+    shown = [
+        {
+            "id": q.id,
+            "title": q.title,
+            "score": round(q.score, 3),
+            "factors": {f.factor: round(f.value, 3) for f in q.factors},
+        }
+        for q in top
+    ]
+    request = (
+        PromptBuilder(
+            "You help a person decide which of their tasks to do first. You are given tasks "
+            "already ranked by a scoring policy, with each factor's contribution."
+        )
+        .say(
+            f"Re-order these {k} tasks into the order you would do them, with one short reason "
+            "each (under 20 words). Use only the ids given."
+        )
+        .data("quests", shown)
+        .request(owner=owner, max_output_tokens=800)
+    )
+    answer = await model.complete(request, Rerank)
+    by_id = {q.id: q for q in top}
+    placed = keep_owned(answer.value.order, by_id.keys(), key=lambda item: item.id)
+    reasons = {
+        item.id: item.reason.strip().splitlines()[0] if item.reason.strip() else ""
+        for item in placed
+    }
+    ordered = [by_id[item.id] for item in placed]
+    ordered += [q for q in top if q.id not in reasons]
+    reranked = [
+        msgspec.structs.replace(q, rank=n + 1, reason=reasons.get(q.id) or None)
+        for n, q in enumerate(ordered)
+    ]
+    used = ModelUse(
+        provider=answer.provider,
+        model=answer.model,
+        degraded=answer.degraded,
+        fell_back_from=answer.fell_back_from,
+        cached=answer.cached,
+    )
+    return reranked + items[k:], used
