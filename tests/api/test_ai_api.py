@@ -141,7 +141,8 @@ def test_prioritize_ranks_the_body_with_scores_own_scores_and_factors(
     answer = client.post("/api/v1/ai/prioritize", json=body, headers=headers)
     assert answer.status_code == 200, answer.text
     out = answer.json()
-    assert out["policy"] == "urgency" and out["source"] == "request"
+    assert out["policy"] == "urgency"
+    assert out["source"] == "request"
     ids = [item["id"] for item in out["items"]]
     # the prerequisite of the urgent quest inherits its urgency: first, before the chore;
     # the blocked quest itself cannot be acted on yet and never ranks above its prerequisite
@@ -193,7 +194,8 @@ def test_prioritize_rerank_without_a_key_is_the_labelled_local_fallback(
         ],
     }
     out = client.post("/api/v1/ai/prioritize", json=body, headers=headers).json()
-    assert out["model"]["provider"] == "local" and out["model"]["degraded"] is True
+    assert out["model"]["provider"] == "local"
+    assert out["model"]["degraded"] is True
     top = out["items"][:2]
     assert [i["id"] for i in top] == ["a", "b"]
     assert all(i["reason"] for i in top)
@@ -239,7 +241,8 @@ def test_quick_add_parses_locally_in_the_users_time_zone(
     )
     assert answer.status_code == 200, answer.text
     out = answer.json()
-    assert out["method"] == "parser" and out["model"] is None
+    assert out["method"] == "parser"
+    assert out["model"] is None
     q = out["quest"]
     assert q["title"] == "Pay rent"
     assert q["recurrence"] == {
@@ -263,7 +266,8 @@ def test_quick_add_falls_back_to_the_parser_labelled_degraded(
         headers=headers,
     ).json()
     assert out["method"] == "model"
-    assert out["model"]["provider"] == "local" and out["model"]["degraded"] is True
+    assert out["model"]["provider"] == "local"
+    assert out["model"]["degraded"] is True
 
 
 def test_quick_add_refuses_an_unknown_time_zone(
@@ -293,7 +297,8 @@ def test_breakdown_preview_is_a_template_body_with_the_xp_split(
     )
     assert answer.status_code == 200, answer.text
     out = answer.json()
-    assert out["model"]["degraded"] is True and out["model"]["provider"] == "local"
+    assert out["model"]["degraded"] is True
+    assert out["model"]["provider"] == "local"
     steps = out["template"]["steps"]
     assert [s["title_pattern"] for s in steps] == ["pack boxes", "book van", "clean old flat"]
     assert [s["after"] for s in steps] == [[], [0], [1]]
@@ -333,7 +338,8 @@ def test_classify_votes_with_the_users_own_labelled_quests(
     out = client.post(
         "/api/v1/ai/classify", json={"title": "Pay the phone bill"}, headers=alice
     ).json()
-    assert out["model"]["provider"] == "local" and out["model"]["degraded"] is True
+    assert out["model"]["provider"] == "local"
+    assert out["model"]["degraded"] is True
     assert out["neighbours"] == 2  # only Alice's own quests
     c = out["classification"]
     assert (c["category"], c["tags"], c["difficulty"]) == ("money", ["bills"], "easy")
@@ -387,8 +393,10 @@ def test_suggest_insights_and_analyze_read_only_the_callers_read_model(
         "measured": 1, "median_ratio": 1.5, "within_25_percent": 0.0,
     }  # fmt: skip
     categories = {c["category"] for c in figures["category_balance"]}
-    assert "bob" not in categories and "health" in categories
-    assert len(figures["overdue_trend"]) == 14 and figures["summary"]
+    assert "bob" not in categories
+    assert "health" in categories
+    assert len(figures["overdue_trend"]) == 14
+    assert figures["summary"]
 
     analysis = client.post("/api/v1/ai/analyze", json={"timezone": "UTC"}, headers=alice)
     assert analysis.status_code == 200, analysis.text
@@ -518,7 +526,8 @@ def test_with_openai_every_model_route_says_openai_answered(
         json={"text": "Dinner with the family the day after tomorrow-ish", "timezone": "UTC"},
         headers=headers,
     ).json()
-    assert added["method"] == "model" and added["model"]["degraded"] is False
+    assert added["method"] == "model"
+    assert added["model"]["degraded"] is False
     assert added["quest"]["tags"] == ["family"]
     assert added["quest"]["due"].startswith("2027-01-02T19:00")
 
@@ -539,6 +548,7 @@ def test_malformed_openai_output_falls_back_to_local_and_says_so(
     headers = make_user(client)
     stubbed_openai({"Classification": {"category": 7, "confidence": "very"}})
     out = client.post("/api/v1/ai/classify", json={"title": "Pay rent"}, headers=headers).json()
-    assert out["model"]["provider"] == "local" and out["model"]["degraded"] is True
+    assert out["model"]["provider"] == "local"
+    assert out["model"]["degraded"] is True
     assert out["model"]["fell_back_from"] == ["openai"]
     assert out["classification"]["category"] == "finance"  # the keyword rule
