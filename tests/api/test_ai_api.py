@@ -149,7 +149,7 @@ def test_prioritize_ranks_the_body_with_scores_own_scores_and_factors(
     assert ids[0] == "prep"
     assert ids.index("prep") < ids.index("tax")
     for item in out["items"]:
-        assert abs(sum(f["value"] for f in item["factors"]) - item["score"]) < 1e-6
+        assert abs(sum(item["factors"].values()) - item["score"]) < 1e-6
         assert "own_score" in item
     assert out["model"] is None  # no model was asked
 

@@ -27,7 +27,6 @@ from questlog_core.ports.ai import AiUnitOfWork, LanguageModel, LlmRequest, Ques
 from questlog_core.prioritization import POLICY_NAMES, RankingInput, policy_named
 
 __all__ = [
-    "FactorShare",
     "ModelUse",
     "Prioritize",
     "Prioritized",
@@ -75,13 +74,6 @@ class Prioritize(msgspec.Struct, frozen=True, kw_only=True):
     rerank_top: int = 0
 
 
-class FactorShare(msgspec.Struct, frozen=True, kw_only=True):
-    """One factor's contribution to a score."""
-
-    factor: str
-    value: float
-
-
 class RankedQuest(msgspec.Struct, frozen=True, kw_only=True):
     """One ranked quest and why it stands where it does."""
 
@@ -90,7 +82,8 @@ class RankedQuest(msgspec.Struct, frozen=True, kw_only=True):
     rank: int
     score: float
     own_score: float
-    factors: tuple[FactorShare, ...]
+    #: each factor's contribution (they sum to ``score``), largest effect first
+    factors: dict[str, float]
     #: the model's (or the local fallback's) one-line reason, for re-ranked quests only
     reason: str | None = None
 
@@ -206,19 +199,30 @@ async def prioritize(query: Prioritize, uow: AiUnitOfWork, model: LanguageModel)
     ranking = policy_named(query.policy).rank(data, query.now)
     own = ranking.own_scores()
     limit = len(ranking) if query.limit is None else min(query.limit, len(ranking))
+    chosen = ranking.order[:limit]
+    # One pass over the chosen rows as Python lists (what Ranking.explain gives per quest,
+    # without its per-quest search of the order: 10k explanations would be O(N²)).
+    rows = ranking.contributions[chosen].tolist()
+    scores = ranking.scores[chosen].tolist()
+    owns = own[chosen].tolist()
+    factors = ranking.factors
     items: list[RankedQuest] = []
-    for position, i in enumerate(ranking.order[:limit]):
-        explained = ranking.explain(int(i))
+    for position, (i, row, score, own_score) in enumerate(
+        zip(chosen.tolist(), rows, scores, owns, strict=True)
+    ):
+        key = ranking.keys[i]
+        shares = sorted(
+            ((f, v) for f, v in zip(factors, row, strict=True) if v != 0),
+            key=lambda fv: -abs(fv[1]),
+        )
         items.append(
             RankedQuest(
-                id=explained.key,
-                title=titles[explained.key],
+                id=key,
+                title=titles[key],
                 rank=position + 1,
-                score=explained.score,
-                own_score=float(own[int(i)]),
-                factors=tuple(
-                    FactorShare(factor=c.factor, value=c.value) for c in explained.contributions
-                ),
+                score=score,
+                own_score=own_score,
+                factors=dict(shares),
             )
         )
     used: ModelUse | None = None
@@ -237,7 +241,7 @@ async def _rerank(
             "id": q.id,
             "title": q.title,
             "score": round(q.score, 3),
-            "factors": {f.factor: round(f.value, 3) for f in q.factors},
+            "factors": {f: round(v, 3) for f, v in q.factors.items()},
         }
         for q in top
     ]
