@@ -37,6 +37,7 @@ __all__ = [
     "local_rerank",
     "prioritize",
     "ranking_records",
+    "sent_records",
 ]
 
 MAX_RERANK = 20
@@ -136,7 +137,8 @@ def ranking_records(views: list[QuestView]) -> list[dict[str, Any]]:
     ]
 
 
-def _sent_records(quests: tuple[RankableQuest, ...]) -> list[dict[str, Any]]:
+def sent_records(quests: tuple[RankableQuest, ...]) -> list[dict[str, Any]]:
+    """Ranking records of quests a client sent."""
     return [
         {
             "key": q.id,
@@ -180,7 +182,7 @@ async def prioritize(query: Prioritize, uow: AiUnitOfWork, model: LanguageModel)
         raise ValidationFailed("quests", "send quests or quest_ids, not both")
     titles: dict[str, str]
     if query.quests is not None:
-        records = _sent_records(query.quests)
+        records = sent_records(query.quests)
         titles = {q.id: q.title for q in query.quests}
         source = "request"
     else:
