@@ -552,3 +552,40 @@ def test_malformed_openai_output_falls_back_to_local_and_says_so(
     assert out["model"]["degraded"] is True
     assert out["model"]["fell_back_from"] == ["openai"]
     assert out["classification"]["category"] == "finance"  # the keyword rule
+
+
+def test_when_openai_times_out_anthropic_answers_and_says_so(
+    app: Litestar, client: TestClient[Litestar], make_user: MakeUser
+) -> None:
+    from adapters.llm.anthropic_model import AnthropicLanguageModel
+    from tests.contract.llm_stubs import anthropic_tool_use, timing_out
+
+    container = app.state.container
+    openai_stub, anthropic_stub = (
+        Recorder(timing_out),
+        Recorder(anthropic_tool_use({"text": "Mornings are your best hours."})),
+    )
+    chain = FailoverLanguageModel(
+        [
+            Link(
+                OpenAiLanguageModel(
+                    api_key="sk-test", model="gpt-5.4-mini", timeout_seconds=2, max_retries=0,
+                    http_client=openai_stub.client(),
+                )
+            ),
+            Link(
+                AnthropicLanguageModel(
+                    api_key="sk-ant-test", model="claude-haiku-4-5", timeout_seconds=2,
+                    max_retries=0, http_client=anthropic_stub.client(),
+                )
+            ),
+            Link(container.local_language_model()),
+        ]
+    )  # fmt: skip
+    container.language_model.override(providers.Object(chain))
+    out = client.post("/api/v1/ai/analyze", json={}, headers=make_user(client)).json()
+    assert out["narrative"] == "Mornings are your best hours."
+    assert out["model"]["provider"] == "anthropic"
+    assert out["model"]["degraded"] is False
+    assert out["model"]["fell_back_from"] == ["openai"]
+    assert len(openai_stub.requests) == 1
