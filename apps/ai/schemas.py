@@ -88,6 +88,8 @@ class SuggestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     minutes: Annotated[int, msgspec.Meta(ge=1, le=24 * 60)]
     energy: Literal["low", "medium", "high"] = "medium"
     limit: Annotated[int, msgspec.Meta(ge=1, le=20)] = 3
+    #: the title of a quest being planned: adds similar past quests and likely duplicates
+    title: Title | None = None
 
 
 class AnalyzeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -383,6 +383,20 @@ def test_suggest_insights_and_analyze_read_only_the_callers_read_model(
     titles = [s["title"] for s in out["items"]]
     assert set(titles) == {"Quick email", "Gather numbers"}  # fits, unblocked, Alice's
 
+    # similar past quests with their real durations, likely duplicates, never Bob's
+    planned = client.post(
+        "/api/v1/ai/suggest", json={"minutes": 60, "title": "Stretch"}, headers=alice
+    ).json()
+    assert [(q["title"], q["actual_minutes"]) for q in planned["similar_done"]][:1] == [
+        ("Stretch", 45)
+    ]
+    again = client.post(
+        "/api/v1/ai/suggest", json={"minutes": 60, "title": "Write the report"}, headers=alice
+    ).json()
+    assert [q["title"] for q in again["likely_duplicates"]] == ["Write the report"]
+    for answer in (planned, again):
+        assert "Bob only" not in json.dumps(answer)
+
     insights = client.get("/api/v1/ai/insights", params={"timezone": "UTC"}, headers=alice)
     assert insights.status_code == 200, insights.text
     figures = insights.json()

@@ -10,7 +10,9 @@
 
 :func:`analyze` adds a narrative from the language model (the local fallback writes the same
 sentences, labelled ``degraded``). :func:`suggest` picks what to do next for the minutes and
-energy a person has.
+energy a person has and, given the title of a quest being planned, lists the user's similar
+past quests with how long they really took and open quests that look like duplicates (nearest
+neighbours by embedding, in the user's own namespace of the vector index).
 """
 
 from __future__ import annotations
@@ -23,11 +25,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
-from questlog_core.ai.prompts import PromptBuilder
+from questlog_core.ai.prompts import PromptBuilder, keep_owned
 from questlog_core.ai.ranking import ModelUse, ranking_records
 from questlog_core.errors import ValidationFailed
 from questlog_core.ids import UserId
-from questlog_core.ports.ai import AiUnitOfWork, LanguageModel, LlmRequest, QuestView
+from questlog_core.ports.ai import (
+    AiUnitOfWork,
+    Embedder,
+    LanguageModel,
+    LlmRequest,
+    QuestView,
+    VectorIndex,
+)
 from questlog_core.prioritization import RankingInput, policy_named
 
 __all__ = [
@@ -37,13 +46,16 @@ __all__ = [
     "Insights",
     "Narrative",
     "OverdueDay",
+    "SimilarQuest",
     "Suggest",
     "Suggestion",
     "Suggestions",
+    "all_quests_namespace",
     "analyze",
     "compute_insights",
     "insights",
     "narrate_locally",
+    "similar_quests",
     "suggest",
     "zone_named",
 ]
@@ -263,6 +275,20 @@ class Suggest(msgspec.Struct, frozen=True, kw_only=True):
     minutes: int
     energy: Literal["low", "medium", "high"] = "medium"
     limit: int = 3
+    #: a quest being planned: its similar past quests and likely duplicates are looked up
+    title: str | None = None
+
+
+class SimilarQuest(msgspec.Struct, frozen=True, kw_only=True):
+    """One of the caller's quests close to the planned title (cosine similarity)."""
+
+    id: str
+    title: str
+    status: str
+    similarity: float
+    estimate_minutes: int | None
+    #: minutes from start to completion, for a done quest that was started
+    actual_minutes: int | None
 
 
 class Suggestion(msgspec.Struct, frozen=True, kw_only=True):
@@ -278,14 +304,90 @@ class Suggestions(msgspec.Struct, frozen=True, kw_only=True):
     minutes: int
     energy: str
     items: list[Suggestion]
+    #: done quests like ``title``, with how long they really took (only with ``title``)
+    similar_done: list[SimilarQuest] = msgspec.field(default_factory=list)
+    #: open quests so close to ``title`` that it may be a duplicate (only with ``title``)
+    likely_duplicates: list[SimilarQuest] = msgspec.field(default_factory=list)
 
 
-async def suggest(cmd: Suggest, uow: AiUnitOfWork) -> Suggestions:
-    """The best-ranked open, unblocked quests that fit the minutes and energy available."""
+#: cosine similarity from which an open quest is reported as a likely duplicate
+DUPLICATE_SIMILARITY = 0.85
+SIMILAR_TOP_K = 8
+
+
+def all_quests_namespace(owner: UserId) -> str:
+    """The vector-index namespace of all of one user's quests (labelled or not)."""
+    return f"quests-all:{owner}"
+
+
+async def similar_quests(
+    owner: UserId,
+    title: str,
+    views: list[QuestView],
+    embedder: Embedder,
+    index: VectorIndex,
+) -> tuple[list[SimilarQuest], list[SimilarQuest]]:
+    """(done quests like ``title`` with their real durations, likely duplicates among the open
+    ones), nearest first, from the owner's own quests only."""
+    if not views or not title.strip():
+        return [], []
+    namespace = all_quests_namespace(owner)
+    await index.upsert(
+        namespace, [str(v.quest_id) for v in views], await embedder.embed([v.title for v in views])
+    )
+    query = await embedder.embed([title])
+    by_id = {str(v.quest_id): v for v in views}
+    matches = keep_owned(
+        await index.query(namespace, query[0], SIMILAR_TOP_K), by_id.keys(), key=lambda m: m.id
+    )
+    done: list[SimilarQuest] = []
+    duplicates: list[SimilarQuest] = []
+    for match in matches:
+        view = by_id[match.id]
+        actual = None
+        if view.status == "done" and view.started_at and view.completed_at:
+            actual = round((view.completed_at - view.started_at).total_seconds() / 60)
+        found = SimilarQuest(
+            id=match.id,
+            title=view.title,
+            status=view.status,
+            similarity=round(match.score, 4),
+            estimate_minutes=view.estimate_minutes,
+            actual_minutes=actual,
+        )
+        if view.status == "done":
+            done.append(found)
+        elif view.is_open and match.score >= DUPLICATE_SIMILARITY:
+            duplicates.append(found)
+    return done, duplicates
+
+
+async def suggest(
+    cmd: Suggest,
+    uow: AiUnitOfWork,
+    embedder: Embedder | None = None,
+    index: VectorIndex | None = None,
+) -> Suggestions:
+    """The best-ranked open, unblocked quests that fit the minutes and energy available; with
+    ``cmd.title``, also similar past quests and likely duplicates (needs the embedder and
+    index)."""
     async with uow:
-        views = await uow.quest_views.of_owner(cmd.owner, open_only=True)
+        everything = await uow.quest_views.of_owner(cmd.owner)
+    views = [v for v in everything if v.is_open]
+    similar_done: list[SimilarQuest] = []
+    duplicates: list[SimilarQuest] = []
+    if cmd.title and embedder is not None and index is not None:
+        similar_done, duplicates = await similar_quests(
+            cmd.owner, cmd.title, everything, embedder, index
+        )
     if not views:
-        return Suggestions(minutes=cmd.minutes, energy=cmd.energy, items=[])
+        return Suggestions(
+            minutes=cmd.minutes,
+            energy=cmd.energy,
+            items=[],
+            similar_done=similar_done,
+            likely_duplicates=duplicates,
+        )
     data = RankingInput.from_records(ranking_records(views))
     ranking = policy_named("urgency").rank(data, cmd.now)
     blocked = data.prerequisite_count()
@@ -317,4 +419,10 @@ async def suggest(cmd: Suggest, uow: AiUnitOfWork) -> Suggestions:
         )
         if len(items) >= cmd.limit:
             break
-    return Suggestions(minutes=cmd.minutes, energy=cmd.energy, items=items)
+    return Suggestions(
+        minutes=cmd.minutes,
+        energy=cmd.energy,
+        items=items,
+        similar_done=similar_done,
+        likely_duplicates=duplicates,
+    )
