@@ -603,3 +603,60 @@ def test_when_openai_times_out_anthropic_answers_and_says_so(
     assert out["model"]["degraded"] is False
     assert out["model"]["fell_back_from"] == ["openai"]
     assert len(openai_stub.requests) == 1
+
+
+def quest_service_events(app: Litestar, client: TestClient[Litestar]) -> list[DomainEvent]:
+    """Every event the quest service committed to its outbox, in order."""
+    from adapters.sql.messaging import SqlOutbox
+    from questlog_core.events import decode_event
+
+    container = app.state.container
+    engine = container.engine()
+    if engine is None:
+        return [decode_event(record.payload) for record in container.quest_store().outbox]
+
+    async def read() -> list[DomainEvent]:
+        return [record.event() for record in await SqlOutbox(engine, "quest").records()]
+
+    result: list[DomainEvent] = client.blocking_portal.call(read)
+    return result
+
+
+def test_the_read_model_follows_the_quest_services_own_events(
+    app: Litestar, client: TestClient[Litestar], make_user: MakeUser, feed: Feed
+) -> None:
+    headers = make_user(client)
+
+    def create(**fields: object) -> str:
+        made = client.post("/api/v1/quests", json=fields, headers=headers)
+        assert made.status_code == 201, made.text
+        return str(made.json()["id"])
+
+    receipts = create(title="Collect receipts", estimate_minutes=30)
+    taxes = create(
+        title="File taxes", priority=3, due=(NOW + timedelta(days=1)).isoformat(), tags=["admin"]
+    )
+    chore = create(title="Sort the drawer")
+    linked = client.post(
+        f"/api/v1/quests/{taxes}/dependencies", json={"prerequisite_id": receipts}, headers=headers
+    )
+    assert linked.status_code == 201, linked.text
+    renamed = client.patch(f"/api/v1/quests/{chore}", json={"priority": 1}, headers=headers)
+    assert renamed.status_code == 200, renamed.text
+    done = create(title="Stretch", category="health")
+    assert (
+        client.post(f"/api/v1/quests/{done}/complete", json={}, headers=headers).status_code == 200
+    )
+
+    events = quest_service_events(app, client)
+    feed(*events)
+    feed(*events)  # delivered twice: applied once
+
+    ranked = client.post("/api/v1/ai/prioritize", json={}, headers=headers).json()
+    ids = [item["id"] for item in ranked["items"]]
+    assert sorted(ids) == sorted([receipts, taxes, chore])
+    assert ids[0] == receipts  # the urgent quest's prerequisite inherits its urgency
+    assert ids.index(receipts) < ids.index(taxes)
+    figures = client.get("/api/v1/ai/insights", headers=headers).json()
+    assert figures["completed"] == 1
+    assert {"category": "health", "done": 1, "open": 0} in figures["category_balance"]
