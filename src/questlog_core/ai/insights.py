@@ -6,6 +6,8 @@
 * category balance: quests done and still open per category over the window;
 * overdue trend: for each of the window's last days, how many quests were open and past due
   at that day's end;
+* streak risk: days in a row with a completion and whether today still needs one (calendar
+  days in the user's zone: an estimate of the game's streak, which has its own day start);
 * a few short sentences saying what stands out.
 
 :func:`analyze` adds a narrative from the language model (the local fallback writes the same
@@ -47,6 +49,7 @@ __all__ = [
     "Narrative",
     "OverdueDay",
     "SimilarQuest",
+    "StreakRisk",
     "Suggest",
     "Suggestion",
     "Suggestions",
@@ -87,6 +90,18 @@ class OverdueDay(msgspec.Struct, frozen=True, kw_only=True):
     overdue: int
 
 
+class StreakRisk(msgspec.Struct, frozen=True, kw_only=True):
+    """Days in a row with a completion, counted from the read model in the user's time zone
+    (calendar days from midnight: the gamification service's day-start hour and streak
+    freezes are not known here, so this is an estimate, not the game's streak)."""
+
+    current_days: int
+    completed_today: bool
+    #: a streak is running and nothing is completed yet today
+    at_risk: bool
+    hours_left_today: float
+
+
 class Insights(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str
     window_days: int
@@ -96,6 +111,7 @@ class Insights(msgspec.Struct, frozen=True, kw_only=True):
     estimate_accuracy: EstimateAccuracy
     category_balance: list[CategoryCount]
     overdue_trend: list[OverdueDay]
+    streak: StreakRisk
     summary: list[str]
 
 
@@ -170,6 +186,7 @@ def compute_insights(
             and v.status not in {"abandoned", "archived"}
         )
         trend.append(OverdueDay(day=day.isoformat(), overdue=count))
+    streak = _streak(views, now, zone)
     return Insights(
         timezone=timezone,
         window_days=window_days,
@@ -179,7 +196,31 @@ def compute_insights(
         estimate_accuracy=accuracy,
         category_balance=balance,
         overdue_trend=trend,
-        summary=_summary(len(done), by_hour, by_weekday, accuracy, balance, trend),
+        streak=streak,
+        summary=_summary(len(done), by_hour, by_weekday, accuracy, balance, trend, streak),
+    )
+
+
+def _streak(views: list[QuestView], now: datetime, zone: ZoneInfo) -> StreakRisk:
+    local_now = now.astimezone(zone)
+    today = local_now.date()
+    days = {
+        v.completed_at.astimezone(zone).date()
+        for v in views
+        if v.status == "done" and v.completed_at is not None and v.completed_at <= now
+    }
+    completed_today = today in days
+    day = today if completed_today else today - timedelta(days=1)
+    run = 0
+    while day in days:
+        run += 1
+        day -= timedelta(days=1)
+    midnight = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
+    return StreakRisk(
+        current_days=run,
+        completed_today=completed_today,
+        at_risk=run > 0 and not completed_today,
+        hours_left_today=round((midnight - local_now).total_seconds() / 3600, 2),
     )
 
 
@@ -190,6 +231,7 @@ def _summary(
     accuracy: EstimateAccuracy,
     balance: list[CategoryCount],
     trend: list[OverdueDay],
+    streak: StreakRisk,
 ) -> list[str]:
     if completed == 0:
         lines = ["No quests completed in this window yet."]
@@ -209,6 +251,11 @@ def _summary(
         top = max(balance, key=lambda c: c.done)
         if top.done:
             lines.append(f"Most completions are in {top.category}.")
+    if streak.at_risk:
+        lines.append(
+            f"Your {streak.current_days}-day run ends in {streak.hours_left_today:.0f} h "
+            "unless you finish something today."
+        )
     if len(trend) >= 2:
         first, last = trend[0].overdue, trend[-1].overdue
         if last > first:

@@ -180,5 +180,13 @@ def test_insights_bucket_completions_in_the_users_time_zone() -> None:
     assert figures.estimate_accuracy.median_ratio == pytest.approx(1.5)
     assert figures.estimate_accuracy.within_25_percent == pytest.approx(0.5)
     assert [d.overdue for d in figures.overdue_trend][-4:] == [0, 1, 1, 1]  # due on Nov 30
+    # done on Tuesday and at 00:30 on Wednesday (Berlin); at 15:00 on Wednesday the run is two
+    # days and today is done; a day later the run is at risk with 9 hours left
+    assert (figures.streak.current_days, figures.streak.completed_today) == (2, True)
+    assert figures.streak.at_risk is False
+    tomorrow = compute_insights(views, now=NOW + timedelta(days=1), timezone="Europe/Berlin")
+    assert (tomorrow.streak.current_days, tomorrow.streak.at_risk) == (2, True)
+    assert tomorrow.streak.hours_left_today == pytest.approx(9.0)
+    assert any("2-day run" in line for line in tomorrow.summary)
     with pytest.raises(ValidationFailed):
         compute_insights(views, now=NOW, timezone="Nowhere/Land")
