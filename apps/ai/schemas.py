@@ -90,6 +90,8 @@ class SuggestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     limit: Annotated[int, msgspec.Meta(ge=1, le=20)] = 3
     #: the title of a quest being planned: adds similar past quests and likely duplicates
     title: Title | None = None
+    #: also suggest templates for quests done again and again
+    templates: bool = False
 
 
 class AnalyzeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -397,12 +397,27 @@ def test_suggest_insights_and_analyze_read_only_the_callers_read_model(
     for answer in (planned, again):
         assert "Bob only" not in json.dumps(answer)
 
+    # a job done again and again is worth a template; Bob's never count
+    weekly = [quest(alice_id, "Weekly review", at=day, estimate=30) for _ in range(3)]
+    feed(*weekly, *(completed(q, day + timedelta(hours=2)) for q in weekly))
+    bobs = [quest(bob_id, "Weekly review", at=day) for _ in range(2)]
+    feed(*bobs, *(completed(q, day) for q in bobs))
+    suggested = client.post(
+        "/api/v1/ai/suggest", json={"minutes": 5, "templates": True}, headers=alice
+    ).json()
+    assert suggested["template_suggestions"] == [
+        {
+            "title_pattern": "Weekly review", "count": 3, "examples": ["Weekly review"],
+            "median_estimate_minutes": 30, "median_actual_minutes": None,
+        }
+    ]  # fmt: skip
+
     insights = client.get("/api/v1/ai/insights", params={"timezone": "UTC"}, headers=alice)
     assert insights.status_code == 200, insights.text
     figures = insights.json()
-    assert figures["completed"] == 1
-    assert sum(figures["completions_by_hour"]) == 1
-    assert sum(figures["completions_by_weekday"].values()) == 1
+    assert figures["completed"] == 4
+    assert sum(figures["completions_by_hour"]) == 4
+    assert sum(figures["completions_by_weekday"].values()) == 4
     assert figures["estimate_accuracy"] == {
         "measured": 1, "median_ratio": 1.5, "within_25_percent": 0.0,
     }  # fmt: skip

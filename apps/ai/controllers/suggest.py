@@ -31,7 +31,8 @@ class SuggestController(Controller):
         """The best-ranked open, unblocked quests (read model) that fit ``minutes`` and whose
         difficulty suits ``energy`` (low: trivial/easy; medium: up to medium; high: any).
         With ``title``, also the caller's similar past quests with their real durations and
-        open quests that look like duplicates of it. No language model is asked."""
+        open quests that look like duplicates of it; with ``templates``, groups of alike done
+        quests worth saving as a template. No language model is asked."""
         cmd = Suggest(
             owner=user.user_id,
             now=clock.now(),
@@ -39,5 +40,6 @@ class SuggestController(Controller):
             energy=data.energy,
             limit=data.limit,
             title=data.title,
+            templates=data.templates,
         )
         return await suggest(cmd, ai_uow, embedder, vector_index)

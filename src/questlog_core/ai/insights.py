@@ -53,6 +53,7 @@ __all__ = [
     "Suggest",
     "Suggestion",
     "Suggestions",
+    "TemplateSuggestion",
     "all_quests_namespace",
     "analyze",
     "compute_insights",
@@ -60,6 +61,7 @@ __all__ = [
     "narrate_locally",
     "similar_quests",
     "suggest",
+    "template_suggestions",
     "zone_named",
 ]
 
@@ -324,6 +326,18 @@ class Suggest(msgspec.Struct, frozen=True, kw_only=True):
     limit: int = 3
     #: a quest being planned: its similar past quests and likely duplicates are looked up
     title: str | None = None
+    #: also look for quests done again and again that could become a template
+    templates: bool = False
+
+
+class TemplateSuggestion(msgspec.Struct, frozen=True, kw_only=True):
+    """Done quests so alike that a template would save retyping them."""
+
+    title_pattern: str
+    count: int
+    examples: list[str]
+    median_estimate_minutes: int | None
+    median_actual_minutes: int | None
 
 
 class SimilarQuest(msgspec.Struct, frozen=True, kw_only=True):
@@ -355,6 +369,58 @@ class Suggestions(msgspec.Struct, frozen=True, kw_only=True):
     similar_done: list[SimilarQuest] = msgspec.field(default_factory=list)
     #: open quests so close to ``title`` that it may be a duplicate (only with ``title``)
     likely_duplicates: list[SimilarQuest] = msgspec.field(default_factory=list)
+    #: groups of alike done quests worth a template (only with ``templates``)
+    template_suggestions: list[TemplateSuggestion] = msgspec.field(default_factory=list)
+
+
+#: cosine similarity from which done quests count as the same recurring job
+TEMPLATE_SIMILARITY = 0.8
+#: how many alike done quests make a template worth suggesting
+TEMPLATE_MIN_COUNT = 3
+#: the most recent done quests looked at for templates
+TEMPLATE_SCAN = 500
+
+
+async def template_suggestions(
+    views: list[QuestView], embedder: Embedder, limit: int = 3
+) -> list[TemplateSuggestion]:
+    """Groups of at least three alike done quests (greedy, by cosine similarity of their
+    titles), largest first."""
+    done = [v for v in views if v.status == "done"][-TEMPLATE_SCAN:]
+    if len(done) < TEMPLATE_MIN_COUNT:
+        return []
+    vectors = await embedder.embed([v.title for v in done])
+    similarity = vectors @ vectors.T
+    unassigned = set(range(len(done)))
+    groups: list[list[int]] = []
+    for i in range(len(done)):
+        if i not in unassigned:
+            continue
+        members = [j for j in sorted(unassigned) if similarity[i, j] >= TEMPLATE_SIMILARITY]
+        if len(members) >= TEMPLATE_MIN_COUNT:
+            groups.append(members)
+            unassigned -= set(members)
+    groups.sort(key=len, reverse=True)
+    out: list[TemplateSuggestion] = []
+    for members in groups[:limit]:
+        quests = [done[j] for j in members]
+        titles = [q.title for q in quests]
+        estimates = [q.estimate_minutes for q in quests if q.estimate_minutes]
+        actual = [
+            round((q.completed_at - q.started_at).total_seconds() / 60)
+            for q in quests
+            if q.started_at and q.completed_at
+        ]
+        out.append(
+            TemplateSuggestion(
+                title_pattern=Counter(titles).most_common(1)[0][0],
+                count=len(quests),
+                examples=list(dict.fromkeys(titles))[:5],
+                median_estimate_minutes=round(statistics.median(estimates)) if estimates else None,
+                median_actual_minutes=round(statistics.median(actual)) if actual else None,
+            )
+        )
+    return out
 
 
 #: cosine similarity from which an open quest is reported as a likely duplicate
@@ -427,6 +493,9 @@ async def suggest(
         similar_done, duplicates = await similar_quests(
             cmd.owner, cmd.title, everything, embedder, index
         )
+    templates: list[TemplateSuggestion] = []
+    if cmd.templates and embedder is not None:
+        templates = await template_suggestions(everything, embedder)
     if not views:
         return Suggestions(
             minutes=cmd.minutes,
@@ -434,6 +503,7 @@ async def suggest(
             items=[],
             similar_done=similar_done,
             likely_duplicates=duplicates,
+            template_suggestions=templates,
         )
     data = RankingInput.from_records(ranking_records(views))
     ranking = policy_named("urgency").rank(data, cmd.now)
@@ -472,4 +542,5 @@ async def suggest(
         items=items,
         similar_done=similar_done,
         likely_duplicates=duplicates,
+        template_suggestions=templates,
     )
