@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 
 from questlog_core.ai.prompts import PromptBuilder, keep_owned
-from questlog_core.ai.ranking import ModelUse, ranking_records
+from questlog_core.ai.ranking import ModelUse, views_input
 from questlog_core.errors import ValidationFailed
 from questlog_core.ids import UserId
 from questlog_core.ports.ai import (
@@ -39,7 +39,7 @@ from questlog_core.ports.ai import (
     QuestView,
     VectorIndex,
 )
-from questlog_core.prioritization import RankingInput, policy_named
+from questlog_core.prioritization import policy_named
 
 __all__ = [
     "Analysis",
@@ -505,7 +505,7 @@ async def suggest(
             likely_duplicates=duplicates,
             template_suggestions=templates,
         )
-    data = RankingInput.from_records(ranking_records(views))
+    data = views_input(views)
     ranking = policy_named("urgency").rank(data, cmd.now)
     blocked = data.prerequisite_count()
     by_key = {str(v.quest_id): v for v in views}

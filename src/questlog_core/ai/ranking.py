@@ -15,6 +15,8 @@ largest factor as the reason, labelled ``degraded``.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -24,7 +26,13 @@ from questlog_core.ai.prompts import PromptBuilder, keep_owned
 from questlog_core.errors import QuestNotFound, ValidationFailed
 from questlog_core.ids import QuestId, UserId
 from questlog_core.ports.ai import AiUnitOfWork, LanguageModel, LlmRequest, QuestView
-from questlog_core.prioritization import POLICY_NAMES, RankingInput, policy_named
+from questlog_core.prioritization import (
+    DIFFICULTIES,
+    POLICY_NAMES,
+    PRIORITIES,
+    RankingInput,
+    policy_named,
+)
 
 __all__ = [
     "ModelUse",
@@ -36,8 +44,10 @@ __all__ = [
     "RerankItem",
     "local_rerank",
     "prioritize",
+    "ranking_input",
     "ranking_records",
     "sent_records",
+    "views_input",
 ]
 
 MAX_RERANK = 20
@@ -117,6 +127,13 @@ class Rerank(msgspec.Struct, frozen=True, kw_only=True):
     order: list[RerankItem]
 
 
+def views_input(views: Sequence[QuestView]) -> RankingInput:
+    """The ranking input of open read-model quests (see :func:`ranking_input`)."""
+    return ranking_input(
+        [str(v.quest_id) for v in views], views, [[str(q) for q in v.depends_on] for v in views]
+    )
+
+
 def ranking_records(views: list[QuestView]) -> list[dict[str, Any]]:
     """Ranking records of open read-model quests (finished prerequisites drop out)."""
     return [
@@ -159,6 +176,65 @@ def sent_records(quests: tuple[RankableQuest, ...]) -> list[dict[str, Any]]:
     ]
 
 
+_DIFFICULTY_INDEX = {name: i for i, name in enumerate(DIFFICULTIES)}
+
+
+def _epoch(moment: datetime | None) -> float:
+    return math.nan if moment is None else moment.timestamp()
+
+
+def ranking_input(
+    keys: Sequence[str],
+    quests: Sequence[RankableQuest] | Sequence[QuestView],
+    prerequisites: Sequence[Sequence[str]],
+) -> RankingInput:
+    """The same input :meth:`RankingInput.from_records` builds from :func:`sent_records` or
+    :func:`ranking_records`, built column by column (a quarter of the time at 10k quests).
+
+    ``prerequisites[i]`` are the keys quest ``i`` waits on; keys not among ``keys`` are
+    finished (or not the caller's) and ignored.
+    """
+    if len(set(keys)) != len(keys):
+        dup = next(k for k in keys if keys.count(k) > 1)
+        raise ValidationFailed("key", f"duplicate quest key {dup!r}")
+    position = {k: i for i, k in enumerate(keys)}
+    src: list[int] = []
+    dst: list[int] = []
+    for i, waits_on in enumerate(prerequisites):
+        for key in waits_on:
+            j = position.get(key)
+            if j is not None:
+                src.append(j)
+                dst.append(i)
+    difficulty: list[int] = []
+    for q in quests:
+        level = _DIFFICULTY_INDEX.get(q.difficulty)
+        if level is None:
+            raise ValidationFailed("difficulty", f"expected one of {DIFFICULTIES}")
+        difficulty.append(level)
+    for q in quests:
+        if not 0 <= q.priority < len(PRIORITIES):
+            raise ValidationFailed("priority", f"expected 0..{len(PRIORITIES) - 1}")
+    return RankingInput.from_columns(
+        keys,
+        due=[_epoch(q.due) for q in quests],
+        created=[_epoch(q.created_at) for q in quests],
+        started=[_epoch(q.started_at) for q in quests],
+        scheduled=[_epoch(getattr(q, "scheduled", None)) for q in quests],
+        wait_until=[_epoch(getattr(q, "wait_until", None)) for q in quests],
+        priority=[q.priority for q in quests],
+        difficulty=difficulty,
+        estimate_minutes=[
+            math.nan if q.estimate_minutes is None else float(q.estimate_minutes) for q in quests
+        ],
+        progress=[q.progress / 100.0 for q in quests],
+        tags=[q.tags for q in quests],
+        categories=[q.category for q in quests],
+        src=src,
+        dst=dst,
+    )
+
+
 def local_rerank(request: LlmRequest) -> Rerank:
     """The labelled fallback: the policy's order, each reason its largest factor."""
     quests = request.data.get("quests", [])
@@ -182,7 +258,8 @@ async def prioritize(query: Prioritize, uow: AiUnitOfWork, model: LanguageModel)
         raise ValidationFailed("quests", "send quests or quest_ids, not both")
     titles: dict[str, str]
     if query.quests is not None:
-        records = sent_records(query.quests)
+        keys = [q.id for q in query.quests]
+        data = ranking_input(keys, query.quests, [q.depends_on for q in query.quests])
         titles = {q.id: q.title for q in query.quests}
         source = "request"
     else:
@@ -194,10 +271,9 @@ async def prioritize(query: Prioritize, uow: AiUnitOfWork, model: LanguageModel)
             if missing:
                 raise QuestNotFound(missing[0])
             views = [mine[q] for q in dict.fromkeys(query.quest_ids)]
-        records = ranking_records(views)
+        data = views_input(views)
         titles = {str(v.quest_id): v.title for v in views}
         source = "read-model"
-    data = RankingInput.from_records(records)
     ranking = policy_named(query.policy).rank(data, query.now)
     own = ranking.own_scores()
     limit = len(ranking) if query.limit is None else min(query.limit, len(ranking))

@@ -190,3 +190,66 @@ def test_insights_bucket_completions_in_the_users_time_zone() -> None:
     assert any("2-day run" in line for line in tomorrow.summary)
     with pytest.raises(ValidationFailed):
         compute_insights(views, now=NOW, timezone="Nowhere/Land")
+
+
+def test_the_column_built_input_equals_the_record_built_one() -> None:
+    import numpy as np
+
+    from questlog_core.ai.ranking import (
+        ranking_input,
+        ranking_records,
+        sent_records,
+        views_input,
+    )
+
+    sent = tuple(
+        msgspec.structs.replace(
+            q,
+            tags=("a", "b")[: i % 3],
+            category=("home", None)[i % 2],
+            difficulty=("trivial", "easy", "medium", "hard", "epic")[i % 5],
+            estimate_minutes=None if i % 4 else 30 + i,
+            progress=i % 100,
+            started_at=NOW - timedelta(hours=i) if i % 7 == 0 else None,
+            scheduled=NOW + timedelta(days=1) if i % 11 == 0 else None,
+            wait_until=NOW + timedelta(days=2) if i % 13 == 0 else None,
+            depends_on=(*q.depends_on, "gone"),
+        )
+        for i, q in enumerate(quests(120))
+    )
+    views = [
+        QuestView(
+            owner=OWNER,
+            quest_id=QuestId(UUID(int=i + 1)),
+            title=q.title,
+            due=q.due,
+            priority=q.priority,
+            difficulty=q.difficulty,
+            estimate_minutes=q.estimate_minutes,
+            progress=q.progress,
+            tags=q.tags,
+            category=q.category,
+            created_at=q.created_at or NOW,
+            updated_at=NOW,
+            started_at=q.started_at,
+            depends_on=(QuestId(UUID(int=i)),) if i % 4 == 0 and i else (),
+        )
+        for i, q in enumerate(sent)
+    ]
+    pairs = [
+        (
+            ranking_input([q.id for q in sent], sent, [q.depends_on for q in sent]),
+            RankingInput.from_records(sent_records(sent)),
+        ),
+        (views_input(views), RankingInput.from_records(ranking_records(views))),
+    ]
+    for built, expected in pairs:
+        for name in (
+            "keys", "due", "created", "scheduled", "wait_until", "started", "priority",
+            "difficulty", "estimate_minutes", "progress", "tag_ptr", "tag_ids", "tag_names",
+            "category", "category_names", "src", "dst",
+        ):  # fmt: skip
+            assert np.array_equal(
+                np.asarray(getattr(built, name)), np.asarray(getattr(expected, name)),
+                equal_nan=np.asarray(getattr(built, name)).dtype.kind == "f",
+            ), name  # fmt: skip
