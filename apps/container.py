@@ -36,7 +36,7 @@ from adapters.email.console import ConsoleEmailSender, OutboxEmailSender
 from adapters.llm.costs import CachedLanguageModel, MeteredLanguageModel
 from adapters.llm.failover import CircuitBreaker, FailoverLanguageModel, Link
 from adapters.llm.local import LocalLanguageModel
-from adapters.memory.ai import InMemoryTokenUsageLedger
+from adapters.memory.ai import InMemoryAiStore, InMemoryAiUnitOfWork, InMemoryTokenUsageLedger
 from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import RandomIds, SystemClock
 from adapters.memory.gamification import InMemoryGamificationStore, InMemoryGamificationUnitOfWork
@@ -46,7 +46,7 @@ from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signing_key
-from adapters.sql.ai import SqlTokenUsageLedger
+from adapters.sql.ai import SqlAiUnitOfWork, SqlTokenUsageLedger
 from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
 from adapters.sql.gamification import SqlGamificationUnitOfWork
@@ -464,6 +464,13 @@ class Container(containers.DeclarativeContainer):
         config.database_kind,
         memory=providers.Singleton(InMemoryTokenUsageLedger),
         sql=providers.Singleton(SqlTokenUsageLedger, engine),
+    )
+    #: the ai service's read model of quests (fed by quest events) and its inbox
+    ai_store = providers.Singleton(InMemoryAiStore)
+    ai_uow = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemoryAiUnitOfWork, store=ai_store),
+        sql=providers.Factory(SqlAiUnitOfWork, engine=engine, clock=clock),
     )
     #: the labelled rule-based fallback; services register their answer types' rules on it
     local_language_model = providers.Singleton(LocalLanguageModel)

@@ -90,6 +90,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     llm_breaker_cooldown_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
     #: seconds a provider's answer is reused for the same input (0: no response cache)
     llm_cache_ttl_seconds: Annotated[int, msgspec.Meta(ge=0)] = 86400
+    #: requests per minute each user may make to the AI routes that can ask a model (429 after)
+    ai_requests_per_minute: Annotated[int, msgspec.Meta(ge=1)] = 30
     #: text embeddings: ``local`` (deterministic hashing, no download) or ``openai``
     embedder: EmbedderKind = "local"
     #: the OpenAI embeddings model for ``embedder=openai``

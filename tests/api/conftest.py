@@ -98,6 +98,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
         email="outbox",
         email_outbox_dir=str(tmp_path / "outbox"),
         jwt_private_key_path=str(tmp_path / "keys" / "jwt-ed25519.pem"),
+        vector_index_dir=str(tmp_path / "vectors"),
         public_url=BASE_URL,
         environment="test",
     )

@@ -1,11 +1,13 @@
-"""The ``TokenUsageLedger`` port in process (tests, ``memory://`` deployments)."""
+"""The AI service's ports in process (tests, ``memory://`` deployments): the token-usage
+ledger, and the read model of quests with its inbox."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Self
 
-from questlog_core.ids import UserId
-from questlog_core.ports.ai import TokenTotals, TokenUsageRecord
+from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.ports.ai import QuestView, TokenTotals, TokenUsageRecord
 
 
 class InMemoryTokenUsageLedger:
@@ -28,4 +30,70 @@ class InMemoryTokenUsageLedger:
         )
 
 
-__all__ = ["InMemoryTokenUsageLedger"]
+class InMemoryAiStore:
+    """The AI service's read model and inbox, shared by the units of work made on it."""
+
+    def __init__(self) -> None:
+        self.views: dict[tuple[UserId, QuestId], QuestView] = {}
+        self.inbox: set[tuple[str, EventId]] = set()
+
+
+class InMemoryQuestViews:
+    """:class:`~questlog_core.ports.ai.QuestViews` over a unit of work's working copy."""
+
+    def __init__(self, uow: InMemoryAiUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, owner: UserId, quest_id: QuestId) -> QuestView | None:
+        return self._uow.work.get((owner, quest_id))
+
+    async def put(self, view: QuestView) -> None:
+        self._uow.work[(view.owner, view.quest_id)] = view
+
+    async def remove(self, owner: UserId, quest_id: QuestId) -> None:
+        self._uow.work.pop((owner, quest_id), None)
+
+    async def of_owner(self, owner: UserId, *, open_only: bool = False) -> list[QuestView]:
+        mine = [v for (o, _), v in self._uow.work.items() if o == owner]
+        if open_only:
+            mine = [v for v in mine if v.is_open]
+        return sorted(mine, key=lambda v: (v.created_at, str(v.quest_id)))
+
+
+class InMemoryAiUnitOfWork:
+    """A transaction over an :class:`InMemoryAiStore`: changes land on commit."""
+
+    def __init__(self, store: InMemoryAiStore) -> None:
+        self.store = store
+        self.work: dict[tuple[UserId, QuestId], QuestView] = {}
+        self.claims: set[tuple[str, EventId]] = set()
+        self.quest_views = InMemoryQuestViews(self)
+
+    async def __aenter__(self) -> Self:
+        self.work = dict(self.store.views)
+        self.claims = set()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.work = dict(self.store.views)
+        self.claims = set()
+
+    async def commit(self) -> None:
+        self.store.views = dict(self.work)
+        self.store.inbox |= self.claims
+        self.claims = set()
+
+    async def claim(self, consumer: str, event_id: EventId) -> bool:
+        key = (consumer, event_id)
+        if key in self.store.inbox or key in self.claims:
+            return False
+        self.claims.add(key)
+        return True
+
+
+__all__ = [
+    "InMemoryAiStore",
+    "InMemoryAiUnitOfWork",
+    "InMemoryQuestViews",
+    "InMemoryTokenUsageLedger",
+]

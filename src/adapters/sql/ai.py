@@ -1,17 +1,21 @@
-"""The ai service's SQL adapters: the ``TokenUsageLedger`` in ``ai.ai_token_usage``."""
+"""The ai service's SQL adapters: the ``TokenUsageLedger`` in ``ai.ai_token_usage``, and the
+read model of quests (``ai.ai_quest_views``) with the service's inbox, in one unit of work."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.tables import ai as t
+from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.errors import ServiceUnavailable
-from questlog_core.ids import UserId
-from questlog_core.ports.ai import TokenTotals, TokenUsageRecord
+from questlog_core.ids import QuestId, UserId
+from questlog_core.ports.ai import QuestView, TokenTotals, TokenUsageRecord
 
 
 class SqlTokenUsageLedger:
@@ -54,4 +58,94 @@ class SqlTokenUsageLedger:
         )
 
 
-__all__ = ["SqlTokenUsageLedger"]
+def _row(view: QuestView) -> dict[str, Any]:
+    return {
+        "owner": view.owner,
+        "quest_id": view.quest_id,
+        "title": view.title,
+        "difficulty": view.difficulty,
+        "priority": view.priority,
+        "category": view.category,
+        "tags": list(view.tags),
+        "due": view.due,
+        "estimate_minutes": view.estimate_minutes,
+        "status": view.status,
+        "progress": view.progress,
+        "created_at": view.created_at,
+        "updated_at": view.updated_at,
+        "started_at": view.started_at,
+        "completed_at": view.completed_at,
+        "depends_on": [str(q) for q in view.depends_on],
+    }
+
+
+def _view(row: Any) -> QuestView:
+    return QuestView(
+        owner=UserId(row.owner),
+        quest_id=QuestId(row.quest_id),
+        title=row.title,
+        difficulty=row.difficulty,
+        priority=row.priority,
+        category=row.category,
+        tags=tuple(row.tags or ()),
+        due=row.due,
+        estimate_minutes=row.estimate_minutes,
+        status=row.status,
+        progress=row.progress,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        started_at=row.started_at,
+        completed_at=row.completed_at,
+        depends_on=tuple(QuestId(UUID(q)) for q in row.depends_on or ()),
+    )
+
+
+class SqlQuestViews:
+    """The read model's rows, on the unit of work's connection, always filtered by owner."""
+
+    def __init__(self, uow: SqlAiUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, owner: UserId, quest_id: QuestId) -> QuestView | None:
+        table = t.quest_views
+        query = select(table).where(table.c.owner == owner, table.c.quest_id == quest_id)
+        row = (await self._uow.connection.execute(query)).first()
+        return None if row is None else _view(row)
+
+    async def put(self, view: QuestView) -> None:
+        table = t.quest_views
+        row = _row(view)
+        changed = await self._uow.connection.execute(
+            update(table)
+            .where(table.c.owner == view.owner, table.c.quest_id == view.quest_id)
+            .values(row)
+        )
+        if changed.rowcount == 0:
+            await self._uow.connection.execute(insert(table).values(row))
+
+    async def remove(self, owner: UserId, quest_id: QuestId) -> None:
+        table = t.quest_views
+        await self._uow.connection.execute(
+            delete(table).where(table.c.owner == owner, table.c.quest_id == quest_id)
+        )
+
+    async def of_owner(self, owner: UserId, *, open_only: bool = False) -> list[QuestView]:
+        table = t.quest_views
+        query = select(table).where(table.c.owner == owner)
+        if open_only:
+            query = query.where(table.c.status.in_(("todo", "active")))
+        query = query.order_by(table.c.created_at, table.c.quest_id)
+        return [_view(row) for row in await self._uow.connection.execute(query)]
+
+
+class SqlAiUnitOfWork(SqlUnitOfWork):
+    """One transaction over the ai service's read model, inbox and outbox."""
+
+    service = "ai"
+
+    def __init__(self, engine: AsyncEngine, clock: Any = None) -> None:
+        super().__init__(engine, clock)
+        self.quest_views = SqlQuestViews(self)
+
+
+__all__ = ["SqlAiUnitOfWork", "SqlQuestViews", "SqlTokenUsageLedger"]

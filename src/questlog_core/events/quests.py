@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
+
 from questlog_core.events import DomainEvent, register
 from questlog_core.ids import CategoryId, QuestId, TemplateId
+
+
+class QuestFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """The fields of a quest other services plan with (the AI service's read model)."""
+
+    title: str
+    difficulty: str
+    priority: int = 0
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    due: datetime | None = None
+    estimate_minutes: int | None = None
 
 
 @register
@@ -21,6 +35,10 @@ class QuestCreated(DomainEvent, frozen=True, kw_only=True, tag="quest.created.v1
     recurrence_of: QuestId | None = None
     #: 0 for a one-off quest, n for the n-th occurrence of a recurring series
     occurrence: int = 0
+    #: the quest's user priority (0 none .. 4 critical), tags and estimate when it was created
+    priority: int = 0
+    tags: tuple[str, ...] = ()
+    estimate_minutes: int | None = None
 
 
 @register
@@ -64,10 +82,12 @@ class QuestReopened(DomainEvent, frozen=True, kw_only=True, tag="quest.reopened.
 
 @register
 class QuestUpdated(DomainEvent, frozen=True, kw_only=True, tag="quest.updated.v1"):
-    """Fields of a quest were edited; ``changes`` names them."""
+    """Fields of a quest were edited; ``changes`` names them, ``after`` holds the quest's
+    plannable fields as they are after the edit (so a read model can follow without asking)."""
 
     quest_id: QuestId
     changes: tuple[str, ...]
+    after: QuestFacts | None = None
 
 
 @register

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, Self, TypeVar
 
 import msgspec
 import numpy as np
 import numpy.typing as npt
 
-from questlog_core.ids import UserId
+from questlog_core.ids import EventId, QuestId, UserId
 
 T = TypeVar("T")
 
@@ -174,13 +174,75 @@ class TokenUsageLedger(Protocol):
         ...
 
 
+class QuestView(msgspec.Struct, frozen=True, kw_only=True):
+    """The AI service's copy of one quest, built from quest events (never read from the quest
+    service's tables): what ranking, suggestions and insights need, nothing more."""
+
+    owner: UserId
+    quest_id: QuestId
+    title: str
+    difficulty: str = "medium"
+    priority: int = 0
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    due: datetime | None = None
+    estimate_minutes: int | None = None
+    #: todo, active, done, abandoned or archived
+    status: str = "todo"
+    progress: int = 0
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    #: open or finished prerequisites, by id (the ranking keeps only the open ones)
+    depends_on: tuple[QuestId, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        """Still to do (todo or active)."""
+        return self.status in {"todo", "active"}
+
+
+class QuestViews(Protocol):
+    """The read model's quests, always scoped by owner."""
+
+    async def get(self, owner: UserId, quest_id: QuestId) -> QuestView | None: ...
+    async def put(self, view: QuestView) -> None:
+        """Insert or replace the view of ``(view.owner, view.quest_id)``."""
+        ...
+
+    async def remove(self, owner: UserId, quest_id: QuestId) -> None: ...
+    async def of_owner(self, owner: UserId, *, open_only: bool = False) -> list[QuestView]:
+        """``owner``'s quests (only todo/active ones with ``open_only``), oldest first."""
+        ...
+
+
+class AiUnitOfWork(Protocol):
+    """One transaction over the AI service's read model and its inbox."""
+
+    quest_views: QuestViews
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: object) -> None:
+        """Roll back unless committed."""
+        ...
+
+    async def commit(self) -> None: ...
+    async def claim(self, consumer: str, event_id: EventId) -> bool:
+        """True the first time ``(consumer, event_id)`` is claimed; part of the transaction."""
+        ...
+
+
 __all__ = [
+    "AiUnitOfWork",
     "Embedder",
     "LanguageModel",
     "LanguageModelUnavailable",
     "LlmAnswer",
     "LlmRequest",
     "ProviderFailure",
+    "QuestView",
+    "QuestViews",
     "Spend",
     "TokenTotals",
     "TokenUsage",

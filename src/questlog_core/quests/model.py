@@ -49,6 +49,7 @@ from questlog_core.events.quests import (
     QuestCompleted,
     QuestCreated,
     QuestDeleted,
+    QuestFacts,
     QuestProgressed,
     QuestReopened,
     QuestStarted,
@@ -438,6 +439,9 @@ class Quest:
                 template_id=template_id,
                 recurrence_of=series_id if quest.occurrence > 1 else None,
                 occurrence=quest.occurrence,
+                priority=int(quest.priority),
+                tags=quest.tags,
+                estimate_minutes=quest.estimate_minutes,
             )
         )
         return quest
@@ -735,6 +739,15 @@ class Quest:
                 owner=self.owner,
                 quest_id=self.id,
                 changes=changes,
+                after=QuestFacts(
+                    title=self.title,
+                    difficulty=self.difficulty.value,
+                    priority=int(self.priority),
+                    category=self.category,
+                    tags=self.tags,
+                    due=self.due,
+                    estimate_minutes=self.estimate_minutes,
+                ),
             )
         )
 

@@ -1,17 +1,18 @@
 """Tables owned by the ai service (schema ``ai`` on PostgreSQL).
 
-Its outbox and inbox, and ``ai_token_usage``: one row per language-model answer that cost
+Its outbox and inbox, ``ai_quest_views`` (the read model of quests, fed by quest events) and
+``ai_token_usage``: one row per language-model answer that cost
 tokens, against the user who asked (summed per user over a period for limits and bills).
 No other service's adapter may use them.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, String, Table, Uuid
+from sqlalchemy import Column, Index, Integer, SmallInteger, String, Table, Uuid
 
 from adapters.sql.tables.base import metadata
 from adapters.sql.tables.messaging import inbox_table, outbox_table
-from adapters.sql.types import SerialKey, UtcDateTime
+from adapters.sql.types import JsonDocument, SerialKey, UtcDateTime
 
 SCHEMA = "ai"
 
@@ -33,4 +34,29 @@ token_usage = Table(
     schema=SCHEMA,
 )
 
-__all__ = ["SCHEMA", "inbox", "outbox", "token_usage"]
+#: the AI service's read model of quests, built from quest events (never from quest tables)
+quest_views = Table(
+    "ai_quest_views",
+    metadata,
+    Column("owner", Uuid, primary_key=True),
+    Column("quest_id", Uuid, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("difficulty", String(16), nullable=False),
+    Column("priority", SmallInteger, nullable=False),
+    Column("category", String(100), nullable=True),
+    Column("tags", JsonDocument, nullable=False),
+    Column("due", UtcDateTime, nullable=True),
+    Column("estimate_minutes", Integer, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("progress", SmallInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("started_at", UtcDateTime, nullable=True),
+    Column("completed_at", UtcDateTime, nullable=True),
+    Column("depends_on", JsonDocument, nullable=False),
+    # the ranking reads one owner's open quests
+    Index(None, "owner", "status"),
+    schema=SCHEMA,
+)
+
+__all__ = ["SCHEMA", "inbox", "outbox", "quest_views", "token_usage"]

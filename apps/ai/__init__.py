@@ -1,0 +1,1 @@
+"""The AI service: prioritize, breakdown, classify, quick add, suggest, analyze, insights."""

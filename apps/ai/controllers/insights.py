@@ -1,0 +1,60 @@
+"""``GET /api/v1/ai/insights`` (figures) and ``POST /api/v1/ai/analyze`` (figures + narrative)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import JSONBody, QueryParameter
+
+from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiModelDep, AiUowDep
+from apps.ai.schemas import Analysis, AnalyzeIn, Insights
+from apps.http.dependencies import ClockDep, CurrentUser
+from apps.http.permissions import requires
+from questlog_core.ai.insights import analyze, insights
+from questlog_core.identity.rbac import Permission
+
+
+class InsightsController(Controller):
+    path = "/api/v1/ai"
+    tags = ["ai"]
+    dependencies = DEPENDENCIES
+
+    @get("/insights", **requires(Permission.AI_USE))
+    async def insights(
+        self,
+        user: CurrentUser,
+        ai_uow: AiUowDep,
+        clock: ClockDep,
+        timezone: Annotated[
+            str,
+            QueryParameter(description="IANA time zone of the hour/weekday buckets", max_length=64),
+        ] = "UTC",
+        days: Annotated[int, QueryParameter(ge=1, le=365, description="window in days")] = 30,
+    ) -> Insights:
+        """Completions by hour and weekday, estimate accuracy, category balance and overdue
+        trend over the last ``days`` days, plus short sentences; no language model."""
+        return await insights(
+            user.user_id, ai_uow, now=clock.now(), timezone=timezone, window_days=days
+        )
+
+    @post("/analyze", status_code=200, **requires(Permission.AI_USE))
+    async def analyze(
+        self,
+        data: JSONBody[AnalyzeIn],
+        user: CurrentUser,
+        ai_uow: AiUowDep,
+        ai_model: AiModelDep,
+        clock: ClockDep,
+        ai_budget: AiBudgetDep,
+    ) -> Analysis:
+        """The insights plus a short narrative by the language model (the local fallback
+        returns the computed sentences, ``degraded: true``)."""
+        return await analyze(
+            user.user_id,
+            ai_uow,
+            ai_model,
+            now=clock.now(),
+            timezone=data.timezone,
+            window_days=data.days,
+        )

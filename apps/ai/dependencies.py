@@ -1,0 +1,89 @@
+"""The AI service's dependencies, read from the container in app state.
+
+``ai_model`` is the language-model chain with this service's local rules registered on its
+labelled fallback (once per container); ``ai_budget`` spends one of the caller's AI requests
+per minute (``RateLimited`` → 429 with ``Retry-After``) and is declared only by the routes that
+can ask a model.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import SkipValidation
+
+from apps.http.dependencies import container_of
+from questlog_core.ai.breakdown import Breakdown, break_down_locally
+from questlog_core.ai.classify import Classification, classify_locally
+from questlog_core.ai.insights import Narrative, narrate_locally
+from questlog_core.ai.quick_add import QuickAddDraft, quick_add_locally
+from questlog_core.ai.ranking import Rerank, local_rerank
+from questlog_core.errors import RateLimited
+from questlog_core.identity.tokens import Principal
+from questlog_core.ports.ai import AiUnitOfWork, Embedder, LanguageModel, VectorIndex
+from questlog_core.ports.platform import RateLimiter
+
+#: the window of the per-user AI rate limit
+AI_WINDOW = timedelta(minutes=1)
+
+
+def provide_ai_uow(state: State) -> AiUnitOfWork:
+    uow: AiUnitOfWork = container_of(state).ai_uow()
+    return uow
+
+
+def provide_ai_model(state: State) -> LanguageModel:
+    container = container_of(state)
+    local = container.local_language_model()
+    if not local.answers(Rerank):
+        local.register(Rerank, local_rerank)
+        local.register(Classification, classify_locally)
+        local.register(Breakdown, break_down_locally)
+        local.register(QuickAddDraft, quick_add_locally)
+        local.register(Narrative, narrate_locally)
+    model: LanguageModel = container.language_model()
+    return model
+
+
+def provide_embedder(state: State) -> Embedder:
+    embedder: Embedder = container_of(state).embedder()
+    return embedder
+
+
+def provide_vector_index(state: State) -> VectorIndex:
+    index: VectorIndex = container_of(state).vector_index()
+    return index
+
+
+async def spend_ai_request(state: State, user: Principal) -> int:
+    """Spend one AI request of ``user``'s per-minute budget; the requests left
+    (``RateLimited`` when none is)."""
+    container = container_of(state)
+    limit = int(container.config.ai_requests_per_minute())
+    limiter: RateLimiter = container.rate_limiter()
+    decision = await limiter.hit(f"ai:{user.user_id}", limit, AI_WINDOW)
+    if not decision.allowed:
+        raise RateLimited(decision.retry_after_seconds)
+    return decision.remaining
+
+
+async def provide_ai_budget(state: State, user: SkipValidation[Principal]) -> int:
+    """The routes that always may ask a model spend one request before they run."""
+    return await spend_ai_request(state, user)
+
+
+AiUowDep = NamedDependency[SkipValidation[AiUnitOfWork]]
+AiModelDep = NamedDependency[SkipValidation[LanguageModel]]
+EmbedderDep = NamedDependency[SkipValidation[Embedder]]
+VectorIndexDep = NamedDependency[SkipValidation[VectorIndex]]
+AiBudgetDep = NamedDependency[int]
+
+DEPENDENCIES: dict[str, Provide] = {
+    "ai_uow": Provide(provide_ai_uow, sync_to_thread=False),
+    "ai_model": Provide(provide_ai_model, sync_to_thread=False),
+    "embedder": Provide(provide_embedder, sync_to_thread=False),
+    "vector_index": Provide(provide_vector_index, sync_to_thread=False),
+    "ai_budget": Provide(provide_ai_budget),
+}
