@@ -5,10 +5,13 @@ context a :class:`Consumer` names the event types it takes and builds its
 :class:`~questlog_core.bus.MessageBus` with the handlers' ports (units of work, clock, ids)
 injected from the container. The relay routes an event only to the contexts listed here.
 
-Today: **gamification** awards XP when a quest is completed and takes it back when one is
-reopened (the use cases in :mod:`questlog_core.services.gamification`); each claims the event
-in the gamification inbox in the same transaction as the ledger entry, and the ledger's unique
-keys refuse a second award for one quest occurrence, so a redelivered event changes nothing.
+Today: **ai** keeps its read model of every player's quests (what ``/api/v1/ai/*`` ranks and
+analyses) from the quest lifecycle events, each applied once through the AI inbox
+(:func:`questlog_core.ai.projection.project_quest_event`); **gamification** awards XP when a
+quest is completed and takes it back when one is reopened (the use cases in
+:mod:`questlog_core.services.gamification`); each claims the event in the gamification inbox in
+the same transaction as the ledger entry, and the ledger's unique keys refuse a second award
+for one quest occurrence, so a redelivered event changes nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +21,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.container import Container
+from questlog_core.ai.projection import project_quest_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
-from questlog_core.events.quests import QuestCompleted, QuestReopened
+from questlog_core.events.quests import (
+    DependencyAdded,
+    DependencyRemoved,
+    QuestAbandoned,
+    QuestArchived,
+    QuestCompleted,
+    QuestCreated,
+    QuestDeleted,
+    QuestProgressed,
+    QuestReopened,
+    QuestStarted,
+    QuestUpdated,
+)
 from questlog_core.services import gamification as game
 
 
@@ -48,8 +64,36 @@ def _gamification_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
+#: the quest events the AI service's read model follows
+AI_READ_MODEL_EVENTS: tuple[type[DomainEvent], ...] = (
+    QuestCreated,
+    QuestUpdated,
+    QuestStarted,
+    QuestProgressed,
+    QuestCompleted,
+    QuestReopened,
+    QuestAbandoned,
+    QuestArchived,
+    QuestDeleted,
+    DependencyAdded,
+    DependencyRemoved,
+)
+
+
+def _ai_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+
+    async def project(event: DomainEvent) -> None:
+        await project_quest_event(event, container.ai_uow())
+
+    for event_type in AI_READ_MODEL_EVENTS:
+        bus.subscribe(event_type, project)
+    return bus
+
+
 #: every consuming context, by name
 CONSUMERS: dict[str, Consumer] = {
+    "ai": Consumer(context="ai", events=AI_READ_MODEL_EVENTS, bus=_ai_bus),
     "gamification": Consumer(
         context="gamification",
         events=(QuestCompleted, QuestReopened),

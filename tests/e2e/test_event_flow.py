@@ -70,6 +70,34 @@ def test_all_in_one_on_sqlite_awards_each_completion_once(tmp_path: Path) -> Non
         stop_server(server)
 
 
+def test_all_in_one_on_sqlite_feeds_the_ai_read_model_from_quest_events(tmp_path: Path) -> None:
+    """The AI service never reads the quest tables: what it ranks and counts arrives as quest
+    events through the outbox, the relay and its consumer."""
+    server = start_server(tmp_path)
+    try:
+        with httpx.Client(base_url=server.base_url, timeout=30.0) as client:
+            headers = bearer(sign_up(client, f"player-{uuid.uuid4().hex[:8]}@example.com"))
+            open_ids = {create_quest(client, headers, f"Open {i}") for i in range(2)}
+            finished = create_quest(client, headers, "Finished")
+            done = client.post(f"/api/v1/quests/{finished}/complete", headers=headers)
+            assert done.status_code == 200, done.text
+
+            def ranked() -> set[str]:
+                answer = client.post("/api/v1/ai/prioritize", json={}, headers=headers)
+                assert answer.status_code == 200, answer.text
+                return {item["id"] for item in answer.json()["items"]}
+
+            def completed() -> int:
+                answer = client.get("/api/v1/ai/insights", headers=headers)
+                assert answer.status_code == 200, answer.text
+                return int(answer.json()["completed"])
+
+            assert wait_for(lambda: ranked() == open_ids, DELIVERY_SECONDS), ranked()
+            assert wait_for(lambda: completed() == 1, DELIVERY_SECONDS), completed()
+    finally:
+        stop_server(server)
+
+
 # -- separate processes on PostgreSQL ----------------------------------------------------------
 
 
