@@ -126,6 +126,46 @@ def json_depth_exceeds(body: bytes, limit: int) -> bool:
     return False
 
 
+#: a msgspec message about a value of the wrong JSON type (``Expected `bool`, got `int```)
+_WRONG_TYPE = re.compile(r"^Expected `([^`]+)`, got `([^`]+)` - at `\$\.?(.*)`$")
+
+
+def body_type(handler: HTTPRouteHandler) -> Any:
+    """The type a handler's ``data`` is decoded to (``None`` when it cannot be found)."""
+    parameter = handler.parsed_fn_signature.parameters.get("data")
+    return None if parameter is None else parameter.annotation
+
+
+def check_json_types(body: bytes, expected: Any) -> None:
+    """Refuse (400) a JSON value of the wrong *type* for ``expected``.
+
+    Litestar converts bodies with msgspec's lax rules (``0`` becomes ``false``, ``"5"`` becomes
+    5), which would accept what the OpenAPI document refuses; JSON decoding is strict. Only type
+    errors are refused here: a value of the right type that breaks a stated constraint (a
+    length, a range, a pattern) goes on to the handler's own validation (422).
+    """
+    if expected is None or not body.strip():
+        return
+    try:
+        msgspec.json.decode(body, type=expected)
+    except msgspec.ValidationError as exc:
+        wrong = _WRONG_TYPE.match(str(exc))
+        # JSON Schema counts 295.0 as an integer; Litestar reads it as 295 (295.5 stays a 400).
+        integral_float = wrong is not None and "int" in wrong.group(1) and wrong.group(2) == "float"
+        if wrong is not None and not integral_float:
+            want, got, path = wrong.groups()
+            field = path or "body"
+            raise RefusedInput(
+                400,
+                "invalid-request",
+                f"{field}: expected {want}, got {got}",
+                field,
+                f"expected {want}, got {got}",
+            ) from None
+    except (TypeError, msgspec.DecodeError):
+        return  # a type msgspec cannot decode to, or broken JSON (refused before this)
+
+
 def check_json_body(body: bytes) -> None:
     """Refuse a JSON body that is not UTF-8, too deep, malformed, or carries ``\\u0000``."""
     try:
@@ -251,6 +291,7 @@ class InputGuardMiddleware(ASGIMiddleware):
                 f"{content_type or 'missing'}: expected application/json",
             )
         check_json_body(body)
+        check_json_types(body, body_type(handler))
         return _replaying(body)
 
 

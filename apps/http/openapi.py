@@ -22,6 +22,8 @@ says ``rate_limited=True``                     429
 says ``checks_credentials=True``               401 (a public route that verifies a
                                                password or token itself)
 says ``signed_url=True``                       403 (a bad or expired URL signature)
+says ``names_resources=True``                  404 (the body names the caller's things by
+                                               id, and one of them does not exist)
 =============================================  ==========================================
 
 :func:`declare_problem_responses` writes these onto each route handler's ``responses`` of a
@@ -53,6 +55,8 @@ RATE_LIMITED = "rate_limited"
 CHECKS_CREDENTIALS = "checks_credentials"
 #: a public route authorised by a signature in its URL: a bad one is a 403
 SIGNED_URL = "signed_url"
+#: a body that names the caller's resources by id: an unknown (or another user's) one is a 404
+NAMES_RESOURCES = "names_resources"
 
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -147,6 +151,8 @@ def problem_statuses(route: HTTPRoute, handler: HTTPRouteHandler, kwargs: Kwargs
         statuses.add(401)
     if handler.opt.get(SIGNED_URL):
         statuses.add(403)
+    if handler.opt.get(NAMES_RESOURCES):
+        statuses.add(404)
     return statuses
 
 

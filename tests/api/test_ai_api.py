@@ -621,8 +621,10 @@ def test_when_openai_times_out_anthropic_answers_and_says_so(
 
 
 def quest_service_events(app: Litestar, client: TestClient[Litestar]) -> list[DomainEvent]:
-    """Every event the quest service committed to its outbox, in order."""
-    from adapters.sql.messaging import SqlOutbox
+    """Every event the quest service committed to its outbox, published or not, in order."""
+    from sqlalchemy import select
+
+    from adapters.sql.tables import OUTBOXES
     from questlog_core.events import decode_event
 
     container = app.state.container
@@ -631,7 +633,10 @@ def quest_service_events(app: Litestar, client: TestClient[Litestar]) -> list[Do
         return [decode_event(record.payload) for record in container.quest_store().outbox]
 
     async def read() -> list[DomainEvent]:
-        return [record.event() for record in await SqlOutbox(engine, "quest").records()]
+        table = OUTBOXES["quest"]
+        async with engine.connect() as connection:
+            rows = await connection.execute(select(table.c.payload).order_by(table.c.position))
+            return [decode_event(payload) for (payload,) in rows.all()]
 
     result: list[DomainEvent] = client.blocking_portal.call(read)
     return result

@@ -147,3 +147,27 @@ def test_a_clean_request_still_works(client: TestClient[Litestar], make_user: Ma
     )
     assert created.status_code == 201, created.text
     assert created.json()["title"] == "Back\\u0000slash is text"
+
+
+def test_a_value_of_the_wrong_json_type_is_refused_not_coerced(
+    client: TestClient[Litestar], make_user: MakeUser
+) -> None:
+    """The OpenAPI document says ``done`` is a boolean and ``priority`` an integer: ``0`` and
+    ``"3"`` are refused as unreadable (400), never quietly read as ``false`` and 3."""
+    headers = make_user(client)
+    made = client.post(
+        "/api/v1/quests", json={"title": "Typed", "checklist": ["step"]}, headers=headers
+    )
+    assert made.status_code == 201, made.text
+    quest_id = made.json()["id"]
+    as_string = client.post(
+        "/api/v1/quests", json={"title": "Typed", "priority": "3"}, headers=headers
+    )
+    problem = assert_problem(as_string, 400, "priority")
+    assert "expected int" in problem["errors"][0]["reason"]
+    ticked = client.put(f"/api/v1/quests/{quest_id}/checklist/0", json={"done": 0}, headers=headers)
+    assert_problem(ticked, 400, "done")
+    # right types still pass, and a broken constraint is still the handler's 422
+    assert (
+        client.post("/api/v1/quests", json={"title": "x" * 500}, headers=headers).status_code == 422
+    )

@@ -177,6 +177,12 @@ NOT_STATABLE: dict[tuple[str, str], str] = {
     ("PATCH /api/v1/templates/{template_id}", "title_pattern"): "balanced {placeholder} braces",
     ("POST /api/v1/templates/{template_id}/instantiate", "timezone"): "a known time zone",
     ("POST /api/v1/templates/{template_id}/instantiate", "values"): "a value per placeholder",
+    ("POST /api/v1/ai/prioritize", "quests"): "quests or quest_ids, not both (no oneOf)",
+    ("POST /api/v1/ai/prioritize", "quest_ids"): "quests of the caller's read model",
+    ("GET /api/v1/ai/insights", "timezone"): "a time zone this server's tzdata knows",
+    ("POST /api/v1/ai/analyze", "timezone"): "a time zone this server's tzdata knows",
+    ("POST /api/v1/ai/quick-add", "timezone"): "a time zone this server's tzdata knows",
+    ("POST /api/v1/ai/suggest", "timezone"): "a time zone this server's tzdata knows",
 }
 _ITEM_PREFIX = re.compile(r"^[a-z_]+\[\d+\]\.")
 

@@ -18,7 +18,7 @@ class BreakdownController(Controller):
     tags = ["ai"]
     dependencies = DEPENDENCIES
 
-    @post("/", status_code=200, **requires(Permission.AI_USE))
+    @post("/", status_code=200, rate_limited=True, **requires(Permission.AI_USE))
     async def breakdown(
         self,
         data: JSONBody[BreakdownIn],

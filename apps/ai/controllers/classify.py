@@ -25,7 +25,7 @@ class ClassifyController(Controller):
     tags = ["ai"]
     dependencies = DEPENDENCIES
 
-    @post("/", status_code=200, **requires(Permission.AI_USE))
+    @post("/", status_code=200, rate_limited=True, **requires(Permission.AI_USE))
     async def classify(
         self,
         data: JSONBody[ClassifyIn],

@@ -38,7 +38,7 @@ class InsightsController(Controller):
             user.user_id, ai_uow, now=clock.now(), timezone=timezone, window_days=days
         )
 
-    @post("/analyze", status_code=200, **requires(Permission.AI_USE))
+    @post("/analyze", status_code=200, rate_limited=True, **requires(Permission.AI_USE))
     async def analyze(
         self,
         data: JSONBody[AnalyzeIn],

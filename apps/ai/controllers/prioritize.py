@@ -20,7 +20,9 @@ class PrioritizeController(Controller):
     tags = ["ai"]
     dependencies = DEPENDENCIES
 
-    @post("/", status_code=200, **requires(Permission.AI_USE))
+    @post(
+        "/", status_code=200, rate_limited=True, names_resources=True, **requires(Permission.AI_USE)
+    )
     async def prioritize(
         self,
         data: JSONBody[PrioritizeIn],

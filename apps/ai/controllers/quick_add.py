@@ -19,7 +19,7 @@ class QuickAddController(Controller):
     tags = ["ai"]
     dependencies = DEPENDENCIES
 
-    @post("/", status_code=200, **requires(Permission.AI_USE))
+    @post("/", status_code=200, rate_limited=True, **requires(Permission.AI_USE))
     async def quick_add(
         self,
         data: JSONBody[QuickAddIn],

@@ -14,6 +14,7 @@ from apps.workers.actors import routes
 from apps.workers.consumers import CONSUMERS
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
+from questlog_core.events.gamification import XpAwarded
 from questlog_core.events.quests import QuestCompleted, QuestCreated
 from questlog_core.ids import EventId, QuestId, UserId
 
@@ -73,7 +74,12 @@ async def test_a_completion_delivered_twice_awards_xp_once() -> None:
 def test_the_relay_routes_only_the_events_someone_consumes() -> None:
     settings = Settings(queue_prefix="q1")
     route = routes(settings)
-    assert [(r.queue_name, r.actor_name) for r in route(QuestCompleted.type_name())] == [
-        ("q1_gamification", "gamification.events")
+    assert sorted((r.queue_name, r.actor_name) for r in route(QuestCompleted.type_name())) == [
+        ("q1_ai", "ai.events"),
+        ("q1_gamification", "gamification.events"),
     ]
-    assert route(QuestCreated.type_name()) == []
+    # the AI read model follows every quest's life; the game only completions and reopenings
+    assert [(r.queue_name, r.actor_name) for r in route(QuestCreated.type_name())] == [
+        ("q1_ai", "ai.events")
+    ]
+    assert route(XpAwarded.type_name()) == []
