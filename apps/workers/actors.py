@@ -20,6 +20,7 @@ import msgspec
 
 from adapters import tracing
 from adapters.messaging.dramatiq import Route
+from adapters.outages import as_outage
 from adapters.sql.dead_letters import DeadLetter, SqlDeadLetters
 from apps.container import Container
 from apps.settings import Settings
@@ -71,11 +72,21 @@ def _consume(context: str, bus: MessageBus[Any]) -> Callable[[str], None]:
         log.debug("%s handled %s %s (%d handlers)", context, event.type_name(), event.event_id, ran)
 
     def consume(payload: str) -> None:
+        from dramatiq import Retry
         from dramatiq.middleware import CurrentMessage
 
         message = CurrentMessage.get_current_message()
         request_id = None if message is None else message.options.get("request_id")
-        _run(handle(payload, request_id))
+        try:
+            _run(handle(payload, request_id))
+        except Exception as exc:
+            outage = as_outage(exc)
+            if outage is None:
+                raise
+            # A database or cache outage is expected and passing: one line, not a traceback;
+            # the retry counts like any other (dead letter after the last one).
+            log.warning("%s: %s (%s); retrying", context, outage, type(exc).__name__)
+            raise Retry(str(outage)) from exc
 
     consume.__name__ = f"consume_{context}_events"
     return consume
