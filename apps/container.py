@@ -39,6 +39,7 @@ from adapters.llm.local import LocalLanguageModel
 from adapters.memory.ai import InMemoryTokenUsageLedger
 from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import RandomIds, SystemClock
+from adapters.memory.gamification import InMemoryGamificationStore, InMemoryGamificationUnitOfWork
 from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
 from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
@@ -48,6 +49,7 @@ from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signi
 from adapters.sql.ai import SqlTokenUsageLedger
 from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
+from adapters.sql.gamification import SqlGamificationUnitOfWork
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.rate_limit import SqlRateLimiter
 from adapters.storage.local import LocalFileStorage
@@ -87,6 +89,13 @@ def engine_for(url: str, settings: Settings | None = None) -> AsyncEngine | None
 def reading_quest_uow(engine: AsyncEngine, clock: SystemClock) -> SqlQuestUnitOfWork:
     """A quest unit of work for queries only (on SQLite: no write lock; it cannot commit)."""
     return SqlQuestUnitOfWork(engine, clock).reading()
+
+
+def reading_gamification_uow(
+    engine: AsyncEngine, clock: SystemClock
+) -> SqlGamificationUnitOfWork:
+    """A game unit of work for queries only (on SQLite: no write lock; it cannot commit)."""
+    return SqlGamificationUnitOfWork(engine, clock).reading()
 
 
 class QuestViews:
@@ -448,6 +457,21 @@ class Container(containers.DeclarativeContainer):
         settings=providers.Callable(_auth_settings, settings),
         device_key=providers.Callable(device_cookie_key, signing_key),
     )
+    # -- gamification service ------------------------------------------------------------
+    game_store = providers.Singleton(InMemoryGamificationStore)
+    #: the game's units of work for queries (GET): no SQLite write lock, never commit
+    gamification_reader_uow = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemoryGamificationUnitOfWork, store=game_store),
+        sql=providers.Factory(reading_gamification_uow, engine=engine, clock=clock),
+    )
+    #: every game use case that writes (the quest-event consumers included)
+    gamification_uow = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemoryGamificationUnitOfWork, store=game_store),
+        sql=providers.Factory(SqlGamificationUnitOfWork, engine=engine, clock=clock),
+    )
+
     # -- ai service ----------------------------------------------------------------------
     #: tokens spent per user (the ai service's own table on SQL)
     token_usage = providers.Selector(

@@ -122,6 +122,17 @@ async def test_top_returns_at_most_the_limit(board: Leaderboard) -> None:
     ]
 
 
+async def test_a_page_after_an_offset_keeps_the_ranks_from_the_top(board: Leaderboard) -> None:
+    for i, user in enumerate((ANA, BOB, CY)):
+        await board.record(entry(user, 10 * (i + 1), T0))
+    assert summary(await board.top(Board.ALL_TIME, "all", limit=1, offset=1)) == [(2, "Bob", 20)]
+    assert summary(await board.top(Board.ALL_TIME, "all", limit=5, offset=1)) == [
+        (2, "Bob", 20),
+        (3, "Ana", 10),
+    ]
+    assert await board.top(Board.ALL_TIME, "all", limit=5, offset=3) == []
+
+
 async def test_an_opted_out_player_vanishes_from_every_board(board: Leaderboard) -> None:
     await board.record(entry(ANA, 90, T0))
     await board.record(entry(BOB, 50, T0))

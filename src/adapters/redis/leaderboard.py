@@ -68,9 +68,10 @@ end
 return 1
 """
 
-# KEYS: rank, meta. ARGV: limit. Returns user, xp, name triples in rank order.
+# KEYS: rank, meta. ARGV: first, last (0-based, inclusive). Returns user, xp, name triples in
+# rank order.
 _TOP = """
-local members = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+local members = redis.call('ZRANGE', KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
 local out = {}
 for _, m in ipairs(members) do
   local user = string.sub(m, 22)
@@ -181,21 +182,24 @@ class RedisLeaderboard:
         ttl = RETENTION[board]
         await self._client.set(built, b"1", px=micros(ttl) // 1000 if ttl is not None else None)
 
-    async def top(self, board: Board, period: str, limit: int = 10) -> list[BoardRow]:
-        """The best ``limit`` rows in board order."""
+    async def top(
+        self, board: Board, period: str, limit: int = 10, *, offset: int = 0
+    ) -> list[BoardRow]:
+        """The best ``limit`` rows after the first ``offset``, in board order."""
         if limit < 1:
             return []
+        offset = max(offset, 0)
         try:
             await self._ensure_built(board, period)
             flat = await self._top(
                 keys=[self._key(board, period, "rank"), self._key(board, period, "meta")],
-                args=[limit],
+                args=[offset, offset + limit - 1],
             )
         except REDIS_FAILURES as exc:
             raise ServiceUnavailable("leaderboard unavailable") from exc
         return [
             BoardRow(
-                rank=i // 3 + 1,
+                rank=offset + i // 3 + 1,
                 user=UserId(UUID(_text(flat[i]))),
                 xp=int(flat[i + 1]),
                 display_name=_text(flat[i + 2]),
