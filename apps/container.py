@@ -91,9 +91,7 @@ def reading_quest_uow(engine: AsyncEngine, clock: SystemClock) -> SqlQuestUnitOf
     return SqlQuestUnitOfWork(engine, clock).reading()
 
 
-def reading_gamification_uow(
-    engine: AsyncEngine, clock: SystemClock
-) -> SqlGamificationUnitOfWork:
+def reading_gamification_uow(engine: AsyncEngine, clock: SystemClock) -> SqlGamificationUnitOfWork:
     """A game unit of work for queries only (on SQLite: no write lock; it cannot commit)."""
     return SqlGamificationUnitOfWork(engine, clock).reading()
 
