@@ -33,6 +33,7 @@ from adapters.caching import (
     InvalidatingQuestUnitOfWork,
 )
 from adapters.email.console import ConsoleEmailSender, OutboxEmailSender
+from adapters.leaderboards import ProjectedGamificationUnitOfWork
 from adapters.llm.costs import CachedLanguageModel, MeteredLanguageModel
 from adapters.llm.failover import CircuitBreaker, FailoverLanguageModel, Link
 from adapters.llm.local import LocalLanguageModel
@@ -116,6 +117,14 @@ class ProfileViews:
 
     async def get(self, user_id: UUID) -> Profile:
         return await read_profile(self._uow(), UserId(user_id))
+
+
+def _board_projection(client: Any, keys: Any, engine: AsyncEngine) -> Any:
+    from adapters.leaderboards import BoardProjection
+    from adapters.redis.leaderboard import RedisLeaderboard
+    from adapters.sql.gamification import SqlBoardSource
+
+    return BoardProjection(RedisLeaderboard(client, keys, source=SqlBoardSource(engine)))
 
 
 def redis_client_for(url: str, enabled: bool) -> Any:
@@ -457,17 +466,29 @@ class Container(containers.DeclarativeContainer):
     )
     # -- gamification service ------------------------------------------------------------
     game_store = providers.Singleton(InMemoryGamificationStore)
-    #: the game's units of work for queries (GET): no SQLite write lock, never commit
-    gamification_reader_uow = providers.Selector(
+    #: ``leaderboard=redis``: the process's Redis board, rebuilt from the SQL ledger
+    board_projection = providers.Singleton(_board_projection, redis, redis_keys, engine)
+    _game_reader = providers.Selector(
         config.database_kind,
         memory=providers.Factory(InMemoryGamificationUnitOfWork, store=game_store),
         sql=providers.Factory(reading_gamification_uow, engine=engine, clock=clock),
     )
-    #: every game use case that writes (the quest-event consumers included)
-    gamification_uow = providers.Selector(
+    _game_writer = providers.Selector(
         config.database_kind,
         memory=providers.Factory(InMemoryGamificationUnitOfWork, store=game_store),
         sql=providers.Factory(SqlGamificationUnitOfWork, engine=engine, clock=clock),
+    )
+    #: the game's units of work for queries (GET): no SQLite write lock, never commit
+    gamification_reader_uow = providers.Selector(
+        config.leaderboard,
+        sql=_game_reader,
+        redis=providers.Factory(ProjectedGamificationUnitOfWork, _game_reader, board_projection),
+    )
+    #: every game use case that writes (the quest-event consumers included)
+    gamification_uow = providers.Selector(
+        config.leaderboard,
+        sql=_game_writer,
+        redis=providers.Factory(ProjectedGamificationUnitOfWork, _game_writer, board_projection),
     )
 
     # -- ai service ----------------------------------------------------------------------
@@ -527,7 +548,7 @@ def build_container(settings: Settings) -> Container:
     container = Container(settings=settings)
     values = {name: getattr(settings, name) for name in settings.__struct_fields__}
     values["database_kind"] = database_kind(settings.database_url)
-    values["uses_redis"] = settings.cache == "redis"
+    values["uses_redis"] = settings.cache == "redis" or settings.leaderboard == "redis"
     values["token_verification"] = token_verification(settings.jwks_url)
     container.config.from_dict(values)
     return container

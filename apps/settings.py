@@ -140,6 +140,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     log_format: Literal["auto", "json", "console"] = "auto"
     #: who may read ``/metrics``: direct peers in these IPs/CIDRs (comma-separated; empty: off)
     metrics_allow: str = "127.0.0.1, ::1"
+    #: leaderboards: ``sql`` (the database's own board) or ``redis`` (sorted sets fed after each
+    #: commit, rebuilt from SQL, which stays the truth; needs a SQL database)
+    leaderboard: Literal["sql", "redis"] = "sql"
 
     def __post_init__(self) -> None:
         from apps.http.client_address import parse_networks
@@ -149,6 +152,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
                 parse_networks(getattr(self, name))
             except ValueError as exc:
                 raise SettingsError(f"QUESTLOG_{name.upper()}: {exc}") from None
+        if self.leaderboard == "redis" and self.database_url.startswith("memory:"):
+            raise SettingsError("QUESTLOG_LEADERBOARD: redis needs a SQL database to rebuild from")
         # A chosen provider without its key would be accepted and then fail on every request.
         needs = {
             "QUESTLOG_OPENAI_API_KEY": (

@@ -144,6 +144,19 @@ async def test_an_opted_out_player_vanishes_from_every_board(board: Leaderboard)
     assert await board.rank_of(Board.ALL_TIME, "all", ANA) is None
 
 
+async def test_a_player_who_opts_back_in_is_recorded_again(board: Leaderboard) -> None:
+    """Opting back in records the player's ledger again: the same entry ids count anew."""
+    first, second = entry(ANA, 90, T0), entry(ANA, 5, T0 + timedelta(days=40))
+    await board.record(first)
+    await board.record(second)
+    await board.remove_user(ANA)
+    await board.record(first)
+    await board.record(second)
+    await board.record(second)  # still idempotent after coming back
+    assert summary(await board.top(Board.ALL_TIME, "all")) == [(1, "Ana", 95)]
+    assert summary(await board.top(Board.WEEKLY, "2024-W10")) == [(1, "Ana", 90)]
+
+
 async def test_a_rename_shows_on_every_board(board: Leaderboard) -> None:
     await board.record(entry(ANA, 10, T0))
     await board.record(entry(ANA, 10, T0 + timedelta(days=40)))
