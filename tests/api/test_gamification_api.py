@@ -1,4 +1,4 @@
-"""The gamification service over HTTP, on the in-memory database and on SQLite.
+"""The gamification service over HTTP, on the in-memory database, SQLite and PostgreSQL.
 
 XP is seeded the way the quest-event consumer does it: by calling the game's
 ``handle_quest_completed`` / ``handle_quest_reopened`` use cases with the container's own unit
@@ -9,10 +9,13 @@ The container's clock is a fixed one, moved between days; players sign in again 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,12 +25,17 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from adapters.memory.clock import FixedClock
+from adapters.sql.engine import make_engine
+from adapters.sql.migrations import upgrade
+from adapters.sql.scratch import create_database, drop_database
 from apps.container import Container
+from apps.settings import Settings
 from questlog_core.events.quests import QuestCompleted, QuestReopened
 from questlog_core.gamification.achievements import BUILTIN_ACHIEVEMENTS
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.services import gamification as game
 from questlog_core.services.auth import AuthService
+from tests.contract.conftest import empty_tables
 
 from .conftest import BASE_URL, PASSWORD, cheap_hasher
 
@@ -36,6 +44,52 @@ G = "/api/v1/gamification"
 #: a Monday, 10:00 UTC (ISO week 2026-W10)
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 _emails = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def api_postgres_database(postgres_url: str) -> Iterator[str]:
+    """A migrated PostgreSQL database of this session's own (dropped at the end)."""
+    url = create_database(postgres_url, "gameapi")
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_database(url)
+
+
+async def _empty(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await empty_tables(connection)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """The API's settings on memory, a migrated SQLite file or an emptied PostgreSQL database
+    (a database of this session's own)."""
+    if request.param == "memory":
+        url = "memory://"
+    elif request.param == "sqlite":
+        path = tmp_path / "questlog.db"
+        shutil.copyfile(request.getfixturevalue("api_sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("api_postgres_database")
+        asyncio.run(_empty(url))
+    return Settings(
+        database_url=url,
+        migrate_on_start=False,
+        storage="local",
+        storage_dir=str(tmp_path / "files"),
+        email="outbox",
+        email_outbox_dir=str(tmp_path / "outbox"),
+        jwt_private_key_path=str(tmp_path / "keys" / "jwt-ed25519.pem"),
+        public_url=BASE_URL,
+        environment="test",
+    )
 
 
 @pytest.fixture
