@@ -385,6 +385,8 @@ def test_a_page_around_me_centres_on_my_row(client: Client) -> None:
     assert fourth.get("/leaderboard", key="2026-W09")["rows"] == []  # an earlier week
     assert fourth.call("GET", "/leaderboard", params={"period": "daily"}).status_code == 400
     assert fourth.call("GET", "/leaderboard", params={"limit": 500}).status_code == 422
+    bad_key = fourth.call("GET", "/leaderboard", params={"period": "monthly", "key": "2026-W10"})
+    assert bad_key.status_code == 422
 
 
 def test_settings_are_validated_and_show_in_the_profile(client: Client) -> None:

@@ -46,7 +46,13 @@ from questlog_core.gamification.achievements import (
     AchievementStatus,
     CompletionFacts,
 )
-from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow, period_of
+from questlog_core.gamification.leaderboards import (
+    Board,
+    BoardEntry,
+    BoardRow,
+    is_period,
+    period_of,
+)
 from questlog_core.gamification.ledger import (
     EntryKind,
     LedgerEntry,
@@ -681,6 +687,8 @@ async def get_board_page(
     out are on no board, so never in a page; ``me`` is ``None`` for them too.
     """
     _check_page(offset, limit)
+    if period is not None and not is_period(board, period):
+        raise ValidationFailed("period", f"not a {board.value} period: {period!r}")
     chosen = period or period_of(board, clock.now())
     async with uow:
         me = await uow.leaderboard.rank_of(board, chosen, user)

@@ -98,3 +98,27 @@ async def test_an_xp_grant_is_an_adjustment_with_its_events_and_is_idempotent_by
         with pytest.raises(ValidationFailed):
             await game.award_xp(bad, w.uow(), w.clock, w.ids)
     assert w.xp(BOB) == 300
+
+
+@pytest.mark.parametrize(
+    ("board", "period", "valid"),
+    [
+        (Board.WEEKLY, "2026-W10", True),
+        (Board.WEEKLY, "2026-W53", True),  # 2026 has 53 ISO weeks
+        (Board.WEEKLY, "2025-W53", False),
+        (Board.WEEKLY, "2026-03", False),
+        (Board.MONTHLY, "2026-03", True),
+        (Board.MONTHLY, "2026-13", False),
+        (Board.MONTHLY, "2026-3", False),
+        (Board.ALL_TIME, "all", True),
+        (Board.ALL_TIME, "2026", False),
+    ],
+)
+async def test_a_board_page_names_a_real_period(board: Board, period: str, valid: bool) -> None:
+    w = GameWorld()
+    if valid:
+        page = await game.get_board_page(ALICE, board, w.uow(), w.clock, period=period)
+        assert page.period == period
+    else:
+        with pytest.raises(ValidationFailed):
+            await game.get_board_page(ALICE, board, w.uow(), w.clock, period=period)
