@@ -479,13 +479,14 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Factory(SqlGamificationUnitOfWork, engine=engine, clock=clock),
     )
     #: the game's units of work for queries (GET): no SQLite write lock, never commit
-    gamification_reader_uow = providers.Selector(
+    game_reader_uow = providers.Selector(
         config.leaderboard,
         sql=_game_reader,
         redis=providers.Factory(ProjectedGamificationUnitOfWork, _game_reader, board_projection),
     )
-    #: every game use case that writes (the quest-event consumers included)
-    gamification_uow = providers.Selector(
+    #: every game use case that writes, the quest-event consumers included (with
+    #: ``leaderboard=redis`` they must feed the Redis board too, so they take this one)
+    game_uow = providers.Selector(
         config.leaderboard,
         sql=_game_writer,
         redis=providers.Factory(ProjectedGamificationUnitOfWork, _game_writer, board_projection),

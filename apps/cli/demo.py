@@ -107,9 +107,7 @@ async def seed(settings: object, email: str, password: str, container: object = 
             )
             for event in completing.committed_events():
                 if isinstance(event, QuestCompleted):
-                    await game.handle_quest_completed(
-                        event, container.gamification_uow(), clock, ids
-                    )
+                    await game.handle_quest_completed(event, container.game_uow(), clock, ids)
 
         berlin = ZoneInfo("Europe/Berlin")
 
@@ -121,10 +119,8 @@ async def seed(settings: object, email: str, password: str, container: object = 
 
         # The game profile first: the player's calendar and the name boards show.
         clock.set(now - timedelta(days=14))
-        await game.set_time_zone(
-            owner, "Europe/Berlin", 0, container.gamification_uow(), clock, ids
-        )
-        await game.set_display_name(owner, "Demo Player", container.gamification_uow(), clock)
+        await game.set_time_zone(owner, "Europe/Berlin", 0, container.game_uow(), clock, ids)
+        await game.set_display_name(owner, "Demo Player", container.game_uow(), clock)
 
         # Two weeks of history (Berlin days ago, hour): most days at least one quest, and one
         # quiet day (4 days ago) that the freeze earned by the first week of streak covers.
@@ -172,7 +168,7 @@ async def seed(settings: object, email: str, password: str, container: object = 
                 continue  # the address belonged to someone already: leave that account alone
             rival = (await auth.authenticate(rival_pair.access_token)).user_id
             clock.set(now - timedelta(days=6))
-            await game.set_display_name(rival, name, container.gamification_uow(), clock)
+            await game.set_display_name(rival, name, container.game_uow(), clock)
             for n, difficulty in enumerate(difficulties):
                 clock.set(now - timedelta(days=len(difficulties) - n, hours=3 + 2 * position))
                 await finish(rival, f"{name}'s quest {n + 1}", "work", difficulty)
@@ -251,7 +247,7 @@ async def seed(settings: object, email: str, password: str, container: object = 
             clock,
             ids,
         )
-        profile = await game.get_player_profile(owner, container.gamification_reader_uow(), clock)
+        profile = await game.get_player_profile(owner, container.game_reader_uow(), clock)
         print(f"Seeded the demo account: {email} / {password}")
         print(f"  {len(history)} finished quests over two weeks, {len(open_quests) + 1} open,")
         print("  a dependency chain, a daily habit and a 'Weekly review' template;")

@@ -67,9 +67,7 @@ def provide_game_uow(request: Request[Any, Any, Any], state: State) -> Gamificat
     """The game's unit of work: read-only for a safe method (no SQLite write lock)."""
     container = container_of(state)
     uow: GamificationUnitOfWork = (
-        container.gamification_reader_uow()
-        if request.method in SAFE_METHODS
-        else container.gamification_uow()
+        container.game_reader_uow() if request.method in SAFE_METHODS else container.game_uow()
     )
     return uow
 

@@ -184,7 +184,7 @@ def complete(
     )
     outcome: game.CompletionOutcome = player.client.blocking_portal.call(
         lambda: game.handle_quest_completed(
-            event, container.gamification_uow(), container.clock(), container.ids()
+            event, container.game_uow(), container.clock(), container.ids()
         )
     )
     assert outcome.status == "awarded"
@@ -204,7 +204,7 @@ def reopen(player: Player, quest: QuestId, occurrence: int = 0) -> game.ReopenOu
     )
     outcome: game.ReopenOutcome = player.client.blocking_portal.call(
         lambda: game.handle_quest_reopened(
-            event, container.gamification_uow(), container.clock(), container.ids()
+            event, container.game_uow(), container.clock(), container.ids()
         )
     )
     return outcome
@@ -214,9 +214,7 @@ def roll_over_due(client: Client) -> int:
     """What the scheduler's streak job does at each player's day boundary."""
     container = _container(client)
     done: int = client.blocking_portal.call(
-        lambda: game.roll_over_due_streaks(
-            container.gamification_uow, container.clock(), container.ids()
-        )
+        lambda: game.roll_over_due_streaks(container.game_uow, container.clock(), container.ids())
     )
     return done
 
