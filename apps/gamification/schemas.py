@@ -314,14 +314,28 @@ class CheckInIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
 class TimeZoneIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The player's IANA time zone and the hour their day starts (0–23)."""
 
-    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    timezone: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=64,
+            description="an IANA time zone name this server knows, e.g. Europe/Berlin",
+        ),
+    ]
     day_start_hour: int = 0
 
 
 class DisplayNameIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The name boards show (1–40 characters, not an email address)."""
 
-    display_name: Annotated[str, msgspec.Meta(max_length=200)]
+    display_name: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=40,
+            description="1-40 characters after trimming, not an email address",
+        ),
+    ]
 
 
 class LeaderboardVisibilityIn(

@@ -21,7 +21,6 @@ import msgspec
 from questlog_core.errors import (
     CheckInWindowClosed,
     ConcurrencyConflict,
-    NotFound,
     ValidationFailed,
 )
 from questlog_core.events import DomainEvent
@@ -371,9 +370,11 @@ async def check_in_yesterday(
     """Count a completion made today for yesterday, while yesterday is not final."""
     now = clock.now()
     async with uow:
-        player = await uow.players.get(user)
-        if await uow.ledger.live_award(user, quest_id, occurrence) is None:
-            raise NotFound("completion", credit_key(quest_id, occurrence))
+        player = await uow.players.find(user)
+        if player is None or await uow.ledger.live_award(user, quest_id, occurrence) is None:
+            # a reference in the request that names nothing of the caller's (no 404: the
+            # resource addressed is the caller's streak, which exists)
+            raise ValidationFailed("quest_id", "no completion of yours with a live award")
         progress = await uow.achievements.get(user)
         out = _Changes(ids, now, user)
         await _settle(uow, player, progress, rules, out)
@@ -658,8 +659,9 @@ async def get_streak(
 async def get_ledger_page(
     user: UserId, uow: GamificationUnitOfWork, offset: int = 0, limit: int = 50
 ) -> LedgerPage:
-    """A page of the player's ledger, newest first (``offset`` entries skipped)."""
-    _check_page(offset, limit)
+    """A page of the player's ledger, newest first (``offset`` entries skipped; ``limit``
+    clamped to 1..``MAX_PAGE`` and a negative offset read as 0, like the quest listing)."""
+    offset, limit = _page_bounds(offset, limit)
     async with uow:
         entries = await uow.ledger.entries(user)
     newest_first = entries[::-1]
@@ -684,12 +686,15 @@ async def get_board_page(
 ) -> BoardPage:
     """Rows of a board period from ``offset`` (the current period unless ``period`` is
     given), or, with ``around_me``, the page centred on the caller's row. Players who opted
-    out are on no board, so never in a page; ``me`` is ``None`` for them too.
+    out are on no board, so never in a page; ``me`` is ``None`` for them too. A ``period`` the
+    board does not have (``2026-W99``, a month on the weekly board) has no rows, and the board
+    is not asked (so no request makes a board build a period that cannot exist). ``limit`` is
+    clamped to 1..``MAX_PAGE`` and a negative offset read as 0.
     """
-    _check_page(offset, limit)
-    if period is not None and not is_period(board, period):
-        raise ValidationFailed("period", f"not a {board.value} period: {period!r}")
+    offset, limit = _page_bounds(offset, limit)
     chosen = period or period_of(board, clock.now())
+    if not is_period(board, chosen):
+        return BoardPage(board=board, period=chosen, offset=offset, rows=(), me=None)
     async with uow:
         me = await uow.leaderboard.rank_of(board, chosen, user)
         if around_me and me is not None:
@@ -773,11 +778,8 @@ def _adjustment_key(reference: str) -> str:
     return f"{EntryKind.ADJUSTMENT.value}:{reference}"
 
 
-def _check_page(offset: int, limit: int) -> None:
-    if not 1 <= limit <= MAX_PAGE:
-        raise ValidationFailed("limit", f"must be between 1 and {MAX_PAGE}")
-    if offset < 0:
-        raise ValidationFailed("offset", "must not be negative")
+def _page_bounds(offset: int, limit: int) -> tuple[int, int]:
+    return max(offset, 0), min(max(limit, 1), MAX_PAGE)
 
 
 def _fresh_player(user: UserId, now: datetime) -> Player:
