@@ -341,9 +341,11 @@ class DisplayNameIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
 class LeaderboardVisibilityIn(
     msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
 ):
-    """``opted_out`` true: leave every board (XP is kept); false: come back."""
+    """``hidden``: leave every board (XP is kept); ``shown``: come back. (A word rather than a
+    boolean: the edge converts ``0``/``"false"`` to booleans, and this choice should be
+    stated, not guessed.)"""
 
-    opted_out: bool
+    visibility: Literal["shown", "hidden"]
 
 
 class AwardIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

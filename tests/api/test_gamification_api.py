@@ -352,7 +352,7 @@ def test_the_leaderboard_ranks_players_and_never_shows_one_who_opted_out(
     ]
     assert all("email" not in r for r in rows)
 
-    left = bo.call("PUT", "/settings/leaderboard", json={"opted_out": True})
+    left = bo.call("PUT", "/settings/leaderboard", json={"visibility": "hidden"})
     assert left.status_code == 200
     assert left.json()["leaderboard_opt_out"] is True
     assert left.json()["total_xp"] == 40  # XP is kept
@@ -362,7 +362,7 @@ def test_the_leaderboard_ranks_players_and_never_shows_one_who_opted_out(
         assert bo.get("/leaderboard", period=period)["me"] is None
     assert cy.get("/leaderboard")["me"]["rank"] == 2
 
-    back = bo.call("PUT", "/settings/leaderboard", json={"opted_out": False})
+    back = bo.call("PUT", "/settings/leaderboard", json={"visibility": "shown"})
     assert back.status_code == 200
     assert [r["display_name"] for r in cy.get("/leaderboard")["rows"]] == ["Ana", "Bo", "Cy"]
 
@@ -402,7 +402,9 @@ def test_settings_are_validated_and_show_in_the_profile(client: Client) -> None:
         ("/settings/time-zone", {"timezone": "UTC", "admin": True}, 400),
         ("/settings/display-name", {"display_name": "me@example.com"}, 422),
         ("/settings/display-name", {"display_name": "   "}, 422),
-        ("/settings/leaderboard", {"opted_out": "sometimes"}, 400),
+        ("/settings/leaderboard", {"visibility": "sometimes"}, 400),
+        ("/settings/leaderboard", {"visibility": 0}, 400),
+        ("/settings/display-name", {"display_name": "Bell\u0007"}, 422),
     ]
     for path, body, status in refused:
         response = me.call("PUT", path, json=body)

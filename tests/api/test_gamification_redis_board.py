@@ -66,11 +66,13 @@ def test_the_board_comes_from_redis_and_never_shows_an_opted_out_player(
     redis_rows = client.blocking_portal.call(projection.redis.top, Board.ALL_TIME, "all")
     assert [(str(r.user), r.xp) for r in redis_rows] == [(str(ana.id), 80), (str(bo.id), 40)]
 
-    assert ana.call("PUT", "/settings/leaderboard", json={"opted_out": True}).status_code == 200
+    assert (
+        ana.call("PUT", "/settings/leaderboard", json={"visibility": "hidden"}).status_code == 200
+    )
     for period in ("weekly", "monthly", "all-time"):
         assert [r["user_id"] for r in bo.get("/leaderboard", period=period)["rows"]] == [str(bo.id)]
     assert ana.get("/leaderboard")["me"] is None
-    assert ana.call("PUT", "/settings/leaderboard", json={"opted_out": False}).status_code == 200
+    assert ana.call("PUT", "/settings/leaderboard", json={"visibility": "shown"}).status_code == 200
     assert bo.get("/leaderboard", period="all-time")["rows"][0]["xp"] == 80
 
 

@@ -65,6 +65,6 @@ class SettingsController(Controller):
         """Leave every board (XP is kept) or come back (the boards are rebuilt from the
         ledger)."""
         profile = await game.set_leaderboard_opt_out(
-            UserId(user.user_id), data.opted_out, game_uow, clock, ids
+            UserId(user.user_id), data.visibility == "hidden", game_uow, clock, ids
         )
         return ProfileOut.from_domain(profile)

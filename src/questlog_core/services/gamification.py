@@ -11,6 +11,7 @@ idempotent per local date), so a late scheduler never changes an outcome.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -425,12 +426,15 @@ async def set_display_name(
     clock: Clock,
     rules: GameRules = DEFAULT_RULES,
 ) -> Profile:
-    """Set the name shown on boards (1–40 characters, and not an email address)."""
-    name = display_name.strip()
+    """Set the name shown on boards (1–40 characters after trimming and NFC, no control
+    characters, and not an email address)."""
+    name = unicodedata.normalize("NFC", display_name).strip()
     if not 1 <= len(name) <= 40:
         raise ValidationFailed("display_name", "must be 1 to 40 characters")
     if "@" in name:
         raise ValidationFailed("display_name", "must not be an email address")
+    if any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in name):
+        raise ValidationFailed("display_name", "contains control characters")
     now = clock.now()
     async with uow:
         player = await _load_or_create(uow, user, "UTC", now, rules)
