@@ -33,6 +33,7 @@ from adapters.caching import (
     InvalidatingQuestUnitOfWork,
 )
 from adapters.email.console import ConsoleEmailSender, OutboxEmailSender
+from adapters.leaderboards import ProjectedGamificationUnitOfWork
 from adapters.llm.costs import CachedLanguageModel, MeteredLanguageModel
 from adapters.llm.failover import CircuitBreaker, FailoverLanguageModel, Link
 from adapters.llm.local import LocalLanguageModel
@@ -91,6 +92,11 @@ def reading_quest_uow(engine: AsyncEngine, clock: SystemClock) -> SqlQuestUnitOf
     return SqlQuestUnitOfWork(engine, clock).reading()
 
 
+def reading_gamification_uow(engine: AsyncEngine, clock: SystemClock) -> SqlGamificationUnitOfWork:
+    """A game unit of work for queries only (on SQLite: no write lock; it cannot commit)."""
+    return SqlGamificationUnitOfWork(engine, clock).reading()
+
+
 class QuestViews:
     """Where cached quest reads come from: one quest, read through a read-only unit of work,
     as the API shows it (the cache stores the response shape, ETag version included)."""
@@ -111,6 +117,14 @@ class ProfileViews:
 
     async def get(self, user_id: UUID) -> Profile:
         return await read_profile(self._uow(), UserId(user_id))
+
+
+def _board_projection(client: Any, keys: Any, engine: AsyncEngine) -> Any:
+    from adapters.leaderboards import BoardProjection
+    from adapters.redis.leaderboard import RedisLeaderboard
+    from adapters.sql.gamification import SqlBoardSource
+
+    return BoardProjection(RedisLeaderboard(client, keys, source=SqlBoardSource(engine)))
 
 
 def redis_client_for(url: str, enabled: bool) -> Any:
@@ -370,14 +384,6 @@ class Container(containers.DeclarativeContainer):
         quest_reads,
     )
 
-    # -- gamification (the consumer of quest events; its HTTP service comes later) -------
-    game_store = providers.Singleton(InMemoryGamificationStore)
-    game_uow = providers.Selector(
-        config.database_kind,
-        memory=providers.Factory(InMemoryGamificationUnitOfWork, store=game_store),
-        sql=providers.Factory(SqlGamificationUnitOfWork, engine=engine, clock=clock),
-    )
-
     # -- auth service --------------------------------------------------------------------
     identity_store = providers.Singleton(InMemoryIdentityStore)
     #: the auth service's stored state, not through the profile cache
@@ -458,6 +464,34 @@ class Container(containers.DeclarativeContainer):
         settings=providers.Callable(_auth_settings, settings),
         device_key=providers.Callable(device_cookie_key, signing_key),
     )
+    # -- gamification service ------------------------------------------------------------
+    game_store = providers.Singleton(InMemoryGamificationStore)
+    #: ``leaderboard=redis``: the process's Redis board, rebuilt from the SQL ledger
+    board_projection = providers.Singleton(_board_projection, redis, redis_keys, engine)
+    _game_reader = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemoryGamificationUnitOfWork, store=game_store),
+        sql=providers.Factory(reading_gamification_uow, engine=engine, clock=clock),
+    )
+    _game_writer = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemoryGamificationUnitOfWork, store=game_store),
+        sql=providers.Factory(SqlGamificationUnitOfWork, engine=engine, clock=clock),
+    )
+    #: the game's units of work for queries (GET): no SQLite write lock, never commit
+    game_reader_uow = providers.Selector(
+        config.leaderboard,
+        sql=_game_reader,
+        redis=providers.Factory(ProjectedGamificationUnitOfWork, _game_reader, board_projection),
+    )
+    #: every game use case that writes, the quest-event consumers included (with
+    #: ``leaderboard=redis`` they must feed the Redis board too, so they take this one)
+    game_uow = providers.Selector(
+        config.leaderboard,
+        sql=_game_writer,
+        redis=providers.Factory(ProjectedGamificationUnitOfWork, _game_writer, board_projection),
+    )
+
     # -- ai service ----------------------------------------------------------------------
     #: tokens spent per user (the ai service's own table on SQL)
     token_usage = providers.Selector(
@@ -522,7 +556,7 @@ def build_container(settings: Settings) -> Container:
     container = Container(settings=settings)
     values = {name: getattr(settings, name) for name in settings.__struct_fields__}
     values["database_kind"] = database_kind(settings.database_url)
-    values["uses_redis"] = settings.cache == "redis"
+    values["uses_redis"] = settings.cache == "redis" or settings.leaderboard == "redis"
     values["token_verification"] = token_verification(settings.jwks_url)
     container.config.from_dict(values)
     return container

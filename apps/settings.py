@@ -142,6 +142,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     log_format: Literal["auto", "json", "console"] = "auto"
     #: who may read ``/metrics``: direct peers in these IPs/CIDRs (comma-separated; empty: off)
     metrics_allow: str = "127.0.0.1, ::1"
+    #: leaderboards: ``sql`` (the database's own board) or ``redis`` (sorted sets fed after each
+    #: commit, rebuilt from SQL, which stays the truth; needs a SQL database)
+    leaderboard: Literal["sql", "redis"] = "sql"
 
     #: consumer threads of a worker (``questlog worker``, or the all-in-one's in-process one)
     worker_threads: int = 8
@@ -164,6 +167,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
                 parse_networks(getattr(self, name))
             except ValueError as exc:
                 raise SettingsError(f"QUESTLOG_{name.upper()}: {exc}") from None
+        if self.leaderboard == "redis" and self.database_url.startswith("memory:"):
+            raise SettingsError("QUESTLOG_LEADERBOARD: redis needs a SQL database to rebuild from")
         # A chosen provider without its key would be accepted and then fail on every request.
         needs = {
             "QUESTLOG_OPENAI_API_KEY": (

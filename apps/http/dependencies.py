@@ -23,6 +23,7 @@ from adapters.caching import CachedProfiles, CachedQuestReads
 from apps.quest.schemas import QuestOut
 from questlog_core.errors import AuthenticationFailed
 from questlog_core.identity.tokens import Principal
+from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.identity import Authenticator
 from questlog_core.ports.platform import Cache, Clock, FileStorage, IdFactory
 from questlog_core.ports.quests import QuestUnitOfWork
@@ -60,6 +61,15 @@ def provide_quest_uow(request: Request[Any, Any, Any], state: State) -> QuestUni
     container = container_of(state)
     uow: QuestUnitOfWork = (
         container.quest_reader_uow() if request.method in SAFE_METHODS else container.quest_uow()
+    )
+    return uow
+
+
+def provide_game_uow(request: Request[Any, Any, Any], state: State) -> GamificationUnitOfWork:
+    """The game's unit of work: read-only for a safe method (no SQLite write lock)."""
+    container = container_of(state)
+    uow: GamificationUnitOfWork = (
+        container.game_reader_uow() if request.method in SAFE_METHODS else container.game_uow()
     )
     return uow
 
@@ -166,6 +176,7 @@ async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
 ClockDep = NamedDependency[SkipValidation[Clock]]
 IdsDep = NamedDependency[SkipValidation[IdFactory]]
 QuestUowDep = NamedDependency[SkipValidation[QuestUnitOfWork]]
+GameUowDep = NamedDependency[SkipValidation[GamificationUnitOfWork]]
 AuthServiceDep = NamedDependency[AuthService]
 FileStorageDep = NamedDependency[SkipValidation[FileStorage]]
 CacheDep = NamedDependency[SkipValidation[Cache]]
@@ -178,6 +189,7 @@ DEPENDENCIES: dict[str, Provide] = {
     "clock": Provide(provide_clock, sync_to_thread=False),
     "ids": Provide(provide_ids, sync_to_thread=False),
     "uow": Provide(provide_quest_uow, sync_to_thread=False),
+    "game_uow": Provide(provide_game_uow, sync_to_thread=False),
     "quest_reads": Provide(provide_quest_reads, sync_to_thread=False),
     "profile_reads": Provide(provide_profile_reads, sync_to_thread=False),
     "auth": Provide(provide_auth_service, sync_to_thread=False),

@@ -180,6 +180,12 @@ NOT_STATABLE: dict[tuple[str, str], str] = {
     ("POST /api/v1/ai/prioritize", "quests"): "quests or quest_ids, not both (no oneOf)",
     ("POST /api/v1/ai/prioritize", "quest_ids"): "quests of the caller's read model",
     ("GET /api/v1/ai/insights", "timezone"): "a time zone this server's tzdata knows",
+    ("PUT /api/v1/gamification/settings/time-zone", "timezone"): "a known time zone",
+    ("PUT /api/v1/gamification/settings/display-name", "display_name"): (
+        "not an email address, no control characters (after NFC)"
+    ),
+    ("POST /api/v1/gamification/streaks", "quest_id"): "a live award of the caller's",
+    ("POST /api/v1/gamification/award", "amount"): "never below 0 XP (the player's balance)",
     ("POST /api/v1/ai/analyze", "timezone"): "a time zone this server's tzdata knows",
     ("POST /api/v1/ai/quick-add", "timezone"): "a time zone this server's tzdata knows",
     ("POST /api/v1/ai/suggest", "timezone"): "a time zone this server's tzdata knows",

@@ -57,6 +57,19 @@ async def test_boards_rank_by_xp_then_who_got_there_first(game_backend: GameBack
         assert await uow.leaderboard.top(Board.WEEKLY, "1999-W01") == []
 
 
+async def test_a_page_after_an_offset_keeps_the_ranks_from_the_top(
+    game_backend: GameBackend,
+) -> None:
+    ana, bo, cy = sorted((new_user() for _ in range(3)), key=str)
+    await _record(game_backend, entry(ana, 10, 1), entry(bo, 20, 2), entry(cy, 30, 3))
+    async with game_backend.uow() as uow:
+        page = await uow.leaderboard.top(Board.ALL_TIME, "all", limit=1, offset=1)
+        assert [(r.rank, r.user, r.xp) for r in page] == [(2, bo, 20)]
+        rest = await uow.leaderboard.top(Board.ALL_TIME, "all", limit=5, offset=1)
+        assert [(r.rank, r.user) for r in rest] == [(2, bo), (3, ana)]
+        assert await uow.leaderboard.top(Board.ALL_TIME, "all", limit=5, offset=3) == []
+
+
 async def test_exact_ties_fall_back_to_the_user_id(game_backend: GameBackend) -> None:
     first, second = sorted((new_user(), new_user()), key=str)
     await _record(game_backend, entry(second, 10, 1), entry(first, 10, 1))

@@ -122,6 +122,17 @@ async def test_top_returns_at_most_the_limit(board: Leaderboard) -> None:
     ]
 
 
+async def test_a_page_after_an_offset_keeps_the_ranks_from_the_top(board: Leaderboard) -> None:
+    for i, user in enumerate((ANA, BOB, CY)):
+        await board.record(entry(user, 10 * (i + 1), T0))
+    assert summary(await board.top(Board.ALL_TIME, "all", limit=1, offset=1)) == [(2, "Bob", 20)]
+    assert summary(await board.top(Board.ALL_TIME, "all", limit=5, offset=1)) == [
+        (2, "Bob", 20),
+        (3, "Ana", 10),
+    ]
+    assert await board.top(Board.ALL_TIME, "all", limit=5, offset=3) == []
+
+
 async def test_an_opted_out_player_vanishes_from_every_board(board: Leaderboard) -> None:
     await board.record(entry(ANA, 90, T0))
     await board.record(entry(BOB, 50, T0))
@@ -131,6 +142,19 @@ async def test_an_opted_out_player_vanishes_from_every_board(board: Leaderboard)
     assert summary(await board.top(Board.ALL_TIME, "all")) == [(1, "Bob", 50)]
     assert await board.top(Board.MONTHLY, "2024-04") == []
     assert await board.rank_of(Board.ALL_TIME, "all", ANA) is None
+
+
+async def test_a_player_who_opts_back_in_is_recorded_again(board: Leaderboard) -> None:
+    """Opting back in records the player's ledger again: the same entry ids count anew."""
+    first, second = entry(ANA, 90, T0), entry(ANA, 5, T0 + timedelta(days=40))
+    await board.record(first)
+    await board.record(second)
+    await board.remove_user(ANA)
+    await board.record(first)
+    await board.record(second)
+    await board.record(second)  # still idempotent after coming back
+    assert summary(await board.top(Board.ALL_TIME, "all")) == [(1, "Ana", 95)]
+    assert summary(await board.top(Board.WEEKLY, "2024-W10")) == [(1, "Ana", 90)]
 
 
 async def test_a_rename_shows_on_every_board(board: Leaderboard) -> None:

@@ -211,8 +211,11 @@ class InMemoryLeaderboard:
         self._uow._board_ops.append(lambda state: _record(state, entry))
         _record(self._uow._work, entry)
 
-    async def top(self, board: Board, period: str, limit: int = 10) -> list[BoardRow]:
-        return rank(self._uow._work.boards.get((board, period), {}).values())[:limit]
+    async def top(
+        self, board: Board, period: str, limit: int = 10, *, offset: int = 0
+    ) -> list[BoardRow]:
+        rows = rank(self._uow._work.boards.get((board, period), {}).values())
+        return rows[offset : offset + limit]
 
     async def rank_of(self, board: Board, period: str, user: UserId) -> BoardRow | None:
         rows = rank(self._uow._work.boards.get((board, period), {}).values())

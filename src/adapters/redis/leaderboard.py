@@ -7,7 +7,8 @@ Per board period (``weekly:2024-W10``, ``monthly:2024-03``, ``all_time:all``) th
   ``leaderboards.sort_key`` (more XP, then whoever reached it first, then the smaller user id),
   with full microsecond precision and XP up to 2**53, and no tie ever depends on insertion order;
 - ``…:rank``'s companion hash ``…:meta`` (``<user>:xp``, ``:at``, ``:name``, ``:m`` member);
-- ``…:seen`` the entry ids already applied (recording is idempotent per board period);
+- ``…:seen:<user>`` the user's entry ids already applied (recording is idempotent per board
+  period); per user, so an opt-out forgets them with the rows and opting back in re-applies;
 - ``…:built`` set once the period has been rebuilt from the source of truth.
 
 A read of a period without ``built`` first replays the source's entries for it (the SQL
@@ -68,9 +69,10 @@ end
 return 1
 """
 
-# KEYS: rank, meta. ARGV: limit. Returns user, xp, name triples in rank order.
+# KEYS: rank, meta. ARGV: first, last (0-based, inclusive). Returns user, xp, name triples in
+# rank order.
 _TOP = """
-local members = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+local members = redis.call('ZRANGE', KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
 local out = {}
 for _, m in ipairs(members) do
   local user = string.sub(m, 22)
@@ -91,10 +93,11 @@ if not r then return {} end
 return {r, f[2], f[3]}
 """
 
-# KEYS: rank, meta. ARGV: user.
+# KEYS: rank, meta, the user's seen set. ARGV: user.
 _REMOVE = """
 local m = redis.call('HGET', KEYS[2], ARGV[1] .. ':m')
 if m then redis.call('ZREM', KEYS[1], m) end
+redis.call('DEL', KEYS[3])
 redis.call('HDEL', KEYS[2], ARGV[1] .. ':xp', ARGV[1] .. ':at', ARGV[1] .. ':name', ARGV[1] .. ':m')
 return 1
 """
@@ -136,8 +139,8 @@ class RedisLeaderboard:
         self._remove = client.register_script(_REMOVE)
         self._rename = client.register_script(_RENAME)
 
-    def _key(self, board: Board, period: str, part: str) -> str:
-        return self._keys.key("lb", board.value, period, part)
+    def _key(self, board: Board, period: str, *parts: str) -> str:
+        return self._keys.key("lb", board.value, period, *parts)
 
     def _user_key(self, user: UUID) -> str:
         return self._keys.key("lb", "user", str(user))
@@ -156,7 +159,7 @@ class RedisLeaderboard:
             keys=[
                 self._key(board, period, "rank"),
                 self._key(board, period, "meta"),
-                self._key(board, period, "seen"),
+                self._key(board, period, "seen", str(entry.user)),
                 self._user_key(entry.user),
             ],
             args=[
@@ -181,21 +184,24 @@ class RedisLeaderboard:
         ttl = RETENTION[board]
         await self._client.set(built, b"1", px=micros(ttl) // 1000 if ttl is not None else None)
 
-    async def top(self, board: Board, period: str, limit: int = 10) -> list[BoardRow]:
-        """The best ``limit`` rows in board order."""
+    async def top(
+        self, board: Board, period: str, limit: int = 10, *, offset: int = 0
+    ) -> list[BoardRow]:
+        """The best ``limit`` rows after the first ``offset``, in board order."""
         if limit < 1:
             return []
+        offset = max(offset, 0)
         try:
             await self._ensure_built(board, period)
             flat = await self._top(
                 keys=[self._key(board, period, "rank"), self._key(board, period, "meta")],
-                args=[limit],
+                args=[offset, offset + limit - 1],
             )
         except REDIS_FAILURES as exc:
             raise ServiceUnavailable("leaderboard unavailable") from exc
         return [
             BoardRow(
-                rank=i // 3 + 1,
+                rank=offset + i // 3 + 1,
                 user=UserId(UUID(_text(flat[i]))),
                 xp=int(flat[i + 1]),
                 display_name=_text(flat[i + 2]),
@@ -231,7 +237,11 @@ class RedisLeaderboard:
         try:
             for board, period in await self._boards_of(user):
                 await self._remove(
-                    keys=[self._key(board, period, "rank"), self._key(board, period, "meta")],
+                    keys=[
+                        self._key(board, period, "rank"),
+                        self._key(board, period, "meta"),
+                        self._key(board, period, "seen", str(user)),
+                    ],
                     args=[str(user)],
                 )
             await self._client.delete(self._user_key(user))
@@ -245,6 +255,30 @@ class RedisLeaderboard:
                 await self._rename(
                     keys=[self._key(board, period, "meta")], args=[str(user), display_name]
                 )
+        except REDIS_FAILURES as exc:
+            raise ServiceUnavailable("leaderboard unavailable") from exc
+
+    async def forget(self, board: Board, period: str) -> None:
+        """Drop one board period; its next read rebuilds it from the source."""
+        try:
+            seen = self._client.scan_iter(match=self._key(board, period, "seen", "*"), count=500)
+            doomed = [key async for key in seen]
+            doomed += [self._key(board, period, part) for part in ("built", "rank", "meta")]
+            await self._client.delete(*doomed)
+        except REDIS_FAILURES as exc:
+            raise ServiceUnavailable("leaderboard unavailable") from exc
+
+    async def forget_everything(self) -> None:
+        """Drop every board period and user index; each period rebuilds on its next read."""
+        try:
+            batch: list[bytes | str] = []
+            async for key in self._client.scan_iter(match=self._keys.key("lb", "*"), count=500):
+                batch.append(key)
+                if len(batch) >= 500:
+                    await self._client.delete(*batch)
+                    batch = []
+            if batch:
+                await self._client.delete(*batch)
         except REDIS_FAILURES as exc:
             raise ServiceUnavailable("leaderboard unavailable") from exc
 

@@ -341,18 +341,21 @@ class SqlLeaderboard:
             ],
         )
 
-    async def top(self, board: Board, period: str, limit: int = 10) -> list[BoardRow]:
+    async def top(
+        self, board: Board, period: str, limit: int = 10, *, offset: int = 0
+    ) -> list[BoardRow]:
         s = t.board_scores
         query = (
             select(s.c.user_id, s.c.display_name, s.c.xp)
             .where(s.c.board == board.value, s.c.period == period)
             .order_by(s.c.xp.desc(), s.c.reached_at, s.c.user_id)
+            .offset(offset)
             .limit(limit)
         )
         rows = (await self._c.execute(query)).all()
         return [
             BoardRow(rank=i, user=UserId(r.user_id), display_name=r.display_name, xp=r.xp)
-            for i, r in enumerate(rows, start=1)
+            for i, r in enumerate(rows, start=offset + 1)
         ]
 
     async def rank_of(self, board: Board, period: str, user: UserId) -> BoardRow | None:

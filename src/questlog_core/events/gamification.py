@@ -41,7 +41,8 @@ class XpReversed(DomainEvent, frozen=True, kw_only=True, tag="gamification.xp_re
 
 @register
 class XpAdjusted(DomainEvent, frozen=True, kw_only=True, tag="gamification.xp_adjusted.v1"):
-    """XP changed for a reason other than a quest: a streak bonus or a break penalty."""
+    """XP changed for a reason other than a quest: a streak bonus, a break penalty, or an
+    operator's adjustment (``kind`` ``adjustment``)."""
 
     entry_id: UUID
     kind: str

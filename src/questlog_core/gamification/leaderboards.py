@@ -10,6 +10,7 @@ never an email.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -36,6 +37,26 @@ def period_of(board: Board, at: datetime) -> str:
     if board is Board.MONTHLY:
         return f"{utc.year}-{utc.month:02d}"
     return "all"
+
+
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def is_period(board: Board, period: str) -> bool:
+    """Whether ``period`` is how :func:`period_of` spells one of ``board``'s periods."""
+    if board is Board.ALL_TIME:
+        return period == "all"
+    try:
+        if board is Board.WEEKLY and (week := _WEEK.fullmatch(period)):
+            start = datetime.fromisocalendar(int(week[1]), int(week[2]), 1)
+        elif board is Board.MONTHLY and (month := _MONTH.fullmatch(period)):
+            start = datetime(int(month[1]), int(month[2]), 1)
+        else:
+            return False
+    except ValueError:
+        return False
+    return period_of(board, start.replace(tzinfo=UTC)) == period
 
 
 def periods_of(at: datetime) -> list[tuple[Board, str]]:
@@ -132,6 +153,7 @@ __all__ = [
     "Score",
     "apply",
     "build_board",
+    "is_period",
     "period_of",
     "periods_of",
     "rank",

@@ -141,6 +141,18 @@ class XpPolicy:
             out.append(Multiplier("combo", 1.0 + combo))
         return out
 
+    def standing_multipliers(self, streak_days: int, completed_today: int) -> list[Multiplier]:
+        """The factors the player's own state puts on their next completion (streak and
+        combo), before anything about the quest itself (timing, blocking) is known."""
+        out: list[Multiplier] = []
+        streak = min(max(streak_days, 0) * self.streak_bonus_per_day, self.streak_bonus_cap)
+        if streak > 0:
+            out.append(Multiplier("streak", 1.0 + streak))
+        combo = min(max(completed_today, 0) * self.combo_bonus_per_quest, self.combo_bonus_cap)
+        if combo > 0:
+            out.append(Multiplier("combo", 1.0 + combo))
+        return out
+
     def award(self, ctx: CompletionContext) -> XpAward:
         """The XP one completion earns, with its explanation."""
         base = self.base(ctx.difficulty)

@@ -36,6 +36,10 @@ class Permission(StrEnum):
     USERS_READ = "users:read"
     USERS_MANAGE = "users:manage"
     ROLES_MANAGE = "roles:manage"
+    #: change one's own game settings and check in a streak day
+    GAMIFICATION_WRITE = "gamification:write"
+    #: grant or take XP from any player (operators and internal services, never players)
+    GAMIFICATION_AWARD = "gamification:award"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -50,13 +54,20 @@ _PLAYER: frozenset[Permission] = frozenset(
         Permission.PROFILE_WRITE,
         Permission.SESSIONS_MANAGE,
         Permission.API_TOKENS_MANAGE,
+        Permission.GAMIFICATION_WRITE,
     }
 )
 
 #: The declared permission table: what each role may do.
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.USER: _PLAYER,
-    Role.ADMIN: _PLAYER | {Permission.USERS_READ, Permission.USERS_MANAGE, Permission.ROLES_MANAGE},
+    Role.ADMIN: _PLAYER
+    | {
+        Permission.USERS_READ,
+        Permission.USERS_MANAGE,
+        Permission.ROLES_MANAGE,
+        Permission.GAMIFICATION_AWARD,
+    },
 }
 
 

@@ -110,8 +110,11 @@ class Leaderboard(Protocol):
         """
         ...
 
-    async def top(self, board: Board, period: str, limit: int = 10) -> list[BoardRow]:
-        """The best ``limit`` rows, ranked (see ``leaderboards.sort_key`` for ties)."""
+    async def top(
+        self, board: Board, period: str, limit: int = 10, *, offset: int = 0
+    ) -> list[BoardRow]:
+        """The best ``limit`` rows after the first ``offset``, ranked (see
+        ``leaderboards.sort_key`` for ties); row ranks count from the top of the board."""
         ...
 
     async def rank_of(self, board: Board, period: str, user: UserId) -> BoardRow | None:

@@ -11,6 +11,7 @@ idempotent per local date), so a late scheduler never changes an outcome.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,7 +22,6 @@ import msgspec
 from questlog_core.errors import (
     CheckInWindowClosed,
     ConcurrencyConflict,
-    NotFound,
     ValidationFailed,
 )
 from questlog_core.events import DomainEvent
@@ -46,10 +46,17 @@ from questlog_core.gamification.achievements import (
     AchievementStatus,
     CompletionFacts,
 )
-from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow, period_of
+from questlog_core.gamification.leaderboards import (
+    Board,
+    BoardEntry,
+    BoardRow,
+    is_period,
+    period_of,
+)
 from questlog_core.gamification.ledger import (
     EntryKind,
     LedgerEntry,
+    Multiplier,
     award_key,
     live_awards,
     reversal_key,
@@ -62,6 +69,7 @@ from questlog_core.gamification.streaks import (
     StreakPolicy,
     check_day_start_hour,
     credit_key,
+    day_start,
     local_day,
     zone,
 )
@@ -132,6 +140,8 @@ class Profile(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str
     day_start_hour: int
     opted_out: bool
+    #: what the player's streak and today's completions multiply their next award by
+    multipliers: tuple[Multiplier, ...] = ()
 
 
 # -- consumers of quest events ----------------------------------------------------------------
@@ -361,9 +371,11 @@ async def check_in_yesterday(
     """Count a completion made today for yesterday, while yesterday is not final."""
     now = clock.now()
     async with uow:
-        player = await uow.players.get(user)
-        if await uow.ledger.live_award(user, quest_id, occurrence) is None:
-            raise NotFound("completion", credit_key(quest_id, occurrence))
+        player = await uow.players.find(user)
+        if player is None or await uow.ledger.live_award(user, quest_id, occurrence) is None:
+            # a reference in the request that names nothing of the caller's (no 404: the
+            # resource addressed is the caller's streak, which exists)
+            raise ValidationFailed("quest_id", "no completion of yours with a live award")
         progress = await uow.achievements.get(user)
         out = _Changes(ids, now, user)
         await _settle(uow, player, progress, rules, out)
@@ -414,12 +426,15 @@ async def set_display_name(
     clock: Clock,
     rules: GameRules = DEFAULT_RULES,
 ) -> Profile:
-    """Set the name shown on boards (1–40 characters, and not an email address)."""
-    name = display_name.strip()
+    """Set the name shown on boards (1–40 characters after trimming and NFC, no control
+    characters, and not an email address)."""
+    name = unicodedata.normalize("NFC", display_name).strip()
     if not 1 <= len(name) <= 40:
         raise ValidationFailed("display_name", "must be 1 to 40 characters")
     if "@" in name:
         raise ValidationFailed("display_name", "must not be an email address")
+    if any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in name):
+        raise ValidationFailed("display_name", "contains control characters")
     now = clock.now()
     async with uow:
         player = await _load_or_create(uow, user, "UTC", now, rules)
@@ -519,6 +534,263 @@ async def get_rank(
     """The player's row on a board, or ``None`` (no XP in the period, or opted out)."""
     async with uow:
         return await uow.leaderboard.rank_of(board, period or period_of(board, clock.now()), user)
+
+
+# -- what the HTTP service asks ---------------------------------------------------------------
+
+#: the most ledger entries or board rows one page holds
+MAX_PAGE = 100
+#: the largest XP one operator adjustment may grant or take
+MAX_ADJUSTMENT = 100_000
+
+
+class StreakView(msgspec.Struct, frozen=True, kw_only=True):
+    """A player's streak as of now, with what they can still do about yesterday.
+
+    ``yesterday_open`` is true while a completion made today can still be checked in for
+    yesterday (until ``check_in_closes_at``). Freezes are spent by the rollover itself on a
+    day without a completion; ``frozen_days`` lists the recent days one covered.
+    """
+
+    current: int
+    longest: int
+    freezes: int
+    freeze_cap: int
+    days_to_next_freeze: int | None
+    today: date
+    today_counted: bool
+    yesterday: date
+    yesterday_counted: bool
+    yesterday_open: bool
+    check_in_closes_at: datetime
+    next_milestone: int | None
+    next_milestone_bonus: int
+    frozen_days: tuple[date, ...]
+    timezone: str
+    day_start_hour: int
+
+
+class LedgerPage(msgspec.Struct, frozen=True, kw_only=True):
+    """A page of a player's ledger, newest first."""
+
+    items: tuple[LedgerEntry, ...]
+    total: int
+    offset: int
+    limit: int
+
+
+class BoardPage(msgspec.Struct, frozen=True, kw_only=True):
+    """Consecutive rows of one board period, and the caller's own row if they are on it."""
+
+    board: Board
+    period: str
+    offset: int
+    rows: tuple[BoardRow, ...]
+    me: BoardRow | None
+
+
+class AwardXp(msgspec.Struct, frozen=True, kw_only=True):
+    """An operator or internal service grants (or, negative, takes) XP.
+
+    ``reference`` makes the grant idempotent: a second grant with the same reference for the
+    same player changes nothing and answers the first one.
+    """
+
+    user: UserId
+    amount: int
+    reason: str
+    reference: str | None = None
+
+
+class AwardOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    """What an :class:`AwardXp` did (``created`` false: the reference had been used)."""
+
+    entry: LedgerEntry
+    created: bool
+    total_xp: int
+    level: int
+    events: tuple[DomainEvent, ...] = ()
+
+
+async def get_player_profile(
+    user: UserId, uow: GamificationUnitOfWork, clock: Clock, rules: GameRules = DEFAULT_RULES
+) -> Profile:
+    """The player's profile as of now; a player with no game yet sees a fresh one (level 1,
+    no XP, no streak, UTC), nothing stored until something happens."""
+    now = clock.now()
+    async with uow:
+        player = await uow.players.find(user)
+        if player is None:
+            player = _fresh_player(user, now)
+        return await _profile(uow, player, rules, now)
+
+
+async def get_streak(
+    user: UserId, uow: GamificationUnitOfWork, clock: Clock, rules: GameRules = DEFAULT_RULES
+) -> StreakView:
+    """The player's streak as of now (read only: the rollover is computed, not stored)."""
+    now = clock.now()
+    policy = rules.streaks
+    async with uow:
+        player = await uow.players.find(user) or _fresh_player(user, now)
+    tz, hour = player.timezone, player.day_start_hour
+    streak, _ = policy.roll_over(player.streak, now, tz, hour)
+    today = local_day(now, tz, hour)
+    yesterday = today - timedelta(1)
+    shown = streak.displayed()
+    upcoming = sorted(length for length in policy.milestones if length > shown)
+    at_cap = streak.freezes >= policy.freeze_cap
+    return StreakView(
+        current=shown,
+        longest=max(streak.longest, shown),
+        freezes=streak.freezes,
+        freeze_cap=policy.freeze_cap,
+        days_to_next_freeze=None if at_cap else policy.freeze_every - streak.run_toward_freeze,
+        today=today,
+        today_counted=bool(streak.credits_on(today)),
+        yesterday=yesterday,
+        yesterday_counted=bool(streak.credits_on(yesterday)),
+        yesterday_open=policy.is_open(streak, yesterday, now, tz, hour),
+        check_in_closes_at=day_start(today, tz, hour) + policy.check_in_grace,
+        next_milestone=upcoming[0] if upcoming else None,
+        next_milestone_bonus=policy.milestones[upcoming[0]] if upcoming else 0,
+        frozen_days=streak.frozen_days,
+        timezone=tz,
+        day_start_hour=hour,
+    )
+
+
+async def get_ledger_page(
+    user: UserId, uow: GamificationUnitOfWork, offset: int = 0, limit: int = 50
+) -> LedgerPage:
+    """A page of the player's ledger, newest first (``offset`` entries skipped; ``limit``
+    clamped to 1..``MAX_PAGE`` and a negative offset read as 0, like the quest listing)."""
+    offset, limit = _page_bounds(offset, limit)
+    async with uow:
+        entries = await uow.ledger.entries(user)
+    newest_first = entries[::-1]
+    return LedgerPage(
+        items=tuple(newest_first[offset : offset + limit]),
+        total=len(entries),
+        offset=offset,
+        limit=limit,
+    )
+
+
+async def get_board_page(
+    user: UserId,
+    board: Board,
+    uow: GamificationUnitOfWork,
+    clock: Clock,
+    *,
+    period: str | None = None,
+    around_me: bool = False,
+    offset: int = 0,
+    limit: int = 10,
+) -> BoardPage:
+    """Rows of a board period from ``offset`` (the current period unless ``period`` is
+    given), or, with ``around_me``, the page centred on the caller's row. Players who opted
+    out are on no board, so never in a page; ``me`` is ``None`` for them too. A ``period`` the
+    board does not have (``2026-W99``, a month on the weekly board) has no rows, and the board
+    is not asked (so no request makes a board build a period that cannot exist). ``limit`` is
+    clamped to 1..``MAX_PAGE`` and a negative offset read as 0.
+    """
+    offset, limit = _page_bounds(offset, limit)
+    chosen = period or period_of(board, clock.now())
+    if not is_period(board, chosen):
+        return BoardPage(board=board, period=chosen, offset=offset, rows=(), me=None)
+    async with uow:
+        me = await uow.leaderboard.rank_of(board, chosen, user)
+        if around_me and me is not None:
+            offset = max(me.rank - 1 - limit // 2, 0)
+        rows = await uow.leaderboard.top(board, chosen, limit, offset=offset)
+    return BoardPage(board=board, period=chosen, offset=offset, rows=tuple(rows), me=me)
+
+
+async def award_xp(
+    cmd: AwardXp,
+    uow: GamificationUnitOfWork,
+    clock: Clock,
+    ids: IdFactory,
+    rules: GameRules = DEFAULT_RULES,
+) -> AwardOutcome:
+    """Grant or take XP outside the quest rules (an ``adjustment`` entry), never leaving the
+    player below 0 XP; levels and achievements follow as after any other ledger change."""
+    if cmd.amount == 0 or abs(cmd.amount) > MAX_ADJUSTMENT:
+        raise ValidationFailed(
+            "amount", f"must be non-zero and at most {MAX_ADJUSTMENT} either way"
+        )
+    reason = cmd.reason.strip()
+    if not 1 <= len(reason) <= 200:
+        raise ValidationFailed("reason", "must be 1 to 200 characters")
+    reference = None if cmd.reference is None else cmd.reference.strip()
+    if reference is not None and not 1 <= len(reference) <= 100:
+        raise ValidationFailed("reference", "must be 1 to 100 characters")
+    now = clock.now()
+    async with uow:
+        if reference is not None:
+            earlier = await uow.ledger.get_by_key(cmd.user, _adjustment_key(reference))
+            if earlier is not None:
+                total = await uow.ledger.balance(cmd.user)
+                return AwardOutcome(
+                    entry=earlier,
+                    created=False,
+                    total_xp=total,
+                    level=rules.levels.level_for(total),
+                )
+        player = await _load_or_create(uow, cmd.user, "UTC", now, rules)
+        if await uow.ledger.balance(cmd.user) + cmd.amount < 0:
+            raise ValidationFailed("amount", "would take the player below 0 XP")
+        progress = await uow.achievements.get(cmd.user)
+        out = _Changes(ids, now, cmd.user)
+        entry_id = ids.new_id()
+        entry = LedgerEntry(
+            entry_id=entry_id,
+            user=cmd.user,
+            key=_adjustment_key(reference or str(entry_id)),
+            kind=EntryKind.ADJUSTMENT,
+            amount=cmd.amount,
+            reason=reason,
+            at=now,
+            effective_at=now,
+            local_date=local_day(now, player.timezone, player.day_start_hour),
+        )
+        await _append(uow, player, entry)
+        out.add(
+            XpAdjusted(
+                **out.meta(),
+                entry_id=entry.entry_id,
+                kind=EntryKind.ADJUSTMENT.value,
+                amount=entry.amount,
+                total_xp=await uow.ledger.balance(cmd.user),
+                reason=reason,
+            )
+        )
+        await _settle(uow, player, progress, rules, out)
+        result = AwardOutcome(
+            entry=entry,
+            created=True,
+            total_xp=await uow.ledger.balance(cmd.user),
+            level=player.level,
+            events=tuple(out.events),
+        )
+        await _commit(uow, out)
+        return result
+
+
+def _adjustment_key(reference: str) -> str:
+    return f"{EntryKind.ADJUSTMENT.value}:{reference}"
+
+
+def _page_bounds(offset: int, limit: int) -> tuple[int, int]:
+    return max(offset, 0), min(max(limit, 1), MAX_PAGE)
+
+
+def _fresh_player(user: UserId, now: datetime) -> Player:
+    """The profile of a player who has none stored yet (never saved by the queries)."""
+    return Player(
+        user=user, display_name=default_display_name(user), timezone="UTC", created_at=now
+    )
 
 
 # -- internals ---------------------------------------------------------------------------------
@@ -744,6 +1016,7 @@ async def _profile(
     progress = rules.levels.progress(total)
     streak, _ = rules.streaks.roll_over(player.streak, now, player.timezone, player.day_start_hour)
     today = local_day(now, player.timezone, player.day_start_hour)
+    done_today = len(live_awards(await uow.ledger.entries_on(player.user, today)))
     return Profile(
         user=player.user,
         display_name=player.display_name,
@@ -760,6 +1033,7 @@ async def _profile(
         timezone=player.timezone,
         day_start_hour=player.day_start_hour,
         opted_out=player.opted_out,
+        multipliers=tuple(rules.xp.standing_multipliers(streak.displayed(), done_today)),
     )
 
 
@@ -790,16 +1064,28 @@ async def _nothing_reversed(
 __all__ = [
     "CONSUMER",
     "DEFAULT_RULES",
+    "MAX_ADJUSTMENT",
+    "MAX_PAGE",
+    "AwardOutcome",
+    "AwardXp",
+    "BoardPage",
     "CompletionOutcome",
     "GameRules",
+    "LedgerPage",
     "Profile",
     "ReopenOutcome",
     "RolloverOutcome",
+    "StreakView",
+    "award_xp",
     "check_in_yesterday",
     "get_achievements",
+    "get_board_page",
     "get_leaderboard",
+    "get_ledger_page",
+    "get_player_profile",
     "get_profile",
     "get_rank",
+    "get_streak",
     "get_xp_history",
     "handle_quest_completed",
     "handle_quest_reopened",

@@ -23,7 +23,13 @@ def test_every_role_is_in_the_table() -> None:
 def test_a_player_manages_their_own_things_but_not_others() -> None:
     assert has_permission([Role.USER], Permission.QUESTS_WRITE)
     assert has_permission([Role.USER], Permission.API_TOKENS_MANAGE)
-    for admin_only in (Permission.USERS_MANAGE, Permission.ROLES_MANAGE, Permission.USERS_READ):
+    assert has_permission([Role.USER], Permission.GAMIFICATION_WRITE)
+    for admin_only in (
+        Permission.USERS_MANAGE,
+        Permission.ROLES_MANAGE,
+        Permission.USERS_READ,
+        Permission.GAMIFICATION_AWARD,
+    ):
         assert not has_permission([Role.USER], admin_only)
 
 

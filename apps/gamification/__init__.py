@@ -1,0 +1,1 @@
+"""The gamification service: XP, levels, streaks, achievements and leaderboards over HTTP."""
