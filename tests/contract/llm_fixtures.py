@@ -21,6 +21,10 @@ class QuestLabels(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     difficulty: Difficulty
 
 
+class UnlabelledAnswer(QuestLabels, frozen=True):
+    """An answer type no local rule is registered for: the local model must refuse it."""
+
+
 #: What every adapter answers for :func:`rent_request` (the stubs send it; the rule derives it).
 RENT_LABELS = QuestLabels(category="finance", tags=["bills"], difficulty="easy")
 

@@ -22,6 +22,7 @@ from tests.contract.llm_fixtures import (
     LABELS_JSON,
     RENT_LABELS,
     QuestLabels,
+    UnlabelledAnswer,
     local_model,
     rent_request,
 )
@@ -224,11 +225,8 @@ def test_constructing_without_a_key_or_with_unbounded_settings_is_refused() -> N
 
 
 async def test_local_model_without_a_rule_fails_instead_of_inventing() -> None:
-    class Unknown(QuestLabels):
-        pass
-
     with pytest.raises(ProviderFailure, match="no local rule"):
-        await local_model().complete(rent_request(), Unknown)
+        await local_model().complete(rent_request(), UnlabelledAnswer)
 
 
 def test_mock_transport_is_the_sdk_http_client() -> None:

@@ -22,6 +22,7 @@ from tests.contract.llm_fixtures import (
     LABELS_JSON,
     RENT_LABELS,
     QuestLabels,
+    UnlabelledAnswer,
     local_model,
     rent_request,
 )
@@ -152,15 +153,12 @@ async def test_tokens_of_a_refused_answer_are_recorded_with_the_one_that_was_use
 
 
 async def test_tokens_are_recorded_even_when_no_provider_could_answer() -> None:
-    class NoRule(QuestLabels):
-        pass
-
     clock = FixedClock(T0)
     ledger = InMemoryTokenUsageLedger()
     refused, _ = openai(stubs.openai_completion('{"category": "finance"}'))
     chain = FailoverLanguageModel([Link(refused), Link(local_model())])
     with pytest.raises(LanguageModelUnavailable):
         await MeteredLanguageModel(chain, ledger, clock).complete(
-            owned(rent_request(), ALICE), NoRule
+            owned(rent_request(), ALICE), UnlabelledAnswer
         )
     assert (await ledger.totals(ALICE, T0)).input_tokens == 120

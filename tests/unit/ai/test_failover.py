@@ -23,6 +23,7 @@ from tests.contract.llm_fixtures import (
     LABELS_JSON,
     RENT_LABELS,
     QuestLabels,
+    UnlabelledAnswer,
     local_model,
     rent_request,
 )
@@ -120,13 +121,10 @@ async def test_a_healthy_openai_answers_first() -> None:
 
 
 async def test_nothing_able_to_answer_is_unavailable_with_every_reason() -> None:
-    class NoRule(QuestLabels):
-        pass
-
     down, _ = openai(stubs.openai_error(500))
     chain = FailoverLanguageModel([Link(down), Link(local_model())])
     with pytest.raises(LanguageModelUnavailable) as caught:
-        await chain.complete(rent_request(), NoRule)
+        await chain.complete(rent_request(), UnlabelledAnswer)
     assert [f.provider for f in caught.value.failures] == ["openai", "local"]
     assert "HTTP 500" in str(caught.value)
 
