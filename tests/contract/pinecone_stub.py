@@ -98,7 +98,7 @@ def pinecone_server(api_key: str, dimensions: int) -> Iterator[tuple[str, Pineco
             self.wfile.write(data)
 
         def log_message(self, format: str, *args: Any) -> None:
-            pass
+            """Keep the test output quiet: the stub's requests are asserted, not logged."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

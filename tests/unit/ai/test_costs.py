@@ -71,8 +71,8 @@ async def test_a_different_input_or_answer_type_misses() -> None:
     await cached.complete(rent_request("Pay rent"), QuestLabels)
     await cached.complete(rent_request("Pay rent", notes="by transfer"), QuestLabels)
 
-    class OtherLabels(QuestLabels):
-        pass
+    class OtherLabels(QuestLabels, frozen=True):
+        """The same fields under another answer type: a different cache entry."""
 
     await cached.complete(rent_request("Pay rent"), OtherLabels)
     assert len(recorder.requests) == 3
