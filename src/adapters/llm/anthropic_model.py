@@ -17,6 +17,7 @@ import anthropic
 import msgspec
 
 from adapters.llm.schemas import convert_answer, provider_schema
+from adapters.llm.sdk_calls import billed, check_provider_settings, decode_body, sdk_failures
 from questlog_core.ports.ai import LlmAnswer, LlmRequest, ProviderFailure, Spend, TokenUsage
 
 if TYPE_CHECKING:
@@ -62,10 +63,9 @@ class AnthropicLanguageModel:
         base_url: str | None = None,
         http_client: httpx2.AsyncClient | None = None,
     ) -> None:
-        if not api_key:
-            raise ValueError("the Anthropic adapter needs an API key")
-        if timeout_seconds <= 0 or max_retries < 0:
-            raise ValueError("timeout must be positive and max_retries not negative")
+        check_provider_settings(
+            "Anthropic", api_key=api_key, timeout_seconds=timeout_seconds, max_retries=max_retries
+        )
         self.model = model
         self.timeout_seconds = timeout_seconds
         self.max_retries = max_retries
@@ -80,7 +80,12 @@ class AnthropicLanguageModel:
     async def complete(self, request: LlmRequest, schema: type[T]) -> LlmAnswer[T]:
         """Ask once (plus the SDK's own retries); the validated answer or ``ProviderFailure``."""
         wanted = provider_schema(schema)
-        try:
+        with sdk_failures(
+            PROVIDER,
+            timeout=anthropic.APITimeoutError,
+            status=anthropic.APIStatusError,
+            other=anthropic.APIError,
+        ):
             raw = await self._client.messages.with_raw_response.create(
                 model=self.model,
                 max_tokens=request.max_output_tokens,
@@ -96,31 +101,22 @@ class AnthropicLanguageModel:
                 tool_choice={"type": "tool", "name": wanted.name},
             )
             body = raw.http_response.content
-        except anthropic.APITimeoutError as exc:
-            raise ProviderFailure(PROVIDER, "timed out") from exc
-        except anthropic.APIStatusError as exc:
-            raise ProviderFailure(PROVIDER, f"HTTP {exc.status_code}") from exc
-        except anthropic.APIError as exc:
-            raise ProviderFailure(PROVIDER, f"{type(exc).__name__}: {exc}") from exc
-        try:
-            message = msgspec.json.decode(body, type=_Message)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise ProviderFailure(PROVIDER, f"malformed response body: {exc}") from exc
+        message = decode_body(PROVIDER, body, _Message)
         usage = message.usage or _Usage()
         spent = Spend(
             provider=PROVIDER,
             model=message.model or self.model,
             usage=TokenUsage(input_tokens=usage.input_tokens, output_tokens=usage.output_tokens),
         )
-        try:
-            calls = [b for b in message.content if b.type == "tool_use" and b.name == wanted.name]
-            if not calls:
-                refused = message.stop_reason == "refusal"
-                raise ProviderFailure(PROVIDER, "the model refused" if refused else "no tool call")
-            value = convert_answer(PROVIDER, calls[0].input, schema)
-        except ProviderFailure as exc:  # billed, but unusable: say what it cost
-            raise ProviderFailure(PROVIDER, exc.reason, spent=spent) from exc
+        value = billed(PROVIDER, spent, lambda: self._tool_answer(message, wanted.name, schema))
         return LlmAnswer(value=value, provider=PROVIDER, model=spent.model, usage=spent.usage)
+
+    def _tool_answer(self, message: _Message, tool: str, schema: type[T]) -> T:
+        calls = [b for b in message.content if b.type == "tool_use" and b.name == tool]
+        if not calls:
+            refused = message.stop_reason == "refusal"
+            raise ProviderFailure(PROVIDER, "the model refused" if refused else "no tool call")
+        return convert_answer(PROVIDER, calls[0].input, schema)
 
     async def aclose(self) -> None:
         """Close the SDK's HTTP client."""

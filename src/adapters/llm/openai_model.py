@@ -17,6 +17,7 @@ import msgspec
 import openai
 
 from adapters.llm.schemas import decode_answer, provider_schema
+from adapters.llm.sdk_calls import billed, check_provider_settings, decode_body, sdk_failures
 from questlog_core.ports.ai import LlmAnswer, LlmRequest, ProviderFailure, Spend, TokenUsage
 
 if TYPE_CHECKING:
@@ -65,10 +66,9 @@ class OpenAiLanguageModel:
         base_url: str | None = None,
         http_client: httpx2.AsyncClient | None = None,
     ) -> None:
-        if not api_key:
-            raise ValueError("the OpenAI adapter needs an API key")
-        if timeout_seconds <= 0 or max_retries < 0:
-            raise ValueError("timeout must be positive and max_retries not negative")
+        check_provider_settings(
+            "OpenAI", api_key=api_key, timeout_seconds=timeout_seconds, max_retries=max_retries
+        )
         self.model = model
         self.timeout_seconds = timeout_seconds
         self.max_retries = max_retries
@@ -83,7 +83,12 @@ class OpenAiLanguageModel:
     async def complete(self, request: LlmRequest, schema: type[T]) -> LlmAnswer[T]:
         """Ask once (plus the SDK's own retries); the validated answer or ``ProviderFailure``."""
         wanted = provider_schema(schema)
-        try:
+        with sdk_failures(
+            PROVIDER,
+            timeout=openai.APITimeoutError,
+            status=openai.APIStatusError,
+            other=openai.APIError,
+        ):
             raw = await self._client.chat.completions.with_raw_response.create(
                 model=self.model,
                 messages=[
@@ -101,16 +106,7 @@ class OpenAiLanguageModel:
                 max_completion_tokens=request.max_output_tokens,
             )
             body = raw.http_response.content
-        except openai.APITimeoutError as exc:
-            raise ProviderFailure(PROVIDER, "timed out") from exc
-        except openai.APIStatusError as exc:
-            raise ProviderFailure(PROVIDER, f"HTTP {exc.status_code}") from exc
-        except openai.APIError as exc:
-            raise ProviderFailure(PROVIDER, f"{type(exc).__name__}: {exc}") from exc
-        try:
-            completion = msgspec.json.decode(body, type=_ChatCompletion)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise ProviderFailure(PROVIDER, f"malformed response body: {exc}") from exc
+        completion = decode_body(PROVIDER, body, _ChatCompletion)
         usage = completion.usage or _Usage()
         spent = Spend(
             provider=PROVIDER,
@@ -119,10 +115,7 @@ class OpenAiLanguageModel:
                 input_tokens=usage.prompt_tokens, output_tokens=usage.completion_tokens
             ),
         )
-        try:
-            value = self._value(completion, schema)
-        except ProviderFailure as exc:  # billed, but unusable: say what it cost
-            raise ProviderFailure(PROVIDER, exc.reason, spent=spent) from exc
+        value = billed(PROVIDER, spent, lambda: self._value(completion, schema))
         return LlmAnswer(value=value, provider=PROVIDER, model=spent.model, usage=spent.usage)
 
     def _value(self, completion: _ChatCompletion, schema: type[T]) -> T:
