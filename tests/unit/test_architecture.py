@@ -47,8 +47,8 @@ def test_every_domain_module_is_importable() -> None:
 @pytest.mark.parametrize(
     ("module", "planted", "contract"),
     [
-        ("src/questlog_core/quests/model.py", "import sqlalchemy", "The domain imports only"),
-        ("src/questlog_core/quests/model.py", "import litestar", "The domain imports only"),
+        ("src/questlog_core/quests/model/quest.py", "import sqlalchemy", "The domain imports only"),
+        ("src/questlog_core/quests/model/quest.py", "import litestar", "The domain imports only"),
         ("src/adapters/memory/clock.py", "import apps.settings", "Adapters never import"),
     ],
 )

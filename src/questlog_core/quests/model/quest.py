@@ -1,39 +1,10 @@
-"""The quest: a task with difficulty, due date, progress and a status machine.
-
-Status machine (:data:`TRANSITIONS`)::
-
-    from \\ to   todo      active   done      abandoned  archived
-    todo         -         start    complete  abandon    archive
-    active       -         -        complete  abandon    archive
-    done         reopen*   -        -         -          archive
-    abandoned    reopen    -        -         -          archive
-    archived     -         -        -         -          -
-
-    * only within the reopen window (default 24 h after completion), because reopening
-      reverses the rewards the completion earned.
-
-Anything else raises :class:`InvalidTransition` naming from and to. A quest is *open* while
-todo or active and *finished* once done, abandoned or archived; only open quests block their
-dependents (see :data:`FINISHED_STATUSES`). Completing a quest that has open prerequisites
-raises :class:`QuestBlocked`.
-
-Progress (0..100) comes from one source, in this order of precedence: the checklist (share of
-items ticked), the sub-quests (share of counted children done — worked out by the use cases,
-which can see the children), or the user's own percentage. Progress reaching 100% never
-completes a quest by itself: the quest records a ``QuestProgressed`` event with
-``ready_to_complete=True`` and stays open until the player completes it. Completing sets
-progress to 100.
-
-Every change records a domain event on the quest; the unit of work pulls them on commit
-(:meth:`Quest.pull_events`). Times and ids come in as arguments, so the model does no I/O.
-"""
+"""The Quest entity: creation, status changes, edits and progress, each recording a domain event."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import IntEnum, StrEnum
 from typing import Any, Final
 
 from questlog_core.errors import (
@@ -57,256 +28,22 @@ from questlog_core.events.quests import (
 )
 from questlog_core.ids import EventId, QuestId, TemplateId, UserId
 from questlog_core.ports.platform import IdFactory
-from questlog_core.quests.recurrence import Recurrence, RecurrenceMode
-
-__all__ = [
-    "CATEGORY_MAX_LENGTH",
-    "CHECKLIST_MAX_ITEMS",
-    "ESTIMATE_MAX_MINUTES",
-    "FINISHED_STATUSES",
-    "NOTES_MAX_LENGTH",
-    "OPEN_STATUSES",
-    "REOPEN_WINDOW",
-    "TAGS_MAX",
-    "TAG_MAX_LENGTH",
-    "TITLE_MAX_LENGTH",
-    "TRANSITIONS",
-    "ChecklistItem",
-    "Difficulty",
-    "Priority",
-    "ProgressSource",
-    "Quest",
-    "QuestStatus",
-    "validate_category",
-    "validate_checklist",
-    "validate_difficulty",
-    "validate_estimate",
-    "validate_notes",
-    "validate_priority",
-    "validate_tags",
-    "validate_title",
-]
-
-TITLE_MAX_LENGTH: Final = 200
-NOTES_MAX_LENGTH: Final = 10_000
-TAGS_MAX: Final = 20
-TAG_MAX_LENGTH: Final = 40
-CATEGORY_MAX_LENGTH: Final = 60
-CHECKLIST_MAX_ITEMS: Final = 100
-CHECKLIST_TEXT_MAX_LENGTH: Final = 200
-ESTIMATE_MAX_MINUTES: Final = 60 * 24 * 366
-"""An estimate longer than a year of minutes is a typo, not a plan."""
-REOPEN_WINDOW: Final = timedelta(hours=24)
-"""How long after completion a done quest may be reopened (default, overridable per call)."""
-
-
-class Difficulty(StrEnum):
-    """How hard a quest is; drives the base XP."""
-
-    TRIVIAL = "trivial"
-    EASY = "easy"
-    MEDIUM = "medium"
-    HARD = "hard"
-    EPIC = "epic"
-
-
-class Priority(IntEnum):
-    """The player's own priority. Taskwarrior's L/M/H map to LOW/MEDIUM/HIGH."""
-
-    NONE = 0
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-    CRITICAL = 4
-
-
-class QuestStatus(StrEnum):
-    """Where a quest is in its life; see :data:`TRANSITIONS`."""
-
-    TODO = "todo"
-    ACTIVE = "active"
-    DONE = "done"
-    ABANDONED = "abandoned"
-    ARCHIVED = "archived"
-
-    @property
-    def is_open(self) -> bool:
-        """Todo or active: still to be done, and blocking its dependents."""
-        return self in OPEN_STATUSES
-
-    @property
-    def is_finished(self) -> bool:
-        """Done, abandoned or archived: no longer blocks anything."""
-        return self in FINISHED_STATUSES
-
-
-OPEN_STATUSES: Final = frozenset({QuestStatus.TODO, QuestStatus.ACTIVE})
-FINISHED_STATUSES: Final = frozenset(
-    {QuestStatus.DONE, QuestStatus.ABANDONED, QuestStatus.ARCHIVED}
+from questlog_core.quests.model.checklist import ChecklistItem, ProgressSource, _checklist_progress
+from questlog_core.quests.model.status import REOPEN_WINDOW, TRANSITIONS, QuestStatus
+from questlog_core.quests.model.validation import (
+    _validate_recurrence,
+    validate_category,
+    validate_checklist,
+    validate_difficulty,
+    validate_due,
+    validate_estimate,
+    validate_notes,
+    validate_priority,
+    validate_tags,
+    validate_title,
 )
-"""Statuses that no longer block dependents. Abandoned and archived count as finished (as a
-deleted task does in Taskwarrior): a prerequisite the player gave up on would otherwise block
-its dependents forever; removing the work is the player's explicit decision."""
-
-TRANSITIONS: Final[Mapping[QuestStatus, frozenset[QuestStatus]]] = {
-    QuestStatus.TODO: frozenset(
-        {QuestStatus.ACTIVE, QuestStatus.DONE, QuestStatus.ABANDONED, QuestStatus.ARCHIVED}
-    ),
-    QuestStatus.ACTIVE: frozenset({QuestStatus.DONE, QuestStatus.ABANDONED, QuestStatus.ARCHIVED}),
-    QuestStatus.DONE: frozenset({QuestStatus.TODO, QuestStatus.ARCHIVED}),
-    QuestStatus.ABANDONED: frozenset({QuestStatus.TODO, QuestStatus.ARCHIVED}),
-    QuestStatus.ARCHIVED: frozenset(),
-}
-"""Allowed status changes: ``TRANSITIONS[from]`` is the set of statuses it may go to."""
-
-
-class ProgressSource(StrEnum):
-    """Where a quest's progress comes from."""
-
-    MANUAL = "manual"
-    CHECKLIST = "checklist"
-    CHILDREN = "children"
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistItem:
-    """One step inside a quest."""
-
-    text: str
-    done: bool = False
-
-
-# -- validation (shared with templates) ---------------------------------------------------------
-
-
-def validate_title(title: object, field_name: str = "title") -> str:
-    """A stripped, non-empty title of at most 200 characters."""
-    if not isinstance(title, str):
-        raise ValidationFailed(field_name, "must be text")
-    text = title.strip()
-    if not text:
-        raise ValidationFailed(field_name, "must not be empty")
-    if len(text) > TITLE_MAX_LENGTH:
-        raise ValidationFailed(field_name, f"must be at most {TITLE_MAX_LENGTH} characters")
-    return text
-
-
-def validate_notes(notes: object) -> str:
-    """Free text of at most 10,000 characters."""
-    if not isinstance(notes, str):
-        raise ValidationFailed("notes", "must be text")
-    if len(notes) > NOTES_MAX_LENGTH:
-        raise ValidationFailed("notes", f"must be at most {NOTES_MAX_LENGTH} characters")
-    return notes
-
-
-def validate_category(category: object) -> str | None:
-    """``None`` or a stripped name of 1..60 characters."""
-    if category is None:
-        return None
-    if not isinstance(category, str) or not category.strip():
-        raise ValidationFailed("category", "must be a non-empty name or null")
-    name = category.strip()
-    if len(name) > CATEGORY_MAX_LENGTH:
-        raise ValidationFailed("category", f"must be at most {CATEGORY_MAX_LENGTH} characters")
-    return name
-
-
-def validate_tags(tags: object) -> tuple[str, ...]:
-    """At most 20 distinct tags, each 1..40 characters without spaces (order kept)."""
-    if isinstance(tags, str) or not isinstance(tags, Iterable):
-        raise ValidationFailed("tags", "must be a list of tags")
-    seen: dict[str, None] = {}
-    for tag in tags:
-        if not isinstance(tag, str) or not tag.strip():
-            raise ValidationFailed("tags", "a tag must be non-empty text")
-        name = tag.strip()
-        if len(name) > TAG_MAX_LENGTH:
-            raise ValidationFailed("tags", f"a tag must be at most {TAG_MAX_LENGTH} characters")
-        if any(ch.isspace() for ch in name):
-            raise ValidationFailed("tags", f"tag {name!r} must not contain spaces")
-        seen[name] = None
-    if len(seen) > TAGS_MAX:
-        raise ValidationFailed("tags", f"at most {TAGS_MAX} tags")
-    return tuple(seen)
-
-
-def validate_difficulty(value: object) -> Difficulty:
-    """One of trivial, easy, medium, hard, epic."""
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return Difficulty(value)
-    except ValueError:
-        options = [d.value for d in Difficulty]
-        raise ValidationFailed(
-            "difficulty",
-            f"unknown difficulty {value!r}; one of {', '.join(options)}",
-            allowed=options,
-        ) from None
-
-
-def validate_priority(value: object) -> Priority:
-    """0 (none) .. 4 (critical)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationFailed("priority", "must be a whole number 0..4")
-    try:
-        return Priority(value)
-    except ValueError:
-        raise ValidationFailed("priority", "must be a whole number 0..4") from None
-
-
-def validate_estimate(minutes: object) -> int | None:
-    """``None`` or whole minutes, 0 .. a year."""
-    if minutes is None:
-        return None
-    if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise ValidationFailed("estimate_minutes", "must be whole minutes")
-    if minutes < 0:
-        raise ValidationFailed("estimate_minutes", "must not be negative")
-    if minutes > ESTIMATE_MAX_MINUTES:
-        raise ValidationFailed("estimate_minutes", f"must be at most {ESTIMATE_MAX_MINUTES}")
-    return minutes
-
-
-def validate_due(due: object, created_at: datetime | None) -> datetime | None:
-    """``None`` or an aware moment; for a new quest (``created_at`` given) not before creation."""
-    if due is None:
-        return None
-    if not isinstance(due, datetime) or due.tzinfo is None or due.utcoffset() is None:
-        raise ValidationFailed("due", "must be a date-time with a time zone")
-    if created_at is not None and due < created_at:
-        raise ValidationFailed("due", "must not be before the quest is created")
-    return due
-
-
-def validate_checklist(items: object) -> list[ChecklistItem]:
-    """At most 100 items of 1..200 characters; plain strings become unticked items."""
-    if isinstance(items, str) or not isinstance(items, Iterable):
-        raise ValidationFailed("checklist", "must be a list of items")
-    result: list[ChecklistItem] = []
-    for item in items:
-        text, done = (item.text, item.done) if isinstance(item, ChecklistItem) else (item, False)
-        if not isinstance(text, str) or not text.strip():
-            raise ValidationFailed("checklist", "an item must be non-empty text")
-        if len(text.strip()) > CHECKLIST_TEXT_MAX_LENGTH:
-            raise ValidationFailed(
-                "checklist", f"an item must be at most {CHECKLIST_TEXT_MAX_LENGTH} characters"
-            )
-        result.append(ChecklistItem(text.strip(), bool(done)))
-    if len(result) > CHECKLIST_MAX_ITEMS:
-        raise ValidationFailed("checklist", f"at most {CHECKLIST_MAX_ITEMS} items")
-    return result
-
-
-def _validate_recurrence(recurrence: object, due: datetime | None) -> Recurrence | None:
-    if recurrence is None:
-        return None
-    if not isinstance(recurrence, Recurrence):
-        raise ValidationFailed("recurrence", "must be a recurrence rule")
-    if recurrence.mode is RecurrenceMode.SCHEDULE and due is None:
-        raise ValidationFailed("due", "a scheduled recurrence needs a due date")
-    return recurrence
+from questlog_core.quests.model.values import Difficulty, Priority
+from questlog_core.quests.recurrence import Recurrence
 
 
 def _event_id(ids: IdFactory) -> EventId:
@@ -785,9 +522,3 @@ class Quest:
 
     def _record(self, event: DomainEvent) -> None:
         self._events.append(event)
-
-
-def _checklist_progress(items: Sequence[ChecklistItem]) -> int:
-    if not items:
-        return 0
-    return round(100 * sum(item.done for item in items) / len(items))
