@@ -1,0 +1,96 @@
+"""Category endpoints: named, coloured labels for quests."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from apps.http.dependencies import (
+    ClockDep,
+    CurrentUser,
+    IdsDep,
+    QuestUowDep,
+)
+from apps.http.permissions import requires
+from apps.quest.controllers._shared import (
+    _created,
+    _owner,
+)
+from apps.quest.schemas import (
+    CategoryIn,
+    CategoryOut,
+    CategoryPatch,
+)
+from questlog_core.identity.rbac import Permission
+from questlog_core.ids import CategoryId
+from questlog_core.services import quests as svc
+
+
+class CategoryController(Controller):
+    """Named, coloured labels for quests."""
+
+    path = "/api/v1/categories"
+    tags = ["categories"]
+
+    @post("/", status_code=HTTP_201_CREATED, **requires(Permission.QUESTS_WRITE))
+    async def create_category(
+        self,
+        data: JSONBody[CategoryIn],
+        user: CurrentUser,
+        uow: QuestUowDep,
+        clock: ClockDep,
+        ids: IdsDep,
+    ) -> Response[CategoryOut]:
+        """Create a category (409 when the caller has one by that name, in any case)."""
+        command = svc.CreateCategory(owner=_owner(user), name=data.name, color=data.color)
+        category = await svc.create_category(command, uow, clock, ids)
+        return _created(CategoryOut.from_domain(category), f"/api/v1/categories/{category.id}")
+
+    @get("/", **requires(Permission.QUESTS_READ))
+    async def list_categories(self, user: CurrentUser, uow: QuestUowDep) -> list[CategoryOut]:
+        found = await svc.list_categories(svc.ListCategories(owner=_owner(user)), uow)
+        return [CategoryOut.from_domain(c) for c in found]
+
+    @get("/{category_id:uuid}", **requires(Permission.QUESTS_READ))
+    async def get_category(
+        self, category_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
+    ) -> CategoryOut:
+        query = svc.GetCategory(owner=_owner(user), category_id=CategoryId(category_id))
+        return CategoryOut.from_domain(await svc.get_category(query, uow))
+
+    @patch("/{category_id:uuid}", **requires(Permission.QUESTS_WRITE))
+    async def update_category(
+        self,
+        category_id: FromPath[UUID],
+        data: JSONBody[CategoryPatch],
+        user: CurrentUser,
+        uow: QuestUowDep,
+        clock: ClockDep,
+        ids: IdsDep,
+    ) -> CategoryOut:
+        """Rename (carried over to the quests filed under the old name) or recolour."""
+        command = svc.UpdateCategory(
+            owner=_owner(user),
+            category_id=CategoryId(category_id),
+            name=data.name,
+            color=data.color,
+        )
+        return CategoryOut.from_domain(await svc.update_category(command, uow, clock, ids))
+
+    @delete(
+        "/{category_id:uuid}", status_code=HTTP_204_NO_CONTENT, **requires(Permission.QUESTS_WRITE)
+    )
+    async def delete_category(
+        self,
+        category_id: FromPath[UUID],
+        user: CurrentUser,
+        uow: QuestUowDep,
+        clock: ClockDep,
+        ids: IdsDep,
+    ) -> None:
+        """Delete a category; quests keep the name as plain text."""
+        command = svc.DeleteCategory(owner=_owner(user), category_id=CategoryId(category_id))
+        await svc.delete_category(command, uow, clock, ids)
