@@ -2,9 +2,10 @@
 
 A dependency-injector ``DeclarativeContainer`` built from :class:`~apps.settings.Settings`.
 Each port has a provider; where a deployment can choose, a ``Selector`` picks the adapter by a
-setting (``cache``: memory/redis, ``email``: console/outbox/smtp/sendgrid, ``storage``:
-local/s3, ``language_model``: local/openai/anthropic with failover, ``embedder``: local/openai,
-``vector_index``: numpy/pinecone, the database by its URL's kind). Pools and clients open on
+setting (``cache``: memory/redis, ``email``: console/outbox/smtp/sendgrid, ``push``:
+log/fcm/webpush, ``storage``: local/s3, ``language_model``: local/openai/anthropic with
+failover, ``embedder``: local/openai, ``vector_index``: numpy/pinecone, the database by its
+URL's kind). Pools and clients open on
 first use and close with the app's lifespan (:func:`close_container`). Tests swap any provider with
 ``container.<name>.override(...)``.
 
@@ -45,6 +46,7 @@ from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentitySto
 from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.memory.sessions import MemoryTokenDenylist
+from adapters.push.log import LogPushSender
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signing_key
 from adapters.sql.ai import SqlAiUnitOfWork, SqlTokenUsageLedger
@@ -218,6 +220,27 @@ def _sendgrid_sender(settings: Settings) -> Any:
     from adapters.email.sendgrid import SendGridEmailSender
 
     return SendGridEmailSender(api_key=settings.sendgrid_api_key, sender=settings.email_from)
+
+
+def _fcm_sender(settings: Settings) -> Any:
+    from adapters.push.fcm import FcmPushSender
+
+    return FcmPushSender.from_service_account_file(
+        settings.fcm_service_account_file,
+        project_id=settings.fcm_project_id or None,
+        timeout=settings.push_timeout_seconds,
+    )
+
+
+def _webpush_sender(settings: Settings) -> Any:
+    from adapters.push.webpush import WebPushSender
+
+    return WebPushSender.from_private_key(
+        settings.vapid_private_key,
+        settings.vapid_subject,
+        timeout=settings.push_timeout_seconds,
+        clock=SystemClock(),
+    )
 
 
 def _s3_storage(settings: Settings) -> Any:
@@ -438,6 +461,13 @@ class Container(containers.DeclarativeContainer):
         ),
         smtp=providers.Singleton(_smtp_sender, settings),
         sendgrid=providers.Singleton(_sendgrid_sender, settings),
+    )
+    #: push notifications (``push``): log (the embedded default), FCM or Web Push
+    push_sender = providers.Selector(
+        config.push,
+        log=providers.Singleton(LogPushSender),
+        fcm=providers.Singleton(_fcm_sender, settings),
+        webpush=providers.Singleton(_webpush_sender, settings),
     )
     file_storage = providers.Selector(
         config.storage,

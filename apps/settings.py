@@ -20,6 +20,7 @@ import msgspec
 CacheKind = Literal["memory", "redis"]
 BrokerKind = Literal["stub", "redis", "rabbitmq"]
 EmailKind = Literal["console", "outbox", "smtp", "sendgrid"]
+PushKind = Literal["log", "fcm", "webpush"]
 StorageKind = Literal["local", "s3"]
 LanguageModelKind = Literal["local", "openai", "anthropic"]
 EmbedderKind = Literal["local", "openai"]
@@ -53,6 +54,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     smtp_url: str = "smtp://127.0.0.1:25"
     #: API key for ``email=sendgrid``
     sendgrid_api_key: str = ""
+    #: push notifications: ``log`` (logs each message, sends nothing), ``fcm`` (Firebase Cloud
+    #: Messaging HTTP v1) or ``webpush`` (browsers, with VAPID keys)
+    push: PushKind = "log"
+    #: the service-account JSON key file for ``push=fcm`` (Firebase console → Service accounts)
+    fcm_service_account_file: str = ""
+    #: the Firebase project for ``push=fcm``; empty: the ``project_id`` in the key file
+    fcm_project_id: str = ""
+    #: the VAPID private key for ``push=webpush``: a PEM file path (``vapid --gen`` writes
+    #: ``private_key.pem``) or the key itself as base64url
+    vapid_private_key: str = ""
+    #: how push services reach the operator for ``push=webpush``: ``mailto:`` or ``https:`` URL
+    vapid_subject: str = ""
+    #: seconds one request to FCM, its token endpoint or a Web Push service may take
+    push_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 10.0
     #: attachments: ``local`` folder or ``s3``
     storage: StorageKind = "local"
     #: folder of attachments for ``storage=local``
@@ -185,6 +200,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         for variable, (needed, value) in needs.items():
             if needed and not value:
                 raise ValueError(f"{variable}: required by the chosen AI adapters, but empty")
+        push_needs = {
+            "QUESTLOG_FCM_SERVICE_ACCOUNT_FILE": (
+                self.push == "fcm",
+                self.fcm_service_account_file,
+            ),
+            "QUESTLOG_VAPID_PRIVATE_KEY": (self.push == "webpush", self.vapid_private_key),
+            "QUESTLOG_VAPID_SUBJECT": (self.push == "webpush", self.vapid_subject),
+        }
+        for variable, (needed, value) in push_needs.items():
+            if needed and not value:
+                raise SettingsError(f"{variable}: required by QUESTLOG_PUSH={self.push}, but empty")
+        if self.vapid_subject and not self.vapid_subject.startswith(("mailto:", "https://")):
+            raise SettingsError("QUESTLOG_VAPID_SUBJECT: must be a mailto: or https:// URL")
 
     @property
     def resolved_log_format(self) -> Literal["json", "console"]:

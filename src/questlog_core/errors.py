@@ -276,6 +276,22 @@ class DeliveryFailed(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class PushTokenRejected(DeliveryFailed):
+    """The push service says this device token (or Web Push subscription) will never work again.
+
+    FCM's ``UNREGISTERED`` / invalid registration token / ``SENDER_ID_MISMATCH``, a Web Push
+    service's 404 or 410: the app was uninstalled, the browser unsubscribed, or the token is not
+    one. Never retryable; the caller deactivates the device so it is not tried again.
+    """
+
+    code = "push-token-rejected"
+
+    def __init__(self, provider: str, device_token: str, reason: str, *, status: int | None = None):
+        super().__init__("push", provider, reason, retryable=False, status=status)
+        self.extra["device_token"] = device_token
+        self.device_token = device_token
+
+
 class PlayerNotFound(NotFound):
     """The user has no game profile yet (they have not completed a quest)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import Annotated, Protocol, runtime_checkable
 from uuid import UUID
 
 import msgspec
@@ -102,14 +102,47 @@ class EmailSender(Protocol):
 
 
 class PushMessage(msgspec.Struct, frozen=True, kw_only=True):
+    """One notification for one device.
+
+    ``device_token`` is what the device registered: an FCM registration token, or for Web Push
+    the browser's subscription as JSON (``PushSubscription.toJSON()``: ``{"endpoint": ...,
+    "keys": {"p256dh": ..., "auth": ...}}``). ``data`` travels with it to the app (keys FCM
+    reserves, such as ``from`` or anything starting with ``google``, are refused by every
+    sender). ``ttl_seconds`` is how long the push service keeps it for a device that is offline.
+    """
+
     device_token: str
     title: str
     body: str
     data: dict[str, str] = msgspec.field(default_factory=dict)
+    ttl_seconds: Annotated[int, msgspec.Meta(ge=0, le=2_419_200)] = 86_400
+
+
+class PushReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    """What a sender did with a message it accepted.
+
+    ``sent`` is ``False`` only when nothing left the process (the log sender of the embedded
+    default): a caller should not call that delivered. ``message_id`` is the push service's id
+    when it gives one (FCM's ``projects/.../messages/...``, a Web Push ``Location``).
+    """
+
+    provider: str
+    sent: bool
+    message_id: str | None = None
 
 
 class PushSender(Protocol):
-    async def send(self, message: PushMessage) -> None: ...
+    """Hands one message to a push service.
+
+    Returns a ``PushReceipt`` once the service accepted it. Raises ``PushTokenRejected`` when
+    the device token can never work again (deactivate the device), ``DeliveryFailed`` with
+    ``retryable=True`` (and ``retry_after_seconds`` when the service said) when a later try can
+    succeed, ``DeliveryFailed`` with ``retryable=False`` for a permanent problem that is not
+    the device's (bad credentials, a payload the service refuses), and ``ValidationFailed``
+    for a message no sender would accept.
+    """
+
+    async def send(self, message: PushMessage) -> PushReceipt: ...
 
 
 __all__ = [
@@ -121,6 +154,7 @@ __all__ = [
     "FileStorage",
     "IdFactory",
     "PushMessage",
+    "PushReceipt",
     "PushSender",
     "RateDecision",
     "RateLimiter",
