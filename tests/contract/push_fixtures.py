@@ -102,8 +102,13 @@ class FakeGoogle:
     scripted: list[httpx.Response | Exception] = field(default_factory=list)
     token_lifetime: int = 3600
     token_error: tuple[int, dict[str, str]] | None = None
+    token_failure: Exception | None = None
+    token_timeouts: list[object] = field(default_factory=list)
 
     def token_endpoint(self, request: Any) -> tuple[int, dict[str, str], str]:
+        self.token_timeouts.append(request.req_kwargs.get("timeout"))
+        if self.token_failure is not None:
+            raise self.token_failure
         form = parse_qs(request.body if isinstance(request.body, str) else request.body.decode())
         assert form["grant_type"] == ["urn:ietf:params:oauth:grant-type:jwt-bearer"]
         claims = jwt.decode(

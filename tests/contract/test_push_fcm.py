@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import requests
 import respx
 
 from adapters.push.fcm import FcmPushSender
@@ -302,3 +303,27 @@ async def test_the_project_comes_from_the_key_file_or_the_setting(
     assert FcmPushSender.from_service_account_file(other, project_id="p2").project_id == "p2"
     with pytest.raises(ValueError, match="project id"):
         FcmPushSender.from_service_account_file(other)
+
+
+async def test_an_unreachable_token_endpoint_is_retryable(google: Google) -> None:
+    fake, _ = google
+    fake.token_failure = requests.ConnectionError("connection refused")
+    sender = fcm_sender()
+
+    with pytest.raises(DeliveryFailed) as error:
+        await sender.send(note())
+
+    assert error.value.retryable is True
+    assert "token endpoint unreachable" in error.value.reason
+    assert fake.requests == []
+
+
+async def test_the_token_exchange_is_bounded_by_the_senders_timeout(google: Google) -> None:
+    fake, _ = google
+    fake.registered.add(DEVICE)
+    sender = fcm_sender(timeout=2.5)
+
+    await sender.send(note())
+
+    # google-auth's own default would wait 120 s for the token endpoint
+    assert fake.token_timeouts == [2.5]
