@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -385,13 +386,15 @@ async def run(args: argparse.Namespace, bases: dict[str, str], url: str) -> None
             ok = [c for c in phase.completed if c[2] == 200]
             http = [end - start for start, end, status in ok]
             last = max((c[1] for c in ok), default=phase.started)
+            statuses = Counter(c[2] for c in phase.completed if c[2] != 200)
+            others = "".join(f", {n} answered {status}" for status, n in sorted(statuses.items()))
             accepted_rate = len(ok) / (last - phase.started) if ok else 0.0
             print(
                 f"\npaced at {rate:,.0f} completions/s for {seconds:g} s "
                 f"(load average {load_avg:.1f})"
             )
             print(
-                f"  load: {len(ok)}/{len(phase.completed)} completions answered 200, "
+                f"  load: {len(ok)}/{len(phase.completed)} completions answered 200{others}, "
                 f"{accepted_rate:,.0f}/s accepted ({accepted_rate / GOAL_RATE:.2f}x the "
                 f"{GOAL_RATE:,.0f}/s goal); POST /complete p50 {ms(percentile(http, 0.5))}, "
                 f"p99 {ms(percentile(http, 0.99))}"
