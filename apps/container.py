@@ -73,14 +73,17 @@ def database_kind(url: str) -> str:
 
 
 def engine_for(url: str, settings: Settings | None = None) -> AsyncEngine | None:
-    """The SQL engine (none for the in-memory database), with the pool, connect and statement
-    timeouts of ``settings``. Disposed by :func:`close_container`."""
+    """The SQL engine (none for the in-memory database) over every service's schema, with the
+    pool, connect and statement timeouts of ``settings``. Disposed by :func:`close_container`."""
     if database_kind(url) == "memory":
         return None
+    from apps.services import schemas
+
     if settings is None:
-        return make_engine(url)
+        return make_engine(url, schemas=schemas())
     return make_engine(
         url,
+        schemas=schemas(),
         pool_timeout=settings.database_pool_timeout_seconds,
         connect_timeout_seconds=settings.database_connect_timeout_seconds,
         statement_timeout_ms=settings.database_statement_timeout_ms,

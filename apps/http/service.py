@@ -81,8 +81,10 @@ def create_service_app(
     async def on_startup(app: Litestar) -> None:
         if settings.migrate_on_start and database_kind(settings.database_url) == "sql":
             from adapters.sql.migrations import upgrade_async
+            from apps.services import table_groups
 
-            await upgrade_async(settings.database_url)
+            # One database, one history: every service's tables, whichever service starts.
+            await upgrade_async(settings.database_url, groups=table_groups())
             logger.info("database migrated to head")
 
     async def on_shutdown(app: Litestar) -> None:

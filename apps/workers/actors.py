@@ -25,7 +25,7 @@ from adapters.sql.dead_letters import DeadLetter, SqlDeadLetters
 from apps.container import Container
 from apps.settings import Settings
 from apps.workers.broker import queue_name
-from apps.workers.consumers import CONSUMERS, consumers_of
+from apps.workers.consumers import consumers_of
 from questlog_core.bus import MessageBus
 from questlog_core.events import decode_event
 
@@ -98,9 +98,12 @@ def declare_actors(
     """Declare the actors of ``contexts`` on ``broker``; returns them by context."""
     import dramatiq
 
+    from apps.services import consumers
+
+    by_service = consumers()
     actors: dict[str, Any] = {}
     for context in contexts:
-        consumer = CONSUMERS[context]
+        consumer = by_service[context]
         declare = dramatiq.actor(
             broker=broker,
             actor_name=actor_name(context),
@@ -118,8 +121,10 @@ def declare_actors(
 
 
 def _context_of(actor: str) -> str | None:
+    from apps.services import consumers
+
     context = actor.removesuffix(".events")
-    return context if context in CONSUMERS and context != actor else None
+    return context if context in consumers() and context != actor else None
 
 
 def dead_letter_recorder(store: SqlDeadLetters) -> Any:

@@ -30,13 +30,12 @@ from litestar import Litestar
 from adapters.messaging.dramatiq import DramatiqPublisher
 from adapters.messaging.relay import OutboxRelay
 from adapters.sql.dead_letters import SqlDeadLetters
-from adapters.sql.engine import SERVICE_SCHEMAS
 from adapters.sql.messaging import OutboxListener, SqlOutbox, on_outbox_commit
 from apps.container import Container, build_container, close_container, database_kind
+from apps.services import consumers, names, table_groups
 from apps.settings import Settings
 from apps.workers.actors import dead_letter_recorder, declare_actors, routes
 from apps.workers.broker import configure_broker, queue_name
-from apps.workers.consumers import CONSUMERS
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +45,8 @@ CONSUMER_POLL_MS = 100
 
 
 def services_of(service: str) -> list[str]:
-    """The services ``questlog worker SERVICE`` covers (``all``: every one)."""
-    return list(SERVICE_SCHEMAS) if service == "all" else [service]
+    """The services ``questlog worker SERVICE`` covers (``all``: every one in the registry)."""
+    return names() if service == "all" else [service]
 
 
 class EventWorker:
@@ -58,7 +57,9 @@ class EventWorker:
             raise ValueError("a worker needs a SQL database (the outboxes and inboxes live there)")
         self.settings = settings
         self.services = list(services)
-        self.contexts = [s for s in self.services if s in CONSUMERS]
+        # Declares the services' tables (their outboxes, inboxes and dead letters).
+        self.groups = table_groups(self.services)
+        self.contexts = list(consumers(self.services))
         self.with_relay = relay
         self.relay: OutboxRelay | None = None
         self._container: Container | None = None
@@ -82,7 +83,9 @@ class EventWorker:
         assert engine is not None  # checked in __init__: a SQL database
         # Before Retries in the list: "after" hooks run in reverse, so the recorder sees the
         # message once Retries has decided it failed for good.
-        broker.add_middleware(dead_letter_recorder(SqlDeadLetters(engine)), before=Retries)
+        broker.add_middleware(
+            dead_letter_recorder(SqlDeadLetters(engine, self.contexts)), before=Retries
+        )
         self._worker = dramatiq.Worker(
             broker,
             queues={queue_name(settings, c) for c in self.contexts} or None,
@@ -168,7 +171,7 @@ class EventWorker:
 def attach_in_process(app: Litestar, settings: Settings) -> None:
     """Run an :class:`EventWorker` for every service inside ``app``'s process (the all-in-one
     with the stub broker): started with the app, stopped with it."""
-    worker = EventWorker(settings, list(SERVICE_SCHEMAS))
+    worker = EventWorker(settings, names())
 
     async def start(_: Litestar) -> None:
         await asyncio.to_thread(worker.start)
