@@ -66,6 +66,9 @@ class Service:
     publishes: tuple[str, ...] = ()
     #: the parts of the container it needs (see :data:`apps.container.PARTS`)
     parts: tuple[str, ...] = ()
+    #: ``"module:function"`` that plugs what only the service knows into its container part
+    #: (called with the container by :func:`apps.container.build_container`)
+    providers: str | None = None
 
     @property
     def contract(self) -> Path:
@@ -137,6 +140,7 @@ SERVICES: tuple[Service, ...] = (
         tables="adapters.sql.tables.quest:GROUP",
         publishes=("questlog_core.events.quests",),
         parts=("identity", "quests"),
+        providers="apps.quest.reads:provide",
     ),
     Service(
         name="gamification",

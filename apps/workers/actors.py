@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
@@ -22,12 +22,14 @@ from adapters import tracing
 from adapters.messaging.dramatiq import Route
 from adapters.outages import as_outage
 from adapters.sql.dead_letters import DeadLetter, SqlDeadLetters
-from apps.container import Container
 from apps.settings import Settings
 from apps.workers.broker import queue_name
 from apps.workers.consumers import consumers_of
 from questlog_core.bus import MessageBus
 from questlog_core.events import decode_event
+
+if TYPE_CHECKING:
+    from apps.container import Container
 
 log = logging.getLogger(__name__)
 

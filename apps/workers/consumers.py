@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apps.container import Container
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
@@ -39,6 +38,9 @@ from questlog_core.events.quests import (
     QuestUpdated,
 )
 from questlog_core.services import gamification as game
+
+if TYPE_CHECKING:
+    from apps.container import Container
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar
 
@@ -31,11 +31,14 @@ from adapters.messaging.dramatiq import DramatiqPublisher
 from adapters.messaging.relay import OutboxRelay
 from adapters.sql.dead_letters import SqlDeadLetters
 from adapters.sql.messaging import OutboxListener, SqlOutbox, on_outbox_commit
-from apps.container import Container, build_container, close_container, database_kind
+from apps.container import build_container, close_container, database_kind
 from apps.services import consumers, names, table_groups
 from apps.settings import Settings
 from apps.workers.actors import dead_letter_recorder, declare_actors, routes
 from apps.workers.broker import configure_broker, queue_name
+
+if TYPE_CHECKING:
+    from apps.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +80,8 @@ class EventWorker:
 
         settings = self.settings
         broker = configure_broker(settings)  # before any actor exists
-        container = self._container = build_container(settings)
+        # Only the parts the consuming services need (none: the relay alone).
+        container = self._container = build_container(settings, self.contexts)
         declare_actors(broker, settings, container, self.contexts)
         engine = container.engine()
         assert engine is not None  # checked in __init__: a SQL database
@@ -120,7 +124,7 @@ class EventWorker:
 
     async def _run_relay(self, broker: Any, ready: threading.Event) -> None:
         settings = self.settings
-        container = build_container(settings)
+        container = build_container(settings, [])  # the shared part: engine, clock
         engine = container.engine()
         assert engine is not None
         relay = self.relay = OutboxRelay(

@@ -1,0 +1,115 @@
+"""Each service builds only what it needs: its container parts, its adapters, its package."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apps.container import build_container
+from apps.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[3]
+
+QUEST_PROVIDERS = {"quest_uow", "quest_reads", "file_storage"}
+GAME_PROVIDERS = {"game_uow", "game_reader_uow", "board_projection"}
+AI_PROVIDERS = {"ai_uow", "language_model", "embedder", "vector_index"}
+IDENTITY_PROVIDERS = {"auth_service", "authenticator", "profile_reads"}
+
+
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url="memory://",
+        jwt_private_key_path=str(tmp_path / "jwt.pem"),
+        vector_index_dir=str(tmp_path / "vectors"),
+        storage_dir=str(tmp_path / "files"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("service", "present", "absent"),
+    [
+        ("auth", IDENTITY_PROVIDERS, QUEST_PROVIDERS | GAME_PROVIDERS | AI_PROVIDERS),
+        ("quest", IDENTITY_PROVIDERS | QUEST_PROVIDERS, GAME_PROVIDERS | AI_PROVIDERS),
+        ("gamification", IDENTITY_PROVIDERS | GAME_PROVIDERS, QUEST_PROVIDERS | AI_PROVIDERS),
+        ("ai", IDENTITY_PROVIDERS | AI_PROVIDERS, QUEST_PROVIDERS | GAME_PROVIDERS),
+    ],
+)
+def test_a_service_container_has_its_parts_and_no_other(
+    tmp_path: Path, service: str, present: set[str], absent: set[str]
+) -> None:
+    container = build_container(settings(tmp_path), [service])
+    assert present <= set(container.providers)
+    assert not absent & set(container.providers)
+
+
+def test_the_all_in_one_has_every_part(tmp_path: Path) -> None:
+    container = build_container(settings(tmp_path))
+    everything = IDENTITY_PROVIDERS | QUEST_PROVIDERS | GAME_PROVIDERS | AI_PROVIDERS
+    assert everything <= set(container.providers)
+
+
+def test_the_relay_alone_gets_only_the_shared_part(tmp_path: Path) -> None:
+    container = build_container(settings(tmp_path), [])
+    assert {"engine", "clock", "ids", "cache"} <= set(container.providers)
+    assert not (IDENTITY_PROVIDERS | QUEST_PROVIDERS) & set(container.providers)
+
+
+def test_the_quest_service_caches_quests_in_its_own_shape(tmp_path: Path) -> None:
+    from apps.quest.schemas import QuestOut
+
+    container = build_container(settings(tmp_path), ["quest"])
+    assert container.quest_views().shape is QuestOut
+    assert container.quest_reads() is container.quest_reads()
+
+
+#: run in a fresh interpreter: build the auth service, sign up and sign in over HTTP, then
+#: print which modules the process imported
+_SERVE_AUTH_ALONE = """
+import json, sys
+from litestar.testing import TestClient
+from apps.auth.app import create_app
+from apps.settings import Settings
+settings = Settings(environment="test", database_url="memory://", jwt_private_key_path=sys.argv[1])
+with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
+    body = {"email": "solo@example.com", "password": "correct horse battery staple"}
+    signed_up = client.post("/api/v1/auth/register", json={**body, "display_name": "Solo"})
+    signed_in = client.post("/api/v1/auth/login", json=body)
+    statuses = [signed_up.status_code, signed_in.status_code]
+    texts = [signed_up.text, signed_in.text]
+print(json.dumps({"statuses": statuses, "texts": texts, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_serving_auth_alone_imports_no_other_service_nor_their_adapters(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVE_AUTH_ALONE, str(tmp_path / "jwt.pem")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["statuses"] == [202, 200], report["texts"]
+    imported = set(report["modules"])
+    for package in (
+        "apps.quest",
+        "apps.gamification",
+        "apps.ai",
+        "apps.container.quests",
+        "apps.container.gamification",
+        "apps.container.ai",
+        "adapters.llm.local",
+        "adapters.vectors.numpy_index",
+        "adapters.leaderboards",
+        "adapters.redis.leaderboard",
+    ):
+        assert package not in imported, package
