@@ -46,11 +46,16 @@ def actor_name(context: str) -> str:
 def routes(settings: Settings) -> Callable[[str], list[Route]]:
     """The relay's routing: event type → the queue and actor of each consuming context."""
 
+    known: dict[str, list[Route]] = {}  # the registry does not change while a relay runs
+
     def of(event_type: str) -> list[Route]:
-        return [
-            Route(queue_name(settings, c.context), actor_name(c.context))
-            for c in consumers_of(event_type)
-        ]
+        found = known.get(event_type)
+        if found is None:
+            found = known[event_type] = [
+                Route(queue_name(settings, c.context), actor_name(c.context))
+                for c in consumers_of(event_type)
+            ]
+        return found
 
     return of
 

@@ -68,39 +68,33 @@ def test_the_quest_service_caches_quests_in_its_own_shape(tmp_path: Path) -> Non
     assert container.quest_reads() is container.quest_reads()
 
 
-#: run in a fresh interpreter: build the auth service, sign up and sign in over HTTP, then
-#: print which modules the process imported
-_SERVE_AUTH_ALONE = """
+#: run in a fresh interpreter: build one service, call it over HTTP, then print the answers
+#: statuses and which modules the process imported
+_SERVE_ALONE = """
 import json, sys
 from litestar.testing import TestClient
-from apps.auth.app import create_app
 from apps.settings import Settings
-settings = Settings(environment="test", database_url="memory://", jwt_private_key_path=sys.argv[1])
-with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
-    body = {"email": "solo@example.com", "password": "correct horse battery staple"}
-    signed_up = client.post("/api/v1/auth/register", json={**body, "display_name": "Solo"})
-    signed_in = client.post("/api/v1/auth/login", json=body)
-    statuses = [signed_up.status_code, signed_in.status_code]
-    texts = [signed_up.text, signed_in.text]
-print(json.dumps({"statuses": statuses, "texts": texts, "modules": sorted(sys.modules)}))
+from apps.services import service
+settings = Settings(environment="test", database_url="memory://", jwt_private_key_path=sys.argv[2])
+app = service(sys.argv[1]).create_app(settings)
+with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+    if sys.argv[1] == "auth":
+        body = {"email": "solo@example.com", "password": "correct horse battery staple"}
+        answers = [
+            client.post("/api/v1/auth/register", json={**body, "display_name": "Solo"}),
+            client.post("/api/v1/auth/login", json=body),
+        ]
+    else:
+        answers = [client.get("/health"), client.get("/api/v1/quests")]
+print(json.dumps({
+    "statuses": [a.status_code for a in answers],
+    "texts": [a.text for a in answers],
+    "modules": sorted(sys.modules),
+}))
 """
 
-
-def test_serving_auth_alone_imports_no_other_service_nor_their_adapters(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
-    result = subprocess.run(
-        [sys.executable, "-c", _SERVE_AUTH_ALONE, str(tmp_path / "jwt.pem")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=True,
-    )
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["statuses"] == [202, 200], report["texts"]
-    imported = set(report["modules"])
-    for package in (
+_OTHER_SERVICES_AND_THEIR_ADAPTERS = {
+    "auth": (
         "apps.quest",
         "apps.gamification",
         "apps.ai",
@@ -111,5 +105,36 @@ def test_serving_auth_alone_imports_no_other_service_nor_their_adapters(tmp_path
         "adapters.vectors.numpy_index",
         "adapters.leaderboards",
         "adapters.redis.leaderboard",
-    ):
+    ),
+    "quest": (
+        "apps.auth",
+        "apps.gamification",
+        "apps.ai",
+        "apps.container.gamification",
+        "apps.container.ai",
+        "adapters.llm.local",
+        "adapters.vectors.numpy_index",
+        "adapters.leaderboards",
+    ),
+}
+
+
+@pytest.mark.parametrize(("service", "statuses"), [("auth", [202, 200]), ("quest", [200, 401])])
+def test_serving_one_service_imports_no_other_nor_their_adapters(
+    tmp_path: Path, service: str, statuses: list[int]
+) -> None:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVE_ALONE, service, str(tmp_path / "jwt.pem")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["statuses"] == statuses, report["texts"]
+    imported = set(report["modules"])
+    for package in _OTHER_SERVICES_AND_THEIR_ADAPTERS[service]:
         assert package not in imported, package
