@@ -69,3 +69,11 @@ def test_container_parts_are_named_once_in_registry_order() -> None:
     assert services.container_parts(["quest", "ai"]) == ["identity", "quests", "ai"]
     with pytest.raises(LookupError):
         services.chosen(["nope"])
+
+
+def test_the_migration_history_knows_every_registered_schema() -> None:
+    # A new service's first migration must create its schema and name it in the history;
+    # otherwise SQLite migrations could not translate it away.
+    from adapters.sql.migrations import HISTORY_SCHEMAS
+
+    assert set(services.schemas()) <= set(HISTORY_SCHEMAS)
