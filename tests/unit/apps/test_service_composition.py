@@ -138,3 +138,12 @@ def test_serving_one_service_imports_no_other_nor_their_adapters(
     imported = set(report["modules"])
     for package in _OTHER_SERVICES_AND_THEIR_ADAPTERS[service]:
         assert package not in imported, package
+
+
+def test_every_part_the_registry_names_exists_and_is_in_the_full_container_type() -> None:
+    from apps.container import PARTS
+    from apps.container.everything import Container
+    from apps.services import container_parts, load
+
+    assert set(container_parts()) == set(PARTS)
+    assert {load(path) for path in PARTS.values()} == set(Container.__bases__)
