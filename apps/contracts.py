@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import msgspec
 
-ROOT = Path(__file__).resolve().parent.parent
-CONTRACTS = ROOT / "contracts"
+from apps.services import CONTRACTS
+
+ROOT = CONTRACTS.parent
 
 
 def event_schemas() -> dict[str, dict[str, Any]]:
-    """One JSON Schema per registered domain event, keyed by file name."""
-    from questlog_core.events import event_types
+    """One JSON Schema per event type a service publishes (see :mod:`apps.services`), keyed by
+    file name."""
+    from apps.services import event_types
 
     out: dict[str, dict[str, Any]] = {}
     for tag, cls in event_types().items():
@@ -32,31 +32,17 @@ def event_schemas() -> dict[str, dict[str, Any]]:
     return out
 
 
-def _service_apps() -> dict[str, Callable[[Any], Any]]:
-    """Service name -> app factory, for the services that exist."""
-    import importlib
-
-    factories: dict[str, Callable[[Any], Any]] = {}
-    for name in ("quest", "auth", "gamification", "notification", "ai"):
-        try:
-            module = importlib.import_module(f"apps.{name}.app")
-        except ModuleNotFoundError as exc:
-            if exc.name in {f"apps.{name}", f"apps.{name}.app"}:
-                continue  # the service is not built yet
-            raise
-        factories[name] = module.create_app
-    return factories
-
-
 def openapi_documents() -> dict[str, dict[str, Any]]:
-    """One OpenAPI 3.1 document per service, keyed by file name."""
+    """One OpenAPI 3.1 document per service with an HTTP API, keyed by its contract's path
+    under ``contracts/`` (see :attr:`apps.services.Service.contract`)."""
+    from apps.services import with_http
     from apps.settings import Settings
 
     settings = Settings(environment="test", database_url="sqlite:///:memory:")
     out: dict[str, dict[str, Any]] = {}
-    for name, factory in _service_apps().items():
-        app = factory(settings)
-        out[f"openapi/{name}.json"] = app.openapi_schema.to_schema()
+    for service in with_http():
+        app = service.create_app(settings)
+        out[str(service.contract.relative_to(CONTRACTS))] = app.openapi_schema.to_schema()
     return out
 
 

@@ -1,43 +1,28 @@
 """The all-in-one process: every service's routers in one Litestar app.
 
 ``questlog serve`` runs this on the embedded defaults (see :mod:`apps.settings`): a SQLite file,
-the in-process cache, console email. One container serves all routers, so the services share
-pools but still only touch their own tables.
+the in-process cache, console email. It mounts the routes of every service in the registry
+(:mod:`apps.services`) that has an HTTP API, in registry order. One container serves all
+routers, so the services share pools but still only touch their own tables.
 """
 
 from __future__ import annotations
-
-import importlib
 
 from litestar import Litestar
 from litestar.types import ControllerRouterHandler
 
 from apps.container import build_container, database_kind
 from apps.http.service import create_service_app
+from apps.services import SERVICES
 from apps.settings import Settings
-
-#: the services the all-in-one mounts, in order
-SERVICES = ("auth", "quest", "gamification", "notification", "ai")
-
-
-def service_routes(name: str) -> list[ControllerRouterHandler]:
-    """The route handlers of one service (empty while that service is not built yet)."""
-    try:
-        module = importlib.import_module(f"apps.{name}.routes")
-    except ModuleNotFoundError as exc:
-        if exc.name in {f"apps.{name}", f"apps.{name}.routes"}:
-            return []
-        raise
-    routes: list[ControllerRouterHandler] = list(module.ROUTES)
-    return routes
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the all-in-one app from ``settings`` (default: read from the environment)."""
     settings = settings or Settings.from_env()
     handlers: list[ControllerRouterHandler] = []
-    for name in SERVICES:
-        handlers.extend(service_routes(name))
+    for service in SERVICES:
+        handlers.extend(service.route_handlers())
     app = create_service_app(
         name="all-in-one",
         title="Questlog",

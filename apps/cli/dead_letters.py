@@ -38,11 +38,13 @@ def run(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace, settings: object) -> int:
     from adapters.sql.dead_letters import SqlDeadLetters
     from adapters.sql.engine import make_engine
+    from apps.services import consumers, schemas
     from apps.settings import Settings
 
     assert isinstance(settings, Settings)
-    engine = make_engine(settings.database_url)
-    store = SqlDeadLetters(engine)
+    engine = make_engine(settings.database_url, schemas=schemas())
+    # Only consumers give up on messages: the services that have one keep dead letters.
+    store = SqlDeadLetters(engine, list(consumers()))
     try:
         if args.action == "list":
             letters = await store.list(args.service)

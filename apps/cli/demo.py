@@ -59,8 +59,9 @@ async def seed(settings: object, email: str, password: str, container: object = 
     assert isinstance(settings, Settings)
     if database_kind(settings.database_url) == "sql":
         from adapters.sql.migrations import upgrade_async
+        from apps.services import table_groups
 
-        await upgrade_async(settings.database_url)
+        await upgrade_async(settings.database_url, groups=table_groups())
     owned = container is None
     # a built container is a dependency-injector DynamicContainer, not a Container instance
     container = cast(Container, build_container(settings) if container is None else container)

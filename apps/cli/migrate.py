@@ -48,12 +48,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from adapters.sql import migrations
+    from apps.services import table_groups
 
     url = database_url(args.database_url)
+    groups = table_groups()  # every service's tables: one database, one history
     shown = _redacted(url)
     if args.action == "upgrade":
         target = args.revision or "head"
-        migrations.upgrade(url, target)
+        migrations.upgrade(url, target, groups)
         print(f"{shown}: upgraded to {migrations.current(url) or 'base'}")
     elif args.action == "downgrade":
         if args.revision is None:
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.message:
             print("revision needs -m/--message", file=sys.stderr)
             return 2
-        print(migrations.revision(url, args.message))
+        print(migrations.revision(url, args.message, groups=groups))
     return 0
 
 

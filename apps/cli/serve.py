@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 
-SERVICES = ("all", "auth", "quest", "gamification", "notification", "ai")
+from apps.services import names
+
+#: ``all`` and every service in the registry (:mod:`apps.services`)
+SERVICES = ("all", *names())
 #: the HTTP servers ``questlog serve`` can run on; the first is the default
 SERVERS = ("granian", "uvicorn")
 
@@ -34,8 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import importlib
-
+    from apps.services import service
     from apps.settings import Settings, SettingsError
 
     try:
@@ -48,18 +50,14 @@ def run(args: argparse.Namespace) -> int:
         # logout seen by one worker would not reach the others.
         print("questlog: --workers above 1 needs QUESTLOG_CACHE=redis (shared revocations)")
         return 2
-    if args.service == "all":
-        factory = "apps.gateway:create_app"
-        label = "Questlog (all services)"
-    else:
-        module = f"apps.{args.service}.app"
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError:
-            print(f"questlog: the {args.service} service is not available in this build")
-            return 2
-        factory = f"{module}:create_app"
+    factory: str | None = "apps.gateway:create_app"
+    label = "Questlog (all services)"
+    if args.service != "all":
+        factory = service(args.service).app
         label = f"Questlog {args.service} service"
+    if factory is None:
+        print(f"questlog: the {args.service} service has no HTTP API in this build")
+        return 2
     if args.service != "all" and settings.broker == "stub":
         # The stub broker lives inside the all-in-one; a service alone relays nothing itself.
         print(

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import argparse
 
-SERVICES = ("all", "auth", "quest", "gamification", "notification", "ai")
+from apps.services import names
+
+#: ``all`` and every service in the registry (:mod:`apps.services`)
+SERVICES = ("all", *names())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

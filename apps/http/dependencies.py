@@ -20,7 +20,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 
 from adapters.caching import CachedProfiles, CachedQuestReads
-from apps.quest.schemas import QuestOut
 from questlog_core.errors import AuthenticationFailed
 from questlog_core.identity.tokens import Principal
 from questlog_core.ports.gamification import GamificationUnitOfWork
@@ -32,8 +31,9 @@ from questlog_core.services.auth import AuthService, Profile
 if TYPE_CHECKING:
     from apps.container import Container
 
-#: GET one quest through the read-aside cache
-QuestReads = CachedQuestReads[QuestOut]
+#: GET one quest through the read-aside cache (the quest service types what it holds:
+#: ``apps.quest.reads.QuestReadsDep``; the shared edge only hands it over)
+QuestReads = CachedQuestReads[Any]
 #: GET the caller's profile through the read-aside cache
 ProfileReads = CachedProfiles[Profile]
 
@@ -180,7 +180,6 @@ GameUowDep = NamedDependency[SkipValidation[GamificationUnitOfWork]]
 AuthServiceDep = NamedDependency[AuthService]
 FileStorageDep = NamedDependency[SkipValidation[FileStorage]]
 CacheDep = NamedDependency[SkipValidation[Cache]]
-QuestReadsDep = NamedDependency[SkipValidation[QuestReads]]
 ProfileReadsDep = NamedDependency[SkipValidation[ProfileReads]]
 CurrentUser = NamedDependency[Principal]
 

@@ -169,10 +169,11 @@ class ContainerCollector(Collector):
             "hits / (hits + misses) of each read cache since start (NaN before any read).",
             labels=["cache"],
         )
-        for name, provider in (
-            ("quest", self._container.quest_reads),
-            ("profile", self._container.profile_reads),
-        ):
+        for name, provider_name in (("quest", "quest_reads"), ("profile", "profile_reads")):
+            # a service's container has only its parts: the caches it does not serve are absent
+            provider = self._container.providers.get(provider_name)
+            if provider is None:
+                continue
             stats = provider().stats
             reads.add_metric([name, "hit"], stats.hits)
             reads.add_metric([name, "miss"], stats.misses)

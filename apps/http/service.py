@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
@@ -23,7 +23,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler, Scope
 
-from apps.container import Container, build_container, close_container, database_kind
+from apps.container import build_container, close_container, database_kind
 from apps.http.dependencies import DEPENDENCIES, bearer_token
 from apps.http.health import HealthController, ReadinessController
 from apps.http.idempotency import IdempotencyMiddleware
@@ -40,6 +40,9 @@ from apps.settings import Settings
 from questlog_core import __version__
 from questlog_core.errors import DomainError
 from questlog_core.ports.platform import Cache
+
+if TYPE_CHECKING:
+    from apps.container import Container
 
 logger = logging.getLogger("questlog")
 
@@ -74,15 +77,24 @@ def create_service_app(
     container: Container | None = None,
     description: str = "",
 ) -> Litestar:
-    """A Litestar app serving ``route_handlers`` with Questlog's shared edge."""
+    """A Litestar app serving ``route_handlers`` with Questlog's shared edge.
+
+    Without a ``container``, it builds one with only the parts the registry names for the
+    service called ``name`` (:mod:`apps.services`), or every part when ``name`` is not one.
+    """
     settings = settings or Settings.from_env()
-    container = container or build_container(settings)
+    if container is None:
+        from apps.services import names
+
+        container = build_container(settings, [name] if name in names() else None)
 
     async def on_startup(app: Litestar) -> None:
         if settings.migrate_on_start and database_kind(settings.database_url) == "sql":
             from adapters.sql.migrations import upgrade_async
+            from apps.services import table_groups
 
-            await upgrade_async(settings.database_url)
+            # One database, one history: every service's tables, whichever service starts.
+            await upgrade_async(settings.database_url, groups=table_groups())
             logger.info("database migrated to head")
 
     async def on_shutdown(app: Litestar) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
@@ -22,12 +22,14 @@ from adapters import tracing
 from adapters.messaging.dramatiq import Route
 from adapters.outages import as_outage
 from adapters.sql.dead_letters import DeadLetter, SqlDeadLetters
-from apps.container import Container
 from apps.settings import Settings
 from apps.workers.broker import queue_name
-from apps.workers.consumers import CONSUMERS, consumers_of
+from apps.workers.consumers import consumers_of
 from questlog_core.bus import MessageBus
 from questlog_core.events import decode_event
+
+if TYPE_CHECKING:
+    from apps.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +46,16 @@ def actor_name(context: str) -> str:
 def routes(settings: Settings) -> Callable[[str], list[Route]]:
     """The relay's routing: event type → the queue and actor of each consuming context."""
 
+    known: dict[str, list[Route]] = {}  # the registry does not change while a relay runs
+
     def of(event_type: str) -> list[Route]:
-        return [
-            Route(queue_name(settings, c.context), actor_name(c.context))
-            for c in consumers_of(event_type)
-        ]
+        found = known.get(event_type)
+        if found is None:
+            found = known[event_type] = [
+                Route(queue_name(settings, c.context), actor_name(c.context))
+                for c in consumers_of(event_type)
+            ]
+        return found
 
     return of
 
@@ -98,9 +105,12 @@ def declare_actors(
     """Declare the actors of ``contexts`` on ``broker``; returns them by context."""
     import dramatiq
 
+    from apps.services import consumers
+
+    by_service = consumers()
     actors: dict[str, Any] = {}
     for context in contexts:
-        consumer = CONSUMERS[context]
+        consumer = by_service[context]
         declare = dramatiq.actor(
             broker=broker,
             actor_name=actor_name(context),
@@ -118,8 +128,10 @@ def declare_actors(
 
 
 def _context_of(actor: str) -> str | None:
+    from apps.services import consumers
+
     context = actor.removesuffix(".events")
-    return context if context in CONSUMERS and context != actor else None
+    return context if context in consumers() and context != actor else None
 
 
 def dead_letter_recorder(store: SqlDeadLetters) -> Any:

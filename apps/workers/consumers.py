@@ -3,7 +3,8 @@
 This is the bootstrap of the worker side (cosmicpython's ``bootstrap.py``): for each consuming
 context a :class:`Consumer` names the event types it takes and builds its
 :class:`~questlog_core.bus.MessageBus` with the handlers' ports (units of work, clock, ids)
-injected from the container. The relay routes an event only to the contexts listed here.
+injected from the container. Each service's entry in the registry (:mod:`apps.services`) names
+its consumer; the relay routes an event only to the consumers the registry lists.
 
 Today: **ai** keeps its read model of every player's quests (what ``/api/v1/ai/*`` ranks and
 analyses) from the quest lifecycle events, each applied once through the AI inbox
@@ -18,9 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apps.container import Container
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
@@ -38,6 +38,9 @@ from questlog_core.events.quests import (
     QuestUpdated,
 )
 from questlog_core.services import gamification as game
+
+if TYPE_CHECKING:
+    from apps.container import Container
 
 
 @dataclass(frozen=True)
@@ -91,20 +94,20 @@ def _ai_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
-#: every consuming context, by name
-CONSUMERS: dict[str, Consumer] = {
-    "ai": Consumer(context="ai", events=AI_READ_MODEL_EVENTS, bus=_ai_bus),
-    "gamification": Consumer(
-        context="gamification",
-        events=(QuestCompleted, QuestReopened),
-        bus=_gamification_bus,
-    ),
-}
+#: the AI service's consumer: its read model of quests
+AI = Consumer(context="ai", events=AI_READ_MODEL_EVENTS, bus=_ai_bus)
+#: the gamification service's consumer: XP for completed quests, taken back on reopening
+GAMIFICATION = Consumer(
+    context="gamification", events=(QuestCompleted, QuestReopened), bus=_gamification_bus
+)
 
 
 def consumers_of(event_type: str) -> list[Consumer]:
-    """The contexts that consume events tagged ``event_type``."""
-    return [c for c in CONSUMERS.values() if any(e.type_name() == event_type for e in c.events)]
+    """The consumers (of every service in the registry) that take events tagged
+    ``event_type``."""
+    from apps.services import consumers
+
+    return [c for c in consumers().values() if any(e.type_name() == event_type for e in c.events)]
 
 
-__all__ = ["CONSUMERS", "Consumer", "consumers_of"]
+__all__ = ["AI", "GAMIFICATION", "Consumer", "consumers_of"]

@@ -23,20 +23,22 @@ import logging
 import threading
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar
 
 from adapters.messaging.dramatiq import DramatiqPublisher
 from adapters.messaging.relay import OutboxRelay
 from adapters.sql.dead_letters import SqlDeadLetters
-from adapters.sql.engine import SERVICE_SCHEMAS
 from adapters.sql.messaging import OutboxListener, SqlOutbox, on_outbox_commit
-from apps.container import Container, build_container, close_container, database_kind
+from apps.container import build_container, close_container, database_kind
+from apps.services import consumers, names, table_groups
 from apps.settings import Settings
 from apps.workers.actors import dead_letter_recorder, declare_actors, routes
 from apps.workers.broker import configure_broker, queue_name
-from apps.workers.consumers import CONSUMERS
+
+if TYPE_CHECKING:
+    from apps.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +48,8 @@ CONSUMER_POLL_MS = 100
 
 
 def services_of(service: str) -> list[str]:
-    """The services ``questlog worker SERVICE`` covers (``all``: every one)."""
-    return list(SERVICE_SCHEMAS) if service == "all" else [service]
+    """The services ``questlog worker SERVICE`` covers (``all``: every one in the registry)."""
+    return names() if service == "all" else [service]
 
 
 class EventWorker:
@@ -58,7 +60,9 @@ class EventWorker:
             raise ValueError("a worker needs a SQL database (the outboxes and inboxes live there)")
         self.settings = settings
         self.services = list(services)
-        self.contexts = [s for s in self.services if s in CONSUMERS]
+        # Declares the services' tables (their outboxes, inboxes and dead letters).
+        self.groups = table_groups(self.services)
+        self.contexts = list(consumers(self.services))
         self.with_relay = relay
         self.relay: OutboxRelay | None = None
         self._container: Container | None = None
@@ -76,13 +80,16 @@ class EventWorker:
 
         settings = self.settings
         broker = configure_broker(settings)  # before any actor exists
-        container = self._container = build_container(settings)
+        # Only the parts the consuming services need (none: the relay alone).
+        container = self._container = build_container(settings, self.contexts)
         declare_actors(broker, settings, container, self.contexts)
         engine = container.engine()
         assert engine is not None  # checked in __init__: a SQL database
         # Before Retries in the list: "after" hooks run in reverse, so the recorder sees the
         # message once Retries has decided it failed for good.
-        broker.add_middleware(dead_letter_recorder(SqlDeadLetters(engine)), before=Retries)
+        broker.add_middleware(
+            dead_letter_recorder(SqlDeadLetters(engine, self.contexts)), before=Retries
+        )
         self._worker = dramatiq.Worker(
             broker,
             queues={queue_name(settings, c) for c in self.contexts} or None,
@@ -117,7 +124,7 @@ class EventWorker:
 
     async def _run_relay(self, broker: Any, ready: threading.Event) -> None:
         settings = self.settings
-        container = build_container(settings)
+        container = build_container(settings, [])  # the shared part: engine, clock
         engine = container.engine()
         assert engine is not None
         relay = self.relay = OutboxRelay(
@@ -168,7 +175,7 @@ class EventWorker:
 def attach_in_process(app: Litestar, settings: Settings) -> None:
     """Run an :class:`EventWorker` for every service inside ``app``'s process (the all-in-one
     with the stub broker): started with the app, stopped with it."""
-    worker = EventWorker(settings, list(SERVICE_SCHEMAS))
+    worker = EventWorker(settings, names())
 
     async def start(_: Litestar) -> None:
         await asyncio.to_thread(worker.start)

@@ -27,33 +27,25 @@ import builtins
 import logging
 from collections.abc import Awaitable, Callable, Collection
 from datetime import timedelta
-from types import TracebackType
-from typing import Generic, Protocol, Self, TypeVar, runtime_checkable
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
 import msgspec
 
+from adapters.after_commit import AfterCommitUnitOfWork
 from questlog_core.events import DomainEvent
 from questlog_core.identity.users import User
-from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.ids import QuestId, UserId
 from questlog_core.ports.identity import (
-    ApiTokenRepository,
     AuthUnitOfWork,
-    RefreshTokenRepository,
-    ResetTokenRepository,
     UserRepository,
 )
 from questlog_core.ports.platform import Cache, IdFactory
 from questlog_core.ports.quests import (
-    AttachmentRepository,
-    CategoryRepository,
-    DependencyRepository,
-    Inbox,
     Page,
     QuestQuery,
     QuestRepository,
     QuestUnitOfWork,
-    TemplateRepository,
 )
 from questlog_core.quests.model import Quest, QuestStatus
 
@@ -316,7 +308,7 @@ class _WriteNotingQuests:
         return await self._inner.get_occurrence(owner, series_id, occurrence)
 
 
-class InvalidatingQuestUnitOfWork:
+class InvalidatingQuestUnitOfWork(AfterCommitUnitOfWork[QuestUnitOfWork]):
     """A quest unit of work that keeps the quest read cache honest, in one place for every
     write path (create, bulk, update, delete, status changes, progress, checklist,
     dependencies, templates, categories, recurrence...).
@@ -324,11 +316,12 @@ class InvalidatingQuestUnitOfWork:
     After each successful ``commit`` it invalidates the cached quests of every owner whose
     quests it wrote or whose events it committed, *before* the use case returns, so the
     writer's next read (anywhere the cache is shared) loads the committed state. A rolled-back
-    or failed commit invalidates nothing (nothing changed).
+    or failed commit invalidates nothing (nothing changed). See
+    :class:`~adapters.after_commit.AfterCommitUnitOfWork`.
     """
 
     def __init__(self, inner: QuestUnitOfWork, reads: OwnerInvalidation) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._reads = reads
         self._owners: set[UserId] = set()
         self._quests = _WriteNotingQuests(inner.quests, self._owners)
@@ -337,55 +330,14 @@ class InvalidatingQuestUnitOfWork:
     def quests(self) -> QuestRepository:
         return self._quests
 
-    @property
-    def dependencies(self) -> DependencyRepository:
-        return self._inner.dependencies
-
-    @property
-    def templates(self) -> TemplateRepository:
-        return self._inner.templates
-
-    @property
-    def categories(self) -> CategoryRepository:
-        return self._inner.categories
-
-    @property
-    def attachments(self) -> AttachmentRepository:
-        return self._inner.attachments
-
-    @property
-    def inbox(self) -> Inbox:
-        return self._inner.inbox
-
-    async def __aenter__(self) -> Self:
-        await self._inner.__aenter__()
+    def _forget(self) -> None:
         self._owners.clear()
-        return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._inner.__aexit__(exc_type, exc, tb)
-
-    async def commit(self) -> None:
-        await self._inner.commit()
+    async def _after_commit(self) -> None:
         owners = self._owners | {UserId(e.owner) for e in self._inner.committed_events()}
         self._owners.clear()
         for owner in owners:
             await self._reads.invalidate(owner)
-
-    async def rollback(self) -> None:
-        await self._inner.rollback()
-        self._owners.clear()
-
-    def record(self, *events: DomainEvent) -> None:
-        self._inner.record(*events)
-
-    def committed_events(self) -> builtins.list[DomainEvent]:
-        return self._inner.committed_events()
 
 
 class ProfileSource(Protocol[P_co]):
@@ -465,16 +417,17 @@ class _WriteNotingUsers:
         await self._inner.save(user)
 
 
-class InvalidatingAuthUnitOfWork:
+class InvalidatingAuthUnitOfWork(AfterCommitUnitOfWork[AuthUnitOfWork]):
     """An auth unit of work that keeps the profile cache honest for every write to a user
     (profile update, password change or reset, role grant/revoke, disable/enable, rehash on
     sign-in...): after each successful ``commit`` it invalidates the cached profile of every
     user it added or saved, *before* the use case returns. A rolled-back or failed commit
     invalidates nothing. Invalidation, not write-through: the next read loads the committed
-    row, so two racing writes can never leave the older one cached."""
+    row, so two racing writes can never leave the older one cached. See
+    :class:`~adapters.after_commit.AfterCommitUnitOfWork`."""
 
     def __init__(self, inner: AuthUnitOfWork, profiles: OwnerInvalidation) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._profiles = profiles
         self._written: set[UserId] = set()
         self._users = _WriteNotingUsers(inner.users, self._written)
@@ -483,38 +436,14 @@ class InvalidatingAuthUnitOfWork:
     def users(self) -> UserRepository:
         return self._users
 
-    @property
-    def refresh_tokens(self) -> RefreshTokenRepository:
-        return self._inner.refresh_tokens
-
-    @property
-    def reset_tokens(self) -> ResetTokenRepository:
-        return self._inner.reset_tokens
-
-    @property
-    def api_tokens(self) -> ApiTokenRepository:
-        return self._inner.api_tokens
-
-    async def __aenter__(self) -> Self:
-        await self._inner.__aenter__()
+    def _forget(self) -> None:
         self._written.clear()
-        return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self._inner.__aexit__(*exc)
-
-    async def commit(self) -> None:
-        await self._inner.commit()
+    async def _after_commit(self) -> None:
         written = set(self._written)
         self._written.clear()
         for user_id in written:
             await self._profiles.invalidate(user_id)
-
-    def record(self, *events: DomainEvent) -> None:
-        self._inner.record(*events)
-
-    async def claim(self, consumer: str, event_id: EventId) -> bool:
-        return await self._inner.claim(consumer, event_id)
 
 
 __all__ = [

@@ -19,21 +19,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from types import TracebackType
-from typing import Self
 
+from adapters.after_commit import AfterCommitUnitOfWork
 from adapters.redis.leaderboard import RedisLeaderboard
 from questlog_core.errors import ServiceUnavailable
-from questlog_core.events import DomainEvent
 from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow, periods_of
 from questlog_core.ids import UserId
 from questlog_core.ports.gamification import (
-    AchievementRepository,
     GamificationUnitOfWork,
-    Inbox,
     Leaderboard,
-    PlayerRepository,
-    XpLedgerRepository,
 )
 
 logger = logging.getLogger("questlog.leaderboards")
@@ -141,61 +135,28 @@ class ProjectedLeaderboard:
         return await self._truth.rank_of(board, period, user)
 
 
-class ProjectedGamificationUnitOfWork:
-    """The SQL game unit of work with its leaderboard projected to Redis (see the module)."""
+class ProjectedGamificationUnitOfWork(AfterCommitUnitOfWork[GamificationUnitOfWork]):
+    """The SQL game unit of work with its leaderboard projected to Redis (see the module and
+    :class:`~adapters.after_commit.AfterCommitUnitOfWork`): the board writes it noted reach
+    Redis only after the commit succeeded."""
 
     def __init__(self, inner: GamificationUnitOfWork, projection: BoardProjection) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._projection = projection
         self._pending: list[tuple[_Write, list[tuple[Board, str]] | None]] = []
         self._leaderboard = ProjectedLeaderboard(inner.leaderboard, projection, self._pending)
 
     @property
-    def ledger(self) -> XpLedgerRepository:
-        return self._inner.ledger
-
-    @property
-    def players(self) -> PlayerRepository:
-        return self._inner.players
-
-    @property
-    def achievements(self) -> AchievementRepository:
-        return self._inner.achievements
-
-    @property
     def leaderboard(self) -> Leaderboard:
         return self._leaderboard
 
-    @property
-    def inbox(self) -> Inbox:
-        return self._inner.inbox
-
-    async def __aenter__(self) -> Self:
-        await self._inner.__aenter__()
-        self._pending.clear()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _forget(self) -> None:
         self._pending.clear()  # uncommitted board writes never reach Redis
-        await self._inner.__aexit__(exc_type, exc, tb)
 
-    async def commit(self) -> None:
-        await self._inner.commit()
+    async def _after_commit(self) -> None:
         writes = list(self._pending)
         self._pending.clear()
         await self._projection.apply(writes)
-
-    def collect(self, *events: DomainEvent) -> None:
-        self._inner.collect(*events)
-
-    @property
-    def collected(self) -> Sequence[DomainEvent]:
-        return self._inner.collected
 
 
 __all__ = ["BoardProjection", "ProjectedGamificationUnitOfWork", "ProjectedLeaderboard"]

@@ -30,8 +30,9 @@ from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHashe
 from adapters.sql.engine import make_engine
 from adapters.sql.migrations import upgrade
 from adapters.sql.scratch import create_database, drop_database
-from adapters.sql.tables import metadata
+from adapters.sql.tables import metadata_for
 from apps.gateway import create_app
+from apps.services import table_groups
 from apps.settings import Settings
 
 BASE_URL = "http://testserver.local"
@@ -69,7 +70,8 @@ def _empty_postgres(url: str) -> None:
         engine = make_engine(url, pool_size=1)
         try:
             async with engine.begin() as connection:
-                for table in reversed(metadata.sorted_tables):
+                tables = metadata_for("postgresql", table_groups()).sorted_tables
+                for table in reversed(tables):
                     await connection.execute(table.delete())
         finally:
             await engine.dispose()

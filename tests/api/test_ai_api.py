@@ -624,7 +624,7 @@ def quest_service_events(app: Litestar, client: TestClient[Litestar]) -> list[Do
     """Every event the quest service committed to its outbox, published or not, in order."""
     from sqlalchemy import select
 
-    from adapters.sql.tables import OUTBOXES
+    from adapters.sql.tables import quest as quest_tables
     from questlog_core.events import decode_event
 
     container = app.state.container
@@ -633,7 +633,7 @@ def quest_service_events(app: Litestar, client: TestClient[Litestar]) -> list[Do
         return [decode_event(record.payload) for record in container.quest_store().outbox]
 
     async def read() -> list[DomainEvent]:
-        table = OUTBOXES["quest"]
+        table = quest_tables.outbox
         async with engine.connect() as connection:
             rows = await connection.execute(select(table.c.payload).order_by(table.c.position))
             return [decode_event(payload) for (payload,) in rows.all()]

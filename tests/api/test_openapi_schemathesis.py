@@ -1,11 +1,11 @@
 """Every service honours its own OpenAPI document: schemathesis v4, every check, signed in.
 
-For each service the gateway knows (``apps.gateway.SERVICES``) that has an app
+For each service of the registry (``apps.services.SERVICES``) that has an app
 (``apps/<name>/app.py``), schemathesis loads the document the app serves and calls the app
 in-process (its ASGI transport, no server) with generated requests, valid and invalid, then runs
 all of its checks on each answer: no 5xx, only documented statuses, content types, headers and
 bodies that match the schema, valid data accepted, invalid data refused, authentication not
-ignored, unsupported methods refused with ``Allow``. A service added to ``SERVICES`` is picked up
+ignored, unsupported methods refused with ``Allow``. A service added to the registry is picked up
 without touching this file.
 
 Requests carry the bearer token of a real user, registered and signed in through the auth
@@ -31,8 +31,8 @@ from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from apps.gateway import SERVICES
 from apps.http.etags import ETAG_PATTERN
+from apps.services import with_http
 from apps.settings import Settings
 from tests.api.conftest import BASE_URL, PASSWORD, cheap_hasher
 
@@ -43,17 +43,8 @@ PLAYER = "schemathesis-player@example.com"
 
 
 def deployed_services() -> list[str]:
-    """The services of the gateway that have an app of their own."""
-    found = []
-    for name in SERVICES:
-        try:
-            importlib.import_module(f"apps.{name}.app")
-        except ModuleNotFoundError as exc:
-            if exc.name in {f"apps.{name}", f"apps.{name}.app"}:
-                continue  # not built yet
-            raise
-        found.append(name)
-    return found
+    """The services of the registry that have an app of their own."""
+    return [s.name for s in with_http()]
 
 
 def _settings(tmp_path: Path, template: Path) -> Settings:

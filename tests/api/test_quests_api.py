@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from adapters.memory.quests import InMemoryQuestStore
 from adapters.sql.engine import make_engine
-from adapters.sql.tables import OUTBOXES
+from adapters.sql.tables import quest as quest_tables
 from adapters.storage.local import LocalFileStorage
 from apps.quest.controllers import owner_timezone
 from apps.settings import Settings
@@ -383,7 +383,7 @@ async def _completions(settings: Settings, app: Litestar) -> list[QuestCompleted
         engine = make_engine(settings.database_url)
         try:
             async with engine.connect() as connection:
-                payloads = (await connection.execute(select(OUTBOXES["quest"].c.payload))).all()
+                payloads = (await connection.execute(select(quest_tables.outbox.c.payload))).all()
         finally:
             await engine.dispose()
         records = [OutboxRecord.of(decode_event(p)) for (p,) in payloads]
@@ -794,7 +794,7 @@ def test_the_request_id_travels_onto_the_outbox_rows_of_its_events(
         engine = make_engine(settings.database_url)
         try:
             async with engine.connect() as connection:
-                table = OUTBOXES["quest"]
+                table = quest_tables.outbox
                 rows = await connection.execute(select(table.c.request_id))
                 return [r for (r,) in rows.all()]
         finally:

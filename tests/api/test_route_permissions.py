@@ -10,7 +10,6 @@ operation's requirement with its scope, and a route that declares nothing cannot
 
 from __future__ import annotations
 
-import importlib
 import re
 import shutil
 import uuid
@@ -23,7 +22,6 @@ from dependency_injector import providers
 from litestar import Controller, Litestar, WebSocket, get, websocket
 from litestar.testing import TestClient
 
-from apps.gateway import SERVICES
 from apps.gateway import create_app as create_gateway
 from apps.http.permissions import (
     UndeclaredPermission,
@@ -34,6 +32,7 @@ from apps.http.permissions import (
     undeclared_routes,
 )
 from apps.http.service import create_service_app
+from apps.services import with_http
 from apps.settings import Settings
 from questlog_core.identity.rbac import Permission
 from questlog_core.services.auth import AuthService
@@ -60,14 +59,8 @@ _PARAMETER_VALUES = {"uuid": lambda: str(uuid.uuid4()), "int": lambda: "0", "str
 def service_factories() -> dict[str, Callable[[Settings], Litestar]]:
     """Every service app that exists in this build, and the all-in-one."""
     factories: dict[str, Callable[[Settings], Litestar]] = {"gateway": create_gateway}
-    for name in SERVICES:
-        try:
-            module = importlib.import_module(f"apps.{name}.app")
-        except ModuleNotFoundError as exc:
-            if exc.name in {f"apps.{name}", f"apps.{name}.app"}:
-                continue  # not built yet: its routes will be walked once it exists
-            raise
-        factories[name] = module.create_app
+    for service in with_http():  # a service without an API yet is walked once it has one
+        factories[service.name] = service.create_app
     return factories
 
 

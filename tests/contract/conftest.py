@@ -26,7 +26,8 @@ from adapters.sql.messaging import SqlOutbox
 from adapters.sql.migrations import upgrade
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.scratch import create_database, drop_database
-from adapters.sql.tables import OUTBOXES, metadata
+from adapters.sql.tables import metadata_for, outbox_of
+from apps.services import table_groups
 from questlog_core.events import DomainEvent, decode_event
 
 BACKENDS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -51,7 +52,7 @@ def postgres_database(postgres_url: str) -> Iterator[str]:
 
 # DELETE, not TRUNCATE: on these tiny tables it is ~10x faster (TRUNCATE swaps every table's
 # files), and the tests never rely on identity counters restarting.
-_EMPTY_TABLES = list(reversed(metadata.sorted_tables))
+_EMPTY_TABLES = list(reversed(metadata_for("postgresql", table_groups()).sorted_tables))
 
 
 async def empty_tables(connection: AsyncConnection) -> None:
@@ -192,7 +193,7 @@ def _fail_next_commit(
 
 async def sql_outbox_events(engine: AsyncEngine | None, service: str) -> list[DomainEvent]:
     assert engine is not None
-    table = OUTBOXES[service]
+    table = outbox_of(service)
     async with engine.connect() as connection:
         rows = await connection.execute(table.select().order_by(table.c.position))
         return [decode_event(r.payload) for r in rows]

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters import tracing
 from adapters.sql.messaging import OutboxListener, SqlOutbox, on_outbox_commit
 from adapters.sql.quests import SqlQuestUnitOfWork
-from adapters.sql.tables import OUTBOXES
+from adapters.sql.tables import quest as quest_tables
 from questlog_core.events.quests import QuestCreated
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.ports.messaging import OutboxRecord
@@ -100,7 +100,7 @@ async def test_a_failed_publish_leaves_the_events_waiting_with_the_error(
         await outbox.relay(recorder.publish)
 
     assert [r.event().title for r in await outbox.pending()] == ["a"]  # type: ignore[attr-defined]
-    t = OUTBOXES["quest"]
+    t = quest_tables.outbox
     async with engine.connect() as connection:
         row = (await connection.execute(select(t.c.attempts, t.c.last_error))).one()
     assert row.attempts == 1
@@ -115,7 +115,7 @@ async def test_published_rows_are_pruned_after_the_retention(engine: AsyncEngine
     outbox, recorder = SqlOutbox(engine, "quest"), Recorder()
     await outbox.relay(recorder.publish)
     await commit(engine, created(owner, "waiting"))
-    t = OUTBOXES["quest"]
+    t = quest_tables.outbox
     async with engine.begin() as connection:
         long_ago = datetime.now(UTC) - timedelta(days=30)
         await connection.execute(

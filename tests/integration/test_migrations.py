@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from adapters.sql.engine import SERVICE_SCHEMAS, make_engine
+from adapters.sql.engine import make_engine
 from adapters.sql.migrations import (
     MIGRATIONS_DIR,
     alembic_config,
@@ -28,7 +28,8 @@ from adapters.sql.migrations import (
     upgrade_async,
 )
 from adapters.sql.scratch import scratch_database
-from adapters.sql.tables import metadata, metadata_for
+from adapters.sql.tables import metadata_for
+from apps.services import schemas, table_groups
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -52,7 +53,7 @@ async def _diff(url: str) -> list[Any]:
         async with engine.connect() as connection:
 
             def compare(sync: Connection) -> list[Any]:
-                options = context_options(sync.dialect.name)
+                options = context_options(sync.dialect.name, table_groups())
                 target = options.pop("target_metadata")
                 context = MigrationContext.configure(sync, opts=options)
                 return list(compare_metadata(context, target))
@@ -72,8 +73,8 @@ async def _tables(url: str) -> set[str]:
                 inspector = inspect(sync)
                 if sync.dialect.name == "sqlite":
                     return set(inspector.get_table_names()) - {"alembic_version"}
-                schemas = set(inspector.get_schema_names()) & set(SERVICE_SCHEMAS)
-                for schema in schemas:
+                ours = set(inspector.get_schema_names()) & set(schemas())
+                for schema in ours:
                     found |= {f"{schema}.{t}" for t in inspector.get_table_names(schema)}
                 return found
 
@@ -84,8 +85,8 @@ async def _tables(url: str) -> set[str]:
 
 def _expected_tables(url: str) -> set[str]:
     if url.startswith("sqlite"):
-        return set(metadata_for("sqlite").tables)
-    return set(metadata.tables)
+        return set(metadata_for("sqlite", table_groups()).tables)
+    return set(metadata_for("postgresql", table_groups()).tables)
 
 
 def test_file_names_carry_a_date_prefix_and_the_revision() -> None:
@@ -137,7 +138,7 @@ async def test_postgres_keeps_each_service_in_its_own_schema(postgres_url: str) 
         for qualified in await _tables(url):
             schema, table = qualified.split(".")
             by_schema.setdefault(schema, set()).add(table)
-        assert set(by_schema) == set(SERVICE_SCHEMAS)
+        assert set(by_schema) == set(schemas())
         for schema, tables in by_schema.items():
             assert all(t.startswith(schema) for t in tables), (schema, tables)
 

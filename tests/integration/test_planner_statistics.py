@@ -20,6 +20,7 @@ from adapters.sql.migrations import upgrade
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.scratch import create_database, drop_database
 from adapters.sql.statistics import ANALYZE_AFTER_ROWS, note_inserted
+from apps.services import schemas
 from questlog_core.ids import UserId
 from tests.contract.quest_builders import T0, new_quest, new_user
 
@@ -97,7 +98,7 @@ async def test_migrating_analyzes_every_questlog_table(fresh_database: str) -> N
                         "SELECT count(*) FROM pg_stat_user_tables WHERE schemaname = ANY(:s) "
                         "AND last_analyze IS NULL"
                     ),
-                    {"s": ["quest", "auth", "gamification", "notification", "ai"]},
+                    {"s": schemas()},
                 )
             ).scalar_one()
         assert never == 0

@@ -2,6 +2,8 @@
 
 * the domain library imports only the standard library, msgspec, numpy and python-dateutil;
 * ``adapters`` never imports ``apps``;
+* no service's package (``apps.quest``, ``apps.auth``...) imports another's, and the container
+  imports no service's HTTP schemas;
 * import-linter (run by ``make lint``) really catches a violation: we plant one in a copy of the
   tree and watch it fail.
 """
@@ -50,6 +52,9 @@ def test_every_domain_module_is_importable() -> None:
         ("src/questlog_core/quests/model/quest.py", "import sqlalchemy", "The domain imports only"),
         ("src/questlog_core/quests/model/quest.py", "import litestar", "The domain imports only"),
         ("src/adapters/memory/clock.py", "import apps.settings", "Adapters never import"),
+        ("apps/quest/reads.py", "import apps.gamification.schemas", "Services are independent"),
+        ("apps/ai/dependencies.py", "import apps.quest.reads", "Services are independent"),
+        ("apps/container/quests.py", "import apps.quest.schemas", "The container never imports"),
     ],
 )
 def test_import_linter_fails_on_a_planted_violation(

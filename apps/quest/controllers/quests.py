@@ -17,7 +17,6 @@ from apps.http.dependencies import (
     CurrentUser,
     FileStorageDep,
     IdsDep,
-    QuestReadsDep,
     QuestUowDep,
     quest_read_ahead,
 )
@@ -30,6 +29,7 @@ from apps.quest.controllers._shared import (
     _patched,
     _with_etag,
 )
+from apps.quest.reads import QuestReadsDep
 from apps.quest.schemas import (
     BulkQuestsIn,
     BulkQuestsOut,

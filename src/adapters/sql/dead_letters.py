@@ -10,6 +10,7 @@ whichever broker runs.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql import dialects
-from adapters.sql.tables import DEAD_LETTERS
+from adapters.sql.tables import dead_letters_of, declared_groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +53,17 @@ def _letter(service: str, row: Any) -> DeadLetter:
 
 
 class SqlDeadLetters:
-    """Every service's dead letters in one database."""
+    """The dead letters of ``services`` (default: every service whose tables are declared in
+    this process; the apps pass their registry's) in one database."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, services: Sequence[str] | None = None) -> None:
         self._engine = engine
+        self._services = sorted(
+            g.schema for g in declared_groups() if services is None or g.schema in services
+        )
+        unknown = set(services or ()) - set(self._services)
+        if unknown:
+            raise ValueError(f"no tables declared for {sorted(unknown)}")
 
     async def add(self, letter: DeadLetter) -> bool:
         """Keep ``letter`` (once per message id); ``False`` if it was there already."""
@@ -70,14 +78,16 @@ class SqlDeadLetters:
             "failed_at": letter.failed_at,
         }
         async with self._engine.begin() as connection:
-            return await dialects.insert_if_absent(connection, DEAD_LETTERS[letter.service], values)
+            return await dialects.insert_if_absent(
+                connection, dead_letters_of(letter.service), values
+            )
 
     async def list(self, service: str | None = None) -> builtins.list[DeadLetter]:
         """The dead letters (of one service, or all), oldest first."""
         letters: list[DeadLetter] = []
         async with self._engine.connect() as connection:
-            for name in _services(service):
-                t = DEAD_LETTERS[name]
+            for name in self._pick(service):
+                t = dead_letters_of(name)
                 rows = await connection.execute(select(t).order_by(t.c.failed_at))
                 letters.extend(_letter(name, r) for r in rows)
         return sorted(letters, key=lambda letter: letter.failed_at)
@@ -85,8 +95,8 @@ class SqlDeadLetters:
     async def take(self, message_id: str) -> DeadLetter | None:
         """Remove and return one dead letter (to replay it), or ``None`` if there is none."""
         async with self._engine.begin() as connection:
-            for name in _services(None):
-                t = DEAD_LETTERS[name]
+            for name in self._pick(None):
+                t = dead_letters_of(name)
                 row = (
                     await connection.execute(select(t).where(t.c.message_id == message_id))
                 ).first()
@@ -99,18 +109,17 @@ class SqlDeadLetters:
         """Delete the dead letters (of one service, or all); returns how many."""
         removed = 0
         async with self._engine.begin() as connection:
-            for name in _services(service):
-                result = await connection.execute(delete(DEAD_LETTERS[name]))
+            for name in self._pick(service):
+                result = await connection.execute(delete(dead_letters_of(name)))
                 removed += int(result.rowcount or 0)
         return removed
 
-
-def _services(service: str | None) -> builtins.list[str]:
-    if service is None:
-        return sorted(DEAD_LETTERS)
-    if service not in DEAD_LETTERS:
-        raise ValueError(f"unknown service {service!r}; one of {sorted(DEAD_LETTERS)}")
-    return [service]
+    def _pick(self, service: str | None) -> builtins.list[str]:
+        if service is None:
+            return list(self._services)
+        if service not in self._services:
+            raise ValueError(f"unknown service {service!r}; one of {self._services}")
+        return [service]
 
 
 __all__ = ["DeadLetter", "SqlDeadLetters"]

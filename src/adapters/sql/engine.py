@@ -17,13 +17,17 @@ One code path serves both: :func:`make_engine` takes the URL a user would write
   A connection marked :data:`READ_ONLY` begins a plain deferred ``BEGIN`` instead: in WAL
   mode it reads one consistent snapshot and never takes the write lock, so reads do not
   queue behind writers or each other. Only units of work that never write use it.
-* **PostgreSQL** keeps one schema per service (``quest``, ``auth``, ``gamification``,
-  ``notification``, ``ai``) and a bounded connection pool, recycled every 30 minutes and not
-  pre-pinged by default (see ``make_engine`` and docs/persistence.md).
+* **PostgreSQL** keeps one schema per service (see :mod:`adapters.sql.tables`) and a bounded
+  connection pool, recycled every 30 minutes and not pre-pinged by default (see
+  ``make_engine`` and docs/persistence.md).
+
+The engine does not list the services: on SQLite it translates the schemas it is given (the
+apps pass their registry's), or by default every schema a table group has declared.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
@@ -33,8 +37,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-#: The PostgreSQL schema of each service; on SQLite they all map to the one database.
-SERVICE_SCHEMAS: Final = ("quest", "auth", "gamification", "notification", "ai")
+from adapters.sql.tables.base import SQLITE_SCHEMA_MAP
 
 #: The connection execution option that makes a SQLite transaction begin deferred (reads only).
 READ_ONLY: Final = "questlog_read_only"
@@ -79,11 +82,20 @@ def is_sqlite(url: str | URL) -> bool:
     return normalise_url(url).get_backend_name() == "sqlite"
 
 
-def schema_translate_map(dialect_name: str) -> dict[str | None, str | None] | None:
-    """The schema translation a dialect needs: every service schema to none on SQLite."""
-    if dialect_name == "sqlite":
-        return dict.fromkeys(SERVICE_SCHEMAS)
-    return None
+def schema_translate_map(
+    dialect_name: str, schemas: Iterable[str] | None = None
+) -> dict[str | None, str | None] | None:
+    """The schema translation a dialect needs: on SQLite each of ``schemas`` to none.
+
+    ``schemas`` defaults to every schema a table group has declared: the shared
+    :data:`~adapters.sql.tables.base.SQLITE_SCHEMA_MAP`, which also covers groups declared
+    later (SQLAlchemy reads the map at each execution).
+    """
+    if dialect_name != "sqlite":
+        return None
+    if schemas is None:
+        return SQLITE_SCHEMA_MAP
+    return dict.fromkeys(schemas)
 
 
 def make_engine(
@@ -98,6 +110,7 @@ def make_engine(
     sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
     connect_timeout_seconds: int = POSTGRES_CONNECT_TIMEOUT_SECONDS,
     statement_timeout_ms: int | None = None,
+    schemas: Iterable[str] | None = None,
 ) -> AsyncEngine:
     """An :class:`AsyncEngine` for ``url`` configured for Questlog's tables.
 
@@ -116,6 +129,9 @@ def make_engine(
     ``connect_timeout_seconds`` (PostgreSQL, at least 2: libpq's minimum) and
     ``statement_timeout_ms`` (PostgreSQL's ``statement_timeout`` for every connection; ``None``
     or 0 leaves the server's, none by default). SQLite waits on its busy timeout instead.
+
+    ``schemas``: the service schemas this engine serves, translated to none on SQLite (see
+    :func:`schema_translate_map`; default: every declared table group's).
     """
     target = normalise_url(url)
     options: dict[str, Any] = {
@@ -129,7 +145,7 @@ def make_engine(
         "pool_timeout": pool_timeout,
         "pool_recycle": pool_recycle,
     }
-    translate = schema_translate_map(target.get_backend_name())
+    translate = schema_translate_map(target.get_backend_name(), schemas)
     if translate is not None:
         options["execution_options"] = {"schema_translate_map": translate}
     if target.get_backend_name() == "sqlite":
@@ -182,7 +198,6 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 
 __all__ = [
     "READ_ONLY",
-    "SERVICE_SCHEMAS",
     "is_sqlite",
     "make_engine",
     "normalise_url",

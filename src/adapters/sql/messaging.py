@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters import tracing
 from adapters.sql import dialects
-from adapters.sql.tables import INBOXES, OUTBOXES
+from adapters.sql.tables import inbox_of, outbox_of
 from questlog_core.events import DomainEvent, encode_event
 from questlog_core.ids import EventId, UserId
 from questlog_core.ports.messaging import OutboxRecord
@@ -82,7 +82,7 @@ async def append_to_outbox(
     request_id = tracing.request_id.get()
     # The column's width: a longer id (from a client's header) must not fail the commit.
     rows = outbox_rows(events, recorded_at, None if request_id is None else request_id[:128])
-    await connection.execute(OUTBOXES[service].insert(), rows)
+    await connection.execute(outbox_of(service).insert(), rows)
     if connection.dialect.name == "postgresql":
         await connection.execute(_NOTIFY, {"channel": OUTBOX_CHANNEL, "service": service})
 
@@ -137,7 +137,7 @@ async def claim_in_inbox(
     """
     return await dialects.insert_if_absent(
         connection,
-        INBOXES[service],
+        inbox_of(service),
         {"consumer": consumer, "event_id": event_id, "processed_at": at},
     )
 
@@ -162,10 +162,8 @@ class SqlOutbox:
     """The read side of one service's outbox (the ``Outbox`` port), and the relay's claim."""
 
     def __init__(self, engine: AsyncEngine, service: str, clock: Clock | None = None) -> None:
-        if service not in OUTBOXES:
-            raise ValueError(f"unknown service {service!r}; one of {sorted(OUTBOXES)}")
+        self._table = outbox_of(service)  # ValueError for a service with no declared tables
         self._engine = engine
-        self._table = OUTBOXES[service]
         self._clock = clock
         self.service = service
 

@@ -24,13 +24,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Sequence
 from typing import Final
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql.engine import SERVICE_SCHEMAS
+from adapters.sql.tables.base import declared_groups
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,11 @@ log = logging.getLogger(__name__)
 ANALYZE_AFTER_ROWS: Final = 1_000
 
 
-async def refresh_statistics(engine: AsyncEngine) -> None:
-    """Bring the planner's statistics up to date for every Questlog table."""
+async def refresh_statistics(engine: AsyncEngine, schemas: Sequence[str] | None = None) -> None:
+    """Bring the planner's statistics up to date for every Questlog table (in ``schemas``;
+    default: every declared table group's)."""
+    if schemas is None:
+        schemas = [g.schema for g in declared_groups()]
     async with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             # Questlog's tables only: the database may hold others that are not ours.
@@ -48,7 +52,7 @@ async def refresh_statistics(engine: AsyncEngine) -> None:
                     "SELECT schemaname, tablename FROM pg_tables "
                     "WHERE schemaname = ANY(:schemas) ORDER BY 1, 2"
                 ),
-                {"schemas": list(SERVICE_SCHEMAS)},
+                {"schemas": list(schemas)},
             )
             for schema, table in rows.all():
                 await connection.exec_driver_sql(f'ANALYZE "{schema}"."{table}"')

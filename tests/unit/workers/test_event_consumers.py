@@ -11,7 +11,7 @@ import pytest
 from apps.container import build_container
 from apps.settings import Settings
 from apps.workers.actors import routes
-from apps.workers.consumers import CONSUMERS
+from apps.workers.consumers import GAMIFICATION
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
 from questlog_core.events.gamification import XpAwarded
@@ -58,7 +58,7 @@ async def test_dispatch_runs_every_subscriber_and_then_raises_a_failure() -> Non
 
 async def test_a_completion_delivered_twice_awards_xp_once() -> None:
     container = build_container(Settings(database_url="memory://"))
-    bus = CONSUMERS["gamification"].bus(container)
+    bus = GAMIFICATION.bus(container)
     owner = UserId(uuid.uuid4())
     event = completion(owner)
 

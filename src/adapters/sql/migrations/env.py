@@ -15,10 +15,12 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from adapters.sql.engine import make_engine, schema_translate_map
-from adapters.sql.migrations import context_options
+from adapters.sql.migrations import context_options, migrated_schemas
 from adapters.sql.tables import metadata_for
 
 config = context.config
+#: the table groups the models are compared against (None: every declared group)
+groups = config.attributes.get("table_groups")
 
 
 def do_run_migrations(connection: Connection) -> None:
@@ -31,10 +33,10 @@ def do_run_migrations(connection: Connection) -> None:
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.close()
-    translate = schema_translate_map(connection.dialect.name)
+    translate = schema_translate_map(connection.dialect.name, migrated_schemas(groups))
     if translate is not None:
         connection = connection.execution_options(schema_translate_map=translate)
-    context.configure(connection=connection, **context_options(connection.dialect.name))
+    context.configure(connection=connection, **context_options(connection.dialect.name, groups))
     with context.begin_transaction():
         context.run_migrations()
         if sqlite:
@@ -44,7 +46,11 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_async_migrations() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or "", pool_size=1)
+    engine = make_engine(
+        config.get_main_option("sqlalchemy.url") or "",
+        pool_size=1,
+        schemas=migrated_schemas(groups),
+    )
     try:
         async with engine.connect() as connection:
             await connection.run_sync(do_run_migrations)
@@ -56,7 +62,7 @@ async def run_async_migrations() -> None:
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
-        target_metadata=metadata_for("postgresql"),
+        target_metadata=metadata_for("postgresql", groups),
         literal_binds=True,
         include_schemas=True,
         dialect_opts={"paramstyle": "named"},

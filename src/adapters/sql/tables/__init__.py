@@ -1,54 +1,72 @@
-"""SQLAlchemy Core tables of every service, in one :data:`metadata`.
+"""SQLAlchemy Core tables, one module per owning service, all in one :data:`metadata`.
 
-One module per owning service (:mod:`.quest`, :mod:`.auth`, :mod:`.gamification`,
-:mod:`.notification`, :mod:`.ai`). Each table carries ``schema=<service>``: a real schema on
-PostgreSQL, translated away on SQLite by the engine (see :mod:`adapters.sql.engine`).
+Each service's module (:mod:`.quest`, :mod:`.auth`, :mod:`.gamification`, :mod:`.notification`,
+:mod:`.ai`) declares its tables with ``schema=<service>`` (a real schema on PostgreSQL,
+translated away on SQLite by the engine, see :mod:`adapters.sql.engine`) and ends with its
+:class:`~adapters.sql.tables.base.TableGroup`. This package does not list the services: the
+apps' registry (``apps/services.py``) imports the modules of the services it serves and passes
+their groups to :func:`metadata_for` and the engine; an adapter imports its own service's
+module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import MetaData, Table
 
-from adapters.sql.engine import SERVICE_SCHEMAS
-from adapters.sql.tables import ai, auth, gamification, notification, quest
-from adapters.sql.tables.base import metadata
-from adapters.sql.tables.messaging import dead_letters_table
-
-#: The outbox table of each service.
-OUTBOXES: dict[str, Table] = {
-    "quest": quest.outbox,
-    "auth": auth.outbox,
-    "gamification": gamification.outbox,
-    "notification": notification.outbox,
-    "ai": ai.outbox,
-}
-
-#: The inbox table of each service.
-INBOXES: dict[str, Table] = {
-    "quest": quest.inbox,
-    "auth": auth.inbox,
-    "gamification": gamification.inbox,
-    "notification": notification.inbox,
-    "ai": ai.inbox,
-}
-
-#: Where each service's consumers put the messages they gave up on.
-DEAD_LETTERS: dict[str, Table] = {service: dead_letters_table(service) for service in OUTBOXES}
+from adapters.sql.tables.base import (
+    TableGroup,
+    declared_groups,
+    group_of,
+    metadata,
+    schemas_of,
+)
 
 
-def metadata_for(dialect_name: str) -> MetaData:
-    """The tables as they exist on ``dialect_name``: schemaless copies on SQLite.
+def outbox_of(service: str) -> Table:
+    """The outbox table of ``service`` (its table module must have been imported)."""
+    return group_of(service).outbox
+
+
+def inbox_of(service: str) -> Table:
+    """The inbox table of ``service`` (its table module must have been imported)."""
+    return group_of(service).inbox
+
+
+def dead_letters_of(service: str) -> Table:
+    """The dead-letter table of ``service`` (its table module must have been imported)."""
+    return group_of(service).dead_letters
+
+
+def metadata_for(dialect_name: str, groups: Iterable[TableGroup] | None = None) -> MetaData:
+    """The tables of ``groups`` (default: every declared group) as they exist on
+    ``dialect_name``: schemaless copies on SQLite.
 
     Used where the engine's schema translation does not reach (Alembic's autogenerate
-    comparison reads table objects, not compiled SQL).
+    comparison reads table objects, not compiled SQL) and to create tables in tests.
     """
-    if dialect_name != "sqlite":
-        return metadata
-    flat = MetaData(naming_convention=metadata.naming_convention)
+    chosen = declared_groups() if groups is None else tuple(groups)
+    wanted = {table for group in chosen for table in group.tables}
+    sqlite = dialect_name == "sqlite"
+    target = MetaData(naming_convention=metadata.naming_convention)
     for table in metadata.sorted_tables:
-        # None means "the target MetaData's schema", i.e. none (documented; untyped).
-        table.to_metadata(flat, schema=None)  # type: ignore[arg-type]
-    return flat
+        if table in wanted:
+            if sqlite:
+                # None means "the target MetaData's schema", i.e. none (documented; untyped).
+                table.to_metadata(target, schema=None)  # type: ignore[arg-type]
+            else:
+                table.to_metadata(target)
+    return target
 
 
-__all__ = ["DEAD_LETTERS", "INBOXES", "OUTBOXES", "SERVICE_SCHEMAS", "metadata", "metadata_for"]
+__all__ = [
+    "TableGroup",
+    "dead_letters_of",
+    "declared_groups",
+    "inbox_of",
+    "metadata",
+    "metadata_for",
+    "outbox_of",
+    "schemas_of",
+]

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, SmallInteger, String, Table, Uuid
 
-from adapters.sql.tables.base import metadata
-from adapters.sql.tables.messaging import inbox_table, outbox_table
+from adapters.sql.tables.base import declare_group, metadata
+from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
 from adapters.sql.types import JsonDocument, SerialKey, UtcDateTime
 
 SCHEMA = "ai"
 
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
+dead_letters = dead_letters_table(SCHEMA)
 
 token_usage = Table(
     "ai_token_usage",
@@ -59,4 +60,7 @@ quest_views = Table(
     schema=SCHEMA,
 )
 
-__all__ = ["SCHEMA", "inbox", "outbox", "quest_views", "token_usage"]
+#: every table above: what the apps' registry names for this service
+GROUP = declare_group(SCHEMA)
+
+__all__ = ["GROUP", "SCHEMA", "dead_letters", "inbox", "outbox", "quest_views", "token_usage"]

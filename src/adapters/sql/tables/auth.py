@@ -32,14 +32,15 @@ from sqlalchemy import (
     Uuid,
 )
 
-from adapters.sql.tables.base import metadata
-from adapters.sql.tables.messaging import inbox_table, outbox_table
+from adapters.sql.tables.base import declare_group, metadata
+from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
 from adapters.sql.types import JsonDocument, UtcDateTime
 
 SCHEMA = "auth"
 
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
+dead_letters = dead_letters_table(SCHEMA)
 
 #: Token hashes are hex SHA-256 (64 characters); the headroom admits a longer digest later.
 _HASH = String(128)
@@ -136,9 +137,14 @@ rate_hits = Table(
 )
 Index(None, rate_hits.c.expires_at)
 
+#: every table above: what the apps' registry names for this service
+GROUP = declare_group(SCHEMA)
+
 __all__ = [
+    "GROUP",
     "SCHEMA",
     "api_tokens",
+    "dead_letters",
     "inbox",
     "outbox",
     "rate_hits",

@@ -24,14 +24,15 @@ from sqlalchemy import (
     Uuid,
 )
 
-from adapters.sql.tables.base import metadata
-from adapters.sql.tables.messaging import inbox_table, outbox_table
+from adapters.sql.tables.base import declare_group, metadata
+from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
 from adapters.sql.types import JsonDocument, SerialKey, UtcDateTime
 
 SCHEMA = "gamification"
 
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
+dead_letters = dead_letters_table(SCHEMA)
 
 ledger = Table(
     "gamification_ledger",
@@ -132,11 +133,16 @@ board_entries = Table(
     schema=SCHEMA,
 )
 
+#: every table above: what the apps' registry names for this service
+GROUP = declare_group(SCHEMA)
+
 __all__ = [
+    "GROUP",
     "SCHEMA",
     "achievements",
     "board_entries",
     "board_scores",
+    "dead_letters",
     "inbox",
     "ledger",
     "outbox",

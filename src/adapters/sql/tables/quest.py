@@ -24,14 +24,15 @@ from sqlalchemy import (
     Uuid,
 )
 
-from adapters.sql.tables.base import metadata
-from adapters.sql.tables.messaging import inbox_table, outbox_table
+from adapters.sql.tables.base import declare_group, metadata
+from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
 from adapters.sql.types import JsonDocument, UtcDateTime
 
 SCHEMA = "quest"
 
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
+dead_letters = dead_letters_table(SCHEMA)
 
 quests = Table(
     "quests",
@@ -135,10 +136,15 @@ attachments = Table(
 )
 Index(None, attachments.c.owner, attachments.c.quest_id, attachments.c.created_at)
 
+#: every table above: what the apps' registry names for this service
+GROUP = declare_group(SCHEMA)
+
 __all__ = [
+    "GROUP",
     "SCHEMA",
     "attachments",
     "categories",
+    "dead_letters",
     "dependencies",
     "inbox",
     "outbox",
