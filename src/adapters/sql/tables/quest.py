@@ -135,11 +135,25 @@ attachments = Table(
 )
 Index(None, attachments.c.owner, attachments.c.quest_id, attachments.c.created_at)
 
+# Which quest each imported record became (``questlog import``): per owner, source (taskwarrior,
+# todoist, habitica) and the source's own id, so importing the same file again adds nothing.
+import_links = Table(
+    "quest_import_links",
+    metadata,
+    Column("owner", Uuid, nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("external_id", String(200), nullable=False),
+    Column("quest_id", Uuid, nullable=False),
+    PrimaryKeyConstraint("owner", "source", "external_id"),
+    schema=SCHEMA,
+)
+
 __all__ = [
     "SCHEMA",
     "attachments",
     "categories",
     "dependencies",
+    "import_links",
     "inbox",
     "outbox",
     "quests",
