@@ -31,6 +31,7 @@ from adapters.caching import (
     CachedQuestReads,
     InvalidatingAuthUnitOfWork,
     InvalidatingQuestUnitOfWork,
+    OwnerInvalidation,
 )
 from adapters.email.console import ConsoleEmailSender, OutboxEmailSender
 from adapters.leaderboards import ProjectedGamificationUnitOfWork
@@ -42,6 +43,7 @@ from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import RandomIds, SystemClock
 from adapters.memory.gamification import InMemoryGamificationStore, InMemoryGamificationUnitOfWork
 from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
+from adapters.memory.imports import InMemoryImportLinks
 from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.memory.sessions import MemoryTokenDenylist
@@ -51,6 +53,7 @@ from adapters.sql.ai import SqlAiUnitOfWork, SqlTokenUsageLedger
 from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
 from adapters.sql.gamification import SqlGamificationUnitOfWork
+from adapters.sql.imports import SqlImportLinks
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.rate_limit import SqlRateLimiter
 from adapters.storage.local import LocalFileStorage
@@ -59,6 +62,7 @@ from adapters.vectors.numpy_index import NumpyVectorIndex
 from apps.quest.schemas import QuestOut
 from apps.settings import Settings
 from questlog_core.ids import QuestId, UserId
+from questlog_core.moving.ports import ImportTransaction
 from questlog_core.ports.ai import LanguageModel, TokenUsageLedger
 from questlog_core.ports.identity import AuthUnitOfWork
 from questlog_core.ports.platform import Cache
@@ -90,6 +94,27 @@ def engine_for(url: str, settings: Settings | None = None) -> AsyncEngine | None
 def reading_quest_uow(engine: AsyncEngine, clock: SystemClock) -> SqlQuestUnitOfWork:
     """A quest unit of work for queries only (on SQLite: no write lock; it cannot commit)."""
     return SqlQuestUnitOfWork(engine, clock).reading()
+
+
+def sql_import_transaction(
+    engine: AsyncEngine, clock: SystemClock, reads: OwnerInvalidation
+) -> ImportTransaction:
+    """One import batch on SQL: a quest unit of work that invalidates cached reads on commit,
+    and the import links on its connection."""
+    inner = SqlQuestUnitOfWork(engine, clock)
+    return ImportTransaction(
+        uow=InvalidatingQuestUnitOfWork(inner, reads), links=SqlImportLinks(inner)
+    )
+
+
+def memory_import_transaction(
+    store: InMemoryQuestStore, links: dict[Any, Any], reads: OwnerInvalidation
+) -> ImportTransaction:
+    """One import batch in memory (see :func:`sql_import_transaction`)."""
+    inner = InMemoryQuestUnitOfWork(store)
+    return ImportTransaction(
+        uow=InvalidatingQuestUnitOfWork(inner, reads), links=InMemoryImportLinks(inner, links)
+    )
 
 
 def reading_gamification_uow(engine: AsyncEngine, clock: SystemClock) -> SqlGamificationUnitOfWork:
@@ -382,6 +407,16 @@ class Container(containers.DeclarativeContainer):
             sql=providers.Factory(SqlQuestUnitOfWork, engine=engine, clock=clock),
         ),
         quest_reads,
+    )
+
+    #: one batch of an import (``questlog import``, ``POST /api/v1/quests/import``)
+    import_links_store: providers.Singleton[dict[Any, Any]] = providers.Singleton(dict)
+    import_transaction = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(
+            memory_import_transaction, quest_store, import_links_store, quest_reads
+        ),
+        sql=providers.Factory(sql_import_transaction, engine, clock, quest_reads),
     )
 
     # -- auth service --------------------------------------------------------------------

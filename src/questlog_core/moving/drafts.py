@@ -15,6 +15,7 @@ from enum import StrEnum
 
 import msgspec
 
+from questlog_core.errors import ValidationFailed
 from questlog_core.quests.model import ChecklistItem
 from questlog_core.quests.model.values import (
     CATEGORY_MAX_LENGTH,
@@ -27,6 +28,8 @@ from questlog_core.quests.recurrence import Recurrence
 
 #: The most records one import file may hold (a bigger export is split by the user).
 MAX_RECORDS = 50_000
+#: The largest import file accepted over HTTP, in bytes (the CLI reads any size).
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 class ImportSource(StrEnum):
@@ -92,9 +95,13 @@ class ImportPlan(msgspec.Struct, kw_only=True):
     records: int
 
 
-class MalformedImport(Exception):
-    """The file is not an export of the source it was said to be (raised by the parsers;
-    the use case turns it into a ``ValidationFailed`` naming the file)."""
+class MalformedImport(ValidationFailed):
+    """The file is not an export of the source it was said to be (field ``file``)."""
+
+    code = "malformed-import"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("file", reason)
 
 
 _TAG_JUNK = re.compile(r"[\s,]+")
@@ -166,6 +173,7 @@ def notes_of(parts: list[str], record: str, notes: list[Unmapped]) -> str:
 
 
 __all__ = [
+    "MAX_IMPORT_BYTES",
     "MAX_RECORDS",
     "DraftStatus",
     "ImportPlan",

@@ -116,16 +116,16 @@ def recurrence_after(
     rule: str, timezone: str, start: datetime | None, now: datetime
 ) -> tuple[Recurrence, datetime]:
     """The recurrence and its first due date: ``start`` when it is still ahead, else the first
-    occurrence after ``now`` (an imported series begins with the next one, not overdue).
+    occurrence after ``now`` (an imported series begins with the next one, not overdue; without
+    a ``start`` the rule is counted from ``now``).
 
     Raises:
         ValidationFailed: the rule is not one Questlog accepts.
     """
     recurrence = Recurrence(rule=rule, timezone=timezone, mode=RecurrenceMode.SCHEDULE)
-    due = start or now
-    if due >= now:
-        return recurrence, due
-    following = recurrence.next_due(due=due, completed_at=now, occurrence=0)
+    if start is not None and start > now:
+        return recurrence, start
+    following = recurrence.next_due(due=start or now, completed_at=now, occurrence=0)
     if following is None:
         raise ValidationFailed("recurrence", "the series has already ended")
     return recurrence, following

@@ -236,9 +236,7 @@ def _quest(
     notes: list[Unmapped],
 ) -> Quest | None:
     """The quest a draft becomes, dropping (and reporting) any field the entity refuses."""
-    created_at = (
-        draft.created_at if draft.created_at is not None and draft.created_at <= now else now
-    )
+    created_at = _created_at(draft, now)
     fields: dict[str, object] = {
         "notes": draft.notes,
         "category": draft.category,
@@ -259,6 +257,10 @@ def _quest(
             )
         )
         fields["due"] = None
+        if draft.recurrence is not None:
+            fields["due"] = draft.recurrence.next_due(
+                due=draft.due, completed_at=created_at, occurrence=0
+            )
     for _ in range(len(_DROPPABLE) + 1):
         try:
             quest = Quest.create(
@@ -281,6 +283,8 @@ def _quest(
                 )
                 fields.pop(exc.field)
                 continue
+            if exc.field == "due" and fields.get("recurrence") is not None:
+                exc = ValidationFailed("recurrence", exc.reason)  # the rule goes, not the quest
             if exc.field not in _DROPPABLE or fields.get(exc.field) in (None, (), ""):
                 notes.append(
                     Unmapped(
@@ -299,6 +303,17 @@ def _quest(
     else:  # pragma: no cover - every droppable field dropped and still refused
         return None
     return quest
+
+
+def _created_at(draft: QuestDraft, now: datetime) -> datetime:
+    """When the quest was made: the source's creation time (never in the future). A record
+    without one that is already due is dated at its due date, so an overdue task stays
+    overdue instead of losing its date."""
+    if draft.created_at is not None:
+        return min(draft.created_at, now)
+    if draft.due is not None and draft.due < now:
+        return draft.due
+    return now
 
 
 def _arrive(
