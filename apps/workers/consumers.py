@@ -12,6 +12,11 @@ quest is completed and takes it back when one is reopened (the use cases in
 :mod:`questlog_core.services.gamification`); each claims the event in the gamification inbox in
 the same transaction as the ledger entry, and the ledger's unique keys refuse a second award
 for one quest occurrence, so a redelivered event changes nothing.
+
+**Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
+account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
+A new service adds ``erasure_of("<service>", bus, container)`` to its bus (or a
+``Consumer`` with :func:`_erasure_bus`) and its tables to ``adapters.sql.erasure``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from apps.container import Container
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
+from questlog_core.events.identity import AccountDeleted
 from questlog_core.events.quests import (
     DependencyAdded,
     DependencyRemoved,
@@ -37,6 +43,7 @@ from questlog_core.events.quests import (
     QuestStarted,
     QuestUpdated,
 )
+from questlog_core.moving.erasure import erase_account
 from questlog_core.services import gamification as game
 
 
@@ -49,8 +56,32 @@ class Consumer:
     bus: Callable[[Container], MessageBus[Any]]
 
 
+def erasure_of(service: str, bus: MessageBus[Any], container: Container) -> MessageBus[Any]:
+    """Subscribe ``service``'s erasure of a deleted account (its own tables, claimed in its own
+    inbox) on ``bus``: the one handler each service adds for ``AccountDeleted``."""
+    from adapters.sql.erasure import SqlErasureUnitOfWork
+
+    async def erase(event: AccountDeleted) -> None:
+        engine = container.engine()
+        if engine is None:
+            return  # memory:// has no event flow; nothing arrives here
+        uow = SqlErasureUnitOfWork.of(service, engine, container.clock())
+        # the quest service's rows point at attachment files: those go too
+        files = container.file_storage() if service == "quest" else None
+        await erase_account(event, uow, f"{service}.erasure", files)
+
+    bus.subscribe(AccountDeleted, erase)
+    return bus
+
+
+def _erasure_bus(service: str) -> Callable[[Container], MessageBus[Any]]:
+    """A bus doing nothing but ``service``'s erasure (services that consume nothing else)."""
+    return lambda container: erasure_of(service, MessageBus(), container)
+
+
 def _gamification_bus(container: Container) -> MessageBus[Any]:
     bus: MessageBus[Any] = MessageBus()
+    erasure_of("gamification", bus, container)
     clock, ids = container.clock(), container.ids()
 
     async def award_xp(event: QuestCompleted) -> None:
@@ -82,6 +113,7 @@ AI_READ_MODEL_EVENTS: tuple[type[DomainEvent], ...] = (
 
 def _ai_bus(container: Container) -> MessageBus[Any]:
     bus: MessageBus[Any] = MessageBus()
+    erasure_of("ai", bus, container)
 
     async def project(event: DomainEvent) -> None:
         await project_quest_event(event, container.ai_uow())
@@ -93,12 +125,19 @@ def _ai_bus(container: Container) -> MessageBus[Any]:
 
 #: every consuming context, by name
 CONSUMERS: dict[str, Consumer] = {
-    "ai": Consumer(context="ai", events=AI_READ_MODEL_EVENTS, bus=_ai_bus),
+    "ai": Consumer(context="ai", events=(*AI_READ_MODEL_EVENTS, AccountDeleted), bus=_ai_bus),
     "gamification": Consumer(
         context="gamification",
-        events=(QuestCompleted, QuestReopened),
+        events=(QuestCompleted, QuestReopened, AccountDeleted),
         bus=_gamification_bus,
     ),
+    "quest": Consumer(context="quest", events=(AccountDeleted,), bus=_erasure_bus("quest")),
+    "notification": Consumer(
+        context="notification", events=(AccountDeleted,), bus=_erasure_bus("notification")
+    ),
+    # Last: the relay sends an event to its consumers in this order, and the auth consumer
+    # deletes the auth outbox rows of the account, the AccountDeleted row among them.
+    "auth": Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth")),
 }
 
 

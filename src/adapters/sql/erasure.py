@@ -22,8 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.sql.tables import DEAD_LETTERS, INBOXES, OUTBOXES, ai, auth, gamification, quest
 from adapters.sql.tables import metadata as all_tables
 from adapters.sql.unit_of_work import SqlUnitOfWork
-from questlog_core.ids import UserId
+from questlog_core.ids import AttachmentId, QuestId, UserId
 from questlog_core.ports.platform import Clock
+from questlog_core.quests.attachments import storage_key
 
 #: deletes one user's rows of one table; returns how many
 Eraser = Callable[[AsyncConnection, UserId], Awaitable[int]]
@@ -108,6 +109,18 @@ HOLDS_NO_USER_DATA: dict[str, str] = {
 }
 
 
+async def _attachment_keys(connection: AsyncConnection, owner: UserId) -> list[str]:
+    a = quest.attachments.c
+    rows = await connection.execute(select(a.quest_id, a.id).where(a.owner == owner))
+    return [storage_key(owner, QuestId(r.quest_id), AttachmentId(r.id)) for r in rows]
+
+
+#: per service: the storage keys of a user's stored files its rows point to
+FILE_KEYS: dict[str, Callable[[AsyncConnection, UserId], Awaitable[list[str]]]] = {
+    "quest": _attachment_keys,
+}
+
+
 class SqlPersonalData:
     """:class:`~questlog_core.moving.erasure.PersonalData` of one service's tables."""
 
@@ -121,6 +134,10 @@ class SqlPersonalData:
             if table.schema == self._service:
                 removed += await erase(self._uow.connection, owner)
         return removed
+
+    async def file_keys(self, owner: UserId) -> list[str]:
+        keys_of = FILE_KEYS.get(self._service)
+        return [] if keys_of is None else await keys_of(self._uow.connection, owner)
 
 
 class SqlErasureUnitOfWork(SqlUnitOfWork):
@@ -160,6 +177,7 @@ def tables_of_every_service() -> list[Table]:
 
 __all__ = [
     "ERASERS",
+    "FILE_KEYS",
     "HOLDS_NO_USER_DATA",
     "Eraser",
     "SqlErasureUnitOfWork",

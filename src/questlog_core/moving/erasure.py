@@ -15,6 +15,7 @@ from typing import Protocol, Self
 
 from questlog_core.events.identity import AccountDeleted
 from questlog_core.ids import EventId, UserId
+from questlog_core.ports.platform import FileStorage
 
 
 class PersonalData(Protocol):
@@ -22,6 +23,10 @@ class PersonalData(Protocol):
 
     async def erase(self, owner: UserId) -> int:
         """Delete every row of ``owner`` in the service's tables; how many there were."""
+        ...
+
+    async def file_keys(self, owner: UserId) -> list[str]:
+        """The storage keys of ``owner``'s stored files that these rows point to."""
         ...
 
 
@@ -47,12 +52,22 @@ class ErasureUnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
-async def erase_account(event: AccountDeleted, uow: ErasureUnitOfWork, consumer: str) -> int:
+async def erase_account(
+    event: AccountDeleted,
+    uow: ErasureUnitOfWork,
+    consumer: str,
+    files: FileStorage | None = None,
+) -> int:
     """Delete the service's rows of the deleted account, once per event; the rows deleted
-    (0 when the event was handled before)."""
+    (0 when the event was handled before). With ``files``, the stored files those rows point
+    to are deleted first, before the commit: a failure there rolls the erasure back to be
+    retried (deleting a file twice is no error)."""
     async with uow:
         if not await uow.claim(consumer, event.event_id):
             return 0
+        if files is not None:
+            for key in await uow.personal_data.file_keys(event.owner):
+                await files.delete(key)
         removed = await uow.personal_data.erase(event.owner)
         await uow.commit()
     return removed
