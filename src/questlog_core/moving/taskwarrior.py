@@ -75,8 +75,17 @@ def parse_date(value: object) -> datetime:
     """Taskwarrior's ``YYYYMMDDTHHMMSSZ`` (or ISO 8601 with an offset) as an aware UTC time."""
     if not isinstance(value, str):
         raise ValueError("not a date")
-    if len(value) == 16 and value.endswith("Z") and value[8] == "T":
-        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    if len(value) == 16 and value[15] == "Z" and value[8] == "T" and value[:8].isdigit():
+        # by hand: strptime costs ~30x more, and an export holds several dates per task
+        return datetime(
+            int(value[0:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[9:11]),
+            int(value[11:13]),
+            int(value[13:15]),
+            tzinfo=UTC,
+        )
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         raise ValueError("a date without a time zone")

@@ -39,6 +39,10 @@ from questlog_core.services.quests.helpers import _refresh_parent
 #: batch loses little and a transaction holds SQLite's write lock only briefly.
 BATCH_SIZE = 100
 
+#: Dependency edges per unit of work: each batch reads the owner's whole graph (for the cycle
+#: check), so edges go in bigger batches than quests.
+EDGE_BATCH_SIZE = 1000
+
 #: Fields a quest can lose and still be the quest the source meant.
 _DROPPABLE = {"due", "recurrence", "category", "tags", "checklist", "notes", "parent_id"}
 
@@ -103,12 +107,13 @@ async def apply_import(
         for draft in drafts
         for prerequisite in dict.fromkeys(draft.depends_on)
     ]
-    for start in range(0, len(edges), size):
+    edge_size = max(size, EDGE_BATCH_SIZE)
+    for start in range(0, len(edges), edge_size):
         try:
             await _link_batch(
                 cmd.owner,
                 plan.source.value,
-                edges[start : start + size],
+                edges[start : start + edge_size],
                 transactions,
                 clock,
                 ids,
@@ -118,7 +123,7 @@ async def apply_import(
             report.failed_batches += 1
             report.unmapped.extend(
                 Unmapped(record=dependent, field="depends", reason=f"batch failed: {exc}")
-                for _, dependent in edges[start : start + size]
+                for _, dependent in edges[start : start + edge_size]
             )
     return report
 
@@ -397,4 +402,11 @@ async def _link_batch(
     report.unmapped.extend(notes)
 
 
-__all__ = ["BATCH_SIZE", "ApplyImport", "ImportReport", "Progress", "apply_import"]
+__all__ = [
+    "BATCH_SIZE",
+    "EDGE_BATCH_SIZE",
+    "ApplyImport",
+    "ImportReport",
+    "Progress",
+    "apply_import",
+]
