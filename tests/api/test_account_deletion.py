@@ -249,3 +249,20 @@ def test_an_api_token_cannot_delete_the_account(
     assert refused.status_code == 401
     assert "sign in with your password" in refused.json()["detail"]
     assert client.get("/api/v1/quests", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("settings", ["memory"], indirect=True)
+def test_on_the_in_memory_database_the_account_is_locked(
+    client: TestClient[Litestar], settings: Settings
+) -> None:
+    """``memory://`` has no event flow (docs/moving.md says so): the lock is what happens."""
+    email = f"demo-{uuid.uuid4().hex[:8]}@example.com"
+    headers, user_id = sign_up(client, email)
+    deleted = client.request(
+        "DELETE", "/api/v1/auth/account", json={"password": PASSWORD}, headers=headers
+    )
+    assert deleted.status_code == 202, deleted.text
+    assert deleted.json()["user_id"] == str(user_id)
+    assert client.get("/api/v1/quests", headers=headers).status_code == 401
+    login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 401
