@@ -233,3 +233,19 @@ async def test_sub_quests_keep_their_parent_and_another_owner_sees_nothing(
 def test_reports_are_plain_data() -> None:
     report = ImportReport(source="todoist", records=1)
     assert msgspec.json.decode(msgspec.json.encode(report))["created"] == 0
+
+
+async def test_a_record_given_twice_in_one_file_is_imported_once(
+    quest_backend: QuestBackend,
+) -> None:
+    owner = new_user()
+    raw = (
+        b'[{"uuid":"x1","description":"First","entry":"20261001T000000Z"},'
+        b'{"uuid":"x1","description":"Again","entry":"20261001T000000Z"}]'
+    )
+    report = await Importer(quest_backend).run(read_taskwarrior(raw, now=NOW), owner)
+    assert report.created == 1
+    assert [u.reason for u in report.unmapped] == [
+        "the file holds this record twice; the first was imported"
+    ]
+    assert [q.title for q in await every_quest(quest_backend, owner)] == ["First"]

@@ -201,6 +201,15 @@ async def _import_batch(
             if draft.external_id in known:
                 skipped += 1
                 continue
+            if draft.external_id in mapped:
+                notes.append(
+                    Unmapped(
+                        record=draft.external_id,
+                        field="",
+                        reason="the file holds this record twice; the first was imported",
+                    )
+                )
+                continue
             parent = None
             if draft.parent is not None:
                 parent = known.get(draft.parent) or mapped.get(draft.parent)
