@@ -130,6 +130,7 @@ SERVICES: tuple[Service, ...] = (
         app="apps.auth.app:create_app",
         routes="apps.auth.routes:ROUTES",
         tables="adapters.sql.tables.auth:GROUP",
+        consumer="apps.workers.consumers:AUTH",
         publishes=("questlog_core.events.identity",),
         parts=("identity",),
     ),
@@ -138,6 +139,7 @@ SERVICES: tuple[Service, ...] = (
         app="apps.quest.app:create_app",
         routes="apps.quest.routes:ROUTES",
         tables="adapters.sql.tables.quest:GROUP",
+        consumer="apps.workers.consumers:QUEST",
         publishes=("questlog_core.events.quests",),
         parts=("identity", "quests"),
         providers="apps.quest.reads:provide",
@@ -151,11 +153,12 @@ SERVICES: tuple[Service, ...] = (
         publishes=("questlog_core.events.gamification",),
         parts=("identity", "gamification"),
     ),
-    # Declared for its tables (outbox, inbox, dead letters) and its delivery adapters; no API,
-    # consumer or events yet.
+    # Declared for its tables (outbox, inbox, dead letters), its delivery adapters and the
+    # erasure of deleted accounts; no API or events yet.
     Service(
         name="notification",
         tables="adapters.sql.tables.notification:GROUP",
+        consumer="apps.workers.consumers:NOTIFICATION",
         parts=("delivery",),
     ),
     Service(

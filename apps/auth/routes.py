@@ -1,5 +1,6 @@
 """The auth service's route handlers, mounted by its app and by the all-in-one gateway."""
 
+from apps.auth.account_deletion import AccountDeletionController
 from apps.auth.controllers import (
     AccountController,
     AdminController,
@@ -7,4 +8,10 @@ from apps.auth.controllers import (
     ProfileController,
 )
 
-ROUTES = [AccountController, ProfileController, AdminController, JwksController]
+ROUTES = [
+    AccountController,
+    ProfileController,
+    AccountDeletionController,
+    AdminController,
+    JwksController,
+]

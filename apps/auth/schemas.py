@@ -7,6 +7,7 @@ assignment: ``roles`` in a registration is a 400, not a quiet promotion).
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 import msgspec
 
@@ -142,3 +143,17 @@ class Accepted(msgspec.Struct, frozen=True, kw_only=True):
     """A request taken; what happened is deliberately not said (no enumeration)."""
 
     message: str
+
+
+class DeleteAccountIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The account's password, asked again before it is deleted."""
+
+    password: Password
+
+
+class AccountDeletionOut(msgspec.Struct, frozen=True, kw_only=True):
+    """The account is locked now; every service deletes its data of it shortly after."""
+
+    user_id: UUID
+    status: str
+    detail: str

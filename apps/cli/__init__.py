@@ -20,6 +20,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "users": ("users", "create accounts, grant and revoke roles, disable, list (operators)"),
     "worker": ("worker", "consume events and relay the outboxes (Dramatiq worker)"),
     "dead-letters": ("dead_letters", "list, replay or purge messages consumers gave up on"),
+    "import": ("import_file", "import a Taskwarrior, Todoist or Habitica export into an account"),
+    "export": ("export_data", "export an account's data (or its quests as Taskwarrior JSON)"),
 }
 
 

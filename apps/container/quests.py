@@ -15,18 +15,42 @@ from typing import Any
 from dependency_injector import providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.caching import CachedQuestReads, InvalidatingQuestUnitOfWork
+from adapters.caching import CachedQuestReads, InvalidatingQuestUnitOfWork, OwnerInvalidation
 from adapters.memory.clock import SystemClock
+from adapters.memory.imports import InMemoryImportLinks
 from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
+from adapters.sql.imports import SqlImportLinks
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.storage.local import LocalFileStorage
 from apps.container.platform import Platform
 from apps.settings import Settings
+from questlog_core.moving.ports import ImportTransaction
 
 
 def reading_quest_uow(engine: AsyncEngine, clock: SystemClock) -> SqlQuestUnitOfWork:
     """A quest unit of work for queries only (on SQLite: no write lock; it cannot commit)."""
     return SqlQuestUnitOfWork(engine, clock).reading()
+
+
+def sql_import_transaction(
+    engine: AsyncEngine, clock: SystemClock, reads: OwnerInvalidation
+) -> ImportTransaction:
+    """One import batch on SQL: a quest unit of work that invalidates cached reads on commit,
+    and the import links on its connection."""
+    inner = SqlQuestUnitOfWork(engine, clock)
+    return ImportTransaction(
+        uow=InvalidatingQuestUnitOfWork(inner, reads), links=SqlImportLinks(inner)
+    )
+
+
+def memory_import_transaction(
+    store: InMemoryQuestStore, links: dict[Any, Any], reads: OwnerInvalidation
+) -> ImportTransaction:
+    """One import batch in memory (see :func:`sql_import_transaction`)."""
+    inner = InMemoryQuestUnitOfWork(store)
+    return ImportTransaction(
+        uow=InvalidatingQuestUnitOfWork(inner, reads), links=InMemoryImportLinks(inner, links)
+    )
 
 
 def _s3_storage(settings: Settings) -> Any:
@@ -77,6 +101,15 @@ class QuestsPart(Platform):
             sql=providers.Factory(SqlQuestUnitOfWork, engine=Platform.engine, clock=Platform.clock),
         ),
         quest_reads,
+    )
+    #: one batch of an import (``questlog import``, ``POST /api/v1/quests/import``)
+    import_links_store: providers.Singleton[dict[Any, Any]] = providers.Singleton(dict)
+    import_transaction = providers.Selector(
+        Platform.config.database_kind,
+        memory=providers.Factory(
+            memory_import_transaction, quest_store, import_links_store, quest_reads
+        ),
+        sql=providers.Factory(sql_import_transaction, Platform.engine, Platform.clock, quest_reads),
     )
     file_storage = providers.Selector(
         Platform.config.storage,

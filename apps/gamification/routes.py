@@ -2,6 +2,7 @@
 
 from apps.gamification.controllers.achievements import AchievementController
 from apps.gamification.controllers.awards import AwardController
+from apps.gamification.controllers.export import GameExportController
 from apps.gamification.controllers.leaderboard import LeaderboardController
 from apps.gamification.controllers.ledger import LedgerController
 from apps.gamification.controllers.profile import ProfileController
@@ -16,4 +17,5 @@ ROUTES = [
     StreakController,
     SettingsController,
     AwardController,
+    GameExportController,
 ]

@@ -379,3 +379,19 @@ class AwardOut(msgspec.Struct, frozen=True, kw_only=True):
             total_xp=outcome.total_xp,
             level=outcome.level,
         )
+
+
+#: the ``format`` of the gamification service's part of a data export
+GAME_EXPORT_FORMAT = "questlog.gamification.export.v1"
+
+
+class GameExportOut(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the gamification service keeps of the caller: profile, streak,
+    achievements and the whole XP ledger (oldest first)."""
+
+    format: str
+    exported_at: datetime
+    profile: ProfileOut
+    streak: StreakOut
+    achievements: AchievementsOut
+    ledger: list[LedgerEntryOut]

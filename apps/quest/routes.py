@@ -4,13 +4,17 @@ from apps.quest.controllers import (
     AttachmentController,
     CategoryController,
     DependencyController,
+    ExportController,
     FileController,
+    ImportController,
     QuestController,
     QuestProgressController,
     TemplateController,
 )
 
 ROUTES = [
+    ExportController,
+    ImportController,
     QuestController,
     QuestProgressController,
     DependencyController,

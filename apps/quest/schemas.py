@@ -18,6 +18,8 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from apps.http.text import NOT_SPACE, SPACE
+from questlog_core.moving.export import QuestData
+from questlog_core.moving.use_cases import ImportReport
 from questlog_core.quests.attachments import FILENAME_MAX_LENGTH, Attachment
 from questlog_core.quests.model import (
     CATEGORY_MAX_LENGTH,
@@ -572,4 +574,81 @@ class AttachmentDownloadOut(msgspec.Struct, frozen=True, kw_only=True):
             attachment=AttachmentOut.from_domain(download.attachment),
             download_url=download.url,
             expires_at=download.expires_at,
+        )
+
+
+# -- moving in and out ------------------------------------------------------------------------
+
+
+class UnmappedOut(msgspec.Struct, frozen=True, kw_only=True):
+    """Something of one source record that did not come over: ``field`` empty means the
+    whole record was left out."""
+
+    record: str
+    field: str
+    reason: str
+
+
+class ImportReportOut(msgspec.Struct, frozen=True, kw_only=True):
+    """What an import did. ``skipped`` records were imported before (importing again creates
+    nothing new); ``failed_batches`` were rolled back and their records are in ``unmapped``."""
+
+    source: str
+    records: int
+    created: int
+    skipped: int
+    edges_created: int
+    edges_skipped: int
+    failed_batches: int
+    unmapped: list[UnmappedOut]
+
+    @classmethod
+    def from_domain(cls, report: ImportReport) -> ImportReportOut:
+        return cls(
+            source=report.source,
+            records=report.records,
+            created=report.created,
+            skipped=report.skipped,
+            edges_created=report.edges_created,
+            edges_skipped=report.edges_skipped,
+            failed_batches=report.failed_batches,
+            unmapped=[
+                UnmappedOut(record=u.record, field=u.field, reason=u.reason)
+                for u in report.unmapped
+            ],
+        )
+
+
+class EdgeOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A dependency: ``prerequisite_id`` must be finished before ``dependent_id``."""
+
+    prerequisite_id: UUID
+    dependent_id: UUID
+
+
+#: the ``format`` of the quest service's part of a data export
+QUEST_EXPORT_FORMAT = "questlog.quests.export.v1"
+
+
+class QuestExportOut(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the quest service keeps of the caller (``format`` names this shape)."""
+
+    format: str
+    exported_at: datetime
+    quests: list[QuestOut]
+    dependencies: list[EdgeOut]
+    templates: list[TemplateOut]
+    categories: list[CategoryOut]
+    attachments: list[AttachmentOut]
+
+    @classmethod
+    def from_domain(cls, data: QuestData, at: datetime) -> QuestExportOut:
+        return cls(
+            format=QUEST_EXPORT_FORMAT,
+            exported_at=at,
+            quests=[QuestOut.from_domain(q) for q in data.quests],
+            dependencies=[EdgeOut(prerequisite_id=a, dependent_id=b) for a, b in data.edges],
+            templates=[TemplateOut.from_domain(t) for t in data.templates],
+            categories=[CategoryOut.from_domain(c) for c in data.categories],
+            attachments=[AttachmentOut.from_domain(a) for a in data.attachments],
         )

@@ -13,6 +13,11 @@ quest is completed and takes it back when one is reopened (the use cases in
 :mod:`questlog_core.services.gamification`); each claims the event in the gamification inbox in
 the same transaction as the ledger entry, and the ledger's unique keys refuse a second award
 for one quest occurrence, so a redelivered event changes nothing.
+
+**Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
+account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
+A new service adds ``erasure_of("<service>", bus, container)`` to its bus (or a
+``Consumer`` with :func:`_erasure_bus`) and its tables to ``adapters.sql.erasure``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
+from questlog_core.events.identity import AccountDeleted
 from questlog_core.events.quests import (
     DependencyAdded,
     DependencyRemoved,
@@ -37,6 +43,7 @@ from questlog_core.events.quests import (
     QuestStarted,
     QuestUpdated,
 )
+from questlog_core.moving.erasure import erase_account
 from questlog_core.services import gamification as game
 
 if TYPE_CHECKING:
@@ -52,8 +59,32 @@ class Consumer:
     bus: Callable[[Container], MessageBus[Any]]
 
 
+def erasure_of(service: str, bus: MessageBus[Any], container: Container) -> MessageBus[Any]:
+    """Subscribe ``service``'s erasure of a deleted account (its own tables, claimed in its own
+    inbox) on ``bus``: the one handler each service adds for ``AccountDeleted``."""
+    from adapters.sql.erasure import SqlErasureUnitOfWork
+
+    async def erase(event: AccountDeleted) -> None:
+        engine = container.engine()
+        if engine is None:
+            return  # memory:// has no event flow; nothing arrives here
+        uow = SqlErasureUnitOfWork.of(service, engine, container.clock())
+        # the quest service's rows point at attachment files: those go too
+        files = container.file_storage() if service == "quest" else None
+        await erase_account(event, uow, f"{service}.erasure", files)
+
+    bus.subscribe(AccountDeleted, erase)
+    return bus
+
+
+def _erasure_bus(service: str) -> Callable[[Container], MessageBus[Any]]:
+    """A bus doing nothing but ``service``'s erasure (services that consume nothing else)."""
+    return lambda container: erasure_of(service, MessageBus(), container)
+
+
 def _gamification_bus(container: Container) -> MessageBus[Any]:
     bus: MessageBus[Any] = MessageBus()
+    erasure_of("gamification", bus, container)
     clock, ids = container.clock(), container.ids()
 
     async def award_xp(event: QuestCompleted) -> None:
@@ -85,6 +116,7 @@ AI_READ_MODEL_EVENTS: tuple[type[DomainEvent], ...] = (
 
 def _ai_bus(container: Container) -> MessageBus[Any]:
     bus: MessageBus[Any] = MessageBus()
+    erasure_of("ai", bus, container)
 
     async def project(event: DomainEvent) -> None:
         await project_quest_event(event, container.ai_uow())
@@ -94,20 +126,47 @@ def _ai_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
-#: the AI service's consumer: its read model of quests
-AI = Consumer(context="ai", events=AI_READ_MODEL_EVENTS, bus=_ai_bus)
+#: the AI service's consumer: its read model of quests, and erasing a deleted account's rows
+AI = Consumer(context="ai", events=(*AI_READ_MODEL_EVENTS, AccountDeleted), bus=_ai_bus)
 #: the gamification service's consumer: XP for completed quests, taken back on reopening
 GAMIFICATION = Consumer(
-    context="gamification", events=(QuestCompleted, QuestReopened), bus=_gamification_bus
+    context="gamification",
+    events=(QuestCompleted, QuestReopened, AccountDeleted),
+    bus=_gamification_bus,
 )
+#: the quest service's consumer: erasing a deleted account's quests and attachment files
+QUEST = Consumer(context="quest", events=(AccountDeleted,), bus=_erasure_bus("quest"))
+#: the notification service's consumer: erasing a deleted account's rows
+NOTIFICATION = Consumer(
+    context="notification", events=(AccountDeleted,), bus=_erasure_bus("notification")
+)
+#: the auth service's consumer: erasing the account itself. It deletes the auth outbox rows
+#: of the account, the AccountDeleted row among them, so it is handed the event last (see
+#: :func:`consumers_of`).
+AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth"))
 
 
 def consumers_of(event_type: str) -> list[Consumer]:
     """The consumers (of every service in the registry) that take events tagged
     ``event_type``."""
-    from apps.services import consumers
+    from apps.services import SERVICES, consumers
 
-    return [c for c in consumers().values() if any(e.type_name() == event_type for e in c.events)]
+    taking = [
+        (name, c)
+        for name, c in consumers().items()
+        if any(e.type_name() == event_type for e in c.events)
+    ]
+    # The publisher's own consumer goes last: it may erase the very outbox row being relayed
+    # (the auth service deleting an account's rows), which must not happen before the others
+    # have been handed the event.
+    publishers = {
+        s.name
+        for s in SERVICES
+        for c in taking
+        if s.name == c[0]
+        and any(e.type_name() == event_type and e.__module__ in s.publishes for e in c[1].events)
+    }
+    return [c for name, c in sorted(taking, key=lambda item: item[0] in publishers)]
 
 
-__all__ = ["AI", "GAMIFICATION", "Consumer", "consumers_of"]
+__all__ = ["AI", "AUTH", "GAMIFICATION", "NOTIFICATION", "QUEST", "Consumer", "consumers_of"]

@@ -162,6 +162,7 @@ NOT_STATABLE: dict[tuple[str, str], str] = {
     ("POST /api/v1/quests", "parent_id"): "a quest of the caller's that exists",
     ("POST /api/v1/quests/bulk", "parent_id"): "a quest of the caller's that exists",
     ("PATCH /api/v1/quests/{quest_id}", "parent_id"): "a quest of the caller's, not itself",
+    ("POST /api/v1/quests/import", "file"): "an export file of the tool named by 'from'",
     ("POST /api/v1/templates", "steps"): "'after' names earlier steps only",
     ("PATCH /api/v1/templates/{template_id}", "steps"): "'after' names earlier steps only",
     ("POST /api/v1/templates", "title_pattern"): "balanced {placeholder} braces",

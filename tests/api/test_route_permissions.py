@@ -42,8 +42,13 @@ from .conftest import BASE_URL, PASSWORD, cheap_hasher
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "root@example.com"
 #: routes that a personal API token may never use, whatever its scopes (the use case answers
-#: 401 "sign in with your password"): creating tokens and changing the password
-PASSWORD_SESSION_ONLY = {("POST", "/api/v1/auth/tokens"), ("POST", "/api/v1/auth/password")}
+#: 401 "sign in with your password"): creating tokens, changing the password, deleting the
+#: account
+PASSWORD_SESSION_ONLY = {
+    ("POST", "/api/v1/auth/tokens"),
+    ("POST", "/api/v1/auth/password"),
+    ("DELETE", "/api/v1/auth/account"),
+}
 #: bodies that pass validation where the use case must be reached (else an empty object)
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/auth/tokens"): {"name": "minted by a token", "scopes": ["quests:read"]},
@@ -51,6 +56,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "current_password": PASSWORD,
         "new_password": "changed by a token, never",
     },
+    ("DELETE", "/api/v1/auth/account"): {"password": PASSWORD},
 }
 #: a value for each kind of path parameter (unknown ids: the routes answer 404, never 2xx)
 _PARAMETER_VALUES = {"uuid": lambda: str(uuid.uuid4()), "int": lambda: "0", "str": lambda: "admin"}
@@ -82,7 +88,7 @@ def call(
 ) -> tuple[int, Any]:
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
     kwargs: dict[str, Any] = {"headers": headers}
-    if method in {"POST", "PUT", "PATCH"}:
+    if method in {"POST", "PUT", "PATCH"} or (method, path) in BODIES:
         kwargs["json"] = BODIES.get((method, path), {})
     response = client.request(method, concrete(path), **kwargs)
     is_problem = response.headers.get("content-type", "").startswith("application/problem+json")

@@ -18,6 +18,7 @@ from apps.quest.controllers.attachments import AttachmentController
 from apps.quest.controllers.categories import CategoryController
 from apps.quest.controllers.dependencies import DependencyController
 from apps.quest.controllers.files import FileController, SignedUrlStorage
+from apps.quest.controllers.moving import ExportController, ImportController
 from apps.quest.controllers.progress import QuestProgressController
 from apps.quest.controllers.quests import QuestController
 from apps.quest.controllers.templates import TemplateController
@@ -28,7 +29,9 @@ __all__ = [
     "AttachmentController",
     "CategoryController",
     "DependencyController",
+    "ExportController",
     "FileController",
+    "ImportController",
     "QuestController",
     "QuestProgressController",
     "SignedUrlStorage",

@@ -70,7 +70,15 @@ class RefreshTokenReuseDetected(
     session_id: UUID
 
 
+@register
+class AccountDeleted(DomainEvent, frozen=True, kw_only=True, tag="identity.account_deleted.v1"):
+    """The owner deleted their account (after signing in again with their password). Every
+    service deletes its rows of ``owner`` when it hears this (``questlog_core.moving.erasure``);
+    the event carries nothing but the id, so it holds no personal data itself."""
+
+
 __all__ = [
+    "AccountDeleted",
     "PasswordChanged",
     "ProfileUpdated",
     "RefreshTokenReuseDetected",

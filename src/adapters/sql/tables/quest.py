@@ -136,6 +136,19 @@ attachments = Table(
 )
 Index(None, attachments.c.owner, attachments.c.quest_id, attachments.c.created_at)
 
+# Which quest each imported record became (``questlog import``): per owner, source (taskwarrior,
+# todoist, habitica) and the source's own id, so importing the same file again adds nothing.
+import_links = Table(
+    "quest_import_links",
+    metadata,
+    Column("owner", Uuid, nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("external_id", String(200), nullable=False),
+    Column("quest_id", Uuid, nullable=False),
+    PrimaryKeyConstraint("owner", "source", "external_id"),
+    schema=SCHEMA,
+)
+
 #: every table above: what the apps' registry names for this service
 GROUP = declare_group(SCHEMA)
 
@@ -146,6 +159,7 @@ __all__ = [
     "categories",
     "dead_letters",
     "dependencies",
+    "import_links",
     "inbox",
     "outbox",
     "quests",

@@ -56,6 +56,7 @@ from __future__ import annotations
 from questlog_core.identity.tokens import ACCESS_TOKEN_USE
 from questlog_core.services.auth.admin import AdminUseCases
 from questlog_core.services.auth.api_tokens import ApiTokenUseCases
+from questlog_core.services.auth.deletion import AccountDeletionUseCases
 from questlog_core.services.auth.profile import ProfileUseCases
 from questlog_core.services.auth.results import REGISTRATION_MESSAGE as REGISTRATION_MESSAGE
 from questlog_core.services.auth.results import (
@@ -74,7 +75,12 @@ from questlog_core.services.auth.sign_in import SignInUseCases
 
 
 class AuthService(
-    SignInUseCases, SessionUseCases, ProfileUseCases, AdminUseCases, ApiTokenUseCases
+    SignInUseCases,
+    SessionUseCases,
+    ProfileUseCases,
+    AdminUseCases,
+    ApiTokenUseCases,
+    AccountDeletionUseCases,
 ):
     """The auth use cases over their ports (see the module docstring for the rules)."""
 

@@ -1,0 +1,195 @@
+"""Erasing an account on SQL: which rows of each table belong to a user, and the unit of work
+each service's ``AccountDeleted`` consumer erases them in.
+
+:data:`ERASERS` names, for every table that can hold something of one user, how to find that
+user's rows (usually: the column holding the user's id). :data:`HOLDS_NO_USER_DATA` names every
+other table, with the reason. ``tests/unit/moving/test_erasure_registry.py`` checks that the
+two together cover every table of :data:`adapters.sql.tables.metadata`, so a table added
+without a line here fails the build instead of keeping a deleted user's data.
+
+A service's consumer erases only its own tables (the tables of its schema), in the order of
+:data:`ERASERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.sql.tables import ai, auth, gamification, notification, quest  # noqa: F401 (declares its group)
+from adapters.sql.tables import metadata as all_tables
+from adapters.sql.tables.base import declared_groups
+from adapters.sql.unit_of_work import SqlUnitOfWork
+from questlog_core.ids import AttachmentId, QuestId, UserId
+from questlog_core.ports.platform import Clock
+from questlog_core.quests.attachments import storage_key
+
+#: deletes one user's rows of one table; returns how many
+Eraser = Callable[[AsyncConnection, UserId], Awaitable[int]]
+
+
+def owned_by(table: Table, column: str) -> tuple[Table, Eraser]:
+    """The rows whose ``column`` holds the user's id."""
+
+    async def erase(connection: AsyncConnection, owner: UserId) -> int:
+        result = await connection.execute(delete(table).where(table.c[column] == owner))
+        return int(result.rowcount or 0)
+
+    return table, erase
+
+
+def mentioning(table: Table, column: str) -> tuple[Table, Eraser]:
+    """The rows whose text ``column`` mentions the user's id (a dead letter's message holds
+    the event it failed on, and the event names its owner)."""
+
+    async def erase(connection: AsyncConnection, owner: UserId) -> int:
+        result = await connection.execute(
+            delete(table).where(table.c[column].contains(str(owner), autoescape=True))
+        )
+        return int(result.rowcount or 0)
+
+    return table, erase
+
+
+def throttled_by_address(table: Table) -> tuple[Table, Eraser]:
+    """The SQL rate limiter's keys that end in the user's email address (sign-in and reset
+    throttles), read from the account row before that row goes."""
+
+    async def erase(connection: AsyncConnection, owner: UserId) -> int:
+        email = await connection.scalar(select(auth.users.c.email).where(auth.users.c.id == owner))
+        if email is None:
+            return 0
+        result = await connection.execute(
+            delete(table).where(table.c.key.endswith(":" + email, autoescape=True))
+        )
+        return int(result.rowcount or 0)
+
+    return table, erase
+
+
+# Every service's bookkeeping tables (the table modules above declared their groups on import).
+OUTBOXES: dict[str, Table] = {g.schema: g.outbox for g in declared_groups()}
+INBOXES: dict[str, Table] = {g.schema: g.inbox for g in declared_groups()}
+DEAD_LETTERS: dict[str, Table] = {g.schema: g.dead_letters for g in declared_groups()}
+
+_ENTRIES = [
+    # quest service
+    owned_by(quest.quests, "owner"),
+    owned_by(quest.dependencies, "owner"),
+    owned_by(quest.templates, "owner"),
+    owned_by(quest.categories, "owner"),
+    owned_by(quest.attachments, "owner"),
+    owned_by(quest.import_links, "owner"),
+    # auth service (the throttles first: they are found by the account's address)
+    throttled_by_address(auth.rate_hits),
+    owned_by(auth.sessions, "user_id"),
+    owned_by(auth.refresh_tokens, "user_id"),
+    owned_by(auth.reset_tokens, "user_id"),
+    owned_by(auth.api_tokens, "user_id"),
+    owned_by(auth.users, "id"),
+    # gamification service
+    owned_by(gamification.ledger, "user_id"),
+    owned_by(gamification.players, "user_id"),
+    owned_by(gamification.achievements, "user_id"),
+    owned_by(gamification.board_scores, "user_id"),
+    owned_by(gamification.board_entries, "user_id"),
+    # ai service
+    owned_by(ai.token_usage, "owner"),
+    owned_by(ai.quest_views, "owner"),
+    # every service: the events about the user (published or not: nobody must act on them
+    # now) and the dead letters that carry one
+    *(owned_by(outbox, "owner") for outbox in OUTBOXES.values()),
+    *(mentioning(letters, "message") for letters in DEAD_LETTERS.values()),
+]
+
+#: every table that can hold a user's data → how that user's rows are deleted
+ERASERS: dict[str, tuple[Table, Eraser]] = {table.name: (table, erase) for table, erase in _ENTRIES}
+
+#: every other table → why it holds nothing of any one user
+HOLDS_NO_USER_DATA: dict[str, str] = {
+    inbox.name: "event ids a consumer handled, with no owner or payload"
+    for inbox in INBOXES.values()
+}
+
+
+async def _attachment_keys(connection: AsyncConnection, owner: UserId) -> list[str]:
+    a = quest.attachments.c
+    rows = await connection.execute(select(a.quest_id, a.id).where(a.owner == owner))
+    return [storage_key(owner, QuestId(r.quest_id), AttachmentId(r.id)) for r in rows]
+
+
+#: per service: the storage keys of a user's stored files its rows point to
+FILE_KEYS: dict[str, Callable[[AsyncConnection, UserId], Awaitable[list[str]]]] = {
+    "quest": _attachment_keys,
+}
+
+
+class SqlPersonalData:
+    """:class:`~questlog_core.moving.erasure.PersonalData` of one service's tables."""
+
+    def __init__(self, uow: SqlUnitOfWork, service: str) -> None:
+        self._uow = uow
+        self._service = service
+
+    async def erase(self, owner: UserId) -> int:
+        removed = 0
+        for table, erase in ERASERS.values():
+            if table.schema == self._service:
+                removed += await erase(self._uow.connection, owner)
+        return removed
+
+    async def file_keys(self, owner: UserId) -> list[str]:
+        keys_of = FILE_KEYS.get(self._service)
+        return [] if keys_of is None else await keys_of(self._uow.connection, owner)
+
+
+class SqlErasureUnitOfWork(SqlUnitOfWork):
+    """A unit of work over one service's tables and inbox, for erasing an account. Make one
+    with :meth:`of`."""
+
+    service: ClassVar[str]
+    _classes: ClassVar[dict[str, type[SqlErasureUnitOfWork]]] = {}
+
+    def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
+        super().__init__(engine, clock)
+        self._personal_data = SqlPersonalData(self, self.service)
+
+    @property
+    def personal_data(self) -> SqlPersonalData:
+        return self._personal_data
+
+    @classmethod
+    def of(
+        cls, service: str, engine: AsyncEngine, clock: Clock | None = None
+    ) -> SqlErasureUnitOfWork:
+        """A unit of work erasing in ``service``'s tables (its inbox takes the claim)."""
+        if service not in OUTBOXES:
+            raise ValueError(f"no service {service!r}")
+        made = cls._classes.get(service)
+        if made is None:
+            made = cls._classes[service] = type(
+                f"SqlErasureUnitOfWork_{service}", (cls,), {"service": service}
+            )
+        return made(engine, clock)
+
+
+def tables_of_every_service() -> list[Table]:
+    """Every table of the metadata (what the coverage test walks)."""
+    return list(all_tables.sorted_tables)
+
+
+__all__ = [
+    "ERASERS",
+    "FILE_KEYS",
+    "HOLDS_NO_USER_DATA",
+    "Eraser",
+    "SqlErasureUnitOfWork",
+    "SqlPersonalData",
+    "mentioning",
+    "owned_by",
+    "tables_of_every_service",
+    "throttled_by_address",
+]
