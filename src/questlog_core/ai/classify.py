@@ -20,7 +20,7 @@ import msgspec
 from questlog_core.ai.prompts import PromptBuilder, keep_owned
 from questlog_core.ai.quick_add import DIFFICULTY_NAMES, difficulty_for
 from questlog_core.ai.ranking import ModelUse
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 from questlog_core.ports.ai import AiUnitOfWork, Embedder, LanguageModel, LlmRequest, VectorIndex
 
 __all__ = [

@@ -30,7 +30,7 @@ import msgspec
 from questlog_core.ai.prompts import PromptBuilder, keep_owned
 from questlog_core.ai.ranking import ModelUse, views_input
 from questlog_core.errors import ValidationFailed
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 from questlog_core.ports.ai import (
     AiUnitOfWork,
     Embedder,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import msgspec
 
-from questlog_core.events import DomainEvent
 from questlog_core.events.quests import (
     DependencyAdded,
     DependencyRemoved,
@@ -25,6 +24,7 @@ from questlog_core.events.quests import (
     QuestStarted,
     QuestUpdated,
 )
+from questlog_core.kernel.events import DomainEvent
 from questlog_core.ports.ai import AiUnitOfWork, QuestView
 
 __all__ = ["CONSUMER", "apply_to_view", "project_quest_event"]

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import msgspec
 
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 from questlog_core.ports.ai import LlmRequest
 
 T = TypeVar("T")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from questlog_core.events import DomainEvent, register
-from questlog_core.ids import QuestId
+from questlog_core.kernel.events import DomainEvent, register
+from questlog_core.kernel.ids import QuestId
 
 
 @register

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from questlog_core.events import DomainEvent, register
-from questlog_core.ids import UserId
+from questlog_core.kernel.events import DomainEvent, register
+from questlog_core.kernel.ids import UserId
 
 
 @register

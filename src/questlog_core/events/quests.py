@@ -6,8 +6,8 @@ from datetime import datetime
 
 import msgspec
 
-from questlog_core.events import DomainEvent, register
-from questlog_core.ids import CategoryId, QuestId, TemplateId
+from questlog_core.kernel.events import DomainEvent, register
+from questlog_core.kernel.ids import CategoryId, QuestId, TemplateId
 
 
 class QuestFacts(msgspec.Struct, frozen=True, kw_only=True):

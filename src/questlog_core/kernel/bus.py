@@ -2,7 +2,7 @@
 
 Commands go to exactly one handler, which runs with a fresh unit of work; when it returns, the
 events that unit of work committed are dispatched to every subscriber of their type (and to
-subscribers of :class:`~questlog_core.events.DomainEvent`, who see everything).
+subscribers of :class:`~questlog_core.kernel.events.DomainEvent`, who see everything).
 
 Two ways events reach subscribers:
 
@@ -25,7 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
-from questlog_core.events import DomainEvent
+from questlog_core.kernel.events import DomainEvent
 
 __all__ = ["CommitsEvents", "MessageBus"]
 

@@ -4,8 +4,11 @@ Every event is a frozen ``msgspec.Struct`` tagged ``"<area>.<fact>.v<N>"``; a ne
 version is a new class with a new tag, so old and new can travel side by side. All events
 carry an id (for idempotent consumers), the moment it happened and the owner it concerns.
 
-The modules here group events by the area that raises them. :func:`event_types` lists every
-registered type; :func:`decode_event` turns JSON from the outbox or a broker back into one.
+Each context declares its events in its own ``events`` module and adds them to the registry
+with :func:`register`. The kernel imports no context, so :func:`registered_types` lists only
+the types whose modules were imported; :mod:`questlog_core.events` imports every context's
+events and is the place to ask for all of them. :func:`decode_event` turns JSON from the
+outbox or a broker back into a registered type.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any, ClassVar
 
 import msgspec
 
-from questlog_core.ids import EventId, UserId
+from questlog_core.kernel.ids import EventId, UserId
 
 
 class DomainEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
@@ -48,10 +51,9 @@ def register(cls: type[DomainEvent]) -> type[DomainEvent]:
     return cls
 
 
-def event_types() -> dict[str, type[DomainEvent]]:
-    """Every registered event type by tag (imports the event modules first)."""
-    from questlog_core.events import gamification, identity, quests  # noqa: F401
-
+def registered_types() -> dict[str, type[DomainEvent]]:
+    """The event types registered so far, by tag (those whose modules were imported; see
+    :func:`questlog_core.events.event_types` for every context's)."""
     return dict(sorted(_REGISTRY.items()))
 
 
@@ -68,10 +70,21 @@ def decode_event(payload: bytes | str) -> DomainEvent:
 
     Raises ``msgspec.ValidationError`` for an unknown tag or a malformed body.
     """
-    types = tuple(event_types().values())
-    decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_union(types))
-    result: DomainEvent = decoder.decode(payload)
+    result: DomainEvent = _decoder().decode(payload)
     return result
+
+
+_decoders: dict[tuple[type[DomainEvent], ...], msgspec.json.Decoder[Any]] = {}
+
+
+def _decoder() -> msgspec.json.Decoder[Any]:
+    """A decoder of every registered type (rebuilt only when a type was registered since)."""
+    types = tuple(registered_types().values())
+    decoder = _decoders.get(types)
+    if decoder is None:
+        _decoders.clear()
+        decoder = _decoders[types] = msgspec.json.Decoder(_union(types))
+    return decoder
 
 
 def _union(types: tuple[type[DomainEvent], ...]) -> Any:
@@ -80,4 +93,10 @@ def _union(types: tuple[type[DomainEvent], ...]) -> Any:
     return Union[types]  # noqa: UP007 - a runtime union of many types
 
 
-__all__ = ["DomainEvent", "decode_event", "encode_event", "event_types", "register"]
+__all__ = [
+    "DomainEvent",
+    "decode_event",
+    "encode_event",
+    "register",
+    "registered_types",
+]

@@ -1,4 +1,5 @@
-"""Ports of the event flow every context shares: the outbox's read side and the inbox.
+"""Ports of the event flow every context shares: outbox records, the outbox's read side, the
+inbox and the publisher.
 
 A unit of work writes the events its aggregates recorded into its context's outbox in the
 same transaction as the state change. A relay reads the committed, unpublished records through
@@ -17,10 +18,10 @@ from typing import Protocol
 
 import msgspec
 
-from questlog_core.events import DomainEvent, decode_event, encode_event
-from questlog_core.ids import EventId, UserId
+from questlog_core.kernel.events import DomainEvent, decode_event, encode_event
+from questlog_core.kernel.ids import EventId, UserId
 
-__all__ = ["Inbox", "Outbox", "OutboxRecord"]
+__all__ = ["EventPublisher", "Inbox", "Outbox", "OutboxRecord"]
 
 
 class OutboxRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,3 +72,9 @@ class Inbox(Protocol):
         """``True`` the first time ``consumer`` claims ``event_id``; ``False`` if it was
         already processed (then skip it). A rolled-back claim is forgotten."""
         ...
+
+
+class EventPublisher(Protocol):
+    """Hands committed events to whoever consumes them (a broker, an in-process bus)."""
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None: ...

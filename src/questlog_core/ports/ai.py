@@ -18,7 +18,7 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
-from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.kernel.ids import EventId, QuestId, UserId
 
 T = TypeVar("T")
 

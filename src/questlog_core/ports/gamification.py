@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol, Self
 
-from questlog_core.events import DomainEvent
 from questlog_core.gamification.achievements import AchievementProgress
 from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow
 from questlog_core.gamification.ledger import LedgerEntry
 from questlog_core.gamification.players import Player
-from questlog_core.ids import QuestId, UserId
-from questlog_core.ports.messaging import Inbox
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import QuestId, UserId
+from questlog_core.kernel.messaging import Inbox
 
 
 class XpLedgerRepository(Protocol):

@@ -14,7 +14,6 @@ from uuid import UUID
 
 import msgspec
 
-from questlog_core.events import DomainEvent
 from questlog_core.identity.tokens import (
     PasswordResetToken,
     PersonalApiToken,
@@ -23,7 +22,8 @@ from questlog_core.identity.tokens import (
     SessionFamily,
 )
 from questlog_core.identity.users import User
-from questlog_core.ids import EventId, UserId
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import EventId, UserId
 
 
 class PasswordHasher(Protocol):

@@ -36,9 +36,9 @@ from uuid import UUID
 import msgspec
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events import DomainEvent
-from questlog_core.ids import AttachmentId, CategoryId, QuestId, TemplateId, UserId
-from questlog_core.ports.messaging import Inbox, Outbox, OutboxRecord
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import AttachmentId, CategoryId, QuestId, TemplateId, UserId
+from questlog_core.kernel.messaging import Inbox, Outbox, OutboxRecord
 from questlog_core.quests.attachments import Attachment
 from questlog_core.quests.dependencies import DependencyGraph
 from questlog_core.quests.model import Quest, QuestStatus

@@ -28,9 +28,9 @@ from datetime import datetime
 from typing import Final
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events import DomainEvent
 from questlog_core.events.quests import CategoryCreated, TemplateCreated
-from questlog_core.ids import CategoryId, EventId, TemplateId, UserId
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import CategoryId, EventId, TemplateId, UserId
 from questlog_core.ports.platform import IdFactory
 from questlog_core.quests.model import (
     CATEGORY_MAX_LENGTH,

@@ -22,7 +22,7 @@ from questlog_core.errors import (
     UploadIncomplete,
     ValidationFailed,
 )
-from questlog_core.ids import AttachmentId, QuestId, UserId
+from questlog_core.kernel.ids import AttachmentId, QuestId, UserId
 from questlog_core.ports.platform import Clock, FileStorage, IdFactory
 from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.quests.attachments import (

@@ -13,7 +13,6 @@ from questlog_core.errors import (
     QuestLocked,
     ValidationFailed,
 )
-from questlog_core.events import DomainEvent
 from questlog_core.events.quests import (
     QuestAbandoned,
     QuestArchived,
@@ -26,7 +25,8 @@ from questlog_core.events.quests import (
     QuestStarted,
     QuestUpdated,
 )
-from questlog_core.ids import EventId, QuestId, TemplateId, UserId
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import EventId, QuestId, TemplateId, UserId
 from questlog_core.ports.platform import IdFactory
 from questlog_core.quests.model.checklist import ChecklistItem, ProgressSource, _checklist_progress
 from questlog_core.quests.model.status import REOPEN_WINDOW, TRANSITIONS, QuestStatus

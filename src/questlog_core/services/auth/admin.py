@@ -15,7 +15,7 @@ from questlog_core.identity.users import (
     validate_display_name,
     validate_timezone,
 )
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 from questlog_core.services.auth.base import AuthBase
 from questlog_core.services.auth.results import Profile, _profile
 

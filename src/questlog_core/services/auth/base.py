@@ -21,7 +21,7 @@ from questlog_core.identity.tokens import (
     new_secret,
 )
 from questlog_core.identity.users import User
-from questlog_core.ids import EventId, UserId
+from questlog_core.kernel.ids import EventId, UserId
 from questlog_core.ports.identity import AsyncPasswordHasher, AuthUnitOfWork, TokenIssuer
 from questlog_core.ports.platform import Clock, EmailMessage, EmailSender, IdFactory, RateLimiter
 from questlog_core.ports.sessions import TokenDenylist

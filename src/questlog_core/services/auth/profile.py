@@ -18,7 +18,7 @@ from questlog_core.identity.tokens import (
     token_kind,
 )
 from questlog_core.identity.users import normalise_email
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 from questlog_core.ports.platform import EmailMessage
 from questlog_core.services.auth.base import AuthBase, _account_key
 from questlog_core.services.auth.results import Profile, TokenPair, _profile, read_profile

@@ -9,7 +9,7 @@ import msgspec
 
 from questlog_core.identity.tokens import PersonalApiToken
 from questlog_core.identity.users import User
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 from questlog_core.ports.identity import AuthUnitOfWork
 
 REGISTRATION_MESSAGE = (

@@ -11,7 +11,7 @@ from questlog_core.identity.users import (
     validate_display_name,
     validate_timezone,
 )
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 from questlog_core.ports.platform import EmailMessage
 from questlog_core.services.auth.base import AuthBase, _account_key
 from questlog_core.services.auth.results import RegistrationReceipt, SignedIn, TokenPair

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import TypedDict
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events import DomainEvent
 from questlog_core.events.gamification import (
     AchievementUnlocked,
     LevelLost,
@@ -24,7 +23,8 @@ from questlog_core.gamification.leaderboards import BoardEntry
 from questlog_core.gamification.ledger import EntryKind, LedgerEntry, live_awards
 from questlog_core.gamification.players import Player, default_display_name
 from questlog_core.gamification.streaks import DayOutcome, local_day, zone
-from questlog_core.ids import EventId, UserId
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import EventId, UserId
 from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.platform import IdFactory
 from questlog_core.services.gamification.outcomes import Profile

@@ -5,11 +5,11 @@ from __future__ import annotations
 import msgspec
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events import DomainEvent
 from questlog_core.events.gamification import XpAdjusted
 from questlog_core.gamification.ledger import EntryKind, LedgerEntry
 from questlog_core.gamification.streaks import local_day
-from questlog_core.ids import UserId
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import UserId
 from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.services.gamification._internals import (

@@ -9,10 +9,10 @@ from typing import Literal
 
 import msgspec
 
-from questlog_core.events import DomainEvent
 from questlog_core.gamification.ledger import LedgerEntry, Multiplier
 from questlog_core.gamification.streaks import DayOutcome
-from questlog_core.ids import UserId
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import UserId
 
 
 class CompletionOutcome(msgspec.Struct, frozen=True, kw_only=True):

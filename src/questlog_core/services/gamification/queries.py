@@ -14,7 +14,7 @@ from questlog_core.gamification.leaderboards import Board, BoardRow, is_period, 
 from questlog_core.gamification.ledger import LedgerEntry
 from questlog_core.gamification.players import Player, default_display_name
 from questlog_core.gamification.streaks import day_start, local_day
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.platform import Clock
 from questlog_core.services.gamification._internals import _profile

@@ -16,7 +16,7 @@ from questlog_core.gamification.ledger import (
 )
 from questlog_core.gamification.streaks import credit_key, local_day, zone
 from questlog_core.gamification.xp import CompletionContext
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.services.gamification._internals import (

@@ -8,7 +8,7 @@ from questlog_core.errors import ValidationFailed
 from questlog_core.events.gamification import LeaderboardVisibilityChanged
 from questlog_core.gamification.leaderboards import BoardEntry
 from questlog_core.gamification.streaks import check_day_start_hour, zone
-from questlog_core.ids import EventId, UserId
+from questlog_core.kernel.ids import EventId, UserId
 from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.services.gamification._internals import (

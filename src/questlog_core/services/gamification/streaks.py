@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from questlog_core.errors import CheckInWindowClosed, ConcurrencyConflict, ValidationFailed
 from questlog_core.gamification.streaks import credit_key, local_day
-from questlog_core.ids import QuestId, UserId
+from questlog_core.kernel.ids import QuestId, UserId
 from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.services.gamification._internals import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from questlog_core.ids import CategoryId
+from questlog_core.kernel.ids import CategoryId
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.quests.templates import Category

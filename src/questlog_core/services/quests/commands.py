@@ -6,7 +6,7 @@ from datetime import datetime
 
 import msgspec
 
-from questlog_core.ids import CategoryId, QuestId, TemplateId, UserId
+from questlog_core.kernel.ids import CategoryId, QuestId, TemplateId, UserId
 from questlog_core.ports.quests import DEFAULT_PAGE_SIZE
 from questlog_core.quests.recurrence import Recurrence
 from questlog_core.quests.templates import TemplateStep

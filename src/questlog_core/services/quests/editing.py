@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from questlog_core.errors import ValidationFailed
 from questlog_core.events.quests import DependencyRemoved
-from questlog_core.ids import EventId
+from questlog_core.kernel.ids import EventId
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.quests.model import (

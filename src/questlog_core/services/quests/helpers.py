@@ -14,7 +14,7 @@ from questlog_core.errors import (
     ValidationFailed,
 )
 from questlog_core.events.quests import DependencyAdded
-from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.kernel.ids import EventId, QuestId, UserId
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.ports.quests import (
     MAX_PAGE_SIZE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from questlog_core.ids import QuestId
+from questlog_core.kernel.ids import QuestId
 from questlog_core.quests.model import Quest
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from questlog_core.errors import ValidationFailed
 from questlog_core.events.quests import TemplateInstantiated
-from questlog_core.ids import EventId, QuestId, TemplateId
+from questlog_core.kernel.ids import EventId, QuestId, TemplateId
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.quests.model import Quest
