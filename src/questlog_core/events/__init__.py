@@ -22,9 +22,9 @@ from questlog_core.kernel.events import decode_event as _decode_registered
 def _import_every_context() -> None:
     # Imported on first use, not at module load: a context's model imports its own events
     # module, and this package must not sit on that import path.
-    import questlog_core.events.gamification
-    import questlog_core.events.identity
-    import questlog_core.events.quests  # noqa: F401
+    import questlog_core.gamification.events
+    import questlog_core.identity.events
+    import questlog_core.quests.events  # noqa: F401
 
 
 def event_types() -> dict[str, type[DomainEvent]]:

@@ -9,7 +9,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events.identity import (
+from questlog_core.identity.events import (
     PasswordChanged,
     ProfileUpdated,
     RoleGranted,

@@ -11,19 +11,19 @@ idempotent per local date), so a late scheduler never changes an outcome.
 
 from __future__ import annotations
 
-from questlog_core.services.gamification.awards import (
+from questlog_core.gamification.use_cases.awards import (
     MAX_ADJUSTMENT,
     AwardOutcome,
     AwardXp,
     award_xp,
 )
-from questlog_core.services.gamification.outcomes import (
+from questlog_core.gamification.use_cases.outcomes import (
     CompletionOutcome,
     Profile,
     ReopenOutcome,
     RolloverOutcome,
 )
-from questlog_core.services.gamification.queries import (
+from questlog_core.gamification.use_cases.queries import (
     MAX_PAGE,
     BoardPage,
     LedgerPage,
@@ -38,18 +38,18 @@ from questlog_core.services.gamification.queries import (
     get_streak,
     get_xp_history,
 )
-from questlog_core.services.gamification.quest_events import (
+from questlog_core.gamification.use_cases.quest_events import (
     CONSUMER,
     handle_quest_completed,
     handle_quest_reopened,
 )
-from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
-from questlog_core.services.gamification.settings import (
+from questlog_core.gamification.use_cases.rules import DEFAULT_RULES, GameRules
+from questlog_core.gamification.use_cases.settings import (
     set_display_name,
     set_leaderboard_opt_out,
     set_time_zone,
 )
-from questlog_core.services.gamification.streaks import (
+from questlog_core.gamification.use_cases.streaks import (
     check_in_yesterday,
     roll_over_due_streaks,
     roll_over_streak,

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from typing import TypedDict
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events.gamification import (
+from questlog_core.gamification.achievements import Achievement, AchievementProgress
+from questlog_core.gamification.events import (
     AchievementUnlocked,
     LevelLost,
     LevelReached,
@@ -18,17 +19,16 @@ from questlog_core.events.gamification import (
     StreakFrozen,
     XpAdjusted,
 )
-from questlog_core.gamification.achievements import Achievement, AchievementProgress
 from questlog_core.gamification.leaderboards import BoardEntry
 from questlog_core.gamification.ledger import EntryKind, LedgerEntry, live_awards
 from questlog_core.gamification.players import Player, default_display_name
+from questlog_core.gamification.ports import GamificationUnitOfWork
 from questlog_core.gamification.streaks import DayOutcome, local_day, zone
+from questlog_core.gamification.use_cases.outcomes import Profile
+from questlog_core.gamification.use_cases.rules import GameRules
 from questlog_core.kernel.events import DomainEvent
 from questlog_core.kernel.ids import EventId, UserId
-from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.platform import IdFactory
-from questlog_core.services.gamification.outcomes import Profile
-from questlog_core.services.gamification.rules import GameRules
 
 
 class _Meta(TypedDict):

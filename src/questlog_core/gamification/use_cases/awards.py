@@ -5,21 +5,21 @@ from __future__ import annotations
 import msgspec
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events.gamification import XpAdjusted
+from questlog_core.gamification.events import XpAdjusted
 from questlog_core.gamification.ledger import EntryKind, LedgerEntry
+from questlog_core.gamification.ports import GamificationUnitOfWork
 from questlog_core.gamification.streaks import local_day
-from questlog_core.kernel.events import DomainEvent
-from questlog_core.kernel.ids import UserId
-from questlog_core.ports.gamification import GamificationUnitOfWork
-from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.services.gamification._internals import (
+from questlog_core.gamification.use_cases._internals import (
     _append,
     _Changes,
     _commit,
     _load_or_create,
     _settle,
 )
-from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
+from questlog_core.gamification.use_cases.rules import DEFAULT_RULES, GameRules
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import UserId
+from questlog_core.ports.platform import Clock, IdFactory
 
 #: the largest XP one operator adjustment may grant or take
 MAX_ADJUSTMENT = 100_000

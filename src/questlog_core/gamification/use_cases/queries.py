@@ -13,13 +13,13 @@ from questlog_core.gamification.achievements import AchievementStatus
 from questlog_core.gamification.leaderboards import Board, BoardRow, is_period, period_of
 from questlog_core.gamification.ledger import LedgerEntry
 from questlog_core.gamification.players import Player, default_display_name
+from questlog_core.gamification.ports import GamificationUnitOfWork
 from questlog_core.gamification.streaks import day_start, local_day
+from questlog_core.gamification.use_cases._internals import _profile
+from questlog_core.gamification.use_cases.outcomes import Profile
+from questlog_core.gamification.use_cases.rules import DEFAULT_RULES, GameRules
 from questlog_core.kernel.ids import UserId
-from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.platform import Clock
-from questlog_core.services.gamification._internals import _profile
-from questlog_core.services.gamification.outcomes import Profile
-from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
 
 
 async def get_profile(

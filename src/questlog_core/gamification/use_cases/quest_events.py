@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from questlog_core.events.gamification import XpAwarded, XpReversed
-from questlog_core.events.quests import QuestCompleted, QuestReopened
 from questlog_core.gamification.achievements import CompletionFacts
+from questlog_core.gamification.events import XpAwarded, XpReversed
 from questlog_core.gamification.ledger import (
     EntryKind,
     LedgerEntry,
@@ -14,20 +13,21 @@ from questlog_core.gamification.ledger import (
     live_awards,
     reversal_key,
 )
+from questlog_core.gamification.ports import GamificationUnitOfWork
 from questlog_core.gamification.streaks import credit_key, local_day, zone
-from questlog_core.gamification.xp import CompletionContext
-from questlog_core.kernel.ids import UserId
-from questlog_core.ports.gamification import GamificationUnitOfWork
-from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.services.gamification._internals import (
+from questlog_core.gamification.use_cases._internals import (
     _append,
     _Changes,
     _commit,
     _load_or_create,
     _settle,
 )
-from questlog_core.services.gamification.outcomes import CompletionOutcome, ReopenOutcome
-from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
+from questlog_core.gamification.use_cases.outcomes import CompletionOutcome, ReopenOutcome
+from questlog_core.gamification.use_cases.rules import DEFAULT_RULES, GameRules
+from questlog_core.gamification.xp import CompletionContext
+from questlog_core.kernel.ids import UserId
+from questlog_core.ports.platform import Clock, IdFactory
+from questlog_core.quests.events import QuestCompleted, QuestReopened
 
 #: The inbox consumer name of the game's quest-event handlers.
 CONSUMER = "gamification"

@@ -5,21 +5,21 @@ from __future__ import annotations
 import unicodedata
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events.gamification import LeaderboardVisibilityChanged
+from questlog_core.gamification.events import LeaderboardVisibilityChanged
 from questlog_core.gamification.leaderboards import BoardEntry
+from questlog_core.gamification.ports import GamificationUnitOfWork
 from questlog_core.gamification.streaks import check_day_start_hour, zone
-from questlog_core.kernel.ids import EventId, UserId
-from questlog_core.ports.gamification import GamificationUnitOfWork
-from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.services.gamification._internals import (
+from questlog_core.gamification.use_cases._internals import (
     _Changes,
     _commit_profile,
     _load_or_create,
     _profile,
     _settle,
 )
-from questlog_core.services.gamification.outcomes import Profile
-from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
+from questlog_core.gamification.use_cases.outcomes import Profile
+from questlog_core.gamification.use_cases.rules import DEFAULT_RULES, GameRules
+from questlog_core.kernel.ids import EventId, UserId
+from questlog_core.ports.platform import Clock, IdFactory
 
 
 async def set_time_zone(

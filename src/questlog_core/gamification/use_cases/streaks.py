@@ -8,18 +8,18 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from questlog_core.errors import CheckInWindowClosed, ConcurrencyConflict, ValidationFailed
+from questlog_core.gamification.ports import GamificationUnitOfWork
 from questlog_core.gamification.streaks import credit_key, local_day
-from questlog_core.kernel.ids import QuestId, UserId
-from questlog_core.ports.gamification import GamificationUnitOfWork
-from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.services.gamification._internals import (
+from questlog_core.gamification.use_cases._internals import (
     _Changes,
     _commit,
     _commit_profile,
     _settle,
 )
-from questlog_core.services.gamification.outcomes import Profile, RolloverOutcome
-from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
+from questlog_core.gamification.use_cases.outcomes import Profile, RolloverOutcome
+from questlog_core.gamification.use_cases.rules import DEFAULT_RULES, GameRules
+from questlog_core.kernel.ids import QuestId, UserId
+from questlog_core.ports.platform import Clock, IdFactory
 
 
 async def roll_over_streak(

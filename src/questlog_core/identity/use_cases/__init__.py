@@ -54,11 +54,11 @@ The rules, in one place (figures are :class:`AuthSettings` defaults; docs/auth.m
 from __future__ import annotations
 
 from questlog_core.identity.tokens import ACCESS_TOKEN_USE
-from questlog_core.services.auth.admin import AdminUseCases
-from questlog_core.services.auth.api_tokens import ApiTokenUseCases
-from questlog_core.services.auth.profile import ProfileUseCases
-from questlog_core.services.auth.results import REGISTRATION_MESSAGE as REGISTRATION_MESSAGE
-from questlog_core.services.auth.results import (
+from questlog_core.identity.use_cases.admin import AdminUseCases
+from questlog_core.identity.use_cases.api_tokens import ApiTokenUseCases
+from questlog_core.identity.use_cases.profile import ProfileUseCases
+from questlog_core.identity.use_cases.results import REGISTRATION_MESSAGE as REGISTRATION_MESSAGE
+from questlog_core.identity.use_cases.results import (
     ApiTokenCreated,
     ApiTokenInfo,
     Profile,
@@ -68,9 +68,9 @@ from questlog_core.services.auth.results import (
     TokenPair,
     read_profile,
 )
-from questlog_core.services.auth.sessions import SessionUseCases, refuse_revoked
-from questlog_core.services.auth.settings import AuthSettings
-from questlog_core.services.auth.sign_in import SignInUseCases
+from questlog_core.identity.use_cases.sessions import SessionUseCases, refuse_revoked
+from questlog_core.identity.use_cases.settings import AuthSettings
+from questlog_core.identity.use_cases.sign_in import SignInUseCases
 
 
 class AuthService(

@@ -8,6 +8,8 @@ from uuid import UUID
 from questlog_core.errors import AlreadyExists, NotFound, ValidationFailed
 from questlog_core.identity.rbac import Permission, Role, parse_role
 from questlog_core.identity.tokens import Principal
+from questlog_core.identity.use_cases.base import AuthBase
+from questlog_core.identity.use_cases.results import Profile, _profile
 from questlog_core.identity.users import (
     User,
     normalise_email,
@@ -16,8 +18,6 @@ from questlog_core.identity.users import (
     validate_timezone,
 )
 from questlog_core.kernel.ids import UserId
-from questlog_core.services.auth.base import AuthBase
-from questlog_core.services.auth.results import Profile, _profile
 
 
 class AdminUseCases(AuthBase):

@@ -16,9 +16,9 @@ from questlog_core.identity.tokens import (
     hash_token,
     new_secret,
 )
+from questlog_core.identity.use_cases.base import AuthBase
+from questlog_core.identity.use_cases.results import ApiTokenCreated, ApiTokenInfo, _api_token_info
 from questlog_core.identity.users import validate_display_name
-from questlog_core.services.auth.base import AuthBase
-from questlog_core.services.auth.results import ApiTokenCreated, ApiTokenInfo, _api_token_info
 
 
 class ApiTokenUseCases(AuthBase):

@@ -12,6 +12,7 @@ from uuid import UUID
 from questlog_core.errors import RateLimited
 from questlog_core.identity.devices import DeviceCookies
 from questlog_core.identity.passwords import PasswordPolicy
+from questlog_core.identity.ports import AsyncPasswordHasher, AuthUnitOfWork, TokenIssuer
 from questlog_core.identity.tokens import (
     REFRESH_TOKEN_PREFIX,
     RefreshToken,
@@ -20,13 +21,12 @@ from questlog_core.identity.tokens import (
     hash_token,
     new_secret,
 )
+from questlog_core.identity.use_cases.results import TokenPair
+from questlog_core.identity.use_cases.settings import AuthSettings
 from questlog_core.identity.users import User
 from questlog_core.kernel.ids import EventId, UserId
-from questlog_core.ports.identity import AsyncPasswordHasher, AuthUnitOfWork, TokenIssuer
 from questlog_core.ports.platform import Clock, EmailMessage, EmailSender, IdFactory, RateLimiter
 from questlog_core.ports.sessions import TokenDenylist
-from questlog_core.services.auth.results import TokenPair
-from questlog_core.services.auth.settings import AuthSettings
 
 
 def _account_key(email: str) -> str:
@@ -34,7 +34,7 @@ def _account_key(email: str) -> str:
 
 
 class AuthBase:
-    """The ports and settings of :class:`~questlog_core.services.auth.AuthService`, and the
+    """The ports and settings of :class:`~questlog_core.identity.use_cases.AuthService`, and the
     internals its use-case groups share."""
 
     def __init__(

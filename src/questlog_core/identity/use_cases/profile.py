@@ -17,11 +17,11 @@ from questlog_core.identity.tokens import (
     new_secret,
     token_kind,
 )
+from questlog_core.identity.use_cases.base import AuthBase, _account_key
+from questlog_core.identity.use_cases.results import Profile, TokenPair, _profile, read_profile
 from questlog_core.identity.users import normalise_email
 from questlog_core.kernel.ids import UserId
 from questlog_core.ports.platform import EmailMessage
-from questlog_core.services.auth.base import AuthBase, _account_key
-from questlog_core.services.auth.results import Profile, TokenPair, _profile, read_profile
 
 
 class ProfileUseCases(AuthBase):

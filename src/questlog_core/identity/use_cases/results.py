@@ -7,10 +7,10 @@ from uuid import UUID
 
 import msgspec
 
+from questlog_core.identity.ports import AuthUnitOfWork
 from questlog_core.identity.tokens import PersonalApiToken
 from questlog_core.identity.users import User
 from questlog_core.kernel.ids import UserId
-from questlog_core.ports.identity import AuthUnitOfWork
 
 REGISTRATION_MESSAGE = (
     "Thanks. If this address can be registered, the account is ready: sign in with it. "

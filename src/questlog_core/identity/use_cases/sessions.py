@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from questlog_core.errors import AuthenticationFailed, NotFound, ValidationFailed
-from questlog_core.events.identity import RefreshTokenReuseDetected
+from questlog_core.identity.events import RefreshTokenReuseDetected
 from questlog_core.identity.tokens import (
     Principal,
     PrincipalKind,
@@ -17,9 +17,9 @@ from questlog_core.identity.tokens import (
     principal_from_claims,
     token_kind,
 )
+from questlog_core.identity.use_cases.base import AuthBase
+from questlog_core.identity.use_cases.results import SessionInfo, TokenPair
 from questlog_core.ports.sessions import TokenDenylist
-from questlog_core.services.auth.base import AuthBase
-from questlog_core.services.auth.results import SessionInfo, TokenPair
 
 
 async def refuse_revoked(

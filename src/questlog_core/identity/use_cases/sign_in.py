@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from questlog_core.errors import AlreadyExists, AuthenticationFailed, RateLimited, ValidationFailed
 from questlog_core.identity.passwords import normalise_password
+from questlog_core.identity.use_cases.base import AuthBase, _account_key
+from questlog_core.identity.use_cases.results import RegistrationReceipt, SignedIn, TokenPair
 from questlog_core.identity.users import (
     User,
     normalise_email,
@@ -13,8 +15,6 @@ from questlog_core.identity.users import (
 )
 from questlog_core.kernel.ids import UserId
 from questlog_core.ports.platform import EmailMessage
-from questlog_core.services.auth.base import AuthBase, _account_key
-from questlog_core.services.auth.results import RegistrationReceipt, SignedIn, TokenPair
 
 
 class SignInUseCases(AuthBase):

@@ -13,14 +13,14 @@ The use cases live in submodules by group (``editing``, ``listing``, ``lifecycle
 from __future__ import annotations
 
 from questlog_core.quests.model import Quest as Quest
-from questlog_core.services.quests.categories import (
+from questlog_core.quests.use_cases.categories import (
     create_category,
     delete_category,
     get_category,
     list_categories,
     update_category,
 )
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.use_cases.commands import (
     MAX_BULK_QUESTS,
     MAX_PARENT_DEPTH,
     AbandonQuest,
@@ -52,42 +52,42 @@ from questlog_core.services.quests.commands import (
     UpdateQuest,
     UpdateTemplate,
 )
-from questlog_core.services.quests.commands import UNSET as UNSET
-from questlog_core.services.quests.commands import Unset as Unset
-from questlog_core.services.quests.dependencies import (
+from questlog_core.quests.use_cases.commands import UNSET as UNSET
+from questlog_core.quests.use_cases.commands import Unset as Unset
+from questlog_core.quests.use_cases.dependencies import (
     add_dependency,
     list_dependencies,
     remove_dependency,
 )
-from questlog_core.services.quests.editing import (
+from questlog_core.quests.use_cases.editing import (
     create_quest,
     create_quests,
     delete_quest,
     update_quest,
 )
-from questlog_core.services.quests.lifecycle import (
+from questlog_core.quests.use_cases.lifecycle import (
     abandon_quest,
     archive_quest,
     complete_quest,
     reopen_quest,
     start_quest,
 )
-from questlog_core.services.quests.listing import (
+from questlog_core.quests.use_cases.listing import (
     get_quest,
     list_quests,
     plan_quests,
 )
-from questlog_core.services.quests.progress import (
+from questlog_core.quests.use_cases.progress import (
     set_progress,
     tick_checklist_item,
 )
-from questlog_core.services.quests.results import (
+from questlog_core.quests.use_cases.results import (
     Completion,
     DependencyView,
     Instantiation,
     QuestPlan,
 )
-from questlog_core.services.quests.templates import (
+from questlog_core.quests.use_cases.templates import (
     create_template,
     delete_template,
     get_template,
@@ -95,8 +95,8 @@ from questlog_core.services.quests.templates import (
     list_templates,
     update_template,
 )
-from questlog_core.services.quests.wiring import Handler as Handler
-from questlog_core.services.quests.wiring import (
+from questlog_core.quests.use_cases.wiring import Handler as Handler
+from questlog_core.quests.use_cases.wiring import (
     handlers,
 )
 

@@ -24,13 +24,13 @@ from questlog_core.errors import (
 )
 from questlog_core.kernel.ids import AttachmentId, QuestId, UserId
 from questlog_core.ports.platform import Clock, FileStorage, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.quests.attachments import (
     MAX_ATTACHMENTS_PER_QUEST,
     Attachment,
     AttachmentState,
 )
 from questlog_core.quests.model import QuestStatus
+from questlog_core.quests.ports import QuestUnitOfWork
 
 __all__ = [
     "DEFAULT_MAX_ATTACHMENT_BYTES",

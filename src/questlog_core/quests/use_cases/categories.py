@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from questlog_core.kernel.ids import CategoryId
 from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
+from questlog_core.quests.ports import QuestUnitOfWork
 from questlog_core.quests.templates import Category
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.use_cases.commands import (
     CreateCategory,
     DeleteCategory,
     GetCategory,
@@ -14,7 +14,7 @@ from questlog_core.services.quests.commands import (
     Unset,
     UpdateCategory,
 )
-from questlog_core.services.quests.helpers import _rename_category
+from questlog_core.quests.use_cases.helpers import _rename_category
 
 
 async def create_category(

@@ -7,7 +7,7 @@ from datetime import datetime
 import msgspec
 
 from questlog_core.kernel.ids import CategoryId, QuestId, TemplateId, UserId
-from questlog_core.ports.quests import DEFAULT_PAGE_SIZE
+from questlog_core.quests.ports import DEFAULT_PAGE_SIZE
 from questlog_core.quests.recurrence import Recurrence
 from questlog_core.quests.templates import TemplateStep
 
@@ -49,7 +49,7 @@ class GetQuest(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ListQuests(msgspec.Struct, frozen=True, kw_only=True):
-    """Filters as in :class:`~questlog_core.ports.quests.QuestQuery`; ``status=()`` lists
+    """Filters as in :class:`~questlog_core.quests.ports.QuestQuery`; ``status=()`` lists
     everything but archived quests."""
 
     owner: UserId

@@ -6,21 +6,21 @@ from questlog_core.errors import (
     NotFound,
     QuestLocked,
 )
-from questlog_core.events.quests import DependencyRemoved
 from questlog_core.kernel.ids import EventId
 from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
+from questlog_core.quests.events import DependencyRemoved
 from questlog_core.quests.model import QuestStatus
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.ports import QuestUnitOfWork
+from questlog_core.quests.use_cases.commands import (
     AddDependency,
     ListDependencies,
     RemoveDependency,
 )
-from questlog_core.services.quests.helpers import (
+from questlog_core.quests.use_cases.helpers import (
     _finished,
     _link,
 )
-from questlog_core.services.quests.results import DependencyView
+from questlog_core.quests.use_cases.results import DependencyView
 
 
 async def add_dependency(

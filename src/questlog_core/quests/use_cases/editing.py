@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events.quests import DependencyRemoved
 from questlog_core.kernel.ids import EventId
 from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
+from questlog_core.quests.events import DependencyRemoved
 from questlog_core.quests.model import (
     Quest,
     QuestStatus,
 )
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.ports import QuestUnitOfWork
+from questlog_core.quests.use_cases.commands import (
     MAX_BULK_QUESTS,
     UNSET,
     CreateQuest,
@@ -19,7 +19,7 @@ from questlog_core.services.quests.commands import (
     DeleteQuest,
     UpdateQuest,
 )
-from questlog_core.services.quests.helpers import (
+from questlog_core.quests.use_cases.helpers import (
     _add_new_quest,
     _check_parent,
     _get_at_version,

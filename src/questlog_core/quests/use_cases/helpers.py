@@ -13,20 +13,20 @@ from questlog_core.errors import (
     QuestNotFound,
     ValidationFailed,
 )
-from questlog_core.events.quests import DependencyAdded
 from questlog_core.kernel.ids import EventId, QuestId, UserId
 from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import (
-    MAX_PAGE_SIZE,
-    QuestQuery,
-    QuestUnitOfWork,
-)
 from questlog_core.quests.dependencies import DependencyGraph
+from questlog_core.quests.events import DependencyAdded
 from questlog_core.quests.model import (
     Quest,
     QuestStatus,
 )
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.ports import (
+    MAX_PAGE_SIZE,
+    QuestQuery,
+    QuestUnitOfWork,
+)
+from questlog_core.quests.use_cases.commands import (
     MAX_PARENT_DEPTH,
     CreateQuest,
 )

@@ -5,26 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.quests.model import (
     OPEN_STATUSES,
     REOPEN_WINDOW,
     Quest,
 )
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.ports import QuestUnitOfWork
+from questlog_core.quests.use_cases.commands import (
     AbandonQuest,
     ArchiveQuest,
     CompleteQuest,
     ReopenQuest,
     StartQuest,
 )
-from questlog_core.services.quests.helpers import (
+from questlog_core.quests.use_cases.helpers import (
     _change_quest,
     _refresh_parent,
     _spawn_next_occurrence,
     _zone,
 )
-from questlog_core.services.quests.results import Completion
+from questlog_core.quests.use_cases.results import Completion
 
 
 async def start_quest(cmd: StartQuest, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory) -> Quest:

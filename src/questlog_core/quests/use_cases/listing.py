@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.ports.quests import (
+from questlog_core.quests.dependencies import DependencyGraph
+from questlog_core.quests.model import (
+    OPEN_STATUSES,
+    Quest,
+    QuestStatus,
+)
+from questlog_core.quests.ports import (
     MAX_PAGE_SIZE,
     TEXT_QUERY_MAX_LENGTH,
     Page,
@@ -11,22 +17,16 @@ from questlog_core.ports.quests import (
     QuestSort,
     QuestUnitOfWork,
 )
-from questlog_core.quests.dependencies import DependencyGraph
-from questlog_core.quests.model import (
-    OPEN_STATUSES,
-    Quest,
-    QuestStatus,
-)
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.use_cases.commands import (
     GetQuest,
     ListQuests,
     PlanQuests,
 )
-from questlog_core.services.quests.helpers import (
+from questlog_core.quests.use_cases.helpers import (
     _every_quest,
     _status,
 )
-from questlog_core.services.quests.results import QuestPlan
+from questlog_core.quests.use_cases.results import QuestPlan
 
 
 async def get_quest(query: GetQuest, uow: QuestUnitOfWork) -> Quest:

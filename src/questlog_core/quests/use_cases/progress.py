@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from questlog_core.errors import ValidationFailed
 from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.quests.model import Quest
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.ports import QuestUnitOfWork
+from questlog_core.quests.use_cases.commands import (
     SetProgress,
     TickChecklistItem,
 )
-from questlog_core.services.quests.helpers import _change_quest
+from questlog_core.quests.use_cases.helpers import _change_quest
 
 
 async def set_progress(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events.quests import TemplateInstantiated
 from questlog_core.kernel.ids import EventId, QuestId, TemplateId
 from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
+from questlog_core.quests.events import TemplateInstantiated
 from questlog_core.quests.model import Quest
+from questlog_core.quests.ports import QuestUnitOfWork
 from questlog_core.quests.templates import QuestTemplate, render
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.use_cases.commands import (
     CreateTemplate,
     DeleteTemplate,
     GetTemplate,
@@ -20,11 +20,11 @@ from questlog_core.services.quests.commands import (
     Unset,
     UpdateTemplate,
 )
-from questlog_core.services.quests.helpers import (
+from questlog_core.quests.use_cases.helpers import (
     _link,
     _zone,
 )
-from questlog_core.services.quests.results import Instantiation
+from questlog_core.quests.use_cases.results import Instantiation
 
 
 async def create_template(

@@ -8,15 +8,15 @@ from typing import Any
 import msgspec
 
 from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
-from questlog_core.services.quests.categories import (
+from questlog_core.quests.ports import QuestUnitOfWork
+from questlog_core.quests.use_cases.categories import (
     create_category,
     delete_category,
     get_category,
     list_categories,
     update_category,
 )
-from questlog_core.services.quests.commands import (
+from questlog_core.quests.use_cases.commands import (
     AbandonQuest,
     AddDependency,
     ArchiveQuest,
@@ -46,34 +46,34 @@ from questlog_core.services.quests.commands import (
     UpdateQuest,
     UpdateTemplate,
 )
-from questlog_core.services.quests.dependencies import (
+from questlog_core.quests.use_cases.dependencies import (
     add_dependency,
     list_dependencies,
     remove_dependency,
 )
-from questlog_core.services.quests.editing import (
+from questlog_core.quests.use_cases.editing import (
     create_quest,
     create_quests,
     delete_quest,
     update_quest,
 )
-from questlog_core.services.quests.lifecycle import (
+from questlog_core.quests.use_cases.lifecycle import (
     abandon_quest,
     archive_quest,
     complete_quest,
     reopen_quest,
     start_quest,
 )
-from questlog_core.services.quests.listing import (
+from questlog_core.quests.use_cases.listing import (
     get_quest,
     list_quests,
     plan_quests,
 )
-from questlog_core.services.quests.progress import (
+from questlog_core.quests.use_cases.progress import (
     set_progress,
     tick_checklist_item,
 )
-from questlog_core.services.quests.templates import (
+from questlog_core.quests.use_cases.templates import (
     create_template,
     delete_template,
     get_template,
