@@ -28,7 +28,7 @@ import logging
 from collections.abc import Awaitable, Callable, Collection
 from datetime import timedelta
 from types import TracebackType
-from typing import Generic, Protocol, Self, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Generic, Protocol, Self, TypeVar, runtime_checkable
 from uuid import UUID
 
 import msgspec
@@ -500,8 +500,17 @@ class InvalidatingAuthUnitOfWork:
         self._written.clear()
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self._inner.__aexit__(*exc)
+    @property
+    def inbox(self) -> Inbox:
+        return self._inner.inbox
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._inner.__aexit__(exc_type, exc, tb)
 
     async def commit(self) -> None:
         await self._inner.commit()
@@ -510,11 +519,19 @@ class InvalidatingAuthUnitOfWork:
         for user_id in written:
             await self._profiles.invalidate(user_id)
 
+    async def rollback(self) -> None:
+        await self._inner.rollback()
+        self._written.clear()
+
     def record(self, *events: DomainEvent) -> None:
         self._inner.record(*events)
 
+    def committed_events(self) -> builtins.list[DomainEvent]:
+        return self._inner.committed_events()
+
     async def claim(self, consumer: str, event_id: EventId) -> bool:
-        return await self._inner.claim(consumer, event_id)
+        """Deprecated alias of ``inbox.claim``."""
+        return await self._inner.inbox.claim(consumer, event_id)
 
 
 __all__ = [
@@ -531,3 +548,11 @@ __all__ = [
     "QuestSource",
     "ReadStats",
 ]
+
+
+if TYPE_CHECKING:  # the wrappers satisfy the ports (checked by mypy, free at runtime)
+
+    def _satisfies_ports(
+        quests: QuestUnitOfWork, auth: AuthUnitOfWork, reads: OwnerInvalidation
+    ) -> tuple[QuestUnitOfWork, AuthUnitOfWork]:
+        return InvalidatingQuestUnitOfWork(quests, reads), InvalidatingAuthUnitOfWork(auth, reads)

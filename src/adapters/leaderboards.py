@@ -190,12 +190,19 @@ class ProjectedGamificationUnitOfWork:
         self._pending.clear()
         await self._projection.apply(writes)
 
-    def collect(self, *events: DomainEvent) -> None:
-        self._inner.collect(*events)
+    async def rollback(self) -> None:
+        self._pending.clear()  # rolled-back board writes never reach Redis
+        await self._inner.rollback()
 
-    @property
-    def collected(self) -> Sequence[DomainEvent]:
-        return self._inner.collected
+    def record(self, *events: DomainEvent) -> None:
+        self._inner.record(*events)
+
+    def collect(self, *events: DomainEvent) -> None:
+        """Deprecated alias of :meth:`record`."""
+        self._inner.record(*events)
+
+    def committed_events(self) -> list[DomainEvent]:
+        return self._inner.committed_events()
 
 
 __all__ = ["BoardProjection", "ProjectedGamificationUnitOfWork", "ProjectedLeaderboard"]

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import msgspec
 import numpy as np
 import numpy.typing as npt
 
 from questlog_core.kernel.ids import EventId, QuestId, UserId
+from questlog_core.kernel.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
 
@@ -217,19 +218,16 @@ class QuestViews(Protocol):
         ...
 
 
-class AiUnitOfWork(Protocol):
-    """One transaction over the AI service's read model and its inbox."""
+class AiUnitOfWork(UnitOfWork, Protocol):
+    """One transaction over the AI context's read model, outbox and inbox: the kernel's
+    :class:`~questlog_core.kernel.unit_of_work.UnitOfWork` with the quest views."""
 
-    quest_views: QuestViews
+    @property
+    def quest_views(self) -> QuestViews: ...
 
-    async def __aenter__(self) -> Self: ...
-    async def __aexit__(self, *exc: object) -> None:
-        """Roll back unless committed."""
-        ...
-
-    async def commit(self) -> None: ...
     async def claim(self, consumer: str, event_id: EventId) -> bool:
-        """True the first time ``(consumer, event_id)`` is claimed; part of the transaction."""
+        """Deprecated alias of ``inbox.claim`` (kept for code written before the unit-of-work
+        shapes were unified)."""
         ...
 
 

@@ -115,7 +115,7 @@ async def project_quest_event(event: DomainEvent, uow: AiUnitOfWork) -> bool:
     if quest_id is None:
         return False
     async with uow:
-        if not await uow.claim(CONSUMER, event.event_id):
+        if not await uow.inbox.claim(CONSUMER, event.event_id):
             return False
         views = uow.quest_views
         before = await views.get(event.owner, quest_id)  # type: ignore[arg-type]

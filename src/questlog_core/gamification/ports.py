@@ -3,15 +3,14 @@
 Every query is scoped by user. Adapters: :mod:`adapters.memory.gamification` (reference
 semantics, used by the contract tests) and the SQL/Redis ones. The unit of work is the only
 way use cases write: nothing is visible to others until ``commit``, and leaving the
-``async with`` block without committing discards every change, including inbox claims and
-collected events.
+``async with`` block without committing (or :meth:`~GamificationUnitOfWork.rollback`) discards
+every change, including inbox claims and recorded events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Protocol, Self
+from typing import Protocol
 
 from questlog_core.gamification.achievements import AchievementProgress
 from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow
@@ -20,6 +19,7 @@ from questlog_core.gamification.players import Player
 from questlog_core.kernel.events import DomainEvent
 from questlog_core.kernel.ids import QuestId, UserId
 from questlog_core.kernel.messaging import Inbox
+from questlog_core.kernel.unit_of_work import UnitOfWork
 
 
 class XpLedgerRepository(Protocol):
@@ -130,32 +130,22 @@ class Leaderboard(Protocol):
         ...
 
 
-class GamificationUnitOfWork(Protocol):
-    """One transaction over the game's state, its inbox and its outbox."""
-
-    ledger: XpLedgerRepository
-    players: PlayerRepository
-    achievements: AchievementRepository
-    leaderboard: Leaderboard
-    inbox: Inbox
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(self, *exc: object) -> None:
-        """Roll back unless ``commit`` was called."""
-        ...
-
-    async def commit(self) -> None:
-        """Make every change and collected event durable at once."""
-        ...
-
-    def collect(self, *events: DomainEvent) -> None:
-        """Queue events for the outbox; they are written by ``commit`` with the state."""
-        ...
+class GamificationUnitOfWork(UnitOfWork, Protocol):
+    """One transaction over the game's state, outbox and inbox: the kernel's
+    :class:`~questlog_core.kernel.unit_of_work.UnitOfWork` with the game's repositories."""
 
     @property
-    def collected(self) -> Sequence[DomainEvent]:
-        """Events collected in this unit of work so far (not yet committed)."""
+    def ledger(self) -> XpLedgerRepository: ...
+    @property
+    def players(self) -> PlayerRepository: ...
+    @property
+    def achievements(self) -> AchievementRepository: ...
+    @property
+    def leaderboard(self) -> Leaderboard: ...
+
+    def collect(self, *events: DomainEvent) -> None:
+        """Deprecated alias of :meth:`record` (kept for code written before the unit-of-work
+        shapes were unified)."""
         ...
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 from uuid import UUID
 
 import msgspec
@@ -22,8 +22,8 @@ from questlog_core.identity.tokens import (
     SessionFamily,
 )
 from questlog_core.identity.users import User
-from questlog_core.kernel.events import DomainEvent
 from questlog_core.kernel.ids import EventId, UserId
+from questlog_core.kernel.unit_of_work import UnitOfWork
 
 
 class PasswordHasher(Protocol):
@@ -155,14 +155,15 @@ class Authenticator(Protocol):
     async def authenticate(self, token: str, *, reading: bool = False) -> Principal: ...
 
 
-class AuthUnitOfWork(Protocol):
-    """One transaction of the auth service.
+class AuthUnitOfWork(UnitOfWork, Protocol):
+    """One transaction of the identity context: the kernel's
+    :class:`~questlog_core.kernel.unit_of_work.UnitOfWork` with its repositories.
 
     ``async with uow:`` opens it; leaving without :meth:`commit` rolls every change back.
     On commit, the events recorded by touched users and by :meth:`record` are written to the
-    outbox in the same transaction. :meth:`claim` is the inbox: it records that ``consumer``
-    processed ``event_id`` and says ``False`` if it already had (also rolled back unless
-    committed), so a redelivered event has no second effect.
+    outbox in the same transaction. ``uow.inbox.claim(consumer, event_id)`` records that
+    ``consumer`` processed ``event_id`` and says ``False`` if it already had (also rolled back
+    unless committed), so a redelivered event has no second effect.
     """
 
     @property
@@ -173,11 +174,11 @@ class AuthUnitOfWork(Protocol):
     def reset_tokens(self) -> ResetTokenRepository: ...
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
-    async def __aenter__(self) -> Self: ...
-    async def __aexit__(self, *exc: object) -> None: ...
-    async def commit(self) -> None: ...
-    def record(self, *events: DomainEvent) -> None: ...
-    async def claim(self, consumer: str, event_id: EventId) -> bool: ...
+
+    async def claim(self, consumer: str, event_id: EventId) -> bool:
+        """Deprecated alias of ``inbox.claim`` (kept for code written before the unit-of-work
+        shapes were unified)."""
+        ...
 
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Ports of the quest service: repositories, the unit of work, the outbox and the inbox.
+"""Ports of the quest context: repositories and the unit of work (the kernel's shape).
 
 Every query is scoped by owner *at the port*: a quest, template or category of another owner is
 simply not found. Adapters (``adapters.memory``, ``adapters.sql``) implement these protocols
@@ -29,16 +29,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from types import TracebackType
-from typing import Final, Generic, Protocol, Self, TypeVar
+from typing import Final, Generic, Protocol, TypeVar
 from uuid import UUID
 
 import msgspec
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.kernel.events import DomainEvent
 from questlog_core.kernel.ids import AttachmentId, CategoryId, QuestId, TemplateId, UserId
 from questlog_core.kernel.messaging import Inbox, Outbox, OutboxRecord
+from questlog_core.kernel.unit_of_work import UnitOfWork
 from questlog_core.quests.attachments import Attachment
 from questlog_core.quests.dependencies import DependencyGraph
 from questlog_core.quests.model import Quest, QuestStatus
@@ -337,8 +336,9 @@ class AttachmentRepository(Protocol):
         ...
 
 
-class QuestUnitOfWork(Protocol):
-    """One transaction over the quest service's state (see the module docstring)."""
+class QuestUnitOfWork(UnitOfWork, Protocol):
+    """One transaction over the quest context's state, outbox and inbox: the kernel's
+    :class:`~questlog_core.kernel.unit_of_work.UnitOfWork` with the quest repositories."""
 
     @property
     def quests(self) -> QuestRepository: ...
@@ -350,37 +350,3 @@ class QuestUnitOfWork(Protocol):
     def categories(self) -> CategoryRepository: ...
     @property
     def attachments(self) -> AttachmentRepository: ...
-    @property
-    def inbox(self) -> Inbox: ...
-
-    async def __aenter__(self) -> Self:
-        """Begin a transaction."""
-        ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Roll back unless :meth:`commit` was called (the exception, if any, propagates)."""
-        ...
-
-    async def commit(self) -> None:
-        """Make every change durable, with the collected events written to the outbox.
-        May raise ``ConcurrencyConflict``/``AlreadyExists`` if a concurrent transaction won;
-        then nothing is written."""
-        ...
-
-    async def rollback(self) -> None:
-        """Discard every change since the transaction began."""
-        ...
-
-    def record(self, *events: DomainEvent) -> None:
-        """Add events that belong to no aggregate (dependency edges, template instantiation)."""
-        ...
-
-    def committed_events(self) -> builtins.list[DomainEvent]:
-        """The events of the last successful commit, in order (empty before or after a
-        rollback); the message bus dispatches these to in-process subscribers."""
-        ...

@@ -226,7 +226,7 @@ async def _save(
 
 async def _commit(uow: GamificationUnitOfWork, out: _Changes) -> None:
     """Commit the state with the events it produced: one transaction, both or neither."""
-    uow.collect(*out.events)
+    uow.record(*out.events)
     await uow.commit()
 
 

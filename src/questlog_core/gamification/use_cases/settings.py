@@ -95,7 +95,7 @@ async def set_leaderboard_opt_out(
                 for entry in await uow.ledger.entries(user):
                     await uow.leaderboard.record(BoardEntry.from_ledger(entry, player.display_name))
             await uow.players.save(player)
-            uow.collect(
+            uow.record(
                 LeaderboardVisibilityChanged(
                     event_id=EventId(ids.new_id()),
                     occurred_at=now,
