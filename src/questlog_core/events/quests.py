@@ -8,6 +8,7 @@ from questlog_core.kernel.events import register as register
 from questlog_core.kernel.ids import CategoryId as CategoryId
 from questlog_core.kernel.ids import QuestId as QuestId
 from questlog_core.kernel.ids import TemplateId as TemplateId
+from questlog_core.quests.events import AttachmentsDiscarded as AttachmentsDiscarded
 from questlog_core.quests.events import CategoryCreated as CategoryCreated
 from questlog_core.quests.events import DependencyAdded as DependencyAdded
 from questlog_core.quests.events import DependencyRemoved as DependencyRemoved
@@ -25,6 +26,7 @@ from questlog_core.quests.events import TemplateCreated as TemplateCreated
 from questlog_core.quests.events import TemplateInstantiated as TemplateInstantiated
 
 __all__ = [
+    "AttachmentsDiscarded",
     "CategoryCreated",
     "DependencyAdded",
     "DependencyRemoved",

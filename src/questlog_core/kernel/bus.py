@@ -1,8 +1,15 @@
-"""A small in-process message bus.
+"""The message bus: every way into a context goes through it.
 
-Commands go to exactly one handler, which runs with a fresh unit of work; when it returns, the
-events that unit of work committed are dispatched to every subscriber of their type (and to
-subscribers of :class:`~questlog_core.kernel.events.DomainEvent`, who see everything).
+Commands and queries (frozen msgspec Structs) go to exactly one handler each, which runs with
+a fresh unit of work: a command with one made by ``unit_of_work``, a query (registered with
+:meth:`MessageBus.register_query`) with one made by ``reader`` (a read-only unit of work: on
+SQLite it takes no write lock). When a command's handler returns, the events its unit of work
+committed are dispatched to every subscriber of their type (and to subscribers of
+:class:`~questlog_core.kernel.events.DomainEvent`, who see everything). An HTTP controller
+builds a command and awaits :meth:`MessageBus.handle`; a worker hands the events it receives
+to :meth:`MessageBus.dispatch`. Each context registers its handlers at bootstrap (e.g.
+:func:`questlog_core.quests.bootstrap.bootstrap`), with its ports injected there: the bus itself
+knows none of them (cosmicpython's ``bootstrap.py``/``messagebus.py``, async).
 
 Two ways events reach subscribers:
 
@@ -46,11 +53,19 @@ E = TypeVar("E", bound=DomainEvent)
 class MessageBus(Generic[U]):
     """Dispatches commands to handlers and committed events to subscribers."""
 
-    def __init__(self, unit_of_work: Callable[[], U] | None = None) -> None:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], U] | None = None,
+        *,
+        reader: Callable[[], U] | None = None,
+    ) -> None:
         """``unit_of_work`` makes a fresh unit of work for each command (a bus that only
-        dispatches events, as in a worker, needs none)."""
+        dispatches events, as in a worker, needs none); ``reader`` one for each query (the
+        writing one when not given)."""
         self._unit_of_work = unit_of_work
+        self._reader = reader
         self._handlers: dict[type[Any], Callable[[Any, U], Awaitable[Any]]] = {}
+        self._queries: set[type[Any]] = set()
         self._subscribers: dict[type[Any], list[Callable[[Any], Awaitable[None]]]] = {}
 
     def register(self, command_type: type[C], handler: Callable[[C, U], Awaitable[Any]]) -> None:
@@ -63,12 +78,27 @@ class MessageBus(Generic[U]):
             raise ValueError(f"{command_type.__name__} has a handler already")
         self._handlers[command_type] = handler
 
+    def register_query(
+        self, query_type: type[C], handler: Callable[[C, U], Awaitable[Any]]
+    ) -> None:
+        """Route ``query_type`` to ``handler``, which gets a read-only unit of work.
+
+        Raises:
+            ValueError: the query type has a handler already.
+        """
+        self.register(query_type, handler)
+        self._queries.add(query_type)
+
+    def handles(self, message_type: type[Any]) -> bool:
+        """Whether a handler is registered for ``message_type``."""
+        return message_type in self._handlers
+
     def subscribe(self, event_type: type[E], handler: Callable[[E], Awaitable[None]]) -> None:
         """Call ``handler`` with every committed event of ``event_type`` (or a subclass)."""
         self._subscribers.setdefault(event_type, []).append(handler)
 
     async def handle(self, command: object) -> Any:
-        """Run the command's handler, then dispatch the events it committed.
+        """Run the command's (or query's) handler, then dispatch the events it committed.
 
         Raises:
             LookupError: no handler is registered for the command's type.
@@ -76,6 +106,8 @@ class MessageBus(Generic[U]):
         handler = self._handlers.get(type(command))
         if handler is None or self._unit_of_work is None:
             raise LookupError(f"no handler for {type(command).__name__}")
+        if type(command) in self._queries:
+            return await handler(command, (self._reader or self._unit_of_work)())
         uow = self._unit_of_work()
         result = await handler(command, uow)
         await self.publish(uow.committed_events())

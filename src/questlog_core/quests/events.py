@@ -7,7 +7,7 @@ from datetime import datetime
 import msgspec
 
 from questlog_core.kernel.events import DomainEvent, register
-from questlog_core.kernel.ids import CategoryId, QuestId, TemplateId
+from questlog_core.kernel.ids import AttachmentId, CategoryId, QuestId, TemplateId
 
 
 class QuestFacts(msgspec.Struct, frozen=True, kw_only=True):
@@ -176,3 +176,14 @@ class CategoryCreated(DomainEvent, frozen=True, kw_only=True, tag="quest.categor
 
     category_id: CategoryId
     name: str
+
+
+@register
+class AttachmentsDiscarded(
+    DomainEvent, frozen=True, kw_only=True, tag="quest.attachments_discarded.v1"
+):
+    """A deleted quest's attachments were forgotten with it; their files are removed from
+    storage after the commit, by the subscriber of this event."""
+
+    quest_id: QuestId
+    attachment_ids: tuple[AttachmentId, ...]

@@ -9,9 +9,10 @@ the commit fails); a delete commits first and removes the bytes after.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 
@@ -28,12 +29,15 @@ from questlog_core.quests.attachments import (
     MAX_ATTACHMENTS_PER_QUEST,
     Attachment,
     AttachmentState,
+    storage_key,
 )
+from questlog_core.quests.events import AttachmentsDiscarded
 from questlog_core.quests.model import QuestStatus
 from questlog_core.quests.ports import QuestUnitOfWork
 
 __all__ = [
     "DEFAULT_MAX_ATTACHMENT_BYTES",
+    "QUERIES",
     "URL_LIFETIME",
     "AttachFile",
     "ConfirmUpload",
@@ -46,8 +50,10 @@ __all__ = [
     "attach_file",
     "confirm_upload",
     "delete_attachment",
+    "discard_files",
     "forget_files",
     "get_attachment",
+    "handlers",
     "list_attachments",
     "request_upload",
 ]
@@ -275,6 +281,57 @@ async def delete_attachment(
         await uow.attachments.delete(cmd.owner, cmd.quest_id, attachment.id)
         await uow.commit()
     await storage.delete(attachment.key)
+
+
+def discard_files(storage: FileStorage) -> Callable[[AttachmentsDiscarded], Awaitable[None]]:
+    """The subscriber that removes a deleted quest's files from storage, after its commit."""
+
+    async def discard(event: AttachmentsDiscarded) -> None:
+        for attachment_id in event.attachment_ids:
+            await storage.delete(storage_key(event.owner, event.quest_id, attachment_id))
+
+    return discard
+
+
+def handlers(
+    clock: Clock,
+    ids: IdFactory,
+    storage: FileStorage,
+    *,
+    max_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+) -> dict[type[msgspec.Struct], Callable[[Any, QuestUnitOfWork], Awaitable[Any]]]:
+    """Every attachment command and query mapped to its use case, ready for the message bus."""
+
+    async def attach(cmd: AttachFile, uow: QuestUnitOfWork) -> Attachment:
+        return await attach_file(cmd, uow, clock, ids, storage, max_bytes=max_bytes)
+
+    async def request(cmd: RequestUpload, uow: QuestUnitOfWork) -> UploadGrant:
+        return await request_upload(cmd, uow, clock, ids, storage, max_bytes=max_bytes)
+
+    async def confirm(cmd: ConfirmUpload, uow: QuestUnitOfWork) -> Attachment:
+        return await confirm_upload(cmd, uow, clock, ids, storage, max_bytes=max_bytes)
+
+    async def listing(query: ListAttachments, uow: QuestUnitOfWork) -> list[Attachment]:
+        return await list_attachments(query, uow)
+
+    async def get(query: GetAttachment, uow: QuestUnitOfWork) -> Download:
+        return await get_attachment(query, uow, clock, storage)
+
+    async def delete(cmd: DeleteAttachment, uow: QuestUnitOfWork) -> None:
+        await delete_attachment(cmd, uow, storage)
+
+    return {
+        AttachFile: attach,
+        RequestUpload: request,
+        ConfirmUpload: confirm,
+        ListAttachments: listing,
+        GetAttachment: get,
+        DeleteAttachment: delete,
+    }
+
+
+#: the attachment messages that only read (the bus gives them a read-only unit of work)
+QUERIES: frozenset[type[msgspec.Struct]] = frozenset({ListAttachments, GetAttachment})
 
 
 async def forget_files(storage: FileStorage, attachments: list[Attachment]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from questlog_core.errors import ValidationFailed
 from questlog_core.kernel.ids import EventId
 from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.quests.events import DependencyRemoved
+from questlog_core.quests.events import AttachmentsDiscarded, DependencyRemoved
 from questlog_core.quests.model import (
     Quest,
     QuestStatus,
@@ -98,7 +98,9 @@ async def update_quest(
 async def delete_quest(
     cmd: DeleteQuest, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
 ) -> None:
-    """Delete a quest with its dependency edges; its sub-quests become top-level quests."""
+    """Delete a quest with its dependency edges and attachments; its sub-quests become
+    top-level quests. The attachments' files are removed after the commit, by the subscriber
+    of :class:`AttachmentsDiscarded` (see :func:`~.attachments.discard_files`)."""
     async with uow:
         quest = (
             await uow.quests.get(cmd.owner, cmd.quest_id)
@@ -124,9 +126,20 @@ async def delete_quest(
             else:
                 child.revise({"parent_id": None}, at=now, ids=ids)
             await uow.quests.update(child, version)
-        # The files themselves are the caller's to remove from storage after the commit.
-        await uow.attachments.remove_quest(cmd.owner, quest.id)
+        discarded = await uow.attachments.remove_quest(cmd.owner, quest.id)
         quest.mark_deleted(at=now, ids=ids)
+        if discarded:
+            # The files go after the commit, driven by this event: a rolled-back delete keeps
+            # them, and a file is never removed while its attachment is still recorded.
+            uow.record(
+                AttachmentsDiscarded(
+                    event_id=EventId(ids.new_id()),
+                    occurred_at=now,
+                    owner=cmd.owner,
+                    quest_id=quest.id,
+                    attachment_ids=tuple(a.id for a in discarded),
+                )
+            )
         await uow.quests.delete(cmd.owner, quest.id)
         await _refresh_parent(uow, cmd.owner, quest.parent_id, now, ids)
         await uow.commit()

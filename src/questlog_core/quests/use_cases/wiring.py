@@ -84,6 +84,20 @@ from questlog_core.quests.use_cases.templates import (
 
 Handler = Callable[[Any, QuestUnitOfWork], Awaitable[Any]]
 
+#: the messages that only read (the bus gives them a read-only unit of work)
+QUERIES: frozenset[type[msgspec.Struct]] = frozenset(
+    {
+        GetQuest,
+        ListQuests,
+        ListDependencies,
+        PlanQuests,
+        ListTemplates,
+        GetTemplate,
+        ListCategories,
+        GetCategory,
+    }
+)
+
 
 def handlers(clock: Clock, ids: IdFactory) -> dict[type[msgspec.Struct], Handler]:
     """Every quest command and query mapped to its use case, ready for the message bus."""
