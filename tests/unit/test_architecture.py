@@ -50,6 +50,11 @@ def test_every_domain_module_is_importable() -> None:
         ("src/questlog_core/quests/model/quest.py", "import sqlalchemy", "The domain imports only"),
         ("src/questlog_core/quests/model/quest.py", "import litestar", "The domain imports only"),
         ("src/adapters/memory/clock.py", "import apps.settings", "Adapters never import"),
+        (
+            "src/questlog_core/kernel/bus.py",
+            "import questlog_core.quests.events",
+            "The shared kernel imports no bounded context",
+        ),
     ],
 )
 def test_import_linter_fails_on_a_planted_violation(
