@@ -48,7 +48,8 @@ class OutboxRecord(msgspec.Struct, frozen=True, kw_only=True):
         )
 
     def event(self) -> DomainEvent:
-        """The event back."""
+        """The event back (its type must be registered: importing its context's events
+        module does that, and :mod:`questlog_core.events` imports every context's)."""
         return decode_event(self.payload)
 
 
