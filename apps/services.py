@@ -131,7 +131,7 @@ SERVICES: tuple[Service, ...] = (
         routes="apps.auth.routes:ROUTES",
         tables="adapters.sql.tables.auth:GROUP",
         consumer="apps.workers.consumers:AUTH",
-        publishes=("questlog_core.events.identity",),
+        publishes=("questlog_core.identity.events",),
         parts=("identity",),
     ),
     Service(
@@ -140,7 +140,7 @@ SERVICES: tuple[Service, ...] = (
         routes="apps.quest.routes:ROUTES",
         tables="adapters.sql.tables.quest:GROUP",
         consumer="apps.workers.consumers:QUEST",
-        publishes=("questlog_core.events.quests",),
+        publishes=("questlog_core.quests.events",),
         parts=("identity", "quests"),
         providers="apps.quest.reads:provide",
     ),
@@ -150,7 +150,7 @@ SERVICES: tuple[Service, ...] = (
         routes="apps.gamification.routes:ROUTES",
         tables="adapters.sql.tables.gamification:GROUP",
         consumer="apps.workers.consumers:GAMIFICATION",
-        publishes=("questlog_core.events.gamification",),
+        publishes=("questlog_core.gamification.events",),
         parts=("identity", "gamification"),
     ),
     # Declared for its tables (outbox, inbox, dead letters), its delivery adapters and the

@@ -27,7 +27,7 @@ import builtins
 import logging
 from collections.abc import Awaitable, Callable, Collection
 from datetime import timedelta
-from typing import Generic, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
 import msgspec
@@ -460,3 +460,11 @@ __all__ = [
     "QuestSource",
     "ReadStats",
 ]
+
+
+if TYPE_CHECKING:  # the wrappers satisfy the ports (checked by mypy, free at runtime)
+
+    def _satisfies_ports(
+        quests: QuestUnitOfWork, auth: AuthUnitOfWork, reads: OwnerInvalidation
+    ) -> tuple[QuestUnitOfWork, AuthUnitOfWork]:
+        return InvalidatingQuestUnitOfWork(quests, reads), InvalidatingAuthUnitOfWork(auth, reads)

@@ -1,19 +1,15 @@
-"""Identifiers used across the domain.
+"""Identifiers used across the domain: moved to :mod:`questlog_core.kernel.ids`.
 
-Ids are UUIDs minted by an :class:`~questlog_core.ports.IdFactory` so tests stay
-deterministic. ``NewType`` keeps a quest id from being passed where a user id is expected.
+This path keeps working (it re-exports the same objects).
 """
 
-from __future__ import annotations
-
-from typing import NewType
-from uuid import UUID
-
-UserId = NewType("UserId", UUID)
-QuestId = NewType("QuestId", UUID)
-TemplateId = NewType("TemplateId", UUID)
-CategoryId = NewType("CategoryId", UUID)
-EventId = NewType("EventId", UUID)
-AttachmentId = NewType("AttachmentId", UUID)
+from questlog_core.kernel.ids import (
+    AttachmentId,
+    CategoryId,
+    EventId,
+    QuestId,
+    TemplateId,
+    UserId,
+)
 
 __all__ = ["AttachmentId", "CategoryId", "EventId", "QuestId", "TemplateId", "UserId"]

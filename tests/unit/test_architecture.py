@@ -55,6 +55,11 @@ def test_every_domain_module_is_importable() -> None:
         ("apps/quest/reads.py", "import apps.gamification.schemas", "Services are independent"),
         ("apps/ai/dependencies.py", "import apps.quest.reads", "Services are independent"),
         ("apps/container/quests.py", "import apps.quest.schemas", "The container never imports"),
+        (
+            "src/questlog_core/kernel/bus.py",
+            "import questlog_core.quests.events",
+            "The shared kernel imports no bounded context",
+        ),
     ],
 )
 def test_import_linter_fails_on_a_planted_violation(

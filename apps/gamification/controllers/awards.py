@@ -7,15 +7,16 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from apps.gamification.controllers import GAMIFICATION_PATH
+from apps.gamification.controllers._bus import GAME_BUS, GameBus
 from apps.gamification.schemas import AwardIn, AwardOut
-from apps.http.dependencies import ClockDep, GameUowDep, IdsDep
 from apps.http.permissions import requires
+from questlog_core.gamification.use_cases.awards import AwardXp
 from questlog_core.identity.rbac import Permission
 from questlog_core.ids import UserId
-from questlog_core.services import gamification as game
 
 
 class AwardController(Controller):
+    dependencies = GAME_BUS
     path = f"{GAMIFICATION_PATH}/award"
     tags = ["gamification"]
 
@@ -24,22 +25,17 @@ class AwardController(Controller):
         status_code=HTTP_201_CREATED,
         **requires(Permission.GAMIFICATION_AWARD),
     )
-    async def award(
-        self, game_uow: GameUowDep, clock: ClockDep, ids: IdsDep, data: JSONBody[AwardIn]
-    ) -> Response[AwardOut]:
+    async def award(self, bus: GameBus, data: JSONBody[AwardIn]) -> Response[AwardOut]:
         """Grant (or, negative, take) XP from any player as an ``adjustment`` ledger entry.
         Needs ``gamification:award`` (admins; a player awarding themself gets 403). 201 with
         the new entry; 200 with the earlier one when ``reference`` was used before."""
-        outcome = await game.award_xp(
-            game.AwardXp(
+        outcome = await bus.handle(
+            AwardXp(
                 user=UserId(data.user_id),
                 amount=data.amount,
                 reason=data.reason,
                 reference=data.reference,
-            ),
-            game_uow,
-            clock,
-            ids,
+            )
         )
         status = HTTP_201_CREATED if outcome.created else HTTP_200_OK
         return Response(AwardOut.from_domain(outcome), status_code=status)

@@ -8,15 +8,17 @@ from litestar import Controller, get
 from litestar.params import QueryParameter
 
 from apps.gamification.controllers import GAMIFICATION_PATH
+from apps.gamification.controllers._bus import GAME_BUS, GameBus
 from apps.gamification.schemas import BoardName, LeaderboardOut, board_of
-from apps.http.dependencies import ClockDep, CurrentUser, GameUowDep
+from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
+from questlog_core.gamification.use_cases import messages as game
 from questlog_core.identity.rbac import Permission
 from questlog_core.ids import UserId
-from questlog_core.services import gamification as game
 
 
 class LeaderboardController(Controller):
+    dependencies = GAME_BUS
     path = f"{GAMIFICATION_PATH}/leaderboard"
     tags = ["gamification"]
 
@@ -24,8 +26,7 @@ class LeaderboardController(Controller):
     async def get_leaderboard(
         self,
         user: CurrentUser,
-        game_uow: GameUowDep,
-        clock: ClockDep,
+        bus: GameBus,
         period: Annotated[
             BoardName, QueryParameter(description="weekly, monthly or all-time")
         ] = "weekly",
@@ -44,14 +45,14 @@ class LeaderboardController(Controller):
     ) -> LeaderboardOut:
         """Ranked rows of a board and the caller's own row. Players who opted out never appear."""
         me = UserId(user.user_id)
-        page = await game.get_board_page(
-            me,
-            board_of(period),
-            game_uow,
-            clock,
-            period=key,
-            around_me=around_me,
-            offset=offset,
-            limit=limit,
+        page = await bus.handle(
+            game.GetBoardPage(
+                user=me,
+                board=board_of(period),
+                period=key,
+                around_me=around_me,
+                offset=offset,
+                limit=limit,
+            )
         )
         return LeaderboardOut.from_domain(page, me)

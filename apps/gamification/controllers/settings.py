@@ -6,20 +6,22 @@ from litestar import Controller, put
 from litestar.params import JSONBody
 
 from apps.gamification.controllers import GAMIFICATION_PATH
+from apps.gamification.controllers._bus import GAME_BUS, GameBus
 from apps.gamification.schemas import (
     DisplayNameIn,
     LeaderboardVisibilityIn,
     ProfileOut,
     TimeZoneIn,
 )
-from apps.http.dependencies import ClockDep, CurrentUser, GameUowDep, IdsDep
+from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
+from questlog_core.gamification.use_cases import messages as game
 from questlog_core.identity.rbac import Permission
 from questlog_core.ids import UserId
-from questlog_core.services import gamification as game
 
 
 class SettingsController(Controller):
+    dependencies = GAME_BUS
     path = f"{GAMIFICATION_PATH}/settings"
     tags = ["gamification"]
 
@@ -27,15 +29,17 @@ class SettingsController(Controller):
     async def set_time_zone(
         self,
         user: CurrentUser,
-        game_uow: GameUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: GameBus,
         data: JSONBody[TimeZoneIn],
     ) -> ProfileOut:
         """The calendar streaks follow: an IANA zone and the hour the day starts. Days already
         ended are finalized under the old settings first."""
-        profile = await game.set_time_zone(
-            UserId(user.user_id), data.timezone, data.day_start_hour, game_uow, clock, ids
+        profile = await bus.handle(
+            game.SetTimeZone(
+                user=UserId(user.user_id),
+                timezone=data.timezone,
+                day_start_hour=data.day_start_hour,
+            )
         )
         return ProfileOut.from_domain(profile)
 
@@ -43,13 +47,12 @@ class SettingsController(Controller):
     async def set_display_name(
         self,
         user: CurrentUser,
-        game_uow: GameUowDep,
-        clock: ClockDep,
+        bus: GameBus,
         data: JSONBody[DisplayNameIn],
     ) -> ProfileOut:
         """The name boards show (never an email address)."""
-        profile = await game.set_display_name(
-            UserId(user.user_id), data.display_name, game_uow, clock
+        profile = await bus.handle(
+            game.SetDisplayName(user=UserId(user.user_id), display_name=data.display_name)
         )
         return ProfileOut.from_domain(profile)
 
@@ -57,14 +60,14 @@ class SettingsController(Controller):
     async def set_leaderboard_visibility(
         self,
         user: CurrentUser,
-        game_uow: GameUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: GameBus,
         data: JSONBody[LeaderboardVisibilityIn],
     ) -> ProfileOut:
         """Leave every board (XP is kept) or come back (the boards are rebuilt from the
         ledger)."""
-        profile = await game.set_leaderboard_opt_out(
-            UserId(user.user_id), data.visibility == "hidden", game_uow, clock, ids
+        profile = await bus.handle(
+            game.SetLeaderboardOptOut(
+                user=UserId(user.user_id), opted_out=data.visibility == "hidden"
+            )
         )
         return ProfileOut.from_domain(profile)

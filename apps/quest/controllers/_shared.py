@@ -1,5 +1,5 @@
-"""What the quest controllers share: the quests path, the caller's owner id and time zone,
-ETag responses, 201 responses, patch field sets and upload size limits."""
+"""What the quest controllers share: the quest bus, the quests path, the caller's owner id and
+time zone, ETag responses, 201 responses, patch field sets and upload size limits."""
 
 from __future__ import annotations
 
@@ -8,17 +8,23 @@ from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar import Request, Response
-from litestar.params import HeaderParameter
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import HeaderParameter, SkipValidation
 from litestar.status_codes import HTTP_201_CREATED
 
+from apps.http.dependencies import container_of
 from apps.http.etags import etag
 from apps.quest.schemas import QuestOut
 from questlog_core.errors import FileTooLarge, ValidationFailed
 from questlog_core.identity.tokens import Principal
 from questlog_core.identity.users import validate_timezone
 from questlog_core.ids import UserId
+from questlog_core.kernel.bus import MessageBus
 from questlog_core.ports.platform import FileStorage
+from questlog_core.quests.bootstrap import bootstrap
 from questlog_core.quests.model import Quest
+from questlog_core.quests.ports import QuestUnitOfWork
 from questlog_core.services import attachments as files
 from questlog_core.services import quests as svc
 
@@ -86,3 +92,29 @@ def _refuse_declared_oversize(request: Request[Any, Any, Any], limit: int) -> No
 def _max_bytes(storage: FileStorage) -> int:
     limit = getattr(storage, "max_bytes", files.DEFAULT_MAX_ATTACHMENT_BYTES)
     return int(limit)
+
+
+def provide_quest_bus(state: State) -> MessageBus[QuestUnitOfWork]:
+    """The quest context's message bus, bootstrapped once per app from the container's
+    ports: commands get a writing unit of work (which invalidates the cached quest reads on
+    commit), queries a read-only one."""
+    bus: MessageBus[QuestUnitOfWork] | None = getattr(state, "quest_bus", None)
+    if bus is None:
+        container = container_of(state)
+        storage: FileStorage = container.file_storage()
+        bus = bootstrap(
+            unit_of_work=container.quest_uow,
+            reader=container.quest_reader_uow,
+            clock=container.clock(),
+            ids=container.ids(),
+            storage=storage,
+            max_attachment_bytes=_max_bytes(storage),
+        )
+        state.quest_bus = bus
+    return bus
+
+
+#: the quest bus, as a handler parameter (``bus: QuestBus``)
+QuestBus = NamedDependency[SkipValidation[MessageBus[QuestUnitOfWork]]]
+#: the quest controllers' dependencies: ``bus``
+QUEST_BUS: dict[str, Provide] = {"bus": Provide(provide_quest_bus, sync_to_thread=False)}

@@ -10,15 +10,14 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from apps.http.dependencies import (
-    ClockDep,
     CurrentUser,
     FileStorageDep,
-    IdsDep,
-    QuestUowDep,
 )
 from apps.http.permissions import requires
 from apps.quest.controllers._shared import (
+    QUEST_BUS,
     QUESTS_PATH,
+    QuestBus,
     _max_bytes,
     _owner,
     _refuse_declared_oversize,
@@ -37,6 +36,8 @@ from questlog_core.services import attachments as files
 class AttachmentController(Controller):
     """Files on a quest: direct or presigned upload, listing, download URL, delete."""
 
+    dependencies = QUEST_BUS
+
     path = QUESTS_PATH + "/{quest_id:uuid}/attachments"
     tags = ["attachments"]
 
@@ -51,9 +52,7 @@ class AttachmentController(Controller):
         request: Request[Any, Any, Any],
         quest_id: FromPath[UUID],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
         storage: FileStorageDep,
         filename: Annotated[str, QueryParameter(max_length=1000)] = "attachment",
     ) -> AttachmentOut:
@@ -70,7 +69,7 @@ class AttachmentController(Controller):
             content_type=content_type,
             data=body,
         )
-        attachment = await files.attach_file(command, uow, clock, ids, storage, max_bytes=limit)
+        attachment = await bus.handle(command)
         return AttachmentOut.from_domain(attachment)
 
     @post("/upload-url", status_code=HTTP_201_CREATED, **requires(Permission.QUESTS_WRITE))
@@ -79,10 +78,7 @@ class AttachmentController(Controller):
         quest_id: FromPath[UUID],
         data: JSONBody[UploadUrlIn],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
-        storage: FileStorageDep,
+        bus: QuestBus,
     ) -> UploadGrantOut:
         """Presigned upload: a pending attachment and a URL to ``PUT`` the bytes to; confirm
         with ``POST .../{attachment_id}/confirm`` afterwards."""
@@ -93,9 +89,7 @@ class AttachmentController(Controller):
             content_type=data.content_type,
             size=data.size,
         )
-        grant = await files.request_upload(
-            command, uow, clock, ids, storage, max_bytes=_max_bytes(storage)
-        )
+        grant = await bus.handle(command)
         return UploadGrantOut.from_domain(grant)
 
     @post("/{attachment_id:uuid}/confirm", status_code=200, **requires(Permission.QUESTS_WRITE))
@@ -104,10 +98,7 @@ class AttachmentController(Controller):
         quest_id: FromPath[UUID],
         attachment_id: FromPath[UUID],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
-        storage: FileStorageDep,
+        bus: QuestBus,
     ) -> AttachmentOut:
         """The presigned upload is done: measure it and mark the attachment stored
         (409 ``upload-incomplete`` if the bytes are not there)."""
@@ -116,18 +107,16 @@ class AttachmentController(Controller):
             quest_id=QuestId(quest_id),
             attachment_id=AttachmentId(attachment_id),
         )
-        attachment = await files.confirm_upload(
-            command, uow, clock, ids, storage, max_bytes=_max_bytes(storage)
-        )
+        attachment = await bus.handle(command)
         return AttachmentOut.from_domain(attachment)
 
     @get("/", **requires(Permission.QUESTS_READ))
     async def list_attachments(
-        self, quest_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
+        self, quest_id: FromPath[UUID], user: CurrentUser, bus: QuestBus
     ) -> list[AttachmentOut]:
         """The quest's attachments, oldest first."""
         query = files.ListAttachments(owner=_owner(user), quest_id=QuestId(quest_id))
-        return [AttachmentOut.from_domain(a) for a in await files.list_attachments(query, uow)]
+        return [AttachmentOut.from_domain(a) for a in await bus.handle(query)]
 
     @get("/{attachment_id:uuid}", **requires(Permission.QUESTS_READ))
     async def get_attachment(
@@ -135,9 +124,7 @@ class AttachmentController(Controller):
         quest_id: FromPath[UUID],
         attachment_id: FromPath[UUID],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        storage: FileStorageDep,
+        bus: QuestBus,
     ) -> AttachmentDownloadOut:
         """Metadata and a short-lived download URL (``null`` while the upload is pending)."""
         query = files.GetAttachment(
@@ -145,9 +132,7 @@ class AttachmentController(Controller):
             quest_id=QuestId(quest_id),
             attachment_id=AttachmentId(attachment_id),
         )
-        return AttachmentDownloadOut.from_domain(
-            await files.get_attachment(query, uow, clock, storage)
-        )
+        return AttachmentDownloadOut.from_domain(await bus.handle(query))
 
     @delete(
         "/{attachment_id:uuid}",
@@ -159,8 +144,7 @@ class AttachmentController(Controller):
         quest_id: FromPath[UUID],
         attachment_id: FromPath[UUID],
         user: CurrentUser,
-        uow: QuestUowDep,
-        storage: FileStorageDep,
+        bus: QuestBus,
     ) -> None:
         """Remove the attachment and its bytes."""
         command = files.DeleteAttachment(
@@ -168,4 +152,4 @@ class AttachmentController(Controller):
             quest_id=QuestId(quest_id),
             attachment_id=AttachmentId(attachment_id),
         )
-        await files.delete_attachment(command, uow, storage)
+        await bus.handle(command)

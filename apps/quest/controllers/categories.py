@@ -9,13 +9,12 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from apps.http.dependencies import (
-    ClockDep,
     CurrentUser,
-    IdsDep,
-    QuestUowDep,
 )
 from apps.http.permissions import requires
 from apps.quest.controllers._shared import (
+    QUEST_BUS,
+    QuestBus,
     _created,
     _owner,
 )
@@ -32,6 +31,8 @@ from questlog_core.services import quests as svc
 class CategoryController(Controller):
     """Named, coloured labels for quests."""
 
+    dependencies = QUEST_BUS
+
     path = "/api/v1/categories"
     tags = ["categories"]
 
@@ -40,26 +41,24 @@ class CategoryController(Controller):
         self,
         data: JSONBody[CategoryIn],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> Response[CategoryOut]:
         """Create a category (409 when the caller has one by that name, in any case)."""
         command = svc.CreateCategory(owner=_owner(user), name=data.name, color=data.color)
-        category = await svc.create_category(command, uow, clock, ids)
+        category = await bus.handle(command)
         return _created(CategoryOut.from_domain(category), f"/api/v1/categories/{category.id}")
 
     @get("/", **requires(Permission.QUESTS_READ))
-    async def list_categories(self, user: CurrentUser, uow: QuestUowDep) -> list[CategoryOut]:
-        found = await svc.list_categories(svc.ListCategories(owner=_owner(user)), uow)
+    async def list_categories(self, user: CurrentUser, bus: QuestBus) -> list[CategoryOut]:
+        found = await bus.handle(svc.ListCategories(owner=_owner(user)))
         return [CategoryOut.from_domain(c) for c in found]
 
     @get("/{category_id:uuid}", **requires(Permission.QUESTS_READ))
     async def get_category(
-        self, category_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
+        self, category_id: FromPath[UUID], user: CurrentUser, bus: QuestBus
     ) -> CategoryOut:
         query = svc.GetCategory(owner=_owner(user), category_id=CategoryId(category_id))
-        return CategoryOut.from_domain(await svc.get_category(query, uow))
+        return CategoryOut.from_domain(await bus.handle(query))
 
     @patch("/{category_id:uuid}", **requires(Permission.QUESTS_WRITE))
     async def update_category(
@@ -67,9 +66,7 @@ class CategoryController(Controller):
         category_id: FromPath[UUID],
         data: JSONBody[CategoryPatch],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> CategoryOut:
         """Rename (carried over to the quests filed under the old name) or recolour."""
         command = svc.UpdateCategory(
@@ -78,7 +75,7 @@ class CategoryController(Controller):
             name=data.name,
             color=data.color,
         )
-        return CategoryOut.from_domain(await svc.update_category(command, uow, clock, ids))
+        return CategoryOut.from_domain(await bus.handle(command))
 
     @delete(
         "/{category_id:uuid}", status_code=HTTP_204_NO_CONTENT, **requires(Permission.QUESTS_WRITE)
@@ -87,10 +84,8 @@ class CategoryController(Controller):
         self,
         category_id: FromPath[UUID],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> None:
         """Delete a category; quests keep the name as plain text."""
         command = svc.DeleteCategory(owner=_owner(user), category_id=CategoryId(category_id))
-        await svc.delete_category(command, uow, clock, ids)
+        await bus.handle(command)

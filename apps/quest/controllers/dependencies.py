@@ -9,14 +9,13 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from apps.http.dependencies import (
-    ClockDep,
     CurrentUser,
-    IdsDep,
-    QuestUowDep,
 )
 from apps.http.permissions import requires
 from apps.quest.controllers._shared import (
+    QUEST_BUS,
     QUESTS_PATH,
+    QuestBus,
     _owner,
 )
 from apps.quest.schemas import (
@@ -31,16 +30,18 @@ from questlog_core.services import quests as svc
 class DependencyController(Controller):
     """A quest's prerequisites (``prerequisite`` must be finished before the quest)."""
 
+    dependencies = QUEST_BUS
+
     path = QUESTS_PATH + "/{quest_id:uuid}/dependencies"
     tags = ["dependencies"]
 
     @get("/", **requires(Permission.QUESTS_READ))
     async def list_dependencies(
-        self, quest_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
+        self, quest_id: FromPath[UUID], user: CurrentUser, bus: QuestBus
     ) -> DependenciesOut:
         """Prerequisites, dependents and which prerequisites are still open."""
         query = svc.ListDependencies(owner=_owner(user), quest_id=QuestId(quest_id))
-        return DependenciesOut.from_domain(await svc.list_dependencies(query, uow))
+        return DependenciesOut.from_domain(await bus.handle(query))
 
     @post("/", status_code=HTTP_201_CREATED, **requires(Permission.QUESTS_WRITE))
     async def add_dependency(
@@ -48,21 +49,16 @@ class DependencyController(Controller):
         quest_id: FromPath[UUID],
         data: JSONBody[DependencyIn],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> DependenciesOut:
         """Add a prerequisite (409 ``dependency-cycle`` with the cycle; adding twice is fine)."""
         owner, qid = _owner(user), QuestId(quest_id)
-        await svc.add_dependency(
+        await bus.handle(
             svc.AddDependency(
                 owner=owner, prerequisite_id=QuestId(data.prerequisite_id), dependent_id=qid
-            ),
-            uow,
-            clock,
-            ids,
+            )
         )
-        view = await svc.list_dependencies(svc.ListDependencies(owner=owner, quest_id=qid), uow)
+        view = await bus.handle(svc.ListDependencies(owner=owner, quest_id=qid))
         return DependenciesOut.from_domain(view)
 
     @delete(
@@ -75,9 +71,7 @@ class DependencyController(Controller):
         quest_id: FromPath[UUID],
         prerequisite_id: FromPath[UUID],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> None:
         """Remove a prerequisite (404 when there is no such edge)."""
         command = svc.RemoveDependency(
@@ -85,4 +79,4 @@ class DependencyController(Controller):
             prerequisite_id=QuestId(prerequisite_id),
             dependent_id=QuestId(quest_id),
         )
-        await svc.remove_dependency(command, uow, clock, ids)
+        await bus.handle(command)

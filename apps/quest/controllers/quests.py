@@ -13,18 +13,16 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from apps.http.dependencies import (
     READ_AHEAD,
-    ClockDep,
     CurrentUser,
-    FileStorageDep,
-    IdsDep,
-    QuestUowDep,
     quest_read_ahead,
 )
 from apps.http.etags import IfMatch, etag, expected_version
 from apps.http.permissions import requires
 from apps.http.text import SPACE
 from apps.quest.controllers._shared import (
+    QUEST_BUS,
     QUESTS_PATH,
+    QuestBus,
     _owner,
     _patched,
     _with_etag,
@@ -43,7 +41,6 @@ from questlog_core.identity.rbac import Permission
 from questlog_core.ids import QuestId, UserId
 from questlog_core.ports.quests import DEFAULT_PAGE_SIZE, TEXT_QUERY_MAX_LENGTH, QuestSort
 from questlog_core.quests.model import QuestStatus
-from questlog_core.services import attachments as files
 from questlog_core.services import quests as svc
 
 _STATUS = "(?:" + "|".join(s.value for s in QuestStatus) + ")"
@@ -142,6 +139,8 @@ def _quest_value(name: str, value: Any) -> Any:
 class QuestController(Controller):
     """Quests: create (one or many), list, read, edit and delete."""
 
+    dependencies = QUEST_BUS
+
     path = QUESTS_PATH
     tags = ["quests"]
 
@@ -150,12 +149,10 @@ class QuestController(Controller):
         self,
         data: JSONBody[QuestIn],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> Response[QuestOut]:
         """Create a quest. Answers 201 with ``Location`` and ``ETag``."""
-        quest = await svc.create_quest(_create_command(_owner(user), data), uow, clock, ids)
+        quest = await bus.handle(_create_command(_owner(user), data))
         response = _with_etag(quest, HTTP_201_CREATED)
         response.headers["Location"] = f"{QUESTS_PATH}/{quest.id}"
         return response
@@ -165,23 +162,21 @@ class QuestController(Controller):
         self,
         data: JSONBody[BulkQuestsIn],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> BulkQuestsOut:
         """Create up to 100 quests at once: all of them, or none (422 names the item)."""
         owner = _owner(user)
         command = svc.CreateQuests(
             owner=owner, quests=tuple(_create_command(owner, item) for item in data.quests)
         )
-        created = await svc.create_quests(command, uow, clock, ids)
+        created = await bus.handle(command)
         return BulkQuestsOut(items=[QuestOut.from_domain(q) for q in created])
 
     @get("/", **requires(Permission.QUESTS_READ))
     async def list_quests(
         self,
         user: CurrentUser,
-        uow: QuestUowDep,
+        bus: QuestBus,
         status: Annotated[
             list[str] | None,
             QueryParameter(
@@ -230,7 +225,7 @@ class QuestController(Controller):
     ) -> QuestPageOut:
         """A page of the caller's quests, filtered and sorted (cursor pagination)."""
         statuses = tuple(s.strip() for value in status or () for s in value.split(",") if s.strip())
-        page = await svc.list_quests(
+        page = await bus.handle(
             svc.ListQuests(
                 owner=_owner(user),
                 status=statuses,
@@ -245,17 +240,16 @@ class QuestController(Controller):
                 descending=descending,
                 cursor=cursor,
                 limit=limit,
-            ),
-            uow,
+            )
         )
         return QuestPageOut(
             items=[QuestOut.from_domain(q) for q in page.items], next_cursor=page.next_cursor
         )
 
     @get("/plan", **requires(Permission.QUESTS_READ))
-    async def plan(self, user: CurrentUser, uow: QuestUowDep) -> PlanOut:
+    async def plan(self, user: CurrentUser, bus: QuestBus) -> PlanOut:
         """Every open quest in an order that respects the dependencies, with the critical path."""
-        return PlanOut.from_domain(await svc.plan_quests(svc.PlanQuests(owner=_owner(user)), uow))
+        return PlanOut.from_domain(await bus.handle(svc.PlanQuests(owner=_owner(user))))
 
     @get("/{quest_id:uuid}", opt={READ_AHEAD: quest_read_ahead}, **requires(Permission.QUESTS_READ))
     async def get_quest(
@@ -273,9 +267,7 @@ class QuestController(Controller):
         quest_id: FromPath[UUID],
         data: JSONBody[QuestPatch],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
         if_match: IfMatch = None,
     ) -> Response[QuestOut]:
         """Change some fields. With ``If-Match`` the change applies only to that version
@@ -283,14 +275,11 @@ class QuestController(Controller):
         owner, qid = _owner(user), QuestId(quest_id)
         version = expected_version(if_match)
         if version is None:
-            version = (await svc.get_quest(svc.GetQuest(owner=owner, quest_id=qid), uow)).version
-        quest = await svc.update_quest(
+            version = (await bus.handle(svc.GetQuest(owner=owner, quest_id=qid))).version
+        quest = await bus.handle(
             svc.UpdateQuest(
                 owner=owner, quest_id=qid, expected_version=version, **_patched(data, _quest_value)
-            ),
-            uow,
-            clock,
-            ids,
+            )
         )
         return _with_etag(quest)
 
@@ -301,22 +290,15 @@ class QuestController(Controller):
         self,
         quest_id: FromPath[UUID],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
-        storage: FileStorageDep,
+        bus: QuestBus,
         if_match: IfMatch = None,
     ) -> None:
         """Delete a quest, its dependency edges and its attachments; sub-quests become
-        top-level. ``If-Match`` is optional."""
-        owner, qid = _owner(user), QuestId(quest_id)
-        attached = await files.list_attachments(
-            files.ListAttachments(owner=owner, quest_id=qid), uow
+        top-level. ``If-Match`` is optional. One unit of work: the files are removed from
+        storage after the commit, by the subscriber of the event it records."""
+        command = svc.DeleteQuest(
+            owner=_owner(user),
+            quest_id=QuestId(quest_id),
+            expected_version=expected_version(if_match),
         )
-        await svc.delete_quest(
-            svc.DeleteQuest(owner=owner, quest_id=qid, expected_version=expected_version(if_match)),
-            uow,
-            clock,
-            ids,
-        )
-        await files.forget_files(storage, attached)
+        await bus.handle(command)

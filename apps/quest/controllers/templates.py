@@ -10,14 +10,13 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from apps.http.dependencies import (
-    ClockDep,
     CurrentUser,
-    IdsDep,
-    QuestUowDep,
 )
 from apps.http.permissions import requires
 from apps.quest.controllers._shared import (
+    QUEST_BUS,
     QUESTS_PATH,
+    QuestBus,
     TimezoneHeader,
     _created,
     _owner,
@@ -47,6 +46,8 @@ def _template_value(name: str, value: Any) -> Any:
 class TemplateController(Controller):
     """Reusable quest patterns: CRUD and instantiation."""
 
+    dependencies = QUEST_BUS
+
     path = "/api/v1/templates"
     tags = ["templates"]
 
@@ -55,9 +56,7 @@ class TemplateController(Controller):
         self,
         data: JSONBody[TemplateIn],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> Response[TemplateOut]:
         """Save a template (placeholders like ``{client}`` in the title patterns)."""
         command = svc.CreateTemplate(
@@ -73,21 +72,21 @@ class TemplateController(Controller):
             checklist=tuple(data.checklist),
             steps=tuple(s.to_domain() for s in data.steps),
         )
-        template = await svc.create_template(command, uow, clock, ids)
+        template = await bus.handle(command)
         return _created(TemplateOut.from_domain(template), f"/api/v1/templates/{template.id}")
 
     @get("/", **requires(Permission.QUESTS_READ))
-    async def list_templates(self, user: CurrentUser, uow: QuestUowDep) -> list[TemplateOut]:
+    async def list_templates(self, user: CurrentUser, bus: QuestBus) -> list[TemplateOut]:
         """The caller's templates by name."""
-        found = await svc.list_templates(svc.ListTemplates(owner=_owner(user)), uow)
+        found = await bus.handle(svc.ListTemplates(owner=_owner(user)))
         return [TemplateOut.from_domain(t) for t in found]
 
     @get("/{template_id:uuid}", **requires(Permission.QUESTS_READ))
     async def get_template(
-        self, template_id: FromPath[UUID], user: CurrentUser, uow: QuestUowDep
+        self, template_id: FromPath[UUID], user: CurrentUser, bus: QuestBus
     ) -> TemplateOut:
         query = svc.GetTemplate(owner=_owner(user), template_id=TemplateId(template_id))
-        return TemplateOut.from_domain(await svc.get_template(query, uow))
+        return TemplateOut.from_domain(await bus.handle(query))
 
     @patch("/{template_id:uuid}", **requires(Permission.QUESTS_WRITE))
     async def update_template(
@@ -95,9 +94,7 @@ class TemplateController(Controller):
         template_id: FromPath[UUID],
         data: JSONBody[TemplatePatch],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> TemplateOut:
         """Change some fields; the template is re-validated as a whole."""
         command = svc.UpdateTemplate(
@@ -105,7 +102,7 @@ class TemplateController(Controller):
             template_id=TemplateId(template_id),
             **_patched(data, _template_value),
         )
-        return TemplateOut.from_domain(await svc.update_template(command, uow, clock, ids))
+        return TemplateOut.from_domain(await bus.handle(command))
 
     @delete(
         "/{template_id:uuid}", status_code=HTTP_204_NO_CONTENT, **requires(Permission.QUESTS_WRITE)
@@ -114,13 +111,11 @@ class TemplateController(Controller):
         self,
         template_id: FromPath[UUID],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
     ) -> None:
         """Delete a template; quests made from it stay."""
         command = svc.DeleteTemplate(owner=_owner(user), template_id=TemplateId(template_id))
-        await svc.delete_template(command, uow, clock, ids)
+        await bus.handle(command)
 
     @post(
         "/{template_id:uuid}/instantiate",
@@ -132,9 +127,7 @@ class TemplateController(Controller):
         template_id: FromPath[UUID],
         data: JSONBody[InstantiateIn],
         user: CurrentUser,
-        uow: QuestUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: QuestBus,
         timezone: TimezoneHeader = None,
     ) -> Response[InstantiationOut]:
         """Make the root quest, its step quests and their dependencies, all or nothing."""
@@ -145,5 +138,5 @@ class TemplateController(Controller):
             due=data.due,
             timezone=data.timezone if data.timezone is not None else owner_timezone(timezone),
         )
-        made = await svc.instantiate_template(command, uow, clock, ids)
+        made = await bus.handle(command)
         return _created(InstantiationOut.from_domain(made), f"{QUESTS_PATH}/{made.root.id}")

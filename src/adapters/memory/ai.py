@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Self
 
+from adapters.memory.messaging import InMemoryOutbox
 from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.messaging import OutboxRecord
 from questlog_core.ports.ai import QuestView, TokenTotals, TokenUsageRecord
 
 
@@ -36,6 +39,16 @@ class InMemoryAiStore:
     def __init__(self) -> None:
         self.views: dict[tuple[UserId, QuestId], QuestView] = {}
         self.inbox: set[tuple[str, EventId]] = set()
+        self.outbox: list[DomainEvent] = []
+        self.published: set[EventId] = set()
+
+    def unit_of_work(self) -> InMemoryAiUnitOfWork:
+        """A fresh unit of work on this store."""
+        return InMemoryAiUnitOfWork(self)
+
+    def outbox_reader(self) -> InMemoryOutbox:
+        """The outbox port over this store."""
+        return InMemoryOutbox(lambda: [OutboxRecord.of(e) for e in self.outbox], self.published)
 
 
 class InMemoryQuestViews:
@@ -60,6 +73,14 @@ class InMemoryQuestViews:
         return sorted(mine, key=lambda v: (v.created_at, str(v.quest_id)))
 
 
+class _Inbox:
+    def __init__(self, uow: InMemoryAiUnitOfWork) -> None:
+        self._uow = uow
+
+    async def claim(self, consumer: str, event_id: EventId) -> bool:
+        return await self._uow.claim(consumer, event_id)
+
+
 class InMemoryAiUnitOfWork:
     """A transaction over an :class:`InMemoryAiStore`: changes land on commit."""
 
@@ -67,23 +88,43 @@ class InMemoryAiUnitOfWork:
         self.store = store
         self.work: dict[tuple[UserId, QuestId], QuestView] = {}
         self.claims: set[tuple[str, EventId]] = set()
+        self.events: list[DomainEvent] = []
+        self._last_committed: list[DomainEvent] = []
         self.quest_views = InMemoryQuestViews(self)
+        self.inbox = _Inbox(self)
 
     async def __aenter__(self) -> Self:
         self.work = dict(self.store.views)
         self.claims = set()
+        self.events = []
+        self._last_committed = []
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self.work = dict(self.store.views)
-        self.claims = set()
+        await self.rollback()
 
     async def commit(self) -> None:
         self.store.views = dict(self.work)
         self.store.inbox |= self.claims
+        self.store.outbox.extend(self.events)
+        self._last_committed = self.events
         self.claims = set()
+        self.events = []
+
+    async def rollback(self) -> None:
+        """Discard the changes, claims and recorded events; the unit of work goes on."""
+        self.work = dict(self.store.views)
+        self.claims = set()
+        self.events = []
+
+    def record(self, *events: DomainEvent) -> None:
+        self.events.extend(events)
+
+    def committed_events(self) -> list[DomainEvent]:
+        return list(self._last_committed)
 
     async def claim(self, consumer: str, event_id: EventId) -> bool:
+        """Claim ``event_id`` for ``consumer`` in the inbox (what ``inbox.claim`` does)."""
         key = (consumer, event_id)
         if key in self.store.inbox or key in self.claims:
             return False

@@ -17,6 +17,7 @@ from uuid import UUID
 
 import msgspec
 
+from adapters.memory.messaging import InMemoryOutbox
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
 from questlog_core.events import DomainEvent
 from questlog_core.gamification.achievements import AchievementProgress
@@ -32,6 +33,7 @@ from questlog_core.gamification.leaderboards import (
 from questlog_core.gamification.ledger import EntryKind, LedgerEntry
 from questlog_core.gamification.players import Player
 from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.kernel.messaging import OutboxRecord
 
 
 @dataclass
@@ -75,9 +77,14 @@ class InMemoryGamificationStore:
         self.state = _State()
         #: committed events, in commit order (what an outbox relay would publish)
         self.outbox: list[DomainEvent] = []
+        self.published: set[EventId] = set()
 
     def unit_of_work(self) -> InMemoryGamificationUnitOfWork:
         return InMemoryGamificationUnitOfWork(self)
+
+    def outbox_reader(self) -> InMemoryOutbox:
+        """The outbox port over this store."""
+        return InMemoryOutbox(lambda: [OutboxRecord.of(e) for e in self.outbox], self.published)
 
 
 # -- repositories over a unit of work's working copy ------------------------------------------
@@ -297,16 +304,29 @@ class InMemoryGamificationUnitOfWork:
     async def __aenter__(self) -> Self:
         self._reset()
         self.committed = False
+        self._last_committed = ()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         if not self.committed:
-            self._work = _State()  # roll back: drop the working copy and everything collected
+            self._work = _State()  # roll back: drop the working copy and everything recorded
             self._new_entries, self._player_versions, self._saved_achievements = [], {}, set()
             self._board_ops, self._claims, self._events = [], [], []
 
-    def collect(self, *events: DomainEvent) -> None:
+    async def rollback(self) -> None:
+        """Discard every change, claim and recorded event; the unit of work goes on."""
+        self._reset()
+        self._last_committed = ()
+
+    def record(self, *events: DomainEvent) -> None:
         self._events.extend(events)
+
+    def collect(self, *events: DomainEvent) -> None:
+        """Deprecated alias of :meth:`record`."""
+        self._events.extend(events)
+
+    def committed_events(self) -> list[DomainEvent]:
+        return list(self._last_committed)
 
     @property
     def collected(self) -> Sequence[DomainEvent]:

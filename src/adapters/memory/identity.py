@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Self, TypeVar
 from uuid import UUID
 
+from adapters.memory.messaging import InMemoryOutbox
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from questlog_core.events import DomainEvent
 from questlog_core.identity.tokens import (
@@ -27,6 +28,7 @@ from questlog_core.identity.tokens import (
 )
 from questlog_core.identity.users import User
 from questlog_core.ids import EventId, UserId
+from questlog_core.kernel.messaging import OutboxRecord
 
 Undo = Callable[[], None]
 K = TypeVar("K")
@@ -45,10 +47,15 @@ class InMemoryIdentityStore:
     api_tokens: dict[UUID, PersonalApiToken] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
     inbox: set[tuple[str, EventId]] = field(default_factory=set)
+    published: set[EventId] = field(default_factory=set)
 
     def unit_of_work(self) -> InMemoryAuthUnitOfWork:
         """A fresh unit of work on this store (use as the use cases' factory)."""
         return InMemoryAuthUnitOfWork(self)
+
+    def outbox_reader(self) -> InMemoryOutbox:
+        """The outbox port over this store."""
+        return InMemoryOutbox(lambda: [OutboxRecord.of(e) for e in self.outbox], self.published)
 
 
 def _restore(mapping: dict[K, V], key: K, old: V | None) -> Undo:
@@ -284,6 +291,14 @@ class InMemoryApiTokens:
             self._update(token_id, touch)
 
 
+class _Inbox:
+    def __init__(self, uow: InMemoryAuthUnitOfWork) -> None:
+        self._uow = uow
+
+    async def claim(self, consumer: str, event_id: EventId) -> bool:
+        return await self._uow.claim(consumer, event_id)
+
+
 class InMemoryAuthUnitOfWork:
     """The auth unit of work on an :class:`InMemoryIdentityStore` (see the module doc)."""
 
@@ -291,6 +306,8 @@ class InMemoryAuthUnitOfWork:
         self._store = store
         self._journal = _Journal()
         self._open = False
+        self._last_committed: list[DomainEvent] = []
+        self.inbox = _Inbox(self)
         self.users = InMemoryUsers(store, self._journal)
         self.refresh_tokens = InMemoryRefreshTokens(store, self._journal)
         self.reset_tokens = InMemoryResetTokens(store, self._journal)
@@ -302,6 +319,7 @@ class InMemoryAuthUnitOfWork:
         self._open = True
         self._journal.undo.clear()
         self._journal.events.clear()
+        self._last_committed = []
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -313,13 +331,23 @@ class InMemoryAuthUnitOfWork:
         if not self._open:
             raise RuntimeError("commit outside 'async with'")
         self._store.outbox.extend(self._journal.events)
+        self._last_committed = list(self._journal.events)
         self._journal.undo.clear()
         self._journal.events.clear()
+
+    async def rollback(self) -> None:
+        """Undo every change and claim since the transaction began; the unit goes on."""
+        self._rollback()
+        self._last_committed = []
 
     def record(self, *events: DomainEvent) -> None:
         self._journal.events.extend(events)
 
+    def committed_events(self) -> list[DomainEvent]:
+        return list(self._last_committed)
+
     async def claim(self, consumer: str, event_id: EventId) -> bool:
+        """Claim ``event_id`` for ``consumer`` in the inbox (what ``inbox.claim`` does)."""
         key = (consumer, event_id)
         if key in self._store.inbox:
             return False

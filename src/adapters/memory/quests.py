@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from adapters import tracing
+from adapters.memory.messaging import InMemoryOutbox as _SharedOutbox
 from questlog_core.errors import (
     AlreadyExists,
     AttachmentNotFound,
@@ -649,22 +650,8 @@ class InMemoryInbox:
         return True
 
 
-class InMemoryOutbox:
-    """:class:`~questlog_core.ports.quests.Outbox` over an :class:`InMemoryQuestStore`."""
+class InMemoryOutbox(_SharedOutbox):
+    """:class:`~questlog_core.kernel.messaging.Outbox` over an :class:`InMemoryQuestStore`."""
 
     def __init__(self, store: InMemoryQuestStore) -> None:
-        self._store = store
-
-    async def pending(self, limit: int = 100) -> builtins.list[OutboxRecord]:
-        if limit < 1:
-            return []
-        result: list[OutboxRecord] = []
-        for record in self._store.outbox:
-            if record.event_id not in self._store.published:
-                result.append(record)
-                if len(result) == limit:
-                    break
-        return result
-
-    async def mark_published(self, event_ids: Sequence[EventId]) -> None:
-        self._store.published.update(event_ids)
+        super().__init__(lambda: store.outbox, store.published)

@@ -39,7 +39,6 @@ from adapters.sql.tables import auth as t
 from adapters.sql.types import UtcDateTime
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
-from questlog_core.events import DomainEvent
 from questlog_core.identity.rbac import Permission, Role
 from questlog_core.identity.tokens import (
     PasswordResetToken,
@@ -194,7 +193,7 @@ class SqlUsers:
         values = {"id": user.id, "version": user.version, **_user_values(user)}
         if not await dialects.insert_if_absent(self._uow.connection, t.users, values):
             raise AlreadyExists("user", user.email)
-        self._uow.collect(*user.pull_events())
+        self._uow.record(*user.pull_events())
 
     async def save(self, user: User) -> None:
         """Store ``user`` if nobody saved it since it was read, and bump its version."""
@@ -224,7 +223,7 @@ class SqlUsers:
                 raise ConcurrencyConflict("user", user.id, user.version, actual)
             raise AlreadyExists("user", user.email)
         user.version += 1
-        self._uow.collect(*user.pull_events())
+        self._uow.record(*user.pull_events())
 
 
 class SqlRefreshTokens:
@@ -458,10 +457,6 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
     @property
     def api_tokens(self) -> SqlApiTokens:
         return self._api_tokens
-
-    def record(self, *events: DomainEvent) -> None:
-        """Add events that belong to no entity (they are written on commit)."""
-        self.collect(*events)
 
 
 if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, free at runtime)

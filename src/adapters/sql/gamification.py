@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import dialects
 from adapters.sql.tables import gamification as t
-from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.sql.unit_of_work import SqlInbox, SqlUnitOfWork
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
 from questlog_core.gamification.achievements import AchievementProgress
 from questlog_core.gamification.leaderboards import (
@@ -47,7 +47,6 @@ from questlog_core.gamification.streaks import Streak
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.ports.gamification import (
     AchievementRepository,
-    Inbox,
     Leaderboard,
     PlayerRepository,
     XpLedgerRepository,
@@ -450,16 +449,6 @@ def _period_span(board: Board, period: str) -> tuple[datetime, datetime] | None:
     return start, end
 
 
-class SqlInbox:
-    """The gamification service's inbox (``Inbox``): claims live in the transaction."""
-
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
-
-    async def claim(self, consumer: str, event_id: EventId) -> bool:
-        return await self._uow.claim(consumer, event_id)
-
-
 class SqlGamificationUnitOfWork(SqlUnitOfWork):
     """One transaction over the game's tables, its inbox and its outbox.
 
@@ -475,7 +464,6 @@ class SqlGamificationUnitOfWork(SqlUnitOfWork):
         self.players: PlayerRepository = SqlPlayers(self)
         self.achievements: AchievementRepository = SqlAchievements(self)
         self.leaderboard: Leaderboard = SqlLeaderboard(self)
-        self.inbox: Inbox = SqlInbox(self)
 
 
 __all__ = [

@@ -78,8 +78,21 @@ class EventSource(Protocol):
     def pull_events(self) -> list[DomainEvent]: ...
 
 
+class SqlInbox:
+    """The :class:`~questlog_core.kernel.messaging.Inbox` of a SQL unit of work: claims are
+    rows of its context's inbox table, written in the unit of work's transaction."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    async def claim(self, consumer: str, event_id: EventId) -> bool:
+        return await self._uow.claim(consumer, event_id)
+
+
 class SqlUnitOfWork:
-    """Base of the services' SQL units of work (not used on its own)."""
+    """Base of the contexts' SQL units of work (not used on its own): the kernel's
+    :class:`~questlog_core.kernel.unit_of_work.UnitOfWork`, to which each context's subclass
+    adds its repositories."""
 
     #: the service whose outbox and inbox this unit of work writes
     service: ClassVar[str]
@@ -96,6 +109,7 @@ class SqlUnitOfWork:
         self._gate: asyncio.Lock | None = None
         self._inserted: dict[str, int] = {}
         self._dialect = engine.dialect.name
+        self._inbox = SqlInbox(self)
 
     def reading(self) -> Self:
         """This unit of work, for queries only (see the module docstring); returns ``self``."""
@@ -194,9 +208,22 @@ class SqlUnitOfWork:
         them get the table analyzed (see :mod:`adapters.sql.statistics`)."""
         self._inserted[table] = self._inserted.get(table, 0) + rows
 
-    def collect(self, *events: DomainEvent) -> None:
-        """Queue events for the outbox; ``commit`` writes them with the state."""
+    @property
+    def inbox(self) -> SqlInbox:
+        """This context's inbox, in this transaction."""
+        return self._inbox
+
+    def record(self, *events: DomainEvent) -> None:
+        """Add events that belong to no aggregate; ``commit`` writes them with the state."""
         self._events.extend(events)
+
+    def collect(self, *events: DomainEvent) -> None:
+        """Deprecated alias of :meth:`record`."""
+        self._events.extend(events)
+
+    def committed_events(self) -> list[DomainEvent]:
+        """The events of the last successful commit, in order (empty after a rollback)."""
+        return list(self._last_committed)
 
     @property
     def collected(self) -> Sequence[DomainEvent]:
@@ -217,7 +244,8 @@ class SqlUnitOfWork:
         return events
 
     async def claim(self, consumer: str, event_id: EventId) -> bool:
-        """Claim ``event_id`` for ``consumer`` in this service's inbox (see the inbox port)."""
+        """Claim ``event_id`` for ``consumer`` in this context's inbox (what ``inbox.claim``
+        does; kept as a method for code written before the shapes were unified)."""
         return await claim_in_inbox(self.connection, self.service, consumer, event_id, self.now())
 
     async def commit(self) -> None:
@@ -242,4 +270,4 @@ class SqlUnitOfWork:
             note_inserted(self._engine, table, rows)
 
 
-__all__ = ["SqlUnitOfWork"]
+__all__ = ["SqlInbox", "SqlUnitOfWork"]

@@ -18,12 +18,12 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from questlog_core.ai.ports import LanguageModel, LlmRequest
 from questlog_core.ai.prompts import PromptBuilder
 from questlog_core.ai.quick_add import DIFFICULTY_NAMES, difficulty_for
 from questlog_core.ai.ranking import ModelUse
 from questlog_core.gamification.xp import XpPolicy
-from questlog_core.ids import UserId
-from questlog_core.ports.ai import LanguageModel, LlmRequest
+from questlog_core.kernel.ids import UserId
 
 __all__ = [
     "BreakDown",

@@ -17,11 +17,11 @@ from typing import Annotated, Any
 
 import msgspec
 
+from questlog_core.ai.ports import AiUnitOfWork, Embedder, LanguageModel, LlmRequest, VectorIndex
 from questlog_core.ai.prompts import PromptBuilder, keep_owned
 from questlog_core.ai.quick_add import DIFFICULTY_NAMES, difficulty_for
 from questlog_core.ai.ranking import ModelUse
-from questlog_core.ids import UserId
-from questlog_core.ports.ai import AiUnitOfWork, Embedder, LanguageModel, LlmRequest, VectorIndex
+from questlog_core.kernel.ids import UserId
 
 __all__ = [
     "Classification",

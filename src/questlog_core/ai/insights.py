@@ -27,11 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
-from questlog_core.ai.prompts import PromptBuilder, keep_owned
-from questlog_core.ai.ranking import ModelUse, views_input
-from questlog_core.errors import ValidationFailed
-from questlog_core.ids import UserId
-from questlog_core.ports.ai import (
+from questlog_core.ai.ports import (
     AiUnitOfWork,
     Embedder,
     LanguageModel,
@@ -39,6 +35,10 @@ from questlog_core.ports.ai import (
     QuestView,
     VectorIndex,
 )
+from questlog_core.ai.prompts import PromptBuilder, keep_owned
+from questlog_core.ai.ranking import ModelUse, views_input
+from questlog_core.errors import ValidationFailed
+from questlog_core.kernel.ids import UserId
 from questlog_core.prioritization import policy_named
 
 __all__ = [

@@ -1,7 +1,7 @@
 """The AI service's read model of quests, kept up to date from quest events.
 
 The AI service never reads the quest service's tables: it keeps its own copy
-(:class:`~questlog_core.ports.ai.QuestView`) and :func:`project_quest_event` applies each
+(:class:`~questlog_core.ai.ports.QuestView`) and :func:`project_quest_event` applies each
 quest event to it. Applying is idempotent: the event's id is claimed in the AI service's inbox
 in the same transaction as the change, so an event delivered twice changes the read model
 once (and an event whose transaction rolls back is applied again on redelivery).
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import msgspec
 
-from questlog_core.events import DomainEvent
-from questlog_core.events.quests import (
+from questlog_core.ai.ports import AiUnitOfWork, QuestView
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.quests.events import (
     DependencyAdded,
     DependencyRemoved,
     QuestAbandoned,
@@ -25,7 +26,6 @@ from questlog_core.events.quests import (
     QuestStarted,
     QuestUpdated,
 )
-from questlog_core.ports.ai import AiUnitOfWork, QuestView
 
 __all__ = ["CONSUMER", "apply_to_view", "project_quest_event"]
 
@@ -115,7 +115,7 @@ async def project_quest_event(event: DomainEvent, uow: AiUnitOfWork) -> bool:
     if quest_id is None:
         return False
     async with uow:
-        if not await uow.claim(CONSUMER, event.event_id):
+        if not await uow.inbox.claim(CONSUMER, event.event_id):
             return False
         views = uow.quest_views
         before = await views.get(event.owner, quest_id)  # type: ignore[arg-type]

@@ -19,8 +19,8 @@ from typing import TypeVar
 
 import msgspec
 
-from questlog_core.ids import UserId
-from questlog_core.ports.ai import LlmRequest
+from questlog_core.ai.ports import LlmRequest
+from questlog_core.kernel.ids import UserId
 
 T = TypeVar("T")
 K = TypeVar("K")

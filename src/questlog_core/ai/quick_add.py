@@ -34,11 +34,11 @@ import msgspec
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
+from questlog_core.ai.ports import LanguageModel, LlmRequest
 from questlog_core.ai.prompts import PromptBuilder
 from questlog_core.ai.ranking import ModelUse
 from questlog_core.errors import DomainError
-from questlog_core.ids import UserId
-from questlog_core.ports.ai import LanguageModel, LlmRequest
+from questlog_core.kernel.ids import UserId
 from questlog_core.quests.recurrence import Recurrence
 
 __all__ = [

@@ -22,10 +22,10 @@ from typing import Annotated, Any
 
 import msgspec
 
+from questlog_core.ai.ports import AiUnitOfWork, LanguageModel, LlmRequest, QuestView
 from questlog_core.ai.prompts import PromptBuilder, keep_owned
 from questlog_core.errors import QuestNotFound, ValidationFailed
-from questlog_core.ids import QuestId, UserId
-from questlog_core.ports.ai import AiUnitOfWork, LanguageModel, LlmRequest, QuestView
+from questlog_core.kernel.ids import QuestId, UserId
 from questlog_core.prioritization import (
     DIFFICULTIES,
     POLICY_NAMES,

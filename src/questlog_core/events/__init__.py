@@ -1,83 +1,45 @@
-"""Domain events: immutable facts, versioned by their tag.
+"""Every context's domain events, in one registry.
 
-Every event is a frozen ``msgspec.Struct`` tagged ``"<area>.<fact>.v<N>"``; a new schema
-version is a new class with a new tag, so old and new can travel side by side. All events
-carry an id (for idempotent consumers), the moment it happened and the owner it concerns.
-
-The modules here group events by the area that raises them. :func:`event_types` lists every
-registered type; :func:`decode_event` turns JSON from the outbox or a broker back into one.
+The base of every event (:class:`DomainEvent`) and the registry mechanism live in the kernel
+(:mod:`questlog_core.kernel.events`), which imports no context. This module is where the
+registry is assembled: :func:`event_types` and :func:`decode_event` first import the events
+of every context, so they know all of them. Each context's events live in its own package
+(``questlog_core.<context>.events``); the submodules here re-export them under their old
+paths.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, ClassVar
-
-import msgspec
-
-from questlog_core.ids import EventId, UserId
-
-
-class DomainEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
-    """Base of every domain event."""
-
-    event_id: EventId
-    occurred_at: datetime
-    owner: UserId
-
-    #: The schema version, also carried in the tag. Bump by adding a new class.
-    schema_version: ClassVar[int] = 1
-
-    @classmethod
-    def type_name(cls) -> str:
-        """The tag this event is serialised with (e.g. ``quest.completed.v1``)."""
-        tag = cls.__struct_config__.tag
-        return str(tag) if tag is not None else cls.__name__
+from questlog_core.kernel.events import (
+    DomainEvent,
+    encode_event,
+    register,
+    registered_types,
+)
+from questlog_core.kernel.events import decode_event as _decode_registered
 
 
-_REGISTRY: dict[str, type[DomainEvent]] = {}
-
-
-def register(cls: type[DomainEvent]) -> type[DomainEvent]:
-    """Class decorator adding an event type to the registry (tags must be unique)."""
-    name = cls.type_name()
-    existing = _REGISTRY.get(name)
-    if existing is not None and existing is not cls:
-        raise RuntimeError(f"duplicate event tag {name}: {existing!r} and {cls!r}")
-    _REGISTRY[name] = cls
-    return cls
+def _import_every_context() -> None:
+    # Imported on first use, not at module load: a context's model imports its own events
+    # module, and this package must not sit on that import path.
+    import questlog_core.gamification.events
+    import questlog_core.identity.events
+    import questlog_core.quests.events  # noqa: F401
 
 
 def event_types() -> dict[str, type[DomainEvent]]:
-    """Every registered event type by tag (imports the event modules first)."""
-    from questlog_core.events import gamification, identity, quests  # noqa: F401
-
-    return dict(sorted(_REGISTRY.items()))
-
-
-_encoder = msgspec.json.Encoder()
-
-
-def encode_event(event: DomainEvent) -> bytes:
-    """JSON bytes of an event, including its ``type`` tag."""
-    return _encoder.encode(event)
+    """Every context's event types by tag."""
+    _import_every_context()
+    return registered_types()
 
 
 def decode_event(payload: bytes | str) -> DomainEvent:
-    """Parse JSON produced by :func:`encode_event` back into its event type.
+    """Parse JSON produced by :func:`encode_event` back into its event type (any context's).
 
     Raises ``msgspec.ValidationError`` for an unknown tag or a malformed body.
     """
-    types = tuple(event_types().values())
-    decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_union(types))
-    result: DomainEvent = decoder.decode(payload)
-    return result
-
-
-def _union(types: tuple[type[DomainEvent], ...]) -> Any:
-    from typing import Union
-
-    return Union[types]  # noqa: UP007 - a runtime union of many types
+    _import_every_context()
+    return _decode_registered(payload)
 
 
 __all__ = ["DomainEvent", "decode_event", "encode_event", "event_types", "register"]

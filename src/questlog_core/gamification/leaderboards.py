@@ -19,7 +19,7 @@ from uuid import UUID
 import msgspec
 
 from questlog_core.gamification.ledger import LedgerEntry
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 
 
 class Board(StrEnum):

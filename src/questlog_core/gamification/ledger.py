@@ -16,7 +16,7 @@ from uuid import UUID
 
 import msgspec
 
-from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.kernel.ids import EventId, QuestId, UserId
 
 
 class EntryKind(StrEnum):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from questlog_core.gamification.streaks import Streak
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 
 
 @dataclass(slots=True, kw_only=True)

@@ -1,7 +1,7 @@
 """Identity: users, roles and permissions, the password policy, sessions and tokens.
 
-Hashing and token signing are ports (:mod:`questlog_core.ports.identity`); the use cases
-that tie them together are in :mod:`questlog_core.services.auth`.
+Hashing and token signing are ports (:mod:`questlog_core.identity.ports`); the use cases
+that tie them together are in :mod:`questlog_core.identity.use_cases`.
 """
 
 from questlog_core.identity.passwords import (

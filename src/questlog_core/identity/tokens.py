@@ -24,7 +24,7 @@ from uuid import UUID
 
 from questlog_core.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
 from questlog_core.identity.rbac import Permission, Role, parse_role, permissions_of
-from questlog_core.ids import UserId
+from questlog_core.kernel.ids import UserId
 
 #: 32 bytes = 256 bits of CSPRNG output for refresh and API tokens.
 SECRET_BYTES = 32

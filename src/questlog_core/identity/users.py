@@ -9,8 +9,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events import DomainEvent
-from questlog_core.events.identity import (
+from questlog_core.identity.events import (
     PasswordChanged,
     ProfileUpdated,
     RoleGranted,
@@ -20,7 +19,8 @@ from questlog_core.events.identity import (
     UserRegistered,
 )
 from questlog_core.identity.rbac import Permission, Role, permissions_of
-from questlog_core.ids import EventId, UserId
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import EventId, UserId
 
 MAX_EMAIL_LENGTH = 254
 MAX_DISPLAY_NAME_LENGTH = 64

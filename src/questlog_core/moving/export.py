@@ -32,7 +32,7 @@ from questlog_core.quests.attachments import Attachment
 from questlog_core.quests.model import Quest, QuestStatus
 from questlog_core.quests.recurrence import Recurrence
 from questlog_core.quests.templates import Category, QuestTemplate
-from questlog_core.services.quests.helpers import _every_quest
+from questlog_core.quests.use_cases.helpers import _every_quest
 
 #: Questlog priority → Taskwarrior's letter
 TASKWARRIOR_PRIORITIES = {4: "H", 3: "H", 2: "M", 1: "L"}

@@ -1,9 +1,11 @@
-"""Ports: the ``typing.Protocol`` shapes the domain needs from the outside world.
+"""Ports shared by every context: the platform's (cache, rate limits, files, email, push) and
+the revocation feed of access tokens (:mod:`.sessions`).
 
-Grouped by area: :mod:`.platform` (clock, ids, events, cache, rate limits, files, email, push),
-:mod:`.quests` (quest repositories and the quest unit of work), :mod:`.gamification`
-(ledger, streaks, achievements, leaderboards), :mod:`.identity`, :mod:`.sessions` (the
-revocation feed of access tokens), :mod:`.ai`.
+Each context's own ports moved into its package: ``ports.quests`` is
+:mod:`questlog_core.quests.ports`, ``ports.gamification`` :mod:`questlog_core.gamification.ports`,
+``ports.identity`` :mod:`questlog_core.identity.ports`, ``ports.ai`` :mod:`questlog_core.ai.ports`;
+``Clock``, ``IdFactory``, ``EventPublisher`` and the outbox/inbox (``ports.messaging``) are in
+the kernel (:mod:`questlog_core.kernel`). The old paths keep working (they re-export).
 """
 
 from questlog_core.ports.platform import (

@@ -1,237 +1,28 @@
-"""Ports of the AI layer: language models, embedders, vector indexes, token usage.
+"""Moved to :mod:`questlog_core.ai.ports`; this path keeps working.
 
-A :class:`LanguageModel` answers with *structured output*: the caller names a msgspec type and
-gets back a value of that type (validated, never trusted as it came), wrapped in an
-:class:`LlmAnswer` that says which provider answered, whether that was the labelled local
-fallback (``degraded``) and how many tokens it cost. A provider that times out, refuses, errors
-or answers something that does not fit the schema raises :class:`ProviderFailure`; a failover
-chain moves on to the next provider on exactly that error.
+It re-exports the same objects, so old imports and ``isinstance`` checks are unaffected.
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Generic, Protocol, Self, TypeVar
-
-import msgspec
-import numpy as np
-import numpy.typing as npt
-
-from questlog_core.ids import EventId, QuestId, UserId
-
-T = TypeVar("T")
-
-
-class LlmRequest(msgspec.Struct, frozen=True, kw_only=True):
-    """What to ask a language model.
-
-    ``instructions`` are ours (trusted, sent as the system prompt); ``prompt`` carries the
-    user's text only inside fenced data blocks (build it with :mod:`questlog_core.ai.prompts`,
-    which also adds the rule that data is never instructions). ``owner`` is who pays: token
-    usage is recorded against them.
-    """
-
-    instructions: str
-    prompt: str
-    #: the user data the prompt fences, by block name, unescaped: what local rules read
-    data: dict[str, object] = msgspec.field(default_factory=dict)
-    owner: UserId | None = None
-    max_output_tokens: int = 1024
-
-
-class TokenUsage(msgspec.Struct, frozen=True, kw_only=True):
-    """Tokens one answer cost, as the provider reported them (zero for local and cached)."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.input_tokens + self.output_tokens
-
-
-class Spend(msgspec.Struct, frozen=True, kw_only=True):
-    """Tokens one provider call cost, whatever became of its answer."""
-
-    provider: str
-    model: str
-    usage: TokenUsage
-
-
-class LlmAnswer(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
-    """A validated answer and where it came from.
-
-    ``provider`` is ``openai``, ``anthropic`` or ``local``; ``degraded`` is true exactly when
-    the local rule-based fallback answered (no model was consulted). ``fell_back_from`` names
-    the providers that were tried (or skipped with an open circuit) before this one.
-    ``cached`` says the answer was served from the response cache (no tokens spent).
-    ``wasted`` lists the tokens earlier providers charged for answers that were then refused
-    (off-schema, cut off): paid for, not used, and metered all the same.
-    """
-
-    value: T
-    provider: str
-    model: str
-    degraded: bool = False
-    usage: TokenUsage = TokenUsage()
-    fell_back_from: tuple[str, ...] = ()
-    cached: bool = False
-    wasted: tuple[Spend, ...] = ()
-
-
-class ProviderFailure(Exception):
-    """A provider could not give a usable answer: timeout, rate limit, server error,
-    refusal, or output that does not match the schema. The next provider in a chain is tried.
-
-    ``spent`` is what the call cost when the provider did answer (and bill) but the answer was
-    unusable; ``None`` when nothing was charged (timeouts, errors).
-    """
-
-    def __init__(self, provider: str, reason: str, *, spent: Spend | None = None) -> None:
-        super().__init__(f"{provider}: {reason}")
-        self.provider = provider
-        self.reason = reason
-        self.spent = spent
-
-
-class LanguageModelUnavailable(Exception):
-    """No provider in the chain (the local fallback included) could answer this request."""
-
-    def __init__(self, failures: Sequence[ProviderFailure]) -> None:
-        reasons = "; ".join(str(f) for f in failures) or "no provider configured"
-        super().__init__(f"no language model could answer: {reasons}")
-        self.failures = tuple(failures)
-
-
-class LanguageModel(Protocol):
-    """Answers a request with a value of ``schema`` (a msgspec Struct type, usually)."""
-
-    async def complete(self, request: LlmRequest, schema: type[T]) -> LlmAnswer[T]:
-        """The validated answer; raises :class:`ProviderFailure` (one provider) or
-        :class:`LanguageModelUnavailable` (a chain with nothing left to try)."""
-        ...
-
-
-class Embedder(Protocol):
-    """Text to vectors of a fixed width, each of unit length (zero for an empty text)."""
-
-    dimensions: int
-
-    async def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """One row per text, shape ``(len(texts), dimensions)``, float32."""
-        ...
-
-
-class VectorMatch(msgspec.Struct, frozen=True):
-    """One neighbour: its id and cosine similarity to the query (1.0 = same direction)."""
-
-    id: str
-    score: float
-
-
-class VectorIndex(Protocol):
-    """Vectors per namespace (one per owner), nearest by cosine similarity.
-
-    A namespace never sees another's vectors: a query in ``a`` never returns an id upserted
-    only in ``b``. Upserting an existing id replaces its vector.
-    """
-
-    async def upsert(
-        self, namespace: str, ids: Sequence[str], vectors: npt.NDArray[np.float32]
-    ) -> None: ...
-    async def query(
-        self, namespace: str, vector: npt.NDArray[np.float32], top_k: int
-    ) -> list[VectorMatch]: ...
-    async def delete(self, namespace: str, ids: Sequence[str]) -> None: ...
-
-
-class TokenUsageRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """Tokens one answer cost one user."""
-
-    owner: UserId
-    at: datetime
-    provider: str
-    model: str
-    input_tokens: int
-    output_tokens: int
-
-
-class TokenTotals(msgspec.Struct, frozen=True, kw_only=True):
-    """A user's token spend over a period."""
-
-    requests: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-
-
-class TokenUsageLedger(Protocol):
-    """Where the AI service records what each user's requests cost (for limits and bills)."""
-
-    async def record(self, entry: TokenUsageRecord) -> None: ...
-    async def totals(self, owner: UserId, since: datetime) -> TokenTotals:
-        """Sum of ``owner``'s records at or after ``since`` (never another user's)."""
-        ...
-
-
-class QuestView(msgspec.Struct, frozen=True, kw_only=True):
-    """The AI service's copy of one quest, built from quest events (never read from the quest
-    service's tables): what ranking, suggestions and insights need, nothing more."""
-
-    owner: UserId
-    quest_id: QuestId
-    title: str
-    difficulty: str = "medium"
-    priority: int = 0
-    category: str | None = None
-    tags: tuple[str, ...] = ()
-    due: datetime | None = None
-    estimate_minutes: int | None = None
-    #: todo, active, done, abandoned or archived
-    status: str = "todo"
-    progress: int = 0
-    created_at: datetime
-    updated_at: datetime
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-    #: open or finished prerequisites, by id (the ranking keeps only the open ones)
-    depends_on: tuple[QuestId, ...] = ()
-
-    @property
-    def is_open(self) -> bool:
-        """Still to do (todo or active)."""
-        return self.status in {"todo", "active"}
-
-
-class QuestViews(Protocol):
-    """The read model's quests, always scoped by owner."""
-
-    async def get(self, owner: UserId, quest_id: QuestId) -> QuestView | None: ...
-    async def put(self, view: QuestView) -> None:
-        """Insert or replace the view of ``(view.owner, view.quest_id)``."""
-        ...
-
-    async def remove(self, owner: UserId, quest_id: QuestId) -> None: ...
-    async def of_owner(self, owner: UserId, *, open_only: bool = False) -> list[QuestView]:
-        """``owner``'s quests (only todo/active ones with ``open_only``), oldest first."""
-        ...
-
-
-class AiUnitOfWork(Protocol):
-    """One transaction over the AI service's read model and its inbox."""
-
-    quest_views: QuestViews
-
-    async def __aenter__(self) -> Self: ...
-    async def __aexit__(self, *exc: object) -> None:
-        """Roll back unless committed."""
-        ...
-
-    async def commit(self) -> None: ...
-    async def claim(self, consumer: str, event_id: EventId) -> bool:
-        """True the first time ``(consumer, event_id)`` is claimed; part of the transaction."""
-        ...
-
+from questlog_core.ai.ports import AiUnitOfWork as AiUnitOfWork
+from questlog_core.ai.ports import Embedder as Embedder
+from questlog_core.ai.ports import LanguageModel as LanguageModel
+from questlog_core.ai.ports import LanguageModelUnavailable as LanguageModelUnavailable
+from questlog_core.ai.ports import LlmAnswer as LlmAnswer
+from questlog_core.ai.ports import LlmRequest as LlmRequest
+from questlog_core.ai.ports import ProviderFailure as ProviderFailure
+from questlog_core.ai.ports import QuestView as QuestView
+from questlog_core.ai.ports import QuestViews as QuestViews
+from questlog_core.ai.ports import Spend as Spend
+from questlog_core.ai.ports import T as T
+from questlog_core.ai.ports import TokenTotals as TokenTotals
+from questlog_core.ai.ports import TokenUsage as TokenUsage
+from questlog_core.ai.ports import TokenUsageLedger as TokenUsageLedger
+from questlog_core.ai.ports import TokenUsageRecord as TokenUsageRecord
+from questlog_core.ai.ports import VectorIndex as VectorIndex
+from questlog_core.ai.ports import VectorMatch as VectorMatch
+from questlog_core.kernel.ids import EventId as EventId
+from questlog_core.kernel.ids import QuestId as QuestId
+from questlog_core.kernel.ids import UserId as UserId
 
 __all__ = [
     "AiUnitOfWork",

@@ -1,73 +1,13 @@
-"""Ports of the event flow every context shares: the outbox's read side and the inbox.
+"""Outbox records, the outbox's read side and the inbox: moved to
+:mod:`questlog_core.kernel.messaging`.
 
-A unit of work writes the events its aggregates recorded into its context's outbox in the
-same transaction as the state change. A relay reads the committed, unpublished records through
-:class:`Outbox`, hands them to an ``EventPublisher`` and marks them published (at least once:
-a crash between publishing and marking publishes again). A consumer claims each event id in
-its own context's :class:`Inbox`, in the transaction that applies the event, so a redelivered
-event finds its id taken and changes nothing.
+This path keeps working (it re-exports the same objects). Importing it also registers every
+context's event types, as it did before, so :meth:`OutboxRecord.event` decodes any of them.
 """
 
-from __future__ import annotations
+from questlog_core.events import event_types
+from questlog_core.kernel.messaging import EventPublisher, Inbox, Outbox, OutboxRecord
 
-import builtins
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Protocol
+event_types()  # the kernel knows only the event types whose modules were imported
 
-import msgspec
-
-from questlog_core.events import DomainEvent, decode_event, encode_event
-from questlog_core.ids import EventId, UserId
-
-__all__ = ["Inbox", "Outbox", "OutboxRecord"]
-
-
-class OutboxRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """A committed event waiting to be published (the transactional outbox's row)."""
-
-    event_id: EventId
-    type: str
-    owner: UserId
-    occurred_at: datetime
-    payload: bytes
-    #: the request that caused the event, when one did (it travels on with the message)
-    request_id: str | None = None
-
-    @classmethod
-    def of(cls, event: DomainEvent, request_id: str | None = None) -> OutboxRecord:
-        """The record of an event (payload: its JSON with the ``type`` tag)."""
-        return cls(
-            event_id=event.event_id,
-            type=event.type_name(),
-            owner=event.owner,
-            occurred_at=event.occurred_at,
-            payload=encode_event(event),
-            request_id=request_id,
-        )
-
-    def event(self) -> DomainEvent:
-        """The event back."""
-        return decode_event(self.payload)
-
-
-class Outbox(Protocol):
-    """Read side of one context's transactional outbox, for the relay that publishes events."""
-
-    async def pending(self, limit: int = 100) -> builtins.list[OutboxRecord]:
-        """Up to ``limit`` unpublished records, oldest first (commit order)."""
-        ...
-
-    async def mark_published(self, event_ids: Sequence[EventId]) -> None:
-        """Mark records published so :meth:`pending` skips them (unknown ids are ignored)."""
-        ...
-
-
-class Inbox(Protocol):
-    """Processed-message ids of idempotent consumers. Used inside the consumer's own unit of
-    work, so "processed" is recorded atomically with what processing changed."""
-
-    async def claim(self, consumer: str, event_id: EventId) -> bool:
-        """``True`` the first time ``consumer`` claims ``event_id``; ``False`` if it was
-        already processed (then skip it). A rolled-back claim is forgotten."""
-        ...
+__all__ = ["EventPublisher", "Inbox", "Outbox", "OutboxRecord"]

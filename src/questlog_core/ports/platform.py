@@ -6,34 +6,13 @@ use cases depend only on these shapes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Annotated, Protocol, runtime_checkable
-from uuid import UUID
+from datetime import timedelta
+from typing import Annotated, Protocol
 
 import msgspec
 
-from questlog_core.events import DomainEvent
-
-
-@runtime_checkable
-class Clock(Protocol):
-    """The current time, always timezone-aware UTC."""
-
-    def now(self) -> datetime: ...
-
-
-@runtime_checkable
-class IdFactory(Protocol):
-    """Mints new unique ids."""
-
-    def new_id(self) -> UUID: ...
-
-
-class EventPublisher(Protocol):
-    """Hands committed events to whoever consumes them (a broker, an in-process bus)."""
-
-    async def publish(self, events: Sequence[DomainEvent]) -> None: ...
+from questlog_core.kernel.clock import Clock, IdFactory
+from questlog_core.kernel.messaging import EventPublisher
 
 
 class Cache(Protocol):

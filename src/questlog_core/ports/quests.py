@@ -1,48 +1,42 @@
-"""Ports of the quest service: repositories, the unit of work, the outbox and the inbox.
+"""Moved to :mod:`questlog_core.quests.ports`; this path keeps working.
 
-Every query is scoped by owner *at the port*: a quest, template or category of another owner is
-simply not found. Adapters (``adapters.memory``, ``adapters.sql``) implement these protocols
-and pass the same contract tests; :mod:`adapters.memory.quests` is the reference.
-
-Transactions: a :class:`QuestUnitOfWork` is an async context manager. Changes made through its
-repositories become visible to others only on :meth:`~QuestUnitOfWork.commit`; leaving the block
-without committing (or with an exception) rolls everything back. On commit the unit of work
-pulls the events recorded by every aggregate it handed out or was given (quests, templates,
-categories) plus those passed to :meth:`~QuestUnitOfWork.record`, and writes them to the outbox
-*in the same transaction* (the transactional outbox): a state change and its events are stored
-together or not at all.
-
-Listing (:class:`QuestQuery`) uses keyset ("cursor") pagination. The order is fixed by
-:func:`scan_key`: ``(nulls_last_flag, sort value, quest id as integer)``, each ascending, or
-with the sort value and id both descending when ``descending`` is set; missing due dates always
-sort last. A cursor names the last quest of a page by that key; the next page holds the quests
-strictly after it. :func:`encode_cursor`/:func:`decode_cursor` are shared by all adapters so a
-cursor means the same thing everywhere.
+It re-exports the same objects, so old imports and ``isinstance`` checks are unaffected.
 """
 
-from __future__ import annotations
-
-import base64
-import binascii
-import builtins
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
-from types import TracebackType
-from typing import Final, Generic, Protocol, Self, TypeVar
-from uuid import UUID
-
-import msgspec
-
-from questlog_core.errors import ValidationFailed
-from questlog_core.events import DomainEvent
-from questlog_core.ids import AttachmentId, CategoryId, QuestId, TemplateId, UserId
-from questlog_core.ports.messaging import Inbox, Outbox, OutboxRecord
-from questlog_core.quests.attachments import Attachment
-from questlog_core.quests.dependencies import DependencyGraph
-from questlog_core.quests.model import Quest, QuestStatus
-from questlog_core.quests.templates import Category, QuestTemplate
+from questlog_core.kernel.errors import ValidationFailed as ValidationFailed
+from questlog_core.kernel.events import DomainEvent as DomainEvent
+from questlog_core.kernel.ids import AttachmentId as AttachmentId
+from questlog_core.kernel.ids import CategoryId as CategoryId
+from questlog_core.kernel.ids import QuestId as QuestId
+from questlog_core.kernel.ids import TemplateId as TemplateId
+from questlog_core.kernel.ids import UserId as UserId
+from questlog_core.kernel.messaging import Inbox as Inbox
+from questlog_core.kernel.messaging import Outbox as Outbox
+from questlog_core.kernel.messaging import OutboxRecord as OutboxRecord
+from questlog_core.quests.attachments import Attachment as Attachment
+from questlog_core.quests.dependencies import DependencyGraph as DependencyGraph
+from questlog_core.quests.model.quest import Quest as Quest
+from questlog_core.quests.model.status import QuestStatus as QuestStatus
+from questlog_core.quests.ports import DEFAULT_PAGE_SIZE as DEFAULT_PAGE_SIZE
+from questlog_core.quests.ports import MAX_PAGE_SIZE as MAX_PAGE_SIZE
+from questlog_core.quests.ports import TEXT_QUERY_MAX_LENGTH as TEXT_QUERY_MAX_LENGTH
+from questlog_core.quests.ports import AttachmentRepository as AttachmentRepository
+from questlog_core.quests.ports import CategoryRepository as CategoryRepository
+from questlog_core.quests.ports import DependencyRepository as DependencyRepository
+from questlog_core.quests.ports import Page as Page
+from questlog_core.quests.ports import QuestQuery as QuestQuery
+from questlog_core.quests.ports import QuestRepository as QuestRepository
+from questlog_core.quests.ports import QuestSort as QuestSort
+from questlog_core.quests.ports import QuestUnitOfWork as QuestUnitOfWork
+from questlog_core.quests.ports import T as T
+from questlog_core.quests.ports import TemplateRepository as TemplateRepository
+from questlog_core.quests.ports import clamp_limit as clamp_limit
+from questlog_core.quests.ports import decode_cursor as decode_cursor
+from questlog_core.quests.ports import encode_cursor as encode_cursor
+from questlog_core.quests.ports import scan_key as scan_key
+from questlog_core.quests.ports import sort_value as sort_value
+from questlog_core.quests.templates import Category as Category
+from questlog_core.quests.templates import QuestTemplate as QuestTemplate
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -64,323 +58,3 @@ __all__ = [
     "encode_cursor",
     "scan_key",
 ]
-
-T = TypeVar("T")
-
-DEFAULT_PAGE_SIZE: Final = 50
-MAX_PAGE_SIZE: Final = 200
-TEXT_QUERY_MAX_LENGTH: Final = 200
-
-
-class QuestSort(StrEnum):
-    """What a quest list is ordered by (then by id, for a total order)."""
-
-    CREATED = "created"
-    UPDATED = "updated"
-    DUE = "due"
-    PRIORITY = "priority"
-
-
-class QuestQuery(msgspec.Struct, frozen=True, kw_only=True):
-    """Filters, order and page of a quest listing. Every filter given must match.
-
-    - ``status``: any of these statuses (empty: every status, archived included).
-    - ``category``: exact category name. ``tag``: has this tag (exact).
-    - ``due_after`` (inclusive) / ``due_before`` (exclusive): due date range; quests without a
-      due date never match a range.
-    - ``blocked``: ``True`` only quests with at least one prerequisite whose status is open
-      (todo/active), ``False`` only quests without one.
-    - ``text``: case-insensitive substring of the title or the notes.
-    - ``parent_id``: direct sub-quests of this quest.
-    - ``limit`` is clamped to 1..:data:`MAX_PAGE_SIZE` (see :func:`clamp_limit`).
-    """
-
-    status: tuple[QuestStatus, ...] = ()
-    category: str | None = None
-    tag: str | None = None
-    due_after: datetime | None = None
-    due_before: datetime | None = None
-    blocked: bool | None = None
-    text: str | None = None
-    parent_id: QuestId | None = None
-    sort: QuestSort = QuestSort.CREATED
-    descending: bool = False
-    cursor: str | None = None
-    limit: int = DEFAULT_PAGE_SIZE
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of results; ``next_cursor`` is ``None`` on the last page."""
-
-    items: list[T]
-    next_cursor: str | None = None
-
-
-def clamp_limit(limit: int) -> int:
-    """A page size within 1..:data:`MAX_PAGE_SIZE` (a silly size is clamped, not refused)."""
-    return max(1, min(int(limit), MAX_PAGE_SIZE))
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // timedelta(microseconds=1)
-
-
-def sort_value(quest: Quest, sort: QuestSort) -> tuple[int, int]:
-    """``(nulls_last_flag, value)`` of a quest for a sort: times as integer microseconds since
-    the epoch (exact, unlike floats), priority as its number; a missing due date is ``(1, 0)``."""
-    if sort is QuestSort.CREATED:
-        return 0, _micros(quest.created_at)
-    if sort is QuestSort.UPDATED:
-        return 0, _micros(quest.updated_at)
-    if sort is QuestSort.DUE:
-        return (1, 0) if quest.due is None else (0, _micros(quest.due))
-    return 0, int(quest.priority)
-
-
-def scan_key(quest: Quest, sort: QuestSort, descending: bool) -> tuple[int, int, int]:
-    """The position of a quest in a listing: sorting by this key ascending gives the order."""
-    null, value = sort_value(quest, sort)
-    ident = quest.id.int
-    return (null, -value, -ident) if descending else (null, value, ident)
-
-
-class _Cursor(msgspec.Struct, frozen=True, array_like=True):
-    sort: QuestSort
-    descending: bool
-    null: int
-    value: int
-    id: UUID
-
-
-_cursor_decoder = msgspec.json.Decoder(_Cursor)
-
-
-def encode_cursor(quest: Quest, sort: QuestSort, descending: bool) -> str:
-    """An opaque cursor pointing just after ``quest`` in the given order."""
-    null, value = sort_value(quest, sort)
-    raw = msgspec.json.encode(_Cursor(sort, descending, null, value, quest.id))
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, sort: QuestSort, descending: bool) -> tuple[int, int, int]:
-    """The :func:`scan_key` position a cursor points after.
-
-    Raises:
-        ValidationFailed: field ``cursor`` when it is malformed or made for another order.
-    """
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        parsed = _cursor_decoder.decode(raw)
-    except (binascii.Error, ValueError, msgspec.DecodeError):
-        raise ValidationFailed("cursor", "is not a cursor from this listing") from None
-    if parsed.sort is not sort or parsed.descending != descending:
-        raise ValidationFailed("cursor", "was made for a different sort order")
-    ident = parsed.id.int
-    return (
-        (parsed.null, -parsed.value, -ident) if descending else (parsed.null, parsed.value, ident)
-    )
-
-
-class QuestRepository(Protocol):
-    """Quests, always scoped to one owner."""
-
-    async def get(self, owner: UserId, quest_id: QuestId) -> Quest:
-        """The quest; raises ``QuestNotFound`` if absent or another owner's."""
-        ...
-
-    async def add(self, quest: Quest) -> None:
-        """Store a new quest. Raises ``AlreadyExists`` when its id, or its
-        ``(owner, series_id, occurrence)`` for a recurring quest, is taken."""
-        ...
-
-    async def update(self, quest: Quest, expected_version: int) -> None:
-        """Store changes if the stored version is still ``expected_version``, then set
-        ``quest.version`` to ``expected_version + 1``. Raises ``ConcurrencyConflict`` otherwise
-        and ``QuestNotFound`` if it is gone."""
-        ...
-
-    async def delete(self, owner: UserId, quest_id: QuestId) -> None:
-        """Remove the quest; raises ``QuestNotFound``. (Its edges are removed separately
-        through :meth:`DependencyRepository.remove_quest`.)"""
-        ...
-
-    async def list(self, owner: UserId, query: QuestQuery) -> Page[Quest]:
-        """One page of the owner's quests matching ``query`` (see :class:`QuestQuery`).
-
-        Raises ``ValidationFailed`` (field ``cursor``) for a foreign or malformed cursor."""
-        ...
-
-    async def statuses(
-        self, owner: UserId, quest_ids: Collection[QuestId]
-    ) -> dict[QuestId, QuestStatus]:
-        """Status of each of the owner's quests among ``quest_ids`` (others are left out)."""
-        ...
-
-    async def children(self, owner: UserId, parent_id: QuestId) -> builtins.list[Quest]:
-        """Every direct sub-quest of ``parent_id``, oldest first."""
-        ...
-
-    async def get_occurrence(
-        self, owner: UserId, series_id: QuestId, occurrence: int
-    ) -> Quest | None:
-        """The ``occurrence``-th quest of a recurring series, if it exists."""
-        ...
-
-
-class DependencyRepository(Protocol):
-    """The owner's dependency edges ``(prerequisite, dependent)``."""
-
-    async def graph_of(self, owner: UserId, *, for_update: bool = False) -> DependencyGraph:
-        """The owner's whole graph. With ``for_update`` the adapter serialises the owner's
-        edge writers until the transaction ends (SQL: a row lock), so two concurrent additions
-        cannot close a cycle together."""
-        ...
-
-    async def add(self, owner: UserId, prerequisite: QuestId, dependent: QuestId) -> None:
-        """Store an edge (a duplicate is a no-op). The caller has checked both quests belong
-        to ``owner`` and that the edge keeps the graph acyclic."""
-        ...
-
-    async def remove(self, owner: UserId, prerequisite: QuestId, dependent: QuestId) -> bool:
-        """Delete an edge; ``False`` if there was none."""
-        ...
-
-    async def remove_quest(
-        self, owner: UserId, quest_id: QuestId
-    ) -> builtins.list[tuple[QuestId, QuestId]]:
-        """Delete every edge touching ``quest_id``; returns the removed edges."""
-        ...
-
-
-class TemplateRepository(Protocol):
-    """Quest templates, scoped to one owner."""
-
-    async def get(self, owner: UserId, template_id: TemplateId) -> QuestTemplate:
-        """The template; raises ``TemplateNotFound``."""
-        ...
-
-    async def add(self, template: QuestTemplate) -> None:
-        """Store a new template; raises ``AlreadyExists`` for a taken id."""
-        ...
-
-    async def list(self, owner: UserId) -> builtins.list[QuestTemplate]:
-        """Every template of the owner, by name (case-insensitive) then id."""
-        ...
-
-    async def update(self, template: QuestTemplate) -> None:
-        """Store a changed template (same id and owner); raises ``TemplateNotFound``."""
-        ...
-
-    async def delete(self, owner: UserId, template_id: TemplateId) -> None:
-        """Remove the template; raises ``TemplateNotFound``. Quests made from it stay."""
-        ...
-
-
-class CategoryRepository(Protocol):
-    """Categories, scoped to one owner; names are unique per owner, case-insensitively."""
-
-    async def get(self, owner: UserId, category_id: CategoryId) -> Category:
-        """The category; raises ``CategoryNotFound``."""
-        ...
-
-    async def add(self, category: Category) -> None:
-        """Store a new category; raises ``AlreadyExists`` when the owner has that name."""
-        ...
-
-    async def list(self, owner: UserId) -> builtins.list[Category]:
-        """Every category of the owner, by name (case-insensitive)."""
-        ...
-
-    async def update(self, category: Category) -> None:
-        """Store a changed category (same id and owner); raises ``CategoryNotFound``, or
-        ``AlreadyExists`` when the new name is another of the owner's categories."""
-        ...
-
-    async def delete(self, owner: UserId, category_id: CategoryId) -> None:
-        """Remove the category; raises ``CategoryNotFound``."""
-        ...
-
-
-class AttachmentRepository(Protocol):
-    """Metadata of files attached to quests, scoped to one owner (the bytes live behind the
-    ``FileStorage`` port)."""
-
-    async def get(
-        self, owner: UserId, quest_id: QuestId, attachment_id: AttachmentId
-    ) -> Attachment:
-        """The attachment; raises ``AttachmentNotFound`` if absent, on another quest or
-        another owner's."""
-        ...
-
-    async def add(self, attachment: Attachment) -> None:
-        """Store a new attachment; raises ``AlreadyExists`` for a taken id."""
-        ...
-
-    async def update(self, attachment: Attachment) -> None:
-        """Store a changed attachment; raises ``AttachmentNotFound``."""
-        ...
-
-    async def delete(self, owner: UserId, quest_id: QuestId, attachment_id: AttachmentId) -> None:
-        """Remove the attachment; raises ``AttachmentNotFound``."""
-        ...
-
-    async def list(self, owner: UserId, quest_id: QuestId) -> builtins.list[Attachment]:
-        """The quest's attachments, oldest first (then by id)."""
-        ...
-
-    async def remove_quest(self, owner: UserId, quest_id: QuestId) -> builtins.list[Attachment]:
-        """Remove every attachment of a quest (it is being deleted); returns them."""
-        ...
-
-
-class QuestUnitOfWork(Protocol):
-    """One transaction over the quest service's state (see the module docstring)."""
-
-    @property
-    def quests(self) -> QuestRepository: ...
-    @property
-    def dependencies(self) -> DependencyRepository: ...
-    @property
-    def templates(self) -> TemplateRepository: ...
-    @property
-    def categories(self) -> CategoryRepository: ...
-    @property
-    def attachments(self) -> AttachmentRepository: ...
-    @property
-    def inbox(self) -> Inbox: ...
-
-    async def __aenter__(self) -> Self:
-        """Begin a transaction."""
-        ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Roll back unless :meth:`commit` was called (the exception, if any, propagates)."""
-        ...
-
-    async def commit(self) -> None:
-        """Make every change durable, with the collected events written to the outbox.
-        May raise ``ConcurrencyConflict``/``AlreadyExists`` if a concurrent transaction won;
-        then nothing is written."""
-        ...
-
-    async def rollback(self) -> None:
-        """Discard every change since the transaction began."""
-        ...
-
-    def record(self, *events: DomainEvent) -> None:
-        """Add events that belong to no aggregate (dependency edges, template instantiation)."""
-        ...
-
-    def committed_events(self) -> builtins.list[DomainEvent]:
-        """The events of the last successful commit, in order (empty before or after a
-        rollback); the message bus dispatches these to in-process subscribers."""
-        ...

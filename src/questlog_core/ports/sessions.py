@@ -3,7 +3,7 @@
 Every service checks a presented access token against it (the auth service and the services
 that verify tokens locally through the JWKS alike), so it is shared state: Redis in production,
 in process for the all-in-one. Refresh-token families are *not* here: they are the auth
-service's own durable records (:class:`~questlog_core.ports.identity.RefreshTokenRepository`).
+service's own durable records (:class:`~questlog_core.identity.ports.RefreshTokenRepository`).
 
 Revocation checks **fail closed**: an adapter that cannot reach its store raises
 ``ServiceUnavailable`` (the HTTP edge answers 503) instead of guessing. Guessing "not denied"

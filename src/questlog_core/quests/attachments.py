@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Final
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.ids import AttachmentId, QuestId, UserId
+from questlog_core.kernel.ids import AttachmentId, QuestId, UserId
 
 __all__ = [
     "FILENAME_MAX_LENGTH",

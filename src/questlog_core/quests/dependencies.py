@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from questlog_core.errors import DependencyCycle, ValidationFailed
-from questlog_core.ids import QuestId
+from questlog_core.kernel.ids import QuestId
 
 __all__ = [
     "LARGE_GRAPH_NODES",

@@ -5,7 +5,7 @@ A :class:`QuestTemplate` is a reusable pattern: a title with ``{placeholders}``,
 :class:`TemplateStep` sub-quests. Each step may wait on earlier steps (``after``: indices of
 earlier steps; by default the step just before it), so the steps always form an acyclic graph.
 
-Instantiating a template (see :func:`questlog_core.services.quests.instantiate_template`)
+Instantiating a template (see :func:`questlog_core.quests.use_cases.instantiate_template`)
 creates a *root* quest from the template, one child quest per step (``parent_id`` = the root),
 an edge for each ``after`` link, and an edge from every final step (one no other step waits on)
 to the root, so the root is blocked until the chain is through. The root's progress follows
@@ -28,10 +28,10 @@ from datetime import datetime
 from typing import Final
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.events import DomainEvent
-from questlog_core.events.quests import CategoryCreated, TemplateCreated
-from questlog_core.ids import CategoryId, EventId, TemplateId, UserId
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import CategoryId, EventId, TemplateId, UserId
 from questlog_core.ports.platform import IdFactory
+from questlog_core.quests.events import CategoryCreated, TemplateCreated
 from questlog_core.quests.model import (
     CATEGORY_MAX_LENGTH,
     ChecklistItem,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,23 +10,15 @@ from adapters.sql.quests.attachments import SqlAttachmentRepository
 from adapters.sql.quests.dependencies import SqlDependencyRepository
 from adapters.sql.quests.repository import SqlQuestRepository
 from adapters.sql.quests.templates import SqlCategoryRepository, SqlTemplateRepository
-from adapters.sql.unit_of_work import SqlUnitOfWork
-from questlog_core.events import DomainEvent
-from questlog_core.ids import EventId
+from adapters.sql.unit_of_work import SqlInbox, SqlUnitOfWork
 from questlog_core.ports.platform import Clock
 
 if TYPE_CHECKING:
     from questlog_core.ports.quests import Outbox, QuestUnitOfWork
 
 
-class SqlQuestInbox:
-    """:class:`~questlog_core.ports.quests.Inbox` of the quest service."""
-
-    def __init__(self, uow: SqlQuestUnitOfWork) -> None:
-        self._uow = uow
-
-    async def claim(self, consumer: str, event_id: EventId) -> bool:
-        return await self._uow.claim(consumer, event_id)
+#: the quest context's inbox is the shared SQL one (the name is kept for older imports)
+SqlQuestInbox = SqlInbox
 
 
 class SqlQuestUnitOfWork(SqlUnitOfWork):
@@ -46,7 +37,6 @@ class SqlQuestUnitOfWork(SqlUnitOfWork):
         self._templates = SqlTemplateRepository(self)
         self._categories = SqlCategoryRepository(self)
         self._attachments = SqlAttachmentRepository(self)
-        self._inbox = SqlQuestInbox(self)
 
     @property
     def quests(self) -> SqlQuestRepository:
@@ -67,18 +57,6 @@ class SqlQuestUnitOfWork(SqlUnitOfWork):
     @property
     def attachments(self) -> SqlAttachmentRepository:
         return self._attachments
-
-    @property
-    def inbox(self) -> SqlQuestInbox:
-        return self._inbox
-
-    def record(self, *events: DomainEvent) -> None:
-        """Add events that belong to no aggregate (they are written on commit)."""
-        self.collect(*events)
-
-    def committed_events(self) -> builtins.list[DomainEvent]:
-        """The events of the last successful commit, in order."""
-        return list(self.last_committed)
 
 
 if TYPE_CHECKING:  # the adapters satisfy the ports (checked by mypy, free at runtime)

@@ -13,8 +13,10 @@ from questlog_core.errors import (
     QuestLocked,
     ValidationFailed,
 )
-from questlog_core.events import DomainEvent
-from questlog_core.events.quests import (
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ids import EventId, QuestId, TemplateId, UserId
+from questlog_core.ports.platform import IdFactory
+from questlog_core.quests.events import (
     QuestAbandoned,
     QuestArchived,
     QuestCompleted,
@@ -26,8 +28,6 @@ from questlog_core.events.quests import (
     QuestStarted,
     QuestUpdated,
 )
-from questlog_core.ids import EventId, QuestId, TemplateId, UserId
-from questlog_core.ports.platform import IdFactory
 from questlog_core.quests.model.checklist import ChecklistItem, ProgressSource, _checklist_progress
 from questlog_core.quests.model.status import REOPEN_WINDOW, TRANSITIONS, QuestStatus
 from questlog_core.quests.model.validation import (

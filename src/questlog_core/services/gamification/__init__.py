@@ -1,59 +1,48 @@
-"""Use cases of the game: award and reverse XP, roll streaks over, answer profile and boards.
+"""Moved to :mod:`questlog_core.gamification.use_cases`; this path keeps working.
 
-Each use case runs in one :class:`GamificationUnitOfWork`: the ledger, the player, the
-achievements, the boards, the inbox claim and the events commit together or not at all.
-Consumers of quest events are idempotent twice over: the inbox ignores a redelivered event id,
-and the ledger awards ``(quest_id, occurrence)`` at most once while that award is live.
-
-Every write use case first brings the player's streak up to ``clock.now()`` (the rollover is
-idempotent per local date), so a late scheduler never changes an outcome.
+It re-exports the same objects, so old imports and ``isinstance`` checks are unaffected.
 """
 
-from __future__ import annotations
-
-from questlog_core.services.gamification.awards import (
-    MAX_ADJUSTMENT,
-    AwardOutcome,
-    AwardXp,
-    award_xp,
+from questlog_core.gamification.use_cases.awards import MAX_ADJUSTMENT as MAX_ADJUSTMENT
+from questlog_core.gamification.use_cases.awards import AwardOutcome as AwardOutcome
+from questlog_core.gamification.use_cases.awards import AwardXp as AwardXp
+from questlog_core.gamification.use_cases.awards import award_xp as award_xp
+from questlog_core.gamification.use_cases.outcomes import CompletionOutcome as CompletionOutcome
+from questlog_core.gamification.use_cases.outcomes import Profile as Profile
+from questlog_core.gamification.use_cases.outcomes import ReopenOutcome as ReopenOutcome
+from questlog_core.gamification.use_cases.outcomes import RolloverOutcome as RolloverOutcome
+from questlog_core.gamification.use_cases.queries import MAX_PAGE as MAX_PAGE
+from questlog_core.gamification.use_cases.queries import BoardPage as BoardPage
+from questlog_core.gamification.use_cases.queries import LedgerPage as LedgerPage
+from questlog_core.gamification.use_cases.queries import StreakView as StreakView
+from questlog_core.gamification.use_cases.queries import get_achievements as get_achievements
+from questlog_core.gamification.use_cases.queries import get_board_page as get_board_page
+from questlog_core.gamification.use_cases.queries import get_leaderboard as get_leaderboard
+from questlog_core.gamification.use_cases.queries import get_ledger_page as get_ledger_page
+from questlog_core.gamification.use_cases.queries import get_player_profile as get_player_profile
+from questlog_core.gamification.use_cases.queries import get_profile as get_profile
+from questlog_core.gamification.use_cases.queries import get_rank as get_rank
+from questlog_core.gamification.use_cases.queries import get_streak as get_streak
+from questlog_core.gamification.use_cases.queries import get_xp_history as get_xp_history
+from questlog_core.gamification.use_cases.quest_events import CONSUMER as CONSUMER
+from questlog_core.gamification.use_cases.quest_events import (
+    handle_quest_completed as handle_quest_completed,
 )
-from questlog_core.services.gamification.outcomes import (
-    CompletionOutcome,
-    Profile,
-    ReopenOutcome,
-    RolloverOutcome,
+from questlog_core.gamification.use_cases.quest_events import (
+    handle_quest_reopened as handle_quest_reopened,
 )
-from questlog_core.services.gamification.queries import (
-    MAX_PAGE,
-    BoardPage,
-    LedgerPage,
-    StreakView,
-    get_achievements,
-    get_board_page,
-    get_leaderboard,
-    get_ledger_page,
-    get_player_profile,
-    get_profile,
-    get_rank,
-    get_streak,
-    get_xp_history,
+from questlog_core.gamification.use_cases.rules import DEFAULT_RULES as DEFAULT_RULES
+from questlog_core.gamification.use_cases.rules import GameRules as GameRules
+from questlog_core.gamification.use_cases.settings import set_display_name as set_display_name
+from questlog_core.gamification.use_cases.settings import (
+    set_leaderboard_opt_out as set_leaderboard_opt_out,
 )
-from questlog_core.services.gamification.quest_events import (
-    CONSUMER,
-    handle_quest_completed,
-    handle_quest_reopened,
+from questlog_core.gamification.use_cases.settings import set_time_zone as set_time_zone
+from questlog_core.gamification.use_cases.streaks import check_in_yesterday as check_in_yesterday
+from questlog_core.gamification.use_cases.streaks import (
+    roll_over_due_streaks as roll_over_due_streaks,
 )
-from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
-from questlog_core.services.gamification.settings import (
-    set_display_name,
-    set_leaderboard_opt_out,
-    set_time_zone,
-)
-from questlog_core.services.gamification.streaks import (
-    check_in_yesterday,
-    roll_over_due_streaks,
-    roll_over_streak,
-)
+from questlog_core.gamification.use_cases.streaks import roll_over_streak as roll_over_streak
 
 __all__ = [
     "CONSUMER",

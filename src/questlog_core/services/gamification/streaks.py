@@ -1,97 +1,31 @@
-"""Streak use cases: roll a player's days over (one player, or every one due) and check a
-completion in for yesterday.
+"""Moved to :mod:`questlog_core.gamification.use_cases.streaks`; this path keeps working.
+
+It re-exports the same objects, so old imports and ``isinstance`` checks are unaffected.
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable
-from datetime import timedelta
-
-from questlog_core.errors import CheckInWindowClosed, ConcurrencyConflict, ValidationFailed
-from questlog_core.gamification.streaks import credit_key, local_day
-from questlog_core.ids import QuestId, UserId
-from questlog_core.ports.gamification import GamificationUnitOfWork
-from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.services.gamification._internals import (
-    _Changes,
-    _commit,
-    _commit_profile,
-    _settle,
+from questlog_core.errors import CheckInWindowClosed as CheckInWindowClosed
+from questlog_core.gamification.ports import GamificationUnitOfWork as GamificationUnitOfWork
+from questlog_core.gamification.streaks import credit_key as credit_key
+from questlog_core.gamification.streaks import local_day as local_day
+from questlog_core.gamification.use_cases.outcomes import Profile as Profile
+from questlog_core.gamification.use_cases.outcomes import RolloverOutcome as RolloverOutcome
+from questlog_core.gamification.use_cases.rules import DEFAULT_RULES as DEFAULT_RULES
+from questlog_core.gamification.use_cases.rules import GameRules as GameRules
+from questlog_core.gamification.use_cases.streaks import check_in_yesterday as check_in_yesterday
+from questlog_core.gamification.use_cases.streaks import (
+    roll_over_due_streaks as roll_over_due_streaks,
 )
-from questlog_core.services.gamification.outcomes import Profile, RolloverOutcome
-from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
+from questlog_core.gamification.use_cases.streaks import roll_over_streak as roll_over_streak
+from questlog_core.kernel.clock import Clock as Clock
+from questlog_core.kernel.clock import IdFactory as IdFactory
+from questlog_core.kernel.errors import ConcurrencyConflict as ConcurrencyConflict
+from questlog_core.kernel.errors import ValidationFailed as ValidationFailed
+from questlog_core.kernel.ids import QuestId as QuestId
+from questlog_core.kernel.ids import UserId as UserId
 
-
-async def roll_over_streak(
-    user: UserId,
-    uow: GamificationUnitOfWork,
-    clock: Clock,
-    ids: IdFactory,
-    rules: GameRules = DEFAULT_RULES,
-) -> RolloverOutcome:
-    """Finalize the player's local days that have ended (each date once, however often run)."""
-    now = clock.now()
-    async with uow:
-        player = await uow.players.get(user)
-        progress = await uow.achievements.get(user)
-        out = _Changes(ids, now, user)
-        before = (player.streak, player.next_rollover_at)
-        days = await _settle(uow, player, progress, rules, out)
-        if not out.events and before == (player.streak, player.next_rollover_at):
-            return RolloverOutcome(days=())  # already rolled over: change nothing
-        await _commit(uow, out)
-        return RolloverOutcome(days=tuple(days), events=tuple(out.events))
-
-
-async def roll_over_due_streaks(
-    make_uow: Callable[[], GamificationUnitOfWork],
-    clock: Clock,
-    ids: IdFactory,
-    rules: GameRules = DEFAULT_RULES,
-    limit: int = 500,
-) -> int:
-    """The scheduler's job: roll over every player whose next day became final. Returns how
-    many were rolled over; a player another worker is rolling over right now is skipped.
-    """
-    async with make_uow() as uow:
-        due = await uow.players.due_for_rollover(clock.now(), limit)
-    done = 0
-    for user in due:
-        try:
-            await roll_over_streak(user, make_uow(), clock, ids, rules)
-            done += 1
-        except ConcurrencyConflict:
-            continue  # the other worker's rollover is the same rollover
-    return done
-
-
-async def check_in_yesterday(
-    user: UserId,
-    quest_id: QuestId,
-    occurrence: int,
-    uow: GamificationUnitOfWork,
-    clock: Clock,
-    ids: IdFactory,
-    rules: GameRules = DEFAULT_RULES,
-) -> Profile:
-    """Count a completion made today for yesterday, while yesterday is not final."""
-    now = clock.now()
-    async with uow:
-        player = await uow.players.find(user)
-        if player is None or await uow.ledger.live_award(user, quest_id, occurrence) is None:
-            # a reference in the request that names nothing of the caller's (no 404: the
-            # resource addressed is the caller's streak, which exists)
-            raise ValidationFailed("quest_id", "no completion of yours with a live award")
-        progress = await uow.achievements.get(user)
-        out = _Changes(ids, now, user)
-        await _settle(uow, player, progress, rules, out)
-        yesterday = local_day(now, player.timezone, player.day_start_hour) - timedelta(1)
-        credit = credit_key(quest_id, occurrence)
-        current = player.streak.credited_day(credit)
-        if current != yesterday:
-            if current is None or not rules.streaks.is_open(
-                player.streak, yesterday, now, player.timezone, player.day_start_hour
-            ):
-                raise CheckInWindowClosed(yesterday)
-            player.streak = rules.streaks.move_credit(player.streak, credit, yesterday)
-        return await _commit_profile(uow, player, progress, rules, out)
+__all__ = [
+    "DEFAULT_RULES",
+    "check_in_yesterday",
+    "roll_over_due_streaks",
+    "roll_over_streak",
+]

@@ -1,82 +1,26 @@
-"""Quest dependency use cases: add and remove prerequisites, view a quest's place."""
+"""Moved to :mod:`questlog_core.quests.use_cases.dependencies`; this path keeps working.
 
-from __future__ import annotations
+It re-exports the same objects, so old imports and ``isinstance`` checks are unaffected.
+"""
 
-from questlog_core.errors import (
-    NotFound,
-    QuestLocked,
-)
-from questlog_core.events.quests import DependencyRemoved
-from questlog_core.ids import EventId
-from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
-from questlog_core.quests.model import QuestStatus
-from questlog_core.services.quests.commands import (
-    AddDependency,
-    ListDependencies,
-    RemoveDependency,
-)
-from questlog_core.services.quests.helpers import (
-    _finished,
-    _link,
-)
-from questlog_core.services.quests.results import DependencyView
+from questlog_core.errors import QuestLocked as QuestLocked
+from questlog_core.kernel.clock import Clock as Clock
+from questlog_core.kernel.clock import IdFactory as IdFactory
+from questlog_core.kernel.errors import NotFound as NotFound
+from questlog_core.kernel.ids import EventId as EventId
+from questlog_core.quests.events import DependencyRemoved as DependencyRemoved
+from questlog_core.quests.model.status import QuestStatus as QuestStatus
+from questlog_core.quests.ports import QuestUnitOfWork as QuestUnitOfWork
+from questlog_core.quests.use_cases.commands import AddDependency as AddDependency
+from questlog_core.quests.use_cases.commands import ListDependencies as ListDependencies
+from questlog_core.quests.use_cases.commands import RemoveDependency as RemoveDependency
+from questlog_core.quests.use_cases.dependencies import add_dependency as add_dependency
+from questlog_core.quests.use_cases.dependencies import list_dependencies as list_dependencies
+from questlog_core.quests.use_cases.dependencies import remove_dependency as remove_dependency
+from questlog_core.quests.use_cases.results import DependencyView as DependencyView
 
-
-async def add_dependency(
-    cmd: AddDependency, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
-) -> None:
-    """Make ``prerequisite_id`` a prerequisite of ``dependent_id`` (adding it twice is a no-op).
-
-    Both quests are fetched through the owner-scoped repository, so another owner's quest is
-    ``QuestNotFound`` and a cross-owner edge cannot be made.
-
-    Raises:
-        DependencyCycle: with the cycle's path (a self-dependency included).
-        QuestLocked: either quest is archived.
-    """
-    async with uow:
-        prerequisite = await uow.quests.get(cmd.owner, cmd.prerequisite_id)
-        dependent = await uow.quests.get(cmd.owner, cmd.dependent_id)
-        for quest in (prerequisite, dependent):
-            if quest.status is QuestStatus.ARCHIVED:
-                raise QuestLocked(quest.id, quest.status, "add a dependency")
-        graph = await uow.dependencies.graph_of(cmd.owner, for_update=True)
-        if await _link(uow, graph, cmd.owner, prerequisite.id, dependent.id, clock.now(), ids):
-            await uow.commit()
-
-
-async def remove_dependency(
-    cmd: RemoveDependency, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
-) -> None:
-    """Remove an edge. Raises ``NotFound`` (entity ``dependency``) if there is none."""
-    async with uow:
-        await uow.quests.get(cmd.owner, cmd.prerequisite_id)
-        await uow.quests.get(cmd.owner, cmd.dependent_id)
-        removed = await uow.dependencies.remove(cmd.owner, cmd.prerequisite_id, cmd.dependent_id)
-        if not removed:
-            raise NotFound("dependency", f"{cmd.prerequisite_id}->{cmd.dependent_id}")
-        uow.record(
-            DependencyRemoved(
-                event_id=EventId(ids.new_id()),
-                occurred_at=clock.now(),
-                owner=cmd.owner,
-                prerequisite_id=cmd.prerequisite_id,
-                dependent_id=cmd.dependent_id,
-            )
-        )
-        await uow.commit()
-
-
-async def list_dependencies(query: ListDependencies, uow: QuestUnitOfWork) -> DependencyView:
-    """The quest's prerequisites, dependents and which prerequisites are still open."""
-    async with uow:
-        quest = await uow.quests.get(query.owner, query.quest_id)
-        graph = await uow.dependencies.graph_of(query.owner)
-        finished = await _finished(uow, query.owner, graph)
-    return DependencyView(
-        quest_id=quest.id,
-        prerequisites=sorted(graph.prerequisites(quest.id), key=lambda q: q.int),
-        dependents=sorted(graph.dependents(quest.id), key=lambda q: q.int),
-        unfinished_prerequisites=graph.unfinished_prerequisites(quest.id, finished),
-    )
+__all__ = [
+    "add_dependency",
+    "list_dependencies",
+    "remove_dependency",
+]

@@ -1,132 +1,32 @@
-"""Quest editing use cases: create (one or in bulk), update and delete."""
+"""Moved to :mod:`questlog_core.quests.use_cases.editing`; this path keeps working.
 
-from __future__ import annotations
+It re-exports the same objects, so old imports and ``isinstance`` checks are unaffected.
+"""
 
-from questlog_core.errors import ValidationFailed
-from questlog_core.events.quests import DependencyRemoved
-from questlog_core.ids import EventId
-from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
-from questlog_core.quests.model import (
-    Quest,
-    QuestStatus,
-)
-from questlog_core.services.quests.commands import (
-    MAX_BULK_QUESTS,
-    UNSET,
-    CreateQuest,
-    CreateQuests,
-    DeleteQuest,
-    UpdateQuest,
-)
-from questlog_core.services.quests.helpers import (
-    _add_new_quest,
-    _check_parent,
-    _get_at_version,
-    _refresh_parent,
-)
+from questlog_core.kernel.clock import Clock as Clock
+from questlog_core.kernel.clock import IdFactory as IdFactory
+from questlog_core.kernel.errors import ValidationFailed as ValidationFailed
+from questlog_core.kernel.ids import EventId as EventId
+from questlog_core.quests.events import DependencyRemoved as DependencyRemoved
+from questlog_core.quests.model.quest import Quest as Quest
+from questlog_core.quests.model.status import QuestStatus as QuestStatus
+from questlog_core.quests.ports import QuestUnitOfWork as QuestUnitOfWork
+from questlog_core.quests.use_cases.commands import MAX_BULK_QUESTS as MAX_BULK_QUESTS
+from questlog_core.quests.use_cases.commands import UNSET as UNSET
+from questlog_core.quests.use_cases.commands import CreateQuest as CreateQuest
+from questlog_core.quests.use_cases.commands import CreateQuests as CreateQuests
+from questlog_core.quests.use_cases.commands import DeleteQuest as DeleteQuest
+from questlog_core.quests.use_cases.commands import UpdateQuest as UpdateQuest
+from questlog_core.quests.use_cases.editing import create_quest as create_quest
+from questlog_core.quests.use_cases.editing import create_quests as create_quests
+from questlog_core.quests.use_cases.editing import delete_quest as delete_quest
+from questlog_core.quests.use_cases.editing import update_quest as update_quest
 
-
-async def create_quest(
-    cmd: CreateQuest, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
-) -> Quest:
-    """Create a todo quest (optionally as a sub-quest of one of the owner's quests)."""
-    async with uow:
-        quest = await _add_new_quest(cmd, uow, clock, ids)
-        await uow.commit()
-    return quest
-
-
-async def create_quests(
-    cmd: CreateQuests, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
-) -> list[Quest]:
-    """Create several quests at once, all or nothing, in the order given.
-
-    Raises:
-        ValidationFailed: naming the item, e.g. field ``quests[2].title``; nothing is created.
-    """
-    if not cmd.quests:
-        raise ValidationFailed("quests", "must not be empty")
-    if len(cmd.quests) > MAX_BULK_QUESTS:
-        raise ValidationFailed("quests", f"at most {MAX_BULK_QUESTS} quests at once")
-    created: list[Quest] = []
-    async with uow:
-        for index, item in enumerate(cmd.quests):
-            if item.owner != cmd.owner:
-                raise ValidationFailed(f"quests[{index}].owner", "must be the caller")
-            try:
-                created.append(await _add_new_quest(item, uow, clock, ids))
-            except ValidationFailed as exc:
-                raise ValidationFailed(
-                    f"quests[{index}].{exc.field}", exc.reason, allowed=exc.allowed
-                ) from None
-        await uow.commit()
-    return created
-
-
-async def update_quest(
-    cmd: UpdateQuest, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
-) -> Quest:
-    """Edit fields of a quest the caller saw at ``expected_version``.
-
-    Raises:
-        ConcurrencyConflict: the quest changed since (someone else won).
-        QuestLocked: the quest is archived.
-        ValidationFailed: naming the field.
-    """
-    changes = {
-        name: getattr(cmd, name)
-        for name in cmd.__struct_fields__
-        if name not in {"owner", "quest_id", "expected_version"} and getattr(cmd, name) is not UNSET
-    }
-    async with uow:
-        quest = await _get_at_version(uow, cmd.owner, cmd.quest_id, cmd.expected_version)
-        old_parent = quest.parent_id
-        now = clock.now()
-        if changes.get("parent_id") is not None:
-            await _check_parent(uow, quest, changes["parent_id"])
-        changed = quest.revise(changes, at=now, ids=ids)
-        if changed:
-            await uow.quests.update(quest, cmd.expected_version)
-            if "parent_id" in changed:
-                await _refresh_parent(uow, cmd.owner, old_parent, now, ids)
-                await _refresh_parent(uow, cmd.owner, quest.parent_id, now, ids)
-        await uow.commit()
-    return quest
-
-
-async def delete_quest(
-    cmd: DeleteQuest, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
-) -> None:
-    """Delete a quest with its dependency edges; its sub-quests become top-level quests."""
-    async with uow:
-        quest = (
-            await uow.quests.get(cmd.owner, cmd.quest_id)
-            if cmd.expected_version is None
-            else await _get_at_version(uow, cmd.owner, cmd.quest_id, cmd.expected_version)
-        )
-        now = clock.now()
-        for prerequisite, dependent in await uow.dependencies.remove_quest(cmd.owner, quest.id):
-            uow.record(
-                DependencyRemoved(
-                    event_id=EventId(ids.new_id()),
-                    occurred_at=now,
-                    owner=cmd.owner,
-                    prerequisite_id=prerequisite,
-                    dependent_id=dependent,
-                )
-            )
-        for child in await uow.quests.children(cmd.owner, quest.id):
-            version = child.version
-            if child.status is QuestStatus.ARCHIVED:
-                # Archived quests are read-only to players, but a dangling parent is worse.
-                child.parent_id = None
-            else:
-                child.revise({"parent_id": None}, at=now, ids=ids)
-            await uow.quests.update(child, version)
-        # The files themselves are the caller's to remove from storage after the commit.
-        await uow.attachments.remove_quest(cmd.owner, quest.id)
-        quest.mark_deleted(at=now, ids=ids)
-        await uow.quests.delete(cmd.owner, quest.id)
-        await _refresh_parent(uow, cmd.owner, quest.parent_id, now, ids)
-        await uow.commit()
+__all__ = [
+    "MAX_BULK_QUESTS",
+    "UNSET",
+    "create_quest",
+    "create_quests",
+    "delete_quest",
+    "update_quest",
+]

@@ -1,48 +1,19 @@
-"""Quest progress use cases: the player's own percentage and checklist ticks."""
+"""Moved to :mod:`questlog_core.quests.use_cases.progress`; this path keeps working.
 
-from __future__ import annotations
+It re-exports the same objects, so old imports and ``isinstance`` checks are unaffected.
+"""
 
-from questlog_core.errors import ValidationFailed
-from questlog_core.ports.platform import Clock, IdFactory
-from questlog_core.ports.quests import QuestUnitOfWork
-from questlog_core.quests.model import Quest
-from questlog_core.services.quests.commands import (
-    SetProgress,
-    TickChecklistItem,
-)
-from questlog_core.services.quests.helpers import _change_quest
+from questlog_core.kernel.clock import Clock as Clock
+from questlog_core.kernel.clock import IdFactory as IdFactory
+from questlog_core.kernel.errors import ValidationFailed as ValidationFailed
+from questlog_core.quests.model.quest import Quest as Quest
+from questlog_core.quests.ports import QuestUnitOfWork as QuestUnitOfWork
+from questlog_core.quests.use_cases.commands import SetProgress as SetProgress
+from questlog_core.quests.use_cases.commands import TickChecklistItem as TickChecklistItem
+from questlog_core.quests.use_cases.progress import set_progress as set_progress
+from questlog_core.quests.use_cases.progress import tick_checklist_item as tick_checklist_item
 
-
-async def set_progress(
-    cmd: SetProgress, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
-) -> Quest:
-    """Set the player's own percentage. Reaching 100% does not complete the quest; it records
-    ``QuestProgressed(ready_to_complete=True)``.
-
-    Raises:
-        ValidationFailed: out of range, or progress is derived (checklist or sub-quests).
-    """
-    async with uow:
-        quest = await uow.quests.get(cmd.owner, cmd.quest_id)
-        version = quest.version
-        if not quest.checklist and await uow.quests.children(cmd.owner, quest.id):
-            raise ValidationFailed("progress", "is derived from the sub-quests")
-        quest.set_progress(cmd.progress, at=clock.now(), ids=ids)
-        await uow.quests.update(quest, version)
-        await uow.commit()
-    return quest
-
-
-async def tick_checklist_item(
-    cmd: TickChecklistItem, uow: QuestUnitOfWork, clock: Clock, ids: IdFactory
-) -> Quest:
-    """Tick or untick a checklist item; the quest's progress follows (and never completes it)."""
-    return await _change_quest(
-        cmd.owner,
-        cmd.quest_id,
-        uow,
-        clock,
-        ids,
-        lambda quest, at: quest.tick(cmd.index, bool(cmd.done), at=at, ids=ids),
-        refresh_parent=False,
-    )
+__all__ = [
+    "set_progress",
+    "tick_checklist_item",
+]
