@@ -16,18 +16,23 @@ from apps.container import build_container, database_kind
 from apps.http.service import create_service_app
 from apps.settings import Settings
 
-#: the services the all-in-one mounts, in order
-SERVICES = ("auth", "quest", "gamification", "notification", "ai")
+#: the services the all-in-one mounts, in order (``web`` is the browser client's pages)
+SERVICES = ("auth", "quest", "gamification", "notification", "ai", "web")
 
 
-def service_routes(name: str) -> list[ControllerRouterHandler]:
-    """The route handlers of one service (empty while that service is not built yet)."""
+def service_routes(name: str, settings: Settings | None = None) -> list[ControllerRouterHandler]:
+    """The route handlers of one service (empty while that service is not built yet); a
+    service whose routes depend on the settings has ``routes_for(settings)`` (the web client)."""
     try:
         module = importlib.import_module(f"apps.{name}.routes")
     except ModuleNotFoundError as exc:
         if exc.name in {f"apps.{name}", f"apps.{name}.routes"}:
             return []
         raise
+    routes_for = getattr(module, "routes_for", None)
+    if routes_for is not None:
+        built: list[ControllerRouterHandler] = routes_for(settings or Settings.from_env())
+        return built
     routes: list[ControllerRouterHandler] = list(module.ROUTES)
     return routes
 
@@ -37,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     handlers: list[ControllerRouterHandler] = []
     for name in SERVICES:
-        handlers.extend(service_routes(name))
+        handlers.extend(service_routes(name, settings))
     app = create_service_app(
         name="all-in-one",
         title="Questlog",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 
-SERVICES = ("all", "auth", "quest", "gamification", "notification", "ai")
+SERVICES = ("all", "auth", "quest", "gamification", "notification", "ai", "web")
 #: the HTTP servers ``questlog serve`` can run on; the first is the default
 SERVERS = ("granian", "uvicorn")
 
@@ -33,11 +33,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="info")
 
 
+def listening_url(host: str, port: int) -> str:
+    """The base URL of ``host:port`` as a browser on this machine reaches it (a wildcard
+    address such as ``0.0.0.0`` is reached as ``127.0.0.1``)."""
+    if host in {"", "0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def run(args: argparse.Namespace) -> int:
     import importlib
+    import os
 
     from apps.settings import Settings, SettingsError
 
+    # Links in emails (password reset) and signed file URLs point where this server listens
+    # unless QUESTLOG_PUBLIC_URL says otherwise (behind a proxy or on a public host it must).
+    os.environ.setdefault("QUESTLOG_PUBLIC_URL", listening_url(args.host, args.port))
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -66,9 +80,10 @@ def run(args: argparse.Namespace) -> int:
             f"questlog: note: the {args.service} service's events wait in its outbox until a "
             "`questlog worker` runs (with QUESTLOG_BROKER=redis or rabbitmq)"
         )
-    base = f"http://{args.host}:{args.port}"
+    base = listening_url(args.host, args.port)
+    pages = f"web app at {base}/, " if args.service in {"all", "web"} else ""
     print(
-        f"{label} on {base} — API docs at {base}/schema  "
+        f"{label} on {base} — {pages}API docs at {base}/schema  "
         f"(database: {settings.database_url}; server: {args.server})",
         flush=True,
     )
