@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 
-from apps.http.permissions import public
+from apps.http.permissions import browser_page
 from apps.web.api import ApiClient
 from apps.web.rendering import render, see_other
 from apps.web.session import (
@@ -20,9 +20,9 @@ from apps.web.session import (
     token_cookies,
 )
 
-# Web pages are public routes at the edge: the page itself calls the API with the browser's
+# Web pages need no bearer token at the edge: the page itself calls the API with the browser's
 # token, and the API checks that token's permissions as it does for every client.
-PAGE = {"include_in_schema": False, **public()}
+PAGE = browser_page()
 
 
 async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:

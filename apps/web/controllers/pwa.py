@@ -8,7 +8,10 @@ from typing import Any
 
 from litestar import Controller, Response, get
 
-from apps.web.controllers.account import PAGE
+from apps.http.permissions import public
+
+#: the manifest and the service worker hold nothing of anyone's: public, not API operations
+PAGE = {**public(), "include_in_schema": False}
 
 STATIC = Path(__file__).parent.parent / "static"
 
