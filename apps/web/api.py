@@ -93,7 +93,7 @@ class ApiClient:
         token: str | None = None,
     ) -> ApiAnswer:
         """``method path`` with the browser's token; never raises for an error status."""
-        bearer = token or self.token
+        bearer = self.token if token is None else token
         headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
         async with self._client() as client:
             response = await client.request(method, path, json=json, params=params, headers=headers)

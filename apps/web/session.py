@@ -9,6 +9,7 @@ page raises :class:`SignedOut`, which sends the browser to ``/login``.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -86,6 +87,8 @@ class Visit:
         #: cookies the response must set (a refreshed token pair)
         self.cookies: list[Cookie] = []
         self._refreshed = False
+        # Calls made side by side that meet the same expired token refresh it once.
+        self._refreshing = asyncio.Lock()
 
     def _signed_out(self) -> SignedOut:
         path = self.request.url.path
@@ -95,24 +98,32 @@ class Visit:
             path = f"{path}?{self.request.url.query}"
         return SignedOut(path)
 
-    async def _refresh(self) -> bool:
-        refresh = self.request.cookies.get(REFRESH_COOKIE)
-        if self._refreshed or not refresh:
-            return False
-        self._refreshed = True
-        answer = await self.api.post("/api/v1/auth/refresh", json={"refresh_token": refresh})
-        if not answer.ok:
-            return False
-        self.api.token = str(answer.body["access_token"])
-        self.cookies = token_cookies(self.request, answer.body)
-        return True
+    async def _refresh(self, stale: str | None) -> bool:
+        """Trade the refresh cookie for a new pair once; ``True`` when a token newer than
+        ``stale`` (the one that was refused) is now in use."""
+        async with self._refreshing:
+            if self.api.token != stale:
+                return True
+            refresh = self.request.cookies.get(REFRESH_COOKIE)
+            if self._refreshed or not refresh:
+                return False
+            self._refreshed = True
+            answer = await self.api.call(
+                "POST", "/api/v1/auth/refresh", json={"refresh_token": refresh}, token=""
+            )
+            if not answer.ok:
+                return False
+            self.api.token = str(answer.body["access_token"])
+            self.cookies = token_cookies(self.request, answer.body)
+            return True
 
     async def call(self, method: str, path: str, **kwargs: Any) -> ApiAnswer:
         """The API's answer; :class:`SignedOut` when no token of this browser is accepted."""
-        if not self.api.token and not await self._refresh():
+        if not self.api.token and not await self._refresh(self.api.token):
             raise self._signed_out()
+        sent = self.api.token
         answer = await self.api.call(method, path, **kwargs)
-        if answer.status == 401 and await self._refresh():
+        if answer.status == 401 and await self._refresh(sent):
             answer = await self.api.call(method, path, **kwargs)
         if answer.status == 401:
             raise self._signed_out()
