@@ -240,3 +240,10 @@ def test_pages_forbid_framing_and_foreign_scripts(client: TestClient[Litestar]) 
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert page.headers["cache-control"] == "no-store"
+
+
+def test_a_refused_form_shows_a_page_to_a_browser(client: TestClient[Litestar]) -> None:
+    answer = client.post("/quests/new", data={"title": "Forged"}, headers={"accept": "text/html"})
+    assert answer.status_code == 403
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "This form has expired" in answer.text
