@@ -266,6 +266,12 @@ def test_installable_and_readable_offline(browser: Any, web_server: RunningServe
     page = context.new_page()
     _sign_up(page, base, "Ola", "ola@example.com")
     _create_quest(page, base, "Read offline")
+    # Phone width: nothing wider than the screen, still no serious accessibility problem.
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert accessibility_violations(page) == []
+    screenshot(page, "today-phone")
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     page.reload()  # now controlled by the service worker, which keeps this copy
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
