@@ -68,14 +68,17 @@ class ApiClient:
         settings = self._request.app.state.settings
         peer = self._request.client.host if self._request.client else "127.0.0.1"
         headers = {"user-agent": self._request.headers.get("user-agent", "questlog-web")}
+        forwarded = self._request.headers.get("x-forwarded-for")
         if settings.web_api_url:
-            forwarded = self._request.headers.get("x-forwarded-for")
             headers["x-forwarded-for"] = f"{forwarded}, {peer}" if forwarded else peer
             return httpx.AsyncClient(
                 base_url=settings.web_api_url.rstrip("/"),
                 headers=headers,
                 timeout=TIMEOUT_SECONDS,
             )
+        if forwarded:
+            # Same peer, same header: the API trusts it exactly as the page's own edge did.
+            headers["x-forwarded-for"] = forwarded
         # Litestar's narrower ASGI types are compatible with what httpx calls.
         app: Any = self._request.app
         transport = httpx.ASGITransport(app=app, client=(peer, 0))
