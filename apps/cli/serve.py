@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         factory = f"{module}:create_app"
         label = f"Questlog {args.service} service"
-    if args.service != "all" and settings.broker == "stub":
+    if args.service not in {"all", "web"} and settings.broker == "stub":
         # The stub broker lives inside the all-in-one; a service alone relays nothing itself.
         print(
             f"questlog: note: the {args.service} service's events wait in its outbox until a "
