@@ -3,7 +3,8 @@
 With no service (or ``all``) every service runs in one process on the settings from the
 environment, whose defaults are the embedded ones (SQLite file, in-process cache, console
 email). ``questlog serve quest`` runs the quest service alone; production chooses its adapters
-with ``QUESTLOG_*`` variables.
+with ``QUESTLOG_*`` variables. ``questlog serve web`` runs the web client alone: its pages call
+the API at ``QUESTLOG_WEB_API_URL`` (see ``docs/web.md``).
 
 The HTTP server is granian by default (``--server granian``), the fastest of the stacks
 measured on this code (see ``docs/performance.md``); ``--server uvicorn`` runs uvicorn with
