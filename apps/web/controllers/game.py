@@ -61,6 +61,7 @@ class GamePages(Controller):
         days_text = request.query_params.get("days", "30")
         days = int(days_text) if days_text.isdigit() and 1 <= int(days_text) <= 365 else 30
         answer = await visit.get("/api/v1/ai/insights", params={"timezone": timezone, "days": days})
+        # bar_chart escapes every label and caption: what it returns is safe markup.
         charts: dict[str, Markup] = {}
         if answer.ok:
             data = answer.body
@@ -80,6 +81,20 @@ class GamePages(Controller):
                     ],
                 )
             )
+            accuracy = data["estimate_accuracy"]
+            if accuracy["measured"] and accuracy["within_25_percent"] is not None:
+                close = round(accuracy["measured"] * accuracy["within_25_percent"])
+                off = accuracy["measured"] - close
+                charts["accuracy"] = Markup(
+                    bar_chart(
+                        "Estimates within 25% of the time taken",
+                        [
+                            Bar("within 25%", close, f"{close} quests within 25%"),
+                            Bar("further off", off, f"{off} quests further off"),
+                        ],
+                        height=140,
+                    )
+                )
             charts["overdue"] = Markup(
                 bar_chart(
                     "Overdue quests by day",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from markupsafe import Markup
 
 from apps.cli.serve import listening_url
 from apps.web.charts import Bar, bar_chart
 from apps.web.controllers.today import why
+from apps.web.rendering import environment
 from apps.web.session import login_url, safe_next
 
 
@@ -67,3 +69,27 @@ def test_why_lists_the_factors_that_placed_a_quest_biggest_first() -> None:
         ("due", "+7.2"),
         ("unblocks", "+0.01"),
     ]
+
+
+def test_the_insights_page_shows_the_estimate_accuracy_it_is_given() -> None:
+    accuracy = {"measured": 4, "median_ratio": 1.1, "within_25_percent": 0.75}
+    html = (
+        environment()
+        .get_template("insights.html")
+        .render(
+            csrf_token="t",
+            path="/insights",
+            days=30,
+            charts={"accuracy": Markup(bar_chart("Estimates within 25%", [Bar("within", 3, "3")]))},
+            insights={
+                "completed": 4,
+                "window_days": 30,
+                "timezone": "UTC",
+                "summary": ["4 quests completed."],
+                "estimate_accuracy": accuracy,
+            },
+        )
+    )
+    assert "Median actual/estimate: <strong>1.10</strong>" in html
+    assert "within 25% of the estimate: <strong>75%</strong>" in html
+    assert 'aria-labelledby="chart-estimateswithin25"' in html
