@@ -32,7 +32,13 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.run-installed
 	$(BIN)/questlog serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev-installed
+# axe-core for the web client's browser tests (tests/e2e/web), redone when its lock changes.
+E2E_WEB := tests/e2e/web
+$(E2E_WEB)/node_modules/.installed: $(E2E_WEB)/package-lock.json
+	npm ci --prefix $(E2E_WEB) --no-audit --no-fund
+	@touch $@
+
+test: $(VENV)/.dev-installed $(E2E_WEB)/node_modules/.installed
 	$(BIN)/python -m pytest -n 2
 
 lint: $(VENV)/.dev-installed
@@ -55,4 +61,4 @@ contracts: $(VENV)/.dev-installed
 	$(BIN)/python -m apps.contracts
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis .artifacts $(E2E_WEB)/node_modules

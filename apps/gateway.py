@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     handlers: list[ControllerRouterHandler] = []
     for service in SERVICES:
-        handlers.extend(service.route_handlers())
+        handlers.extend(service.route_handlers(settings))
     app = create_service_app(
         name="all-in-one",
         title="Questlog",

@@ -56,10 +56,12 @@ class Service:
     #: ``"module:factory"`` of its Litestar app (``questlog serve NAME``); ``None`` while the
     #: service has no HTTP API yet
     app: str | None = None
-    #: ``"module:ROUTES"``: its route handlers, mounted by its app and by the all-in-one
+    #: ``"module:ROUTES"``: its route handlers, mounted by its app and by the all-in-one; or
+    #: ``"module:function"`` building them from the settings (the web client's pages)
     routes: str | None = None
-    #: ``"module:GROUP"``: the SQL tables it owns (its schema on PostgreSQL)
-    tables: str
+    #: ``"module:GROUP"``: the SQL tables it owns (its schema on PostgreSQL); ``None`` for a
+    #: service that owns no state (the web client)
+    tables: str | None = None
     #: ``"module:CONSUMER"``: the consumer ``questlog worker NAME`` runs, if it consumes events
     consumer: str | None = None
     #: modules whose event types the service publishes (through its outbox)
@@ -87,12 +89,21 @@ class Service:
         factory: Callable[[Settings | None], Litestar] = load(self.app)
         return factory(settings)
 
-    def route_handlers(self) -> list[ControllerRouterHandler]:
+    def route_handlers(self, settings: Settings | None = None) -> list[ControllerRouterHandler]:
         """Its route handlers (none while it has no HTTP API)."""
-        return [] if self.routes is None else list(load(self.routes))
+        if self.routes is None:
+            return []
+        routes = load(self.routes)
+        if callable(routes):  # built from the settings
+            from apps.settings import Settings
 
-    def table_group(self) -> TableGroup:
+            return list(routes(settings or Settings.from_env()))
+        return list(routes)
+
+    def table_group(self) -> TableGroup | None:
         """The SQL tables it owns (imports its table module, which declares them)."""
+        if self.tables is None:
+            return None
         group: TableGroup = load(self.tables)
         return group
 
@@ -161,6 +172,14 @@ SERVICES: tuple[Service, ...] = (
         consumer="apps.workers.consumers:NOTIFICATION",
         parts=("delivery",),
     ),
+    # The browser client's pages: they call the other services' APIs like any client, and own
+    # no tables, events or consumers.
+    Service(
+        name="web",
+        app="apps.web.app:create_app",
+        routes="apps.web.routes:routes_for",
+        parts=("identity",),
+    ),
     Service(
         name="ai",
         app="apps.ai.app:create_app",
@@ -198,7 +217,7 @@ def chosen(selected: Iterable[str] | None = None) -> list[Service]:
 
 def table_groups(selected: Iterable[str] | None = None) -> list[TableGroup]:
     """The SQL table groups of the selected services (default: every one)."""
-    return [s.table_group() for s in chosen(selected)]
+    return [g for s in chosen(selected) if (g := s.table_group()) is not None]
 
 
 def schemas(selected: Iterable[str] | None = None) -> list[str]:
@@ -237,6 +256,12 @@ def with_http(selected: Sequence[str] | None = None) -> list[Service]:
     return [s for s in chosen(selected) if s.serves_http]
 
 
+def with_state() -> list[str]:
+    """The services that own tables (an outbox to relay, an inbox to consume into): what
+    ``questlog worker`` and the all-in-one's in-process worker cover."""
+    return [s.name for s in SERVICES if s.tables is not None]
+
+
 __all__ = [
     "CONTRACTS",
     "SERVICES",
@@ -251,4 +276,5 @@ __all__ = [
     "service",
     "table_groups",
     "with_http",
+    "with_state",
 ]

@@ -137,8 +137,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     refresh_token_ttl_seconds: int = 14 * 24 * 3600
     #: largest request body accepted, in bytes (bigger → 413)
     max_body_bytes: int = 1_048_576
-    #: the public base URL (used in emails and links)
+    #: the public base URL (used in emails and links); ``questlog serve`` sets it to the
+    #: address it listens on unless this variable is set
     public_url: str = "http://127.0.0.1:8000"
+    #: the API the web pages call: empty for the same process (the all-in-one), else the
+    #: gateway's base URL when the web client is served on its own (``questlog serve web``)
+    web_api_url: str = ""
+    #: the secret that signs the web pages' CSRF tokens (empty: a random one per process, so
+    #: set it when more than one process serves the pages)
+    web_csrf_secret: str = ""
     #: a label for the deployment (``development``, ``test``, ``production``), shown at start
     environment: Literal["development", "production", "test"] = "development"
     #: seconds a request waits for a pooled database connection before it gets a 503

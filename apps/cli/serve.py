@@ -3,7 +3,8 @@
 With no service (or ``all``) every service runs in one process on the settings from the
 environment, whose defaults are the embedded ones (SQLite file, in-process cache, console
 email). ``questlog serve quest`` runs the quest service alone; production chooses its adapters
-with ``QUESTLOG_*`` variables.
+with ``QUESTLOG_*`` variables. ``questlog serve web`` runs the web client alone: its pages call
+the API at ``QUESTLOG_WEB_API_URL`` (see ``docs/web.md``).
 
 The HTTP server is granian by default (``--server granian``), the fastest of the stacks
 measured on this code (see ``docs/performance.md``); ``--server uvicorn`` runs uvicorn with
@@ -36,10 +37,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="info")
 
 
+def listening_url(host: str, port: int) -> str:
+    """The base URL of ``host:port`` as a browser on this machine reaches it (a wildcard
+    address such as ``0.0.0.0`` is reached as ``127.0.0.1``)."""
+    if host in {"", "0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def run(args: argparse.Namespace) -> int:
+    import os
+
     from apps.services import service
     from apps.settings import Settings, SettingsError
 
+    # Links in emails (password reset) and signed file URLs point where this server listens
+    # unless QUESTLOG_PUBLIC_URL says otherwise (behind a proxy or on a public host it must).
+    os.environ.setdefault("QUESTLOG_PUBLIC_URL", listening_url(args.host, args.port))
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -58,15 +74,16 @@ def run(args: argparse.Namespace) -> int:
     if factory is None:
         print(f"questlog: the {args.service} service has no HTTP API in this build")
         return 2
-    if args.service != "all" and settings.broker == "stub":
+    if args.service not in {"all", "web"} and settings.broker == "stub":
         # The stub broker lives inside the all-in-one; a service alone relays nothing itself.
         print(
             f"questlog: note: the {args.service} service's events wait in its outbox until a "
             "`questlog worker` runs (with QUESTLOG_BROKER=redis or rabbitmq)"
         )
-    base = f"http://{args.host}:{args.port}"
+    base = listening_url(args.host, args.port)
+    pages = f"web app at {base}/, " if args.service in {"all", "web"} else ""
     print(
-        f"{label} on {base} — API docs at {base}/schema  "
+        f"{label} on {base} — {pages}API docs at {base}/schema  "
         f"(database: {settings.database_url}; server: {args.server})",
         flush=True,
     )

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 
-from apps.services import names
+from apps.services import with_state
 
-#: ``all`` and every service in the registry (:mod:`apps.services`)
-SERVICES = ("all", *names())
+#: ``all`` and every service in the registry (:mod:`apps.services`) that owns state
+SERVICES = ("all", *with_state())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -66,6 +66,17 @@ def public() -> dict[str, Any]:
     return {PERMISSION_OPT: None, "security": []}
 
 
+#: the ``opt`` key that marks a web page (:func:`browser_page`)
+BROWSER_PAGE_OPT: Final = "browser_page"
+
+
+def browser_page() -> dict[str, Any]:
+    """Route-decorator keywords of a web page (:mod:`apps.web`): no bearer token at the edge.
+    The page signs in with the browser's session cookie and calls the API with that token
+    (checked like any client's); its forms need the CSRF token (403 without)."""
+    return {**public(), BROWSER_PAGE_OPT: True, "include_in_schema": False}
+
+
 def _framework_handler(handler: BaseRouteHandler) -> bool:
     """Litestar's own handlers: the OpenAPI documents and the automatic ``OPTIONS`` answers."""
     return getattr(handler.fn, "__module__", "").startswith("litestar.")
@@ -154,7 +165,10 @@ def permission_table(apps: Iterable[Litestar]) -> str:
                 continue
             permission = route_permission(handler)
             shown = re.sub(r"\{(\w+):\w+\}", r"{\1}", path)  # /quests/{quest_id}
-            rows[(shown, method)] = "public" if permission is None else f"`{permission.value}`"
+            need = "public" if permission is None else f"`{permission.value}`"
+            if handler.opt.get(BROWSER_PAGE_OPT):
+                need = "web page (cookie session; CSRF token on forms)"
+            rows[(shown, method)] = need
     lines = ["| method | path | needs |", "| --- | --- | --- |"]
     lines += [f"| {m} | `{p}` | {need} |" for (p, m), need in sorted(rows.items())]
     return "\n".join(lines) + "\n"
@@ -172,9 +186,11 @@ def main() -> int:
 
 
 __all__ = [
+    "BROWSER_PAGE_OPT",
     "PERMISSION_OPT",
     "SECURITY_SCHEME",
     "UndeclaredPermission",
+    "browser_page",
     "enforce_permission",
     "http_handlers",
     "permission_table",

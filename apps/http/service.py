@@ -19,7 +19,6 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler, Scope
 
@@ -34,6 +33,7 @@ from apps.http.openapi import (
     declare_problem_responses,
     mend_options_allow,
 )
+from apps.http.openapi_ui import swagger_ui, swagger_ui_assets
 from apps.http.permissions import enforce_permission, refuse_undeclared_routes
 from apps.http.problems import EXCEPTION_HANDLERS
 from apps.settings import Settings
@@ -101,7 +101,12 @@ def create_service_app(
         await close_container(container)
 
     app = Litestar(
-        route_handlers=[HealthController, ReadinessController, *route_handlers],
+        route_handlers=[
+            HealthController,
+            ReadinessController,
+            swagger_ui_assets(),
+            *route_handlers,
+        ],
         # One check for every route: the permission its decorator declares (401/403).
         guards=[enforce_permission],
         state=State({"container": container, "settings": settings}),
@@ -123,7 +128,7 @@ def create_service_app(
             version=__version__,
             description=description or None,
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/")],
+            render_plugins=[swagger_ui()],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")

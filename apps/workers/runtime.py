@@ -32,7 +32,7 @@ from adapters.messaging.relay import OutboxRelay
 from adapters.sql.dead_letters import SqlDeadLetters
 from adapters.sql.messaging import OutboxListener, SqlOutbox, on_outbox_commit
 from apps.container import build_container, close_container, database_kind
-from apps.services import consumers, names, table_groups
+from apps.services import consumers, table_groups, with_state
 from apps.settings import Settings
 from apps.workers.actors import dead_letter_recorder, declare_actors, routes
 from apps.workers.broker import configure_broker, queue_name
@@ -49,7 +49,7 @@ CONSUMER_POLL_MS = 100
 
 def services_of(service: str) -> list[str]:
     """The services ``questlog worker SERVICE`` covers (``all``: every one in the registry)."""
-    return names() if service == "all" else [service]
+    return with_state() if service == "all" else [service]
 
 
 class EventWorker:
@@ -175,7 +175,7 @@ class EventWorker:
 def attach_in_process(app: Litestar, settings: Settings) -> None:
     """Run an :class:`EventWorker` for every service inside ``app``'s process (the all-in-one
     with the stub broker): started with the app, stopped with it."""
-    worker = EventWorker(settings, names())
+    worker = EventWorker(settings, with_state())
 
     async def start(_: Litestar) -> None:
         await asyncio.to_thread(worker.start)

@@ -36,10 +36,11 @@ def start_server(
     extra_env: dict[str, str] | None = None,
     service: str | None = None,
     extra_args: list[str] | None = None,
+    without: tuple[str, ...] = (),
 ) -> RunningServer:
     """Start the all-in-one (or one ``service``) on embedded defaults inside ``workdir``, with
     ``extra_env`` on top, and wait until it answers (``extra_args`` go to ``questlog serve``,
-    e.g. ``["--server", "uvicorn"]``)."""
+    e.g. ``["--server", "uvicorn"]``; ``without`` names variables to leave unset)."""
     port = free_port()
     env = {
         **os.environ,
@@ -51,6 +52,8 @@ def start_server(
         "QUESTLOG_PUBLIC_URL": f"http://127.0.0.1:{port}",
         **(extra_env or {}),
     }
+    for name in without:
+        env.pop(name, None)
     log = workdir / f"server-{port}.log"
     handle = log.open("wb")
     process = subprocess.Popen(

@@ -16,7 +16,11 @@ from questlog_core.events import event_types as core_event_types
 def test_each_service_is_declared_once_under_its_own_schema() -> None:
     assert len(services.names()) == len(set(services.names()))
     for service in SERVICES:
-        assert service.table_group().schema == service.name
+        group = service.table_group()
+        if service.name == "web":
+            assert group is None  # the browser pages own no state
+        else:
+            assert group is not None and group.schema == service.name, service.name
 
 
 def test_every_table_belongs_to_exactly_one_service() -> None:
@@ -58,11 +62,16 @@ def test_a_consumer_takes_only_events_some_service_publishes() -> None:
 
 
 def test_the_cli_offers_every_registered_service() -> None:
-    for module in (serve, worker):
+    def choices(module: object) -> list[str]:
         parser = argparse.ArgumentParser()
-        module.add_arguments(parser)
+        module.add_arguments(parser)  # type: ignore[attr-defined]
         action = next(a for a in parser._actions if a.dest == "service")
-        assert list(action.choices or ()) == ["all", *services.names()]
+        return list(action.choices or ())
+
+    assert choices(serve) == ["all", *services.names()]
+    # a worker relays and consumes: only services that own tables have anything to do
+    assert choices(worker) == ["all", *services.with_state()]
+    assert "web" in services.names() and "web" not in services.with_state()
 
 
 def test_container_parts_are_named_once_in_registry_order() -> None:
