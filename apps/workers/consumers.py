@@ -11,7 +11,10 @@ analyses) from the quest lifecycle events, each applied once through the AI inbo
 quest is completed and takes it back when one is reopened (the use cases in
 :mod:`questlog_core.services.gamification`); each claims the event in the gamification inbox in
 the same transaction as the ledger entry, and the ledger's unique keys refuse a second award
-for one quest occurrence, so a redelivered event changes nothing.
+for one quest occurrence, so a redelivered event changes nothing. The game also follows the
+identity events ``UserRegistered`` and ``ProfileUpdated`` (display name, time zone, day start:
+:func:`questlog_core.services.gamification.handle_identity_profile`), deduplicated by the same
+inbox.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from apps.container import Container
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
+from questlog_core.events.identity import ProfileUpdated, UserRegistered
 from questlog_core.events.quests import (
     DependencyAdded,
     DependencyRemoved,
@@ -59,9 +63,23 @@ def _gamification_bus(container: Container) -> MessageBus[Any]:
     async def take_back_xp(event: QuestReopened) -> None:
         await game.handle_quest_reopened(event, container.game_uow(), clock, ids)
 
+    async def follow_profile(event: UserRegistered | ProfileUpdated) -> None:
+        await game.handle_identity_profile(event, container.game_uow(), clock, ids)
+
     bus.subscribe(QuestCompleted, award_xp)
     bus.subscribe(QuestReopened, take_back_xp)
+    bus.subscribe(UserRegistered, follow_profile)
+    bus.subscribe(ProfileUpdated, follow_profile)
     return bus
+
+
+#: what the game consumes: quest completions and reopens, the account's name and zone
+GAMIFICATION_EVENTS: tuple[type[DomainEvent], ...] = (
+    QuestCompleted,
+    QuestReopened,
+    UserRegistered,
+    ProfileUpdated,
+)
 
 
 #: the quest events the AI service's read model follows
@@ -96,7 +114,7 @@ CONSUMERS: dict[str, Consumer] = {
     "ai": Consumer(context="ai", events=AI_READ_MODEL_EVENTS, bus=_ai_bus),
     "gamification": Consumer(
         context="gamification",
-        events=(QuestCompleted, QuestReopened),
+        events=GAMIFICATION_EVENTS,
         bus=_gamification_bus,
     ),
 }
@@ -107,4 +125,4 @@ def consumers_of(event_type: str) -> list[Consumer]:
     return [c for c in CONSUMERS.values() if any(e.type_name() == event_type for e in c.events)]
 
 
-__all__ = ["CONSUMERS", "Consumer", "consumers_of"]
+__all__ = ["CONSUMERS", "GAMIFICATION_EVENTS", "Consumer", "consumers_of"]

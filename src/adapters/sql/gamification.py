@@ -111,6 +111,7 @@ def _player_values(player: Player) -> dict[str, Any]:
         "opted_out": player.opted_out,
         "created_at": player.created_at,
         "next_rollover_at": player.next_rollover_at,
+        "profile_as_of": player.profile_as_of,
     }
 
 
@@ -126,6 +127,7 @@ def _player(row: Row[Any]) -> Player:
         opted_out=row.opted_out,
         created_at=row.created_at,
         next_rollover_at=row.next_rollover_at,
+        profile_as_of=row.profile_as_of,
         version=row.version,
     )
 

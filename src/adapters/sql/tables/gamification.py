@@ -88,6 +88,8 @@ players = Table(
     Column("opted_out", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("next_rollover_at", UtcDateTime, nullable=True),
+    # when the identity fact last applied to name and zone happened (stale ones are ignored)
+    Column("profile_as_of", UtcDateTime, nullable=True),
     Column("version", Integer, nullable=False),
     schema=SCHEMA,
 )

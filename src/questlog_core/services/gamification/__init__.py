@@ -17,6 +17,10 @@ from questlog_core.services.gamification.awards import (
     AwardXp,
     award_xp,
 )
+from questlog_core.services.gamification.identity_events import (
+    IdentityOutcome,
+    handle_identity_profile,
+)
 from questlog_core.services.gamification.outcomes import (
     CompletionOutcome,
     Profile,
@@ -45,6 +49,7 @@ from questlog_core.services.gamification.quest_events import (
 )
 from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
 from questlog_core.services.gamification.settings import (
+    board_name,
     set_display_name,
     set_leaderboard_opt_out,
     set_time_zone,
@@ -65,12 +70,14 @@ __all__ = [
     "BoardPage",
     "CompletionOutcome",
     "GameRules",
+    "IdentityOutcome",
     "LedgerPage",
     "Profile",
     "ReopenOutcome",
     "RolloverOutcome",
     "StreakView",
     "award_xp",
+    "board_name",
     "check_in_yesterday",
     "get_achievements",
     "get_board_page",
@@ -81,6 +88,7 @@ __all__ = [
     "get_rank",
     "get_streak",
     "get_xp_history",
+    "handle_identity_profile",
     "handle_quest_completed",
     "handle_quest_reopened",
     "roll_over_due_streaks",
