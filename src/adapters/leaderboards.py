@@ -33,6 +33,7 @@ from questlog_core.ports.gamification import (
     Inbox,
     Leaderboard,
     PlayerRepository,
+    ReopenRepository,
     XpLedgerRepository,
 )
 
@@ -169,6 +170,10 @@ class ProjectedGamificationUnitOfWork:
     @property
     def inbox(self) -> Inbox:
         return self._inner.inbox
+
+    @property
+    def reopens(self) -> ReopenRepository:
+        return self._inner.reopens
 
     async def __aenter__(self) -> Self:
         await self._inner.__aenter__()

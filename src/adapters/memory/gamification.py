@@ -20,6 +20,7 @@ import msgspec
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
 from questlog_core.events import DomainEvent
 from questlog_core.gamification.achievements import AchievementProgress
+from questlog_core.gamification.completions import Reopen
 from questlog_core.gamification.leaderboards import (
     Board,
     BoardEntry,
@@ -43,6 +44,7 @@ class _State:
     #: entry ids already on the boards, per user (forgotten when the user leaves the boards)
     board_entries: dict[UserId, set[UUID]] = field(default_factory=dict)
     inbox: set[tuple[str, EventId]] = field(default_factory=set)
+    reopens: dict[EventId, Reopen] = field(default_factory=dict)
 
     def copy(self) -> _State:
         """A private working copy (ledger entries and streaks are immutable, so shared)."""
@@ -56,6 +58,7 @@ class _State:
             },
             board_entries={u: set(ids) for u, ids in self.board_entries.items()},
             inbox=set(self.inbox),
+            reopens=dict(self.reopens),
         )
 
 
@@ -252,6 +255,23 @@ def _rename(state: _State, user: UserId, name: str) -> None:
             scores[user].display_name = name
 
 
+class InMemoryReopens:
+    def __init__(self, uow: InMemoryGamificationUnitOfWork) -> None:
+        self._uow = uow
+
+    async def record(self, reopen: Reopen) -> None:
+        if reopen.event_id not in self._uow._work.reopens:
+            self._uow._work.reopens[reopen.event_id] = reopen
+            self._uow._new_reopens.append(reopen)
+
+    async def of(self, user: UserId, quest_id: QuestId, occurrence: int) -> list[Reopen]:
+        return [
+            r
+            for r in self._uow._work.reopens.values()
+            if (r.user, r.quest_id, r.occurrence) == (user, quest_id, occurrence)
+        ]
+
+
 class InMemoryInbox:
     def __init__(self, uow: InMemoryGamificationUnitOfWork) -> None:
         self._uow = uow
@@ -275,7 +295,9 @@ class InMemoryGamificationUnitOfWork:
         self.achievements = InMemoryAchievements(self)
         self.leaderboard = InMemoryLeaderboard(self)
         self.inbox = InMemoryInbox(self)
+        self.reopens = InMemoryReopens(self)
         self._work = _State()
+        self._new_reopens: list[Reopen] = []
         self._new_entries: list[LedgerEntry] = []
         self._player_versions: dict[UserId, int] = {}
         self._saved_achievements: set[UserId] = set()
@@ -293,6 +315,7 @@ class InMemoryGamificationUnitOfWork:
         self._board_ops = []
         self._claims = []
         self._events = []
+        self._new_reopens = []
 
     async def __aenter__(self) -> Self:
         self._reset()
@@ -304,6 +327,7 @@ class InMemoryGamificationUnitOfWork:
             self._work = _State()  # roll back: drop the working copy and everything collected
             self._new_entries, self._player_versions, self._saved_achievements = [], {}, set()
             self._board_ops, self._claims, self._events = [], [], []
+            self._new_reopens = []
 
     def collect(self, *events: DomainEvent) -> None:
         self._events.extend(events)
@@ -335,6 +359,8 @@ class InMemoryGamificationUnitOfWork:
         for op in self._board_ops:
             op(live)
         live.inbox.update(self._claims)
+        for reopen in self._new_reopens:
+            live.reopens.setdefault(reopen.event_id, reopen)
         self._store.outbox.extend(self._events)
         self.committed = True
         events = self._events
@@ -354,5 +380,6 @@ __all__ = [
     "InMemoryInbox",
     "InMemoryLeaderboard",
     "InMemoryPlayers",
+    "InMemoryReopens",
     "InMemoryXpLedger",
 ]

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import dialects
+from adapters.sql.game_reopens import SqlReopens
 from adapters.sql.tables import gamification as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
@@ -50,6 +51,7 @@ from questlog_core.ports.gamification import (
     Inbox,
     Leaderboard,
     PlayerRepository,
+    ReopenRepository,
     XpLedgerRepository,
 )
 from questlog_core.ports.platform import Clock
@@ -77,6 +79,7 @@ def _entry_row(entry: LedgerEntry) -> dict[str, Any]:
         "source_event_id": entry.source_event_id,
         "reverses": entry.reverses,
         "multipliers": msgspec.to_builtins(entry.multipliers),
+        "quest_version": entry.quest_version,
     }
 
 
@@ -97,6 +100,7 @@ def _entry(row: Row[Any]) -> LedgerEntry:
         source_event_id=EventId(row.source_event_id) if row.source_event_id else None,
         reverses=row.reverses,
         multipliers=msgspec.convert(row.multipliers, tuple[Multiplier, ...]),
+        quest_version=row.quest_version,
     )
 
 
@@ -478,6 +482,7 @@ class SqlGamificationUnitOfWork(SqlUnitOfWork):
         self.achievements: AchievementRepository = SqlAchievements(self)
         self.leaderboard: Leaderboard = SqlLeaderboard(self)
         self.inbox: Inbox = SqlInbox(self)
+        self.reopens: ReopenRepository = SqlReopens(self)
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from typing import Protocol, Self
 
 from questlog_core.events import DomainEvent
 from questlog_core.gamification.achievements import AchievementProgress
+from questlog_core.gamification.completions import Reopen
 from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow
 from questlog_core.gamification.ledger import LedgerEntry
 from questlog_core.gamification.players import Player
@@ -130,10 +131,25 @@ class Leaderboard(Protocol):
         ...
 
 
+class ReopenRepository(Protocol):
+    """Every reopen of a done quest occurrence the game has seen (see
+    :mod:`questlog_core.gamification.completions`: a completion that a recorded reopen
+    followed awards nothing, whatever order the two arrived in)."""
+
+    async def record(self, reopen: Reopen) -> None:
+        """Remember a reopen (idempotent by ``reopen.event_id``)."""
+        ...
+
+    async def of(self, user: UserId, quest_id: QuestId, occurrence: int) -> list[Reopen]:
+        """The recorded reopens of one quest occurrence of the user's."""
+        ...
+
+
 class GamificationUnitOfWork(Protocol):
     """One transaction over the game's state, its inbox and its outbox."""
 
     ledger: XpLedgerRepository
+    reopens: ReopenRepository
     players: PlayerRepository
     achievements: AchievementRepository
     leaderboard: Leaderboard
@@ -166,5 +182,6 @@ __all__ = [
     "Leaderboard",
     "Player",
     "PlayerRepository",
+    "ReopenRepository",
     "XpLedgerRepository",
 ]

@@ -55,6 +55,8 @@ ledger = Table(
     # Storage-only: the reversal that undid this award (set when the reversal is appended).
     Column("reversed_by", Uuid, nullable=True),
     Column("multipliers", JsonDocument, nullable=False),
+    # an award's quest version at completion (orders it against reopens; null: older events)
+    Column("quest_version", Integer, nullable=True),
     UniqueConstraint("user_id", "key"),
     schema=SCHEMA,
 )
@@ -94,6 +96,21 @@ players = Table(
     schema=SCHEMA,
 )
 Index(None, players.c.next_rollover_at)
+
+# Every reopen of a done quest occurrence the game has seen: a completion delivered after a
+# reopen that followed it awards nothing (questlog_core.gamification.completions).
+reopens = Table(
+    "gamification_reopens",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("quest_id", Uuid, nullable=False),
+    Column("occurrence", Integer, nullable=False),
+    Column("quest_version", Integer, nullable=True),
+    Column("reopened_at", UtcDateTime, nullable=False),
+    schema=SCHEMA,
+)
+Index(None, reopens.c.user_id, reopens.c.quest_id, reopens.c.occurrence)
 
 achievements = Table(
     "gamification_achievements",
@@ -143,4 +160,5 @@ __all__ = [
     "ledger",
     "outbox",
     "players",
+    "reopens",
 ]

@@ -18,7 +18,8 @@ from questlog_core.ids import UserId
 class CompletionOutcome(msgspec.Struct, frozen=True, kw_only=True):
     """What handling a ``QuestCompleted`` did."""
 
-    status: Literal["awarded", "duplicate_event", "already_awarded"]
+    #: ``reopened_already``: a reopen that came after this completion was handled first
+    status: Literal["awarded", "duplicate_event", "already_awarded", "reopened_already"]
     award: LedgerEntry | None
     total_xp: int
     level: int

@@ -1,4 +1,6 @@
-"""Gamification: the identity fact a player's name and zone follow (``profile_as_of``).
+"""Gamification: the identity fact a player's name and zone follow (``profile_as_of``); the
+quest reopens the game has seen and each award's quest version (``gamification_reopens``,
+``gamification_ledger.quest_version``), so a reopen delivered before its completion still wins.
 
 Revision ID: 0011
 Revises: 0009
@@ -32,7 +34,37 @@ def upgrade() -> None:
         sa.Column("profile_as_of", adapters.sql.types.UtcDateTime(timezone=True), nullable=True),
         schema=_schema(),
     )
+    op.add_column(
+        "gamification_ledger",
+        sa.Column("quest_version", sa.Integer(), nullable=True),
+        schema=_schema(),
+    )
+    op.create_table(
+        "gamification_reopens",
+        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("quest_id", sa.Uuid(), nullable=False),
+        sa.Column("occurrence", sa.Integer(), nullable=False),
+        sa.Column("quest_version", sa.Integer(), nullable=True),
+        sa.Column("reopened_at", adapters.sql.types.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_gamification_reopens")),
+        schema="gamification",
+    )
+    op.create_index(
+        op.f("ix_gamification_reopens_user_id_quest_id_occurrence"),
+        "gamification_reopens",
+        ["user_id", "quest_id", "occurrence"],
+        unique=False,
+        schema="gamification",
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(
+        op.f("ix_gamification_reopens_user_id_quest_id_occurrence"),
+        table_name="gamification_reopens",
+        schema="gamification",
+    )
+    op.drop_table("gamification_reopens", schema="gamification")
+    op.drop_column("gamification_ledger", "quest_version", schema=_schema())
     op.drop_column("gamification_players", "profile_as_of", schema=_schema())
