@@ -54,10 +54,12 @@ class EventFlow:
         )
 
     def claims(self) -> list[str]:
-        """Event ids the gamification consumer claimed in its inbox."""
+        """Event ids of quest events the gamification consumer claimed in its inbox (it also
+        claims the identity events it follows; those are not counted here)."""
         return self._ids(
             f"SELECT event_id FROM {self._table('gamification', 'inbox')} "
-            "WHERE consumer = 'gamification'"
+            "WHERE consumer = 'gamification' AND event_id IN "
+            f"(SELECT event_id FROM {self._table('quest', 'outbox')})"
         )
 
     def awards(self) -> list[str]:

@@ -7,7 +7,8 @@ tables), so boards show the name the player chose and streak days end at *their*
 (or day-start hour).
 
 Idempotent twice over: the inbox ignores a redelivered event id, and ``profile_as_of``
-remembers when the fact last applied happened, so an older event delivered late (a
+remembers when the fact last applied happened (or when the player last changed their board
+name or zone in the game's own settings), so an older event delivered late (a
 ``UserRegistered`` retried after a ``ProfileUpdated``) changes nothing. Days that already
 ended are finalized under the old zone first, as :func:`set_time_zone` does.
 
@@ -62,13 +63,15 @@ async def handle_identity_profile(
     async with uow:
         if not await uow.inbox.claim(CONSUMER, event.event_id):
             return IdentityOutcome(status="duplicate_event")
+        known = await uow.players.find(event.owner) is not None
         player = await _load_or_create(uow, event.owner, event.timezone, now, rules)
-        if player.profile_as_of is not None and event.occurred_at < player.profile_as_of:
+        if player.profile_as_of is not None and event.occurred_at <= player.profile_as_of:
             await uow.commit()  # keep the inbox claim
             return IdentityOutcome(status="stale")
         progress = await uow.achievements.get(player.user)
         out = _Changes(ids, now, player.user)
-        await _settle(uow, player, progress, rules, out)  # days ended under the old zone
+        if known:
+            await _settle(uow, player, progress, rules, out)  # days ended under the old zone
         try:
             zone(event.timezone)
             check_day_start_hour(event.day_start_hour)

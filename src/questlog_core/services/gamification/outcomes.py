@@ -41,6 +41,8 @@ class RolloverOutcome(msgspec.Struct, frozen=True, kw_only=True):
 
     days: tuple[DayOutcome, ...]
     events: tuple[DomainEvent, ...] = ()
+    #: ``False`` when the player had been rolled over already (nothing was written)
+    rolled_over: bool = True
 
 
 class Profile(msgspec.Struct, frozen=True, kw_only=True):

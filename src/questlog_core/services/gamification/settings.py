@@ -57,6 +57,7 @@ async def set_time_zone(
         await _settle(uow, player, progress, rules, out)
         player.timezone = timezone
         player.day_start_hour = day_start_hour
+        player.profile_as_of = now  # an older identity fact arriving later keeps this
         return await _commit_profile(uow, player, progress, rules, out)
 
 
@@ -74,6 +75,7 @@ async def set_display_name(
     async with uow:
         player = await _load_or_create(uow, user, "UTC", now, rules)
         player.display_name = name
+        player.profile_as_of = now  # an older identity fact arriving later keeps this
         await uow.players.save(player)
         if not player.opted_out:
             await uow.leaderboard.rename(user, name)
