@@ -29,11 +29,13 @@ from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow,
 from questlog_core.ids import UserId
 from questlog_core.ports.gamification import (
     AchievementRepository,
+    FriendRepository,
     GamificationUnitOfWork,
     Inbox,
     Leaderboard,
     PlayerRepository,
     ReopenRepository,
+    ShareRepository,
     XpLedgerRepository,
 )
 
@@ -174,6 +176,14 @@ class ProjectedGamificationUnitOfWork:
     @property
     def reopens(self) -> ReopenRepository:
         return self._inner.reopens
+
+    @property
+    def friends(self) -> FriendRepository:
+        return self._inner.friends
+
+    @property
+    def shares(self) -> ShareRepository:
+        return self._inner.shares
 
     async def __aenter__(self) -> Self:
         await self._inner.__aenter__()

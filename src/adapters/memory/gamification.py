@@ -17,6 +17,7 @@ from uuid import UUID
 
 import msgspec
 
+from adapters.memory.social import InMemoryFriends, InMemoryShares, SocialState
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
 from questlog_core.events import DomainEvent
 from questlog_core.gamification.achievements import AchievementProgress
@@ -45,6 +46,7 @@ class _State:
     board_entries: dict[UserId, set[UUID]] = field(default_factory=dict)
     inbox: set[tuple[str, EventId]] = field(default_factory=set)
     reopens: dict[EventId, Reopen] = field(default_factory=dict)
+    social: SocialState = field(default_factory=SocialState)
 
     def copy(self) -> _State:
         """A private working copy (ledger entries and streaks are immutable, so shared)."""
@@ -59,6 +61,7 @@ class _State:
             board_entries={u: set(ids) for u, ids in self.board_entries.items()},
             inbox=set(self.inbox),
             reopens=dict(self.reopens),
+            social=self.social.copy(),
         )
 
 
@@ -190,6 +193,12 @@ class InMemoryPlayers:
         due.sort(key=lambda p: (p.next_rollover_at or now, str(p.user)))
         return [p.user for p in due[:limit]]
 
+    async def by_email_digest(self, email_digest: str) -> Player | None:
+        found = next(
+            (p for p in self._uow._work.players.values() if p.email_digest == email_digest), None
+        )
+        return copy.copy(found) if found is not None else None
+
 
 class InMemoryAchievements:
     def __init__(self, uow: InMemoryGamificationUnitOfWork) -> None:
@@ -296,6 +305,9 @@ class InMemoryGamificationUnitOfWork:
         self.leaderboard = InMemoryLeaderboard(self)
         self.inbox = InMemoryInbox(self)
         self.reopens = InMemoryReopens(self)
+        self.friends = InMemoryFriends(self)
+        self.shares = InMemoryShares(self)
+        self._social_ops: list[Callable[[SocialState], object]] = []
         self._work = _State()
         self._new_reopens: list[Reopen] = []
         self._new_entries: list[LedgerEntry] = []
@@ -307,6 +319,10 @@ class InMemoryGamificationUnitOfWork:
         self._last_committed: Sequence[DomainEvent] = ()
         self.committed = False
 
+    @property
+    def _social(self) -> SocialState:
+        return self._work.social
+
     def _reset(self) -> None:
         self._work = self._store.state.copy()
         self._new_entries = []
@@ -316,6 +332,7 @@ class InMemoryGamificationUnitOfWork:
         self._claims = []
         self._events = []
         self._new_reopens = []
+        self._social_ops = []
 
     async def __aenter__(self) -> Self:
         self._reset()
@@ -327,7 +344,7 @@ class InMemoryGamificationUnitOfWork:
             self._work = _State()  # roll back: drop the working copy and everything collected
             self._new_entries, self._player_versions, self._saved_achievements = [], {}, set()
             self._board_ops, self._claims, self._events = [], [], []
-            self._new_reopens = []
+            self._new_reopens, self._social_ops = [], []
 
     def collect(self, *events: DomainEvent) -> None:
         self._events.extend(events)
@@ -361,6 +378,8 @@ class InMemoryGamificationUnitOfWork:
         live.inbox.update(self._claims)
         for reopen in self._new_reopens:
             live.reopens.setdefault(reopen.event_id, reopen)
+        for social_op in self._social_ops:
+            social_op(live.social)
         self._store.outbox.extend(self._events)
         self.committed = True
         events = self._events

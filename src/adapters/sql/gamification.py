@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import dialects
 from adapters.sql.game_reopens import SqlReopens
+from adapters.sql.game_social import SqlFriends, SqlShares
 from adapters.sql.tables import gamification as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
@@ -48,10 +49,12 @@ from questlog_core.gamification.streaks import Streak
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.ports.gamification import (
     AchievementRepository,
+    FriendRepository,
     Inbox,
     Leaderboard,
     PlayerRepository,
     ReopenRepository,
+    ShareRepository,
     XpLedgerRepository,
 )
 from questlog_core.ports.platform import Clock
@@ -116,6 +119,7 @@ def _player_values(player: Player) -> dict[str, Any]:
         "created_at": player.created_at,
         "next_rollover_at": player.next_rollover_at,
         "profile_as_of": player.profile_as_of,
+        "email_digest": player.email_digest,
     }
 
 
@@ -132,6 +136,7 @@ def _player(row: Row[Any]) -> Player:
         created_at=row.created_at,
         next_rollover_at=row.next_rollover_at,
         profile_as_of=row.profile_as_of,
+        email_digest=row.email_digest,
         version=row.version,
     )
 
@@ -282,6 +287,11 @@ class SqlPlayers:
             .limit(limit)
         )
         return [UserId(u) for u in (await self._c.execute(query)).scalars()]
+
+    async def by_email_digest(self, email_digest: str) -> Player | None:
+        query = select(t.players).where(t.players.c.email_digest == email_digest).limit(1)
+        row = (await self._c.execute(query)).first()
+        return _player(row) if row is not None else None
 
 
 class SqlAchievements:
@@ -483,6 +493,8 @@ class SqlGamificationUnitOfWork(SqlUnitOfWork):
         self.leaderboard: Leaderboard = SqlLeaderboard(self)
         self.inbox: Inbox = SqlInbox(self)
         self.reopens: ReopenRepository = SqlReopens(self)
+        self.friends: FriendRepository = SqlFriends(self)
+        self.shares: ShareRepository = SqlShares(self)
 
 
 __all__ = [

@@ -31,6 +31,9 @@ class Player:
     created_at: datetime
     next_rollover_at: datetime | None = None
     profile_as_of: datetime | None = None
+    #: SHA-256 of the account's email address (never the address): how an invitation by email
+    #: finds the player (see ``questlog_core.gamification.social``)
+    email_digest: str | None = None
     version: int = 0
 
 

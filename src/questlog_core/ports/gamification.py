@@ -19,6 +19,7 @@ from questlog_core.gamification.completions import Reopen
 from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow
 from questlog_core.gamification.ledger import LedgerEntry
 from questlog_core.gamification.players import Player
+from questlog_core.gamification.social import EmailInvite, FriendLink, Friendship, ShareLink
 from questlog_core.ids import QuestId, UserId
 from questlog_core.ports.messaging import Inbox
 
@@ -88,6 +89,10 @@ class PlayerRepository(Protocol):
         """Users whose ``next_rollover_at`` is at or before ``now`` (for the scheduler)."""
         ...
 
+    async def by_email_digest(self, email_digest: str) -> Player | None:
+        """The player whose account announced this address digest, if any."""
+        ...
+
 
 class AchievementRepository(Protocol):
     """Achievement counters and unlocks, written with the player (its version guards both)."""
@@ -145,11 +150,69 @@ class ReopenRepository(Protocol):
         ...
 
 
+class FriendRepository(Protocol):
+    """Friendships, pending invitations by email and invitation links.
+
+    Every query names the user it is for: a friendship is found only through one of its two
+    players, a link only by its token's digest or by its inviter.
+    """
+
+    async def between(self, user: UserId, other: UserId) -> Friendship | None:
+        """The relation of the pair, if any."""
+        ...
+
+    async def save(self, friendship: Friendship) -> None:
+        """Store the pair's relation (insert or replace)."""
+        ...
+
+    async def delete(self, user: UserId, other: UserId) -> None:
+        """Forget the pair's relation (nothing if there is none)."""
+        ...
+
+    async def of(self, user: UserId) -> list[Friendship]:
+        """Every relation the user is in (accepted, pending either way, blocked)."""
+        ...
+
+    async def invite_email(self, invite: EmailInvite) -> None:
+        """Keep an invitation to an address without a player (idempotent per inviter)."""
+        ...
+
+    async def take_email_invites(self, email_digest: str) -> list[EmailInvite]:
+        """Remove and return the invitations waiting for this address."""
+        ...
+
+    async def add_link(self, link: FriendLink) -> None: ...
+
+    async def link_by_digest(self, token_digest: str) -> FriendLink | None: ...
+
+    async def links_of(self, inviter: UserId) -> list[FriendLink]: ...
+
+    async def save_link(self, link: FriendLink) -> None:
+        """Store a link's use or revocation."""
+        ...
+
+
+class ShareRepository(Protocol):
+    """Public share links of achievements."""
+
+    async def add(self, link: ShareLink) -> None: ...
+
+    async def by_digest(self, token_digest: str) -> ShareLink | None: ...
+
+    async def of(self, user: UserId) -> list[ShareLink]: ...
+
+    async def save(self, link: ShareLink) -> None:
+        """Store a revocation."""
+        ...
+
+
 class GamificationUnitOfWork(Protocol):
     """One transaction over the game's state, its inbox and its outbox."""
 
     ledger: XpLedgerRepository
     reopens: ReopenRepository
+    friends: FriendRepository
+    shares: ShareRepository
     players: PlayerRepository
     achievements: AchievementRepository
     leaderboard: Leaderboard
@@ -177,11 +240,13 @@ class GamificationUnitOfWork(Protocol):
 
 __all__ = [
     "AchievementRepository",
+    "FriendRepository",
     "GamificationUnitOfWork",
     "Inbox",
     "Leaderboard",
     "Player",
     "PlayerRepository",
     "ReopenRepository",
+    "ShareRepository",
     "XpLedgerRepository",
 ]

@@ -12,6 +12,9 @@ name or zone in the game's own settings), so an older event delivered late (a
 ``UserRegistered`` retried after a ``ProfileUpdated``) changes nothing. Days that already
 ended are finalized under the old zone first, as :func:`set_time_zone` does.
 
+``UserRegistered`` also leaves the SHA-256 of the account's address on the player (never the
+address), and turns invitations by email that waited for that address into friend requests.
+
 A name the game does not show on boards (over 40 characters, an email address) leaves the
 board name as it was; an unknown zone leaves the zone as it was. Both are still applied to
 the account by identity: the game only declines its own copy.
@@ -25,6 +28,7 @@ import msgspec
 
 from questlog_core.errors import ValidationFailed
 from questlog_core.events.identity import ProfileUpdated, UserRegistered
+from questlog_core.gamification.social import email_digest
 from questlog_core.gamification.streaks import check_day_start_hour, zone
 from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.platform import Clock, IdFactory
@@ -34,6 +38,7 @@ from questlog_core.services.gamification._internals import (
     _load_or_create,
     _settle,
 )
+from questlog_core.services.gamification.friends import welcome_invitations
 from questlog_core.services.gamification.quest_events import CONSUMER
 from questlog_core.services.gamification.rules import DEFAULT_RULES, GameRules
 from questlog_core.services.gamification.settings import board_name
@@ -88,6 +93,10 @@ async def handle_identity_profile(
             if not player.opted_out:
                 await uow.leaderboard.rename(player.user, name)
         player.profile_as_of = event.occurred_at
+        if isinstance(event, UserRegistered):
+            # how invitations by email find this player; the address itself is not kept
+            player.email_digest = email_digest(event.email)
+            await welcome_invitations(uow, player.user, player.email_digest, now)
         await _commit_profile(uow, player, progress, rules, out)
         return IdentityOutcome(
             status="applied",
