@@ -2,10 +2,12 @@
 
 from apps.gamification.controllers.achievements import AchievementController
 from apps.gamification.controllers.awards import AwardController
+from apps.gamification.controllers.friends import FriendsController
 from apps.gamification.controllers.leaderboard import LeaderboardController
 from apps.gamification.controllers.ledger import LedgerController
 from apps.gamification.controllers.profile import ProfileController
 from apps.gamification.controllers.settings import SettingsController
+from apps.gamification.controllers.shares import ShareController
 from apps.gamification.controllers.streaks import StreakController
 
 ROUTES = [
@@ -16,4 +18,6 @@ ROUTES = [
     StreakController,
     SettingsController,
     AwardController,
+    FriendsController,
+    ShareController,
 ]
