@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar import Litestar
@@ -15,6 +17,7 @@ from litestar.testing import TestClient
 from .conftest import PASSWORD
 
 Client = TestClient[Litestar]
+BERLIN = ZoneInfo("Europe/Berlin")
 G = "/api/v1/gamification"
 ON_SQL = pytest.mark.parametrize(
     "settings", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
@@ -49,7 +52,9 @@ def complete_a_quest(client: Client, headers: dict[str, str]) -> None:
 @ON_SQL
 def test_a_player_registered_as_bo_in_berlin_is_bo_on_the_board(client: Client) -> None:
     bo = sign_up(client, "bo@example.com", "Bo", "Europe/Berlin")
+    berlin_day_before = datetime.now(BERLIN).date().isoformat()
     complete_a_quest(client, bo)
+    berlin_day_after = datetime.now(BERLIN).date().isoformat()
 
     def profile() -> Any:
         answer = client.get(f"{G}/profile", headers=bo).json()
@@ -58,6 +63,8 @@ def test_a_player_registered_as_bo_in_berlin_is_bo_on_the_board(client: Client) 
     seen = wait_for(profile)
     assert seen, client.get(f"{G}/profile", headers=bo).text
     assert seen["timezone"] == "Europe/Berlin"
+    [award] = client.get(f"{G}/ledger", headers=bo).json()["items"]
+    assert award["counts_for"] in {berlin_day_before, berlin_day_after}  # Berlin's day
     board = client.get(f"{G}/leaderboard", params={"period": "all-time"}, headers=bo).json()
     assert [r["display_name"] for r in board["rows"]] == ["Bo"]
     assert "bo@example.com" not in str(board)
