@@ -27,6 +27,7 @@ from typing import Any
 
 from apps.container import Container
 from apps.settings import Settings
+from apps.workers.actors import run_on_worker_loop
 from apps.workers.broker import queue_name
 from questlog_core.services import gamification as game
 
@@ -57,10 +58,8 @@ def declare_roll_over_actor(broker: Any, settings: Settings, container: Containe
     """Declare ``gamification.roll_over_streaks`` on ``broker`` (on the gamification queue)."""
     import dramatiq
 
-    from apps.workers.actors import _run
-
     def roll_over_streaks() -> None:
-        _run(roll_over_due(container))
+        run_on_worker_loop(roll_over_due(container))
 
     return dramatiq.actor(
         broker=broker,
