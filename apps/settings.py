@@ -180,6 +180,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     outbox_retention_hours: int = 168
     #: first part of every broker queue name, so deployments (or test runs) can share a broker
     queue_prefix: str = "questlog"
+    #: how often a gamification worker (and the all-in-one) asks for the streak rollovers
+    #: that fell due (each player's day boundary plus the check-in grace); 0 turns it off
+    streak_rollover_seconds: Annotated[float, msgspec.Meta(ge=0)] = 60.0
 
     def __post_init__(self) -> None:
         from apps.http.client_address import parse_networks

@@ -60,7 +60,8 @@ def routes(settings: Settings) -> Callable[[str], list[Route]]:
     return of
 
 
-def _run(coroutine: Any) -> Any:
+def run_on_worker_loop(coroutine: Any) -> Any:
+    """Run ``coroutine`` on the worker's event loop (the AsyncIO middleware's) and wait."""
     from dramatiq.asyncio import get_event_loop_thread
 
     loop_thread = get_event_loop_thread()
@@ -85,7 +86,7 @@ def _consume(context: str, bus: MessageBus[Any]) -> Callable[[str], None]:
         message = CurrentMessage.get_current_message()
         request_id = None if message is None else message.options.get("request_id")
         try:
-            _run(handle(payload, request_id))
+            run_on_worker_loop(handle(payload, request_id))
         except Exception as exc:
             outage = as_outage(exc)
             if outage is None:
@@ -166,7 +167,7 @@ def dead_letter_recorder(store: SqlDeadLetters) -> Any:
                 failed_at=datetime.now(UTC),
             )
             try:
-                _run(store.add(letter))
+                run_on_worker_loop(store.add(letter))
                 log.error(
                     "%s gave up on %s after its retries: %r (kept as a dead letter)",
                     message.actor_name,
@@ -186,4 +187,5 @@ __all__ = [
     "dead_letter_recorder",
     "declare_actors",
     "routes",
+    "run_on_worker_loop",
 ]

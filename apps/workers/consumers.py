@@ -12,7 +12,10 @@ analyses) from the quest lifecycle events, each applied once through the AI inbo
 quest is completed and takes it back when one is reopened (the use cases in
 :mod:`questlog_core.services.gamification`); each claims the event in the gamification inbox in
 the same transaction as the ledger entry, and the ledger's unique keys refuse a second award
-for one quest occurrence, so a redelivered event changes nothing.
+for one quest occurrence, so a redelivered event changes nothing. The game also follows the
+identity events ``UserRegistered`` and ``ProfileUpdated`` (display name, time zone, day start:
+:func:`questlog_core.gamification.use_cases.handle_identity_profile`), deduplicated by the same
+inbox.
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -29,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
-from questlog_core.events.identity import AccountDeleted
+from questlog_core.events.identity import AccountDeleted, ProfileUpdated, UserRegistered
 from questlog_core.events.quests import (
     DependencyAdded,
     DependencyRemoved,
@@ -93,9 +96,23 @@ def _gamification_bus(container: Container) -> MessageBus[Any]:
     async def take_back_xp(event: QuestReopened) -> None:
         await game.handle_quest_reopened(event, container.game_uow(), clock, ids)
 
+    async def follow_profile(event: UserRegistered | ProfileUpdated) -> None:
+        await game.handle_identity_profile(event, container.game_uow(), clock, ids)
+
     bus.subscribe(QuestCompleted, award_xp)
     bus.subscribe(QuestReopened, take_back_xp)
+    bus.subscribe(UserRegistered, follow_profile)
+    bus.subscribe(ProfileUpdated, follow_profile)
     return bus
+
+
+#: what the game consumes: quest completions and reopens, the account's name and zone
+GAMIFICATION_EVENTS: tuple[type[DomainEvent], ...] = (
+    QuestCompleted,
+    QuestReopened,
+    UserRegistered,
+    ProfileUpdated,
+)
 
 
 #: the quest events the AI service's read model follows
@@ -128,10 +145,11 @@ def _ai_bus(container: Container) -> MessageBus[Any]:
 
 #: the AI service's consumer: its read model of quests, and erasing a deleted account's rows
 AI = Consumer(context="ai", events=(*AI_READ_MODEL_EVENTS, AccountDeleted), bus=_ai_bus)
-#: the gamification service's consumer: XP for completed quests, taken back on reopening
+#: the gamification service's consumer: XP for completed quests, taken back on reopening;
+#: the account's name and zone
 GAMIFICATION = Consumer(
     context="gamification",
-    events=(QuestCompleted, QuestReopened, AccountDeleted),
+    events=(*GAMIFICATION_EVENTS, AccountDeleted),
     bus=_gamification_bus,
 )
 #: the quest service's consumer: erasing a deleted account's quests and attachment files
@@ -169,4 +187,13 @@ def consumers_of(event_type: str) -> list[Consumer]:
     return [c for name, c in sorted(taking, key=lambda item: item[0] in publishers)]
 
 
-__all__ = ["AI", "AUTH", "GAMIFICATION", "NOTIFICATION", "QUEST", "Consumer", "consumers_of"]
+__all__ = [
+    "AI",
+    "AUTH",
+    "GAMIFICATION",
+    "GAMIFICATION_EVENTS",
+    "NOTIFICATION",
+    "QUEST",
+    "Consumer",
+    "consumers_of",
+]

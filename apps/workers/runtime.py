@@ -5,6 +5,8 @@
 * a Dramatiq ``Worker`` over the configured broker, consuming the queues of the chosen
   contexts' actors (:mod:`apps.workers.actors`), with failures after the last retry kept as
   dead letters;
+* the streak rollover's ticker (:mod:`apps.workers.schedules`) when it consumes the game's
+  events;
 * the :class:`~adapters.messaging.relay.OutboxRelay` of the chosen services' outboxes, in a
   thread with its own event loop and pool, woken at commit: by ``LISTEN questlog_outbox`` on
   PostgreSQL, and in this process by :func:`~adapters.sql.messaging.on_outbox_commit` (the
@@ -36,6 +38,7 @@ from apps.services import consumers, table_groups, with_state
 from apps.settings import Settings
 from apps.workers.actors import dead_letter_recorder, declare_actors, routes
 from apps.workers.broker import configure_broker, queue_name
+from apps.workers.schedules import StreakTicker, declare_roll_over_actor
 
 if TYPE_CHECKING:
     from apps.container import Container
@@ -71,6 +74,7 @@ class EventWorker:
         self._relay_loop: asyncio.AbstractEventLoop | None = None
         self._relay_task: asyncio.Task[Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._ticker: StreakTicker | None = None
 
     def start(self) -> None:
         """Choose the broker, declare the actors, start consuming and relaying."""
@@ -83,6 +87,9 @@ class EventWorker:
         # Only the parts the consuming services need (none: the relay alone).
         container = self._container = build_container(settings, self.contexts)
         declare_actors(broker, settings, container, self.contexts)
+        roll_over = None
+        if "gamification" in self.contexts and settings.streak_rollover_seconds > 0:
+            roll_over = declare_roll_over_actor(broker, settings, container)
         engine = container.engine()
         assert engine is not None  # checked in __init__: a SQL database
         # Before Retries in the list: "after" hooks run in reverse, so the recorder sees the
@@ -100,6 +107,9 @@ class EventWorker:
         loop_thread = get_event_loop_thread()
         assert loop_thread is not None, "the broker's AsyncIO middleware starts the loop"
         self._loop = loop_thread.loop
+        if roll_over is not None:
+            self._ticker = StreakTicker(roll_over, settings.streak_rollover_seconds)
+            self._ticker.start()
         if self.with_relay:
             self._start_relay(broker)
         log.info(
@@ -154,6 +164,9 @@ class EventWorker:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop relaying, finish the messages in hand, close the pools."""
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
         relay_loop, relay_task = self._relay_loop, self._relay_task
         if relay_loop is not None and relay_task is not None and not relay_loop.is_closed():
             relay_loop.call_soon_threadsafe(relay_task.cancel)

@@ -182,6 +182,11 @@ NOT_STATABLE: dict[tuple[str, str], str] = {
     ),
     ("POST /api/v1/gamification/streaks", "quest_id"): "a live award of the caller's",
     ("POST /api/v1/gamification/award", "amount"): "never below 0 XP (the player's balance)",
+    ("POST /api/v1/gamification/share/achievements/{key}", "key"): (
+        "an achievement the caller has unlocked"
+    ),
+    ("POST /api/v1/gamification/friends/{user_id}/block", "user_id"): "not the caller",
+    ("POST /api/v1/gamification/friends/links/accept", "token"): "not the caller's own link",
     ("POST /api/v1/ai/analyze", "timezone"): "a time zone this server's tzdata knows",
     ("POST /api/v1/ai/quick-add", "timezone"): "a time zone this server's tzdata knows",
     ("POST /api/v1/ai/suggest", "timezone"): "a time zone this server's tzdata knows",

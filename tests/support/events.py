@@ -54,10 +54,12 @@ class EventFlow:
         )
 
     def claims(self) -> list[str]:
-        """Event ids the gamification consumer claimed in its inbox."""
+        """Event ids the gamification consumer claimed in its inbox, leaving out the identity
+        events (from the auth outbox) it also follows."""
         return self._ids(
             f"SELECT event_id FROM {self._table('gamification', 'inbox')} "
-            "WHERE consumer = 'gamification'"
+            "WHERE consumer = 'gamification' AND event_id NOT IN "
+            f"(SELECT event_id FROM {self._table('auth', 'outbox')})"
         )
 
     def awards(self) -> list[str]:

@@ -18,9 +18,11 @@ from uuid import UUID
 import msgspec
 
 from adapters.memory.messaging import InMemoryOutbox
+from adapters.memory.social import InMemoryFriends, InMemoryShares, SocialState
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
 from questlog_core.events import DomainEvent
 from questlog_core.gamification.achievements import AchievementProgress
+from questlog_core.gamification.completions import Reopen
 from questlog_core.gamification.leaderboards import (
     Board,
     BoardEntry,
@@ -45,6 +47,8 @@ class _State:
     #: entry ids already on the boards, per user (forgotten when the user leaves the boards)
     board_entries: dict[UserId, set[UUID]] = field(default_factory=dict)
     inbox: set[tuple[str, EventId]] = field(default_factory=set)
+    reopens: dict[EventId, Reopen] = field(default_factory=dict)
+    social: SocialState = field(default_factory=SocialState)
 
     def copy(self) -> _State:
         """A private working copy (ledger entries and streaks are immutable, so shared)."""
@@ -58,6 +62,8 @@ class _State:
             },
             board_entries={u: set(ids) for u, ids in self.board_entries.items()},
             inbox=set(self.inbox),
+            reopens=dict(self.reopens),
+            social=self.social.copy(),
         )
 
 
@@ -194,6 +200,12 @@ class InMemoryPlayers:
         due.sort(key=lambda p: (p.next_rollover_at or now, str(p.user)))
         return [p.user for p in due[:limit]]
 
+    async def by_email_digest(self, email_digest: str) -> Player | None:
+        found = next(
+            (p for p in self._uow._work.players.values() if p.email_digest == email_digest), None
+        )
+        return copy.copy(found) if found is not None else None
+
 
 class InMemoryAchievements:
     def __init__(self, uow: InMemoryGamificationUnitOfWork) -> None:
@@ -259,6 +271,23 @@ def _rename(state: _State, user: UserId, name: str) -> None:
             scores[user].display_name = name
 
 
+class InMemoryReopens:
+    def __init__(self, uow: InMemoryGamificationUnitOfWork) -> None:
+        self._uow = uow
+
+    async def record(self, reopen: Reopen) -> None:
+        if reopen.event_id not in self._uow._work.reopens:
+            self._uow._work.reopens[reopen.event_id] = reopen
+            self._uow._new_reopens.append(reopen)
+
+    async def of(self, user: UserId, quest_id: QuestId, occurrence: int) -> list[Reopen]:
+        return [
+            r
+            for r in self._uow._work.reopens.values()
+            if (r.user, r.quest_id, r.occurrence) == (user, quest_id, occurrence)
+        ]
+
+
 class InMemoryInbox:
     def __init__(self, uow: InMemoryGamificationUnitOfWork) -> None:
         self._uow = uow
@@ -282,7 +311,12 @@ class InMemoryGamificationUnitOfWork:
         self.achievements = InMemoryAchievements(self)
         self.leaderboard = InMemoryLeaderboard(self)
         self.inbox = InMemoryInbox(self)
+        self.reopens = InMemoryReopens(self)
+        self.friends = InMemoryFriends(self)
+        self.shares = InMemoryShares(self)
+        self._social_ops: list[Callable[[SocialState], object]] = []
         self._work = _State()
+        self._new_reopens: list[Reopen] = []
         self._new_entries: list[LedgerEntry] = []
         self._player_versions: dict[UserId, int] = {}
         self._saved_achievements: set[UserId] = set()
@@ -292,6 +326,10 @@ class InMemoryGamificationUnitOfWork:
         self._last_committed: Sequence[DomainEvent] = ()
         self.committed = False
 
+    @property
+    def _social(self) -> SocialState:
+        return self._work.social
+
     def _reset(self) -> None:
         self._work = self._store.state.copy()
         self._new_entries = []
@@ -300,6 +338,8 @@ class InMemoryGamificationUnitOfWork:
         self._board_ops = []
         self._claims = []
         self._events = []
+        self._new_reopens = []
+        self._social_ops = []
 
     async def __aenter__(self) -> Self:
         self._reset()
@@ -312,6 +352,7 @@ class InMemoryGamificationUnitOfWork:
             self._work = _State()  # roll back: drop the working copy and everything recorded
             self._new_entries, self._player_versions, self._saved_achievements = [], {}, set()
             self._board_ops, self._claims, self._events = [], [], []
+            self._new_reopens, self._social_ops = [], []
 
     async def rollback(self) -> None:
         """Discard every change, claim and recorded event; the unit of work goes on."""
@@ -355,6 +396,10 @@ class InMemoryGamificationUnitOfWork:
         for op in self._board_ops:
             op(live)
         live.inbox.update(self._claims)
+        for reopen in self._new_reopens:
+            live.reopens.setdefault(reopen.event_id, reopen)
+        for social_op in self._social_ops:
+            social_op(live.social)
         self._store.outbox.extend(self._events)
         self.committed = True
         events = self._events
@@ -374,5 +419,6 @@ __all__ = [
     "InMemoryInbox",
     "InMemoryLeaderboard",
     "InMemoryPlayers",
+    "InMemoryReopens",
     "InMemoryXpLedger",
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.tables import ai, auth, gamification, notification, quest  # noqa: F401 (declares its group)
@@ -36,6 +36,19 @@ def owned_by(table: Table, column: str) -> tuple[Table, Eraser]:
 
     async def erase(connection: AsyncConnection, owner: UserId) -> int:
         result = await connection.execute(delete(table).where(table.c[column] == owner))
+        return int(result.rowcount or 0)
+
+    return table, erase
+
+
+def involving(table: Table, *columns: str) -> tuple[Table, Eraser]:
+    """The rows where any of ``columns`` holds the user's id (a friendship names both of its
+    players; an invitation link its inviter and whoever used it)."""
+
+    async def erase(connection: AsyncConnection, owner: UserId) -> int:
+        result = await connection.execute(
+            delete(table).where(or_(*(table.c[column] == owner for column in columns)))
+        )
         return int(result.rowcount or 0)
 
     return table, erase
@@ -96,6 +109,11 @@ _ENTRIES = [
     owned_by(gamification.achievements, "user_id"),
     owned_by(gamification.board_scores, "user_id"),
     owned_by(gamification.board_entries, "user_id"),
+    owned_by(gamification.reopens, "user_id"),
+    involving(gamification.friendships, "user_a", "user_b"),
+    owned_by(gamification.email_invites, "inviter"),
+    involving(gamification.friend_links, "inviter", "used_by"),
+    owned_by(gamification.share_links, "user_id"),
     # ai service
     owned_by(ai.token_usage, "owner"),
     owned_by(ai.quest_views, "owner"),

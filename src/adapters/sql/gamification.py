@@ -30,6 +30,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import dialects
+from adapters.sql.game_reopens import SqlReopens
+from adapters.sql.game_social import SqlFriends, SqlShares
 from adapters.sql.tables import gamification as t
 from adapters.sql.unit_of_work import SqlInbox, SqlUnitOfWork
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
@@ -47,8 +49,11 @@ from questlog_core.gamification.streaks import Streak
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.ports.gamification import (
     AchievementRepository,
+    FriendRepository,
     Leaderboard,
     PlayerRepository,
+    ReopenRepository,
+    ShareRepository,
     XpLedgerRepository,
 )
 from questlog_core.ports.platform import Clock
@@ -76,6 +81,7 @@ def _entry_row(entry: LedgerEntry) -> dict[str, Any]:
         "source_event_id": entry.source_event_id,
         "reverses": entry.reverses,
         "multipliers": msgspec.to_builtins(entry.multipliers),
+        "quest_version": entry.quest_version,
     }
 
 
@@ -96,6 +102,7 @@ def _entry(row: Row[Any]) -> LedgerEntry:
         source_event_id=EventId(row.source_event_id) if row.source_event_id else None,
         reverses=row.reverses,
         multipliers=msgspec.convert(row.multipliers, tuple[Multiplier, ...]),
+        quest_version=row.quest_version,
     )
 
 
@@ -110,6 +117,8 @@ def _player_values(player: Player) -> dict[str, Any]:
         "opted_out": player.opted_out,
         "created_at": player.created_at,
         "next_rollover_at": player.next_rollover_at,
+        "profile_as_of": player.profile_as_of,
+        "email_digest": player.email_digest,
     }
 
 
@@ -125,6 +134,8 @@ def _player(row: Row[Any]) -> Player:
         opted_out=row.opted_out,
         created_at=row.created_at,
         next_rollover_at=row.next_rollover_at,
+        profile_as_of=row.profile_as_of,
+        email_digest=row.email_digest,
         version=row.version,
     )
 
@@ -275,6 +286,11 @@ class SqlPlayers:
             .limit(limit)
         )
         return [UserId(u) for u in (await self._c.execute(query)).scalars()]
+
+    async def by_email_digest(self, email_digest: str) -> Player | None:
+        query = select(t.players).where(t.players.c.email_digest == email_digest).limit(1)
+        row = (await self._c.execute(query)).first()
+        return _player(row) if row is not None else None
 
 
 class SqlAchievements:
@@ -464,6 +480,9 @@ class SqlGamificationUnitOfWork(SqlUnitOfWork):
         self.players: PlayerRepository = SqlPlayers(self)
         self.achievements: AchievementRepository = SqlAchievements(self)
         self.leaderboard: Leaderboard = SqlLeaderboard(self)
+        self.reopens: ReopenRepository = SqlReopens(self)
+        self.friends: FriendRepository = SqlFriends(self)
+        self.shares: ShareRepository = SqlShares(self)
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from questlog_core.gamification.ports import GamificationUnitOfWork
 from questlog_core.gamification.use_cases.messages import QUERIES, handlers
 from questlog_core.gamification.use_cases.rules import DEFAULT_RULES, GameRules
+from questlog_core.gamification.use_cases.social_messages import SOCIAL_QUERIES, social_handlers
 from questlog_core.kernel.bus import MessageBus
 from questlog_core.kernel.clock import Clock, IdFactory
 
@@ -29,8 +30,9 @@ def bootstrap(
 ) -> MessageBus[GamificationUnitOfWork]:
     """The game bus: every command on a writing unit of work, every query on ``reader``."""
     bus: MessageBus[GamificationUnitOfWork] = MessageBus(unit_of_work, reader=reader)
-    for message_type, handler in handlers(clock, ids, rules).items():
-        if message_type in QUERIES:
+    every = handlers(clock, ids, rules) | social_handlers(clock, ids, rules)
+    for message_type, handler in every.items():
+        if message_type in QUERIES or message_type in SOCIAL_QUERIES:
             bus.register_query(message_type, handler)
         else:
             bus.register(message_type, handler)

@@ -62,6 +62,8 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
     source_event_id: EventId | None = None
     reverses: UUID | None = None
     multipliers: tuple[Multiplier, ...] = ()
+    #: for an award, the quest's version when it was completed (orders it against reopens)
+    quest_version: int | None = None
 
     def multiplier(self, name: str) -> float | None:
         """The factor named ``name`` applied to this entry, if any."""

@@ -16,6 +16,8 @@ class Player:
     XP is not stored here: it is the sum of the ledger. ``level`` is the level at the last
     ledger change (to notice level-ups and losses); ``peak_level`` decides unlocked features.
     ``next_rollover_at`` (UTC) tells the scheduler when this player's next day becomes final.
+    ``profile_as_of`` is when the identity fact last applied to the name and zone happened
+    (an older one, delivered late, changes nothing).
     """
 
     user: UserId
@@ -28,6 +30,10 @@ class Player:
     opted_out: bool = False
     created_at: datetime
     next_rollover_at: datetime | None = None
+    profile_as_of: datetime | None = None
+    #: SHA-256 of the account's email address (never the address): how an invitation by email
+    #: finds the player (see ``questlog_core.gamification.social``)
+    email_digest: str | None = None
     version: int = 0
 
 

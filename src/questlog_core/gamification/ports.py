@@ -13,9 +13,11 @@ from datetime import date, datetime
 from typing import Protocol
 
 from questlog_core.gamification.achievements import AchievementProgress
+from questlog_core.gamification.completions import Reopen
 from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow
 from questlog_core.gamification.ledger import LedgerEntry
 from questlog_core.gamification.players import Player
+from questlog_core.gamification.social import EmailInvite, FriendLink, Friendship, ShareLink
 from questlog_core.kernel.events import DomainEvent
 from questlog_core.kernel.ids import QuestId, UserId
 from questlog_core.kernel.messaging import Inbox
@@ -87,6 +89,10 @@ class PlayerRepository(Protocol):
         """Users whose ``next_rollover_at`` is at or before ``now`` (for the scheduler)."""
         ...
 
+    async def by_email_digest(self, email_digest: str) -> Player | None:
+        """The player whose account announced this address digest, if any."""
+        ...
+
 
 class AchievementRepository(Protocol):
     """Achievement counters and unlocks, written with the player (its version guards both)."""
@@ -130,12 +136,88 @@ class Leaderboard(Protocol):
         ...
 
 
+class ReopenRepository(Protocol):
+    """Every reopen of a done quest occurrence the game has seen (see
+    :mod:`questlog_core.gamification.completions`: a completion that a recorded reopen
+    followed awards nothing, whatever order the two arrived in)."""
+
+    async def record(self, reopen: Reopen) -> None:
+        """Remember a reopen (idempotent by ``reopen.event_id``)."""
+        ...
+
+    async def of(self, user: UserId, quest_id: QuestId, occurrence: int) -> list[Reopen]:
+        """The recorded reopens of one quest occurrence of the user's."""
+        ...
+
+
+class FriendRepository(Protocol):
+    """Friendships, pending invitations by email and invitation links.
+
+    Every query names the user it is for: a friendship is found only through one of its two
+    players, a link only by its token's digest or by its inviter.
+    """
+
+    async def between(self, user: UserId, other: UserId) -> Friendship | None:
+        """The relation of the pair, if any."""
+        ...
+
+    async def save(self, friendship: Friendship) -> None:
+        """Store the pair's relation (insert or replace)."""
+        ...
+
+    async def delete(self, user: UserId, other: UserId) -> None:
+        """Forget the pair's relation (nothing if there is none)."""
+        ...
+
+    async def of(self, user: UserId) -> list[Friendship]:
+        """Every relation the user is in (accepted, pending either way, blocked)."""
+        ...
+
+    async def invite_email(self, invite: EmailInvite) -> None:
+        """Keep an invitation to an address without a player (idempotent per inviter)."""
+        ...
+
+    async def take_email_invites(self, email_digest: str) -> list[EmailInvite]:
+        """Remove and return the invitations waiting for this address."""
+        ...
+
+    async def add_link(self, link: FriendLink) -> None: ...
+
+    async def link_by_digest(self, token_digest: str) -> FriendLink | None: ...
+
+    async def links_of(self, inviter: UserId) -> list[FriendLink]: ...
+
+    async def save_link(self, link: FriendLink) -> None:
+        """Store a link's use or revocation."""
+        ...
+
+
+class ShareRepository(Protocol):
+    """Public share links of achievements."""
+
+    async def add(self, link: ShareLink) -> None: ...
+
+    async def by_digest(self, token_digest: str) -> ShareLink | None: ...
+
+    async def of(self, user: UserId) -> list[ShareLink]: ...
+
+    async def save(self, link: ShareLink) -> None:
+        """Store a revocation."""
+        ...
+
+
 class GamificationUnitOfWork(UnitOfWork, Protocol):
     """One transaction over the game's state, outbox and inbox: the kernel's
     :class:`~questlog_core.kernel.unit_of_work.UnitOfWork` with the game's repositories."""
 
     @property
     def ledger(self) -> XpLedgerRepository: ...
+    @property
+    def reopens(self) -> ReopenRepository: ...
+    @property
+    def friends(self) -> FriendRepository: ...
+    @property
+    def shares(self) -> ShareRepository: ...
     @property
     def players(self) -> PlayerRepository: ...
     @property
@@ -151,10 +233,13 @@ class GamificationUnitOfWork(UnitOfWork, Protocol):
 
 __all__ = [
     "AchievementRepository",
+    "FriendRepository",
     "GamificationUnitOfWork",
     "Inbox",
     "Leaderboard",
     "Player",
     "PlayerRepository",
+    "ReopenRepository",
+    "ShareRepository",
     "XpLedgerRepository",
 ]

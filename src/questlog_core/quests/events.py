@@ -67,6 +67,9 @@ class QuestCompleted(DomainEvent, frozen=True, kw_only=True, tag="quest.complete
     tags: tuple[str, ...] = ()
     #: the recurring series this occurrence belongs to (``None`` for a one-off)
     series_id: QuestId | None = None
+    #: the quest's version when it was completed: orders this completion against the quest's
+    #: reopens, which a consumer may receive in any order (``None`` from older producers)
+    quest_version: int | None = None
 
 
 @register
@@ -78,6 +81,9 @@ class QuestReopened(DomainEvent, frozen=True, kw_only=True, tag="quest.reopened.
     reopened_at: datetime
     #: "done" (rewards are reversed) or "abandoned" (nothing was awarded)
     previous_status: str = "done"
+    #: the quest's version when it was reopened: the reopen undid every completion of this
+    #: occurrence with a lower version (``None`` from older producers: times decide)
+    quest_version: int | None = None
 
 
 @register

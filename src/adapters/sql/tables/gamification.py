@@ -56,6 +56,8 @@ ledger = Table(
     # Storage-only: the reversal that undid this award (set when the reversal is appended).
     Column("reversed_by", Uuid, nullable=True),
     Column("multipliers", JsonDocument, nullable=False),
+    # an award's quest version at completion (orders it against reopens; null: older events)
+    Column("quest_version", Integer, nullable=True),
     UniqueConstraint("user_id", "key"),
     schema=SCHEMA,
 )
@@ -89,10 +91,89 @@ players = Table(
     Column("opted_out", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("next_rollover_at", UtcDateTime, nullable=True),
+    # when the identity fact last applied to name and zone happened (stale ones are ignored)
+    Column("profile_as_of", UtcDateTime, nullable=True),
+    # SHA-256 of the account's address (never the address): invitations by email find it
+    Column("email_digest", String(64), nullable=True),
     Column("version", Integer, nullable=False),
     schema=SCHEMA,
 )
 Index(None, players.c.next_rollover_at)
+Index(None, players.c.email_digest)
+
+# Every reopen of a done quest occurrence the game has seen: a completion delivered after a
+# reopen that followed it awards nothing (questlog_core.gamification.completions).
+reopens = Table(
+    "gamification_reopens",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("quest_id", Uuid, nullable=False),
+    Column("occurrence", Integer, nullable=False),
+    Column("quest_version", Integer, nullable=True),
+    Column("reopened_at", UtcDateTime, nullable=False),
+    schema=SCHEMA,
+)
+Index(None, reopens.c.user_id, reopens.c.quest_id, reopens.c.occurrence)
+
+# One row per pair of players (user_a < user_b): pending, accepted or blocked.
+friendships = Table(
+    "gamification_friendships",
+    metadata,
+    Column("user_a", Uuid, nullable=False),
+    Column("user_b", Uuid, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("requested_by", Uuid, nullable=True),
+    Column("blocked_by_a", Boolean, nullable=False),
+    Column("blocked_by_b", Boolean, nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("user_a", "user_b"),
+    schema=SCHEMA,
+)
+Index(None, friendships.c.user_b)
+
+# Invitations to an address with no player yet (the address's SHA-256, never the address).
+email_invites = Table(
+    "gamification_email_invites",
+    metadata,
+    Column("email_digest", String(64), nullable=False),
+    Column("inviter", Uuid, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("email_digest", "inviter"),
+    schema=SCHEMA,
+)
+
+# Invitation links: only the token's SHA-256 is stored.
+friend_links = Table(
+    "gamification_friend_links",
+    metadata,
+    Column("link_id", Uuid, primary_key=True),
+    Column("token_digest", String(64), nullable=False, unique=True),
+    Column("inviter", Uuid, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_by", Uuid, nullable=True),
+    Column("revoked", Boolean, nullable=False),
+    schema=SCHEMA,
+)
+Index(None, friend_links.c.inviter)
+
+# Public share links of one achievement each: only the token's SHA-256 is stored.
+share_links = Table(
+    "gamification_share_links",
+    metadata,
+    Column("link_id", Uuid, primary_key=True),
+    Column("token_digest", String(64), nullable=False, unique=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("achievement_key", String(64), nullable=False),
+    Column("show_display_name", Boolean, nullable=False),
+    Column("show_level", Boolean, nullable=False),
+    Column("show_unlocked_at", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked", Boolean, nullable=False),
+    schema=SCHEMA,
+)
+Index(None, share_links.c.user_id)
 
 achievements = Table(
     "gamification_achievements",
@@ -143,8 +224,13 @@ __all__ = [
     "board_entries",
     "board_scores",
     "dead_letters",
+    "email_invites",
+    "friend_links",
+    "friendships",
     "inbox",
     "ledger",
     "outbox",
     "players",
+    "reopens",
+    "share_links",
 ]

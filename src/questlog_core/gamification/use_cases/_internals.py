@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TypedDict
 
-from questlog_core.errors import ValidationFailed
+from questlog_core.errors import AlreadyExists, ValidationFailed
 from questlog_core.gamification.achievements import Achievement, AchievementProgress
 from questlog_core.gamification.events import (
     AchievementUnlocked,
@@ -76,7 +76,15 @@ async def _load_or_create(
     player = Player(
         user=user, display_name=default_display_name(user), timezone=timezone, created_at=now
     )
-    await uow.players.add(player)
+    try:
+        await uow.players.add(player)
+    except AlreadyExists:
+        # Created meanwhile by a concurrent transaction (the identity consumer at sign-up,
+        # say): the database made this insert wait for it, so the row is readable now.
+        existing = await uow.players.find(user)
+        if existing is None:
+            raise
+        return existing
     return player
 
 

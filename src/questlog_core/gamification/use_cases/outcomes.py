@@ -18,7 +18,8 @@ from questlog_core.kernel.ids import UserId
 class CompletionOutcome(msgspec.Struct, frozen=True, kw_only=True):
     """What handling a ``QuestCompleted`` did."""
 
-    status: Literal["awarded", "duplicate_event", "already_awarded"]
+    #: ``reopened_already``: a reopen that came after this completion was handled first
+    status: Literal["awarded", "duplicate_event", "already_awarded", "reopened_already"]
     award: LedgerEntry | None
     total_xp: int
     level: int
@@ -40,6 +41,8 @@ class RolloverOutcome(msgspec.Struct, frozen=True, kw_only=True):
 
     days: tuple[DayOutcome, ...]
     events: tuple[DomainEvent, ...] = ()
+    #: ``False`` when the player had been rolled over already (nothing was written)
+    rolled_over: bool = True
 
 
 class Profile(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,10 +1,18 @@
-"""Consumers of quest events: award XP for a completion, reverse it when the quest is reopened."""
+"""Consumers of quest events: award XP for a completion, reverse it when the quest is reopened.
+
+Events may arrive in any order and more than once (see
+:mod:`questlog_core.gamification.completions`): a completion that a recorded reopen followed
+awards nothing, a reopen reverses only an award of a completion before it, and a completion
+later than the live award replaces it. So complete/reopen repeated any number of times, then
+complete, leaves exactly one award in force, whatever the delivery order.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from questlog_core.gamification.achievements import CompletionFacts
+from questlog_core.gamification.achievements import AchievementProgress, CompletionFacts
+from questlog_core.gamification.completions import Reopen, came_before, undone_by
 from questlog_core.gamification.events import XpAwarded, XpReversed
 from questlog_core.gamification.ledger import (
     EntryKind,
@@ -13,6 +21,7 @@ from questlog_core.gamification.ledger import (
     live_awards,
     reversal_key,
 )
+from questlog_core.gamification.players import Player
 from questlog_core.gamification.ports import GamificationUnitOfWork
 from questlog_core.gamification.streaks import credit_key, local_day, zone
 from questlog_core.gamification.use_cases._internals import (
@@ -25,7 +34,7 @@ from questlog_core.gamification.use_cases._internals import (
 from questlog_core.gamification.use_cases.outcomes import CompletionOutcome, ReopenOutcome
 from questlog_core.gamification.use_cases.rules import DEFAULT_RULES, GameRules
 from questlog_core.gamification.xp import CompletionContext
-from questlog_core.kernel.ids import UserId
+from questlog_core.kernel.ids import EventId, UserId
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.quests.events import QuestCompleted, QuestReopened
 
@@ -46,11 +55,22 @@ async def handle_quest_completed(
         if not await uow.inbox.claim(CONSUMER, event.event_id):
             return await _unchanged(uow, event.owner, rules, "duplicate_event")
         player = await _load_or_create(uow, event.owner, event.owner_timezone, now, rules)
-        if await uow.ledger.live_award(event.owner, event.quest_id, event.occurrence):
+        reopens = await uow.reopens.of(event.owner, event.quest_id, event.occurrence)
+        if undone_by(event.quest_version, reopens) is not None:
+            # its reopen was handled first (at-least-once delivery, several workers)
+            await uow.commit()  # keep the inbox claim
+            return await _unchanged(uow, event.owner, rules, "reopened_already")
+        live = await uow.ledger.live_award(event.owner, event.quest_id, event.occurrence)
+        if live is not None and not came_before(live.quest_version, event.quest_version):
             await uow.commit()  # keep the inbox claim
             return await _unchanged(uow, event.owner, rules, "already_awarded")
         out = _Changes(ids, now, player.user)
         progress = await uow.achievements.get(player.user)
+        credit = credit_key(event.quest_id, event.occurrence)
+        if live is not None:
+            # A later completion proves the live award's completion was reopened, though
+            # that reopen has not arrived yet: reverse it now (the reopen will find nothing).
+            await _reverse(uow, player, progress, live, out, rules, event.event_id)
 
         day = local_day(event.completed_at, player.timezone, player.day_start_hour)
         today = await uow.ledger.entries_on(player.user, day)
@@ -87,6 +107,7 @@ async def handle_quest_completed(
             difficulty=event.difficulty,
             source_event_id=event.event_id,
             multipliers=award.multipliers,
+            quest_version=event.quest_version,
         )
         await _append(uow, player, entry)
         total = await uow.ledger.balance(player.user)
@@ -117,7 +138,6 @@ async def handle_quest_completed(
             completed_today=len(live_today) + 1,
             category=event.category,
         )
-        credit = credit_key(event.quest_id, event.occurrence)
         out.unlocked(rules.achievements.record_completion(progress, credit, facts, now))
         player.streak = rules.streaks.credit(player.streak, credit, day)
         await _settle(uow, player, progress, rules, out)
@@ -144,49 +164,31 @@ async def handle_quest_reopened(
     async with uow:
         if not await uow.inbox.claim(CONSUMER, event.event_id):
             return await _nothing_reversed(uow, event.owner, rules, "duplicate_event")
-        player = await uow.players.find(event.owner)
-        live = (
-            await uow.ledger.live_award(event.owner, event.quest_id, event.occurrence)
-            if player is not None
-            else None
+        if event.previous_status != "done":
+            await uow.commit()  # an abandoned quest earned nothing; keep the inbox claim
+            return await _nothing_reversed(uow, event.owner, rules, "nothing_to_reverse")
+        player = await _load_or_create(uow, event.owner, "UTC", now, rules)
+        reopen = Reopen(
+            event_id=event.event_id,
+            user=event.owner,
+            quest_id=event.quest_id,
+            occurrence=event.occurrence,
+            quest_version=event.quest_version,
+            reopened_at=event.reopened_at,
         )
-        if player is None or live is None:
-            await uow.commit()  # keep the inbox claim
+        # Remembered for a completion that arrives after this (it then awards nothing).
+        await uow.reopens.record(reopen)
+        live = await uow.ledger.live_award(event.owner, event.quest_id, event.occurrence)
+        if live is None or came_before(live.quest_version, event.quest_version) is False:
+            # Nothing of this completion is in force (not arrived yet, or a later completion
+            # already replaced it). Saving the player still orders this against a completion
+            # handled at the same moment: one of the two commits, the other retries.
+            await uow.players.save(player)
+            await uow.commit()
             return await _nothing_reversed(uow, event.owner, rules, "nothing_to_reverse")
         out = _Changes(ids, now, player.user)
         progress = await uow.achievements.get(player.user)
-        reversal = LedgerEntry(
-            entry_id=ids.new_id(),
-            user=player.user,
-            key=reversal_key(live.entry_id),
-            kind=EntryKind.REVERSAL,
-            amount=-live.amount,
-            reason=f"quest reopened: reverses {live.reason}",
-            at=now,
-            effective_at=live.effective_at,
-            local_date=live.local_date,
-            quest_id=live.quest_id,
-            occurrence=live.occurrence,
-            difficulty=live.difficulty,
-            source_event_id=event.event_id,
-            reverses=live.entry_id,
-            multipliers=live.multipliers,
-        )
-        await _append(uow, player, reversal)
-        out.add(
-            XpReversed(
-                **out.meta(),
-                entry_id=reversal.entry_id,
-                reverses=live.entry_id,
-                quest_id=event.quest_id,
-                occurrence=event.occurrence,
-                amount=reversal.amount,
-                total_xp=await uow.ledger.balance(player.user),
-            )
-        )
-        credit = credit_key(event.quest_id, event.occurrence)
-        rules.achievements.reverse_completion(progress, credit)
-        player.streak = rules.streaks.uncredit(player.streak, credit)
+        reversal = await _reverse(uow, player, progress, live, out, rules, event.event_id)
         await _settle(uow, player, progress, rules, out)
         result = ReopenOutcome(
             status="reversed",
@@ -199,11 +201,59 @@ async def handle_quest_reopened(
         return result
 
 
+async def _reverse(
+    uow: GamificationUnitOfWork,
+    player: Player,
+    progress: AchievementProgress,
+    live: LedgerEntry,
+    out: _Changes,
+    rules: GameRules,
+    source: EventId,
+) -> LedgerEntry:
+    """Append the reversal of exactly ``live`` and take back its achievement and streak credit
+    (the caller settles level and streak afterwards)."""
+    assert live.quest_id is not None  # an award names its quest occurrence
+    assert live.occurrence is not None
+    reversal = LedgerEntry(
+        entry_id=out.ids.new_id(),
+        user=player.user,
+        key=reversal_key(live.entry_id),
+        kind=EntryKind.REVERSAL,
+        amount=-live.amount,
+        reason=f"quest reopened: reverses {live.reason}",
+        at=out.now,
+        effective_at=live.effective_at,
+        local_date=live.local_date,
+        quest_id=live.quest_id,
+        occurrence=live.occurrence,
+        difficulty=live.difficulty,
+        source_event_id=source,
+        reverses=live.entry_id,
+        multipliers=live.multipliers,
+    )
+    await _append(uow, player, reversal)
+    out.add(
+        XpReversed(
+            **out.meta(),
+            entry_id=reversal.entry_id,
+            reverses=live.entry_id,
+            quest_id=live.quest_id,
+            occurrence=live.occurrence,
+            amount=reversal.amount,
+            total_xp=await uow.ledger.balance(player.user),
+        )
+    )
+    credit = credit_key(live.quest_id, live.occurrence)
+    rules.achievements.reverse_completion(progress, credit)
+    player.streak = rules.streaks.uncredit(player.streak, credit)
+    return reversal
+
+
 async def _unchanged(
     uow: GamificationUnitOfWork,
     user: UserId,
     rules: GameRules,
-    status: Literal["duplicate_event", "already_awarded"],
+    status: Literal["duplicate_event", "already_awarded", "reopened_already"],
 ) -> CompletionOutcome:
     total = await uow.ledger.balance(user)
     return CompletionOutcome(

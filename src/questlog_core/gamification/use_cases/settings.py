@@ -22,6 +22,19 @@ from questlog_core.kernel.ids import EventId, UserId
 from questlog_core.ports.platform import Clock, IdFactory
 
 
+def board_name(display_name: str) -> str:
+    """The name as shown on boards: trimmed and NFC, 1–40 characters, no control characters,
+    not an email address. Raises ``ValidationFailed`` naming ``display_name`` otherwise."""
+    name = unicodedata.normalize("NFC", display_name).strip()
+    if not 1 <= len(name) <= 40:
+        raise ValidationFailed("display_name", "must be 1 to 40 characters")
+    if "@" in name:
+        raise ValidationFailed("display_name", "must not be an email address")
+    if any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in name):
+        raise ValidationFailed("display_name", "contains control characters")
+    return name
+
+
 async def set_time_zone(
     user: UserId,
     timezone: str,
@@ -44,6 +57,7 @@ async def set_time_zone(
         await _settle(uow, player, progress, rules, out)
         player.timezone = timezone
         player.day_start_hour = day_start_hour
+        player.profile_as_of = now  # an older identity fact arriving later keeps this
         return await _commit_profile(uow, player, progress, rules, out)
 
 
@@ -56,17 +70,12 @@ async def set_display_name(
 ) -> Profile:
     """Set the name shown on boards (1–40 characters after trimming and NFC, no control
     characters, and not an email address)."""
-    name = unicodedata.normalize("NFC", display_name).strip()
-    if not 1 <= len(name) <= 40:
-        raise ValidationFailed("display_name", "must be 1 to 40 characters")
-    if "@" in name:
-        raise ValidationFailed("display_name", "must not be an email address")
-    if any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in name):
-        raise ValidationFailed("display_name", "contains control characters")
+    name = board_name(display_name)
     now = clock.now()
     async with uow:
         player = await _load_or_create(uow, user, "UTC", now, rules)
         player.display_name = name
+        player.profile_as_of = now  # an older identity fact arriving later keeps this
         await uow.players.save(player)
         if not player.opted_out:
             await uow.leaderboard.rename(user, name)

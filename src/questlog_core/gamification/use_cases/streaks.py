@@ -38,7 +38,8 @@ async def roll_over_streak(
         before = (player.streak, player.next_rollover_at)
         days = await _settle(uow, player, progress, rules, out)
         if not out.events and before == (player.streak, player.next_rollover_at):
-            return RolloverOutcome(days=())  # already rolled over: change nothing
+            # already rolled over (by another runner, or a use case): change nothing
+            return RolloverOutcome(days=(), rolled_over=False)
         await _commit(uow, out)
         return RolloverOutcome(days=tuple(days), events=tuple(out.events))
 
@@ -51,17 +52,18 @@ async def roll_over_due_streaks(
     limit: int = 500,
 ) -> int:
     """The scheduler's job: roll over every player whose next day became final. Returns how
-    many were rolled over; a player another worker is rolling over right now is skipped.
+    many this run rolled over; a player another runner is rolling over right now, or has
+    rolled over since the due list was read, is skipped (its rollover is the same one).
     """
     async with make_uow() as uow:
         due = await uow.players.due_for_rollover(clock.now(), limit)
     done = 0
     for user in due:
         try:
-            await roll_over_streak(user, make_uow(), clock, ids, rules)
-            done += 1
+            outcome = await roll_over_streak(user, make_uow(), clock, ids, rules)
         except ConcurrencyConflict:
             continue  # the other worker's rollover is the same rollover
+        done += outcome.rolled_over
     return done
 
 

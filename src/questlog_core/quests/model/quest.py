@@ -295,6 +295,7 @@ class Quest:
             category=self.category,
             tags=self.tags,
             series_id=self.series_id,
+            quest_version=self.version,
         )
         self._record(event)
         return event
@@ -328,6 +329,7 @@ class Quest:
                 occurrence=self.occurrence,
                 reopened_at=at,
                 previous_status=previous.value,
+                quest_version=self.version,
             )
         )
 
