@@ -20,7 +20,8 @@ def test_each_service_is_declared_once_under_its_own_schema() -> None:
         if service.name == "web":
             assert group is None  # the browser pages own no state
         else:
-            assert group is not None and group.schema == service.name, service.name
+            assert group is not None, service.name
+            assert group.schema == service.name
 
 
 def test_every_table_belongs_to_exactly_one_service() -> None:
@@ -71,7 +72,8 @@ def test_the_cli_offers_every_registered_service() -> None:
     assert choices(serve) == ["all", *services.names()]
     # a worker relays and consumes: only services that own tables have anything to do
     assert choices(worker) == ["all", *services.with_state()]
-    assert "web" in services.names() and "web" not in services.with_state()
+    assert "web" in services.names()
+    assert "web" not in services.with_state()
 
 
 def test_container_parts_are_named_once_in_registry_order() -> None:
