@@ -244,6 +244,9 @@ class DeliveryFailed(DomainError):
 
     ``retryable`` says whether trying again later can help (a timeout, a 429, a 5xx) or not
     (bad credentials, a refused recipient); ``retry_after_seconds`` is the service's hint.
+    ``target_gone`` says the address or device itself will never take a message again (a
+    mailbox refused for good, an unregistered push token): it should stop being used, unlike
+    a failure of our own side (bad credentials), which says nothing about the recipient.
     """
 
     code = "delivery-failed"
@@ -258,6 +261,7 @@ class DeliveryFailed(DomainError):
         retryable: bool,
         status: int | None = None,
         retry_after_seconds: float | None = None,
+        target_gone: bool = False,
     ) -> None:
         super().__init__(
             f"{channel} via {provider} failed: {reason}",
@@ -267,6 +271,7 @@ class DeliveryFailed(DomainError):
             retryable=retryable,
             status=status,
             retry_after_seconds=retry_after_seconds,
+            target_gone=target_gone,
         )
         self.channel = channel
         self.provider = provider
@@ -274,6 +279,7 @@ class DeliveryFailed(DomainError):
         self.retryable = retryable
         self.status = status
         self.retry_after_seconds = retry_after_seconds
+        self.target_gone = target_gone
 
 
 class PlayerNotFound(NotFound):

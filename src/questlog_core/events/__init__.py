@@ -51,6 +51,7 @@ def register(cls: type[DomainEvent]) -> type[DomainEvent]:
 def event_types() -> dict[str, type[DomainEvent]]:
     """Every registered event type by tag (imports the event modules first)."""
     from questlog_core.events import gamification, identity, quests  # noqa: F401
+    from questlog_core.notifications import events as _notifications  # noqa: F401
 
     return dict(sorted(_REGISTRY.items()))
 
