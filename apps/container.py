@@ -42,6 +42,8 @@ from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import RandomIds, SystemClock
 from adapters.memory.gamification import InMemoryGamificationStore, InMemoryGamificationUnitOfWork
 from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
+from adapters.memory.notifications import InMemoryNotificationStore, InMemoryNotificationUnitOfWork
+from adapters.memory.push_log import LoggingPushSender
 from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.memory.sessions import MemoryTokenDenylist
@@ -51,6 +53,7 @@ from adapters.sql.ai import SqlAiUnitOfWork, SqlTokenUsageLedger
 from adapters.sql.auth import SqlAuthUnitOfWork
 from adapters.sql.engine import make_engine
 from adapters.sql.gamification import SqlGamificationUnitOfWork
+from adapters.sql.notifications import SqlNotificationUnitOfWork
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.rate_limit import SqlRateLimiter
 from adapters.storage.local import LocalFileStorage
@@ -59,6 +62,9 @@ from adapters.vectors.numpy_index import NumpyVectorIndex
 from apps.quest.schemas import QuestOut
 from apps.settings import Settings
 from questlog_core.ids import QuestId, UserId
+from questlog_core.notifications.model import Notification
+from questlog_core.notifications.unsubscribe import UnsubscribeLinks
+from questlog_core.notifications.use_cases import Outlets
 from questlog_core.ports.ai import LanguageModel, TokenUsageLedger
 from questlog_core.ports.identity import AuthUnitOfWork
 from questlog_core.ports.platform import Cache
@@ -236,6 +242,37 @@ def _storage_signing_key(settings: Settings) -> bytes:
     path.write_bytes(key)
     path.chmod(0o600)
     return key
+
+
+def notification_link_key(settings: Settings) -> bytes:
+    """The key that signs unsubscribe links: kept in a file, made once (see the setting)."""
+    path = Path(
+        settings.notification_link_key_path
+        or Path(settings.jwt_private_key_path).parent / "notification-links.key"
+    )
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    path.write_bytes(key)
+    path.chmod(0o600)
+    return key
+
+
+#: where unsubscribe links point (the notification service's public route)
+UNSUBSCRIBE_PATH = "/api/v1/notifications/unsubscribe"
+
+
+def make_notification_outlets(
+    email: Any, push: Any, links: UnsubscribeLinks, public_url: str
+) -> Outlets:
+    """Where queued notifications go, and the unsubscribe link each email carries."""
+    base = public_url.rstrip("/") + UNSUBSCRIBE_PATH
+
+    def unsubscribe_url(notification: Notification) -> str:
+        return f"{base}?token={links.token(notification.user, notification.kind)}"
+
+    return Outlets(email=email, push=push, unsubscribe_url=unsubscribe_url)
 
 
 def _provider_model(settings: Settings, provider: str) -> Any:
@@ -490,6 +527,22 @@ class Container(containers.DeclarativeContainer):
         config.leaderboard,
         sql=_game_writer,
         redis=providers.Factory(ProjectedGamificationUnitOfWork, _game_writer, board_projection),
+    )
+
+    # -- notification service ------------------------------------------------------------
+    notification_store = providers.Singleton(InMemoryNotificationStore)
+    notification_uow = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemoryNotificationUnitOfWork, store=notification_store),
+        sql=providers.Factory(SqlNotificationUnitOfWork, engine=engine, clock=clock),
+    )
+    #: push: logged, not sent (the FCM and Web Push adapters plug in here)
+    push_sender = providers.Singleton(LoggingPushSender)
+    unsubscribe_links = providers.Singleton(
+        UnsubscribeLinks, providers.Callable(notification_link_key, settings)
+    )
+    notification_outlets = providers.Singleton(
+        make_notification_outlets, email_sender, push_sender, unsubscribe_links, config.public_url
     )
 
     # -- ai service ----------------------------------------------------------------------

@@ -167,6 +167,7 @@ __all__ = [
     "DEFAULT_CHANNELS",
     "DEFAULT_REMINDER_OFFSETS_MINUTES",
     "MAX_REMINDER_OFFSETS",
+    "MAX_REMINDER_OFFSET_MINUTES",
     "Preferences",
     "QuietHours",
     "zone",

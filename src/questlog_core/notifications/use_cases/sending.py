@@ -32,6 +32,9 @@ BROADCAST_BATCH = 200
 MAX_TITLE = 200
 MAX_BODY = 4000
 MAX_KEY = 200
+MAX_DATA_ENTRIES = 20
+MAX_DATA_KEY = 64
+MAX_DATA_VALUE = 500
 
 
 class Draft(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,6 +50,14 @@ class Draft(msgspec.Struct, frozen=True, kw_only=True):
             raise ValidationFailed("title", f"1 to {MAX_TITLE} characters")
         if len(self.body) > MAX_BODY:
             raise ValidationFailed("body", f"at most {MAX_BODY} characters")
+        if len(self.data) > MAX_DATA_ENTRIES or any(
+            len(k) > MAX_DATA_KEY or len(v) > MAX_DATA_VALUE for k, v in self.data.items()
+        ):
+            raise ValidationFailed(
+                "data",
+                f"at most {MAX_DATA_ENTRIES} entries, keys up to {MAX_DATA_KEY} and values up "
+                f"to {MAX_DATA_VALUE} characters",
+            )
 
 
 async def notify(
