@@ -11,7 +11,10 @@ analyses) from the quest lifecycle events, each applied once through the AI inbo
 quest is completed and takes it back when one is reopened (the use cases in
 :mod:`questlog_core.services.gamification`); each claims the event in the gamification inbox in
 the same transaction as the ledger entry, and the ledger's unique keys refuse a second award
-for one quest occurrence, so a redelivered event changes nothing.
+for one quest occurrence, so a redelivered event changes nothing; **notification** learns each
+user's address and time zone from identity events, turns level-ups and unlocks into
+notifications, and schedules reminders, deadline and streak alerts from quest and game events
+(:func:`questlog_core.notifications.use_cases.handle_event`, each claimed in its inbox).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from questlog_core.events.quests import (
     QuestStarted,
     QuestUpdated,
 )
+from questlog_core.notifications import use_cases as notifications
 from questlog_core.services import gamification as game
 
 
@@ -91,6 +95,18 @@ def _ai_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
+def _notification_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    clock, ids = container.clock(), container.ids()
+
+    async def notify(event: DomainEvent) -> None:
+        await notifications.handle_event(event, container.notification_uow(), clock, ids)
+
+    for event_type in notifications.CONSUMED:
+        bus.subscribe(event_type, notify)
+    return bus
+
+
 #: every consuming context, by name
 CONSUMERS: dict[str, Consumer] = {
     "ai": Consumer(context="ai", events=AI_READ_MODEL_EVENTS, bus=_ai_bus),
@@ -98,6 +114,9 @@ CONSUMERS: dict[str, Consumer] = {
         context="gamification",
         events=(QuestCompleted, QuestReopened),
         bus=_gamification_bus,
+    ),
+    "notification": Consumer(
+        context="notification", events=notifications.CONSUMED, bus=_notification_bus
     ),
 }
 
