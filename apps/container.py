@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -253,10 +254,18 @@ def notification_link_key(settings: Settings) -> bytes:
     if path.exists():
         return path.read_bytes()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    path.write_bytes(key)
-    path.chmod(0o600)
-    return key
+    # Written aside and linked into place: of several processes starting at once, exactly one
+    # key wins and every process reads that one (a half-written file is never seen).
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    draft.write_bytes(secrets.token_bytes(32))
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_bytes()
 
 
 #: where unsubscribe links point (the notification service's public route)
