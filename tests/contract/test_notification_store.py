@@ -22,7 +22,7 @@ from adapters.sql.notifications import SqlNotificationUnitOfWork
 from questlog_core.errors import ConcurrencyConflict, DeliveryFailed, NotFound
 from questlog_core.events.gamification import AchievementUnlocked, LevelReached
 from questlog_core.events.identity import UserRegistered
-from questlog_core.events.quests import QuestCompleted, QuestCreated
+from questlog_core.events.quests import QuestCompleted, QuestCreated, QuestFacts, QuestUpdated
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.notifications import use_cases as uc
 from questlog_core.notifications.model import (
@@ -377,6 +377,44 @@ async def test_a_due_date_schedules_reminders_that_completion_cancels(
         assert await reading.schedules.pending_of(alice) == []
     clock.set(due + timedelta(hours=1))
     assert await uc.dispatch_due(uow(), clock, ids) == 0
+
+
+async def test_moving_a_due_date_away_and_back_plans_its_reminders_again(
+    uow: Uow, clock: FixedClock
+) -> None:
+    alice = _user()
+    quest = QuestId(uuid4())
+    due, later = MONDAY + timedelta(days=2), MONDAY + timedelta(days=5)
+
+    def moved(to: datetime) -> QuestUpdated:
+        return QuestUpdated(
+            event_id=EventId(uuid4()),
+            occurred_at=clock.now(),
+            owner=alice,
+            quest_id=quest,
+            changes=("due",),
+            after=QuestFacts(title="Report", difficulty="easy", due=to),
+        )
+
+    created = QuestCreated(
+        event_id=EventId(uuid4()),
+        occurred_at=clock.now(),
+        owner=alice,
+        quest_id=quest,
+        title="Report",
+        difficulty="easy",
+        due=due,
+    )
+    await uc.handle_event(created, uow(), clock, ids)
+    for to in (later, due):
+        await uc.handle_event(moved(to), uow(), clock, ids)
+        async with uow() as reading:
+            pending = await reading.schedules.pending_of(alice)
+        assert [s.due_at for s in pending] == [
+            to - timedelta(days=1),
+            to - timedelta(hours=1),
+            to,
+        ]
 
 
 async def test_schedule_states_survive_a_round_trip(uow: Uow, clock: FixedClock) -> None:

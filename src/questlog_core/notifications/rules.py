@@ -37,13 +37,14 @@ def reminder_times(
     )
 
 
-def reminder_key(quest_id: QuestId, due: datetime, offset_minutes: int) -> str:
-    """One reminder per quest, due time and offset: moving the due date makes new ones."""
-    return f"reminder:{quest_id}:{due.isoformat()}:{offset_minutes}"
+def reminder_key(quest_id: QuestId, due: datetime, offset_minutes: int, plan: str) -> str:
+    """One reminder per quest, due time, offset and ``plan`` (the event that set the due
+    date: moving the date away and back again plans the reminders anew)."""
+    return f"reminder:{quest_id}:{due.isoformat()}:{offset_minutes}:{plan}"
 
 
-def deadline_key(quest_id: QuestId, due: datetime) -> str:
-    return f"deadline:{quest_id}:{due.isoformat()}"
+def deadline_key(quest_id: QuestId, due: datetime, plan: str) -> str:
+    return f"deadline:{quest_id}:{due.isoformat()}:{plan}"
 
 
 def quest_subject(quest_id: QuestId) -> str:

@@ -62,7 +62,7 @@ def test_reminders_fall_due_before_the_due_time_and_never_in_the_past() -> None:
     due = NOON + timedelta(hours=3)
     assert rules.reminder_times(due, (1440, 60), NOON) == [(60, due - timedelta(hours=1))]
     quest = QuestId(uuid4())
-    assert rules.reminder_key(quest, due, 60) != rules.reminder_key(quest, due, 1440)
+    assert rules.reminder_key(quest, due, 60, "a") != rules.reminder_key(quest, due, 1440, "a")
 
 
 def test_streak_at_risk_is_the_players_evening() -> None:

@@ -122,13 +122,22 @@ async def _apply(
             await _schedule_streak_at_risk(uow, user, event, now, ids)
         case QuestCreated():
             if event.due is not None:
-                await _schedule_quest(uow, user, event.quest_id, event.title, event.due, now, ids)
+                await _schedule_quest(
+                    uow, user, event.quest_id, event.title, event.due, now, ids, event
+                )
         case QuestUpdated():
             if "due" in event.changes and event.after is not None:
                 await uow.schedules.cancel_subject(user, rules.quest_subject(event.quest_id))
                 if event.after.due is not None:
                     await _schedule_quest(
-                        uow, user, event.quest_id, event.after.title, event.after.due, now, ids
+                        uow,
+                        user,
+                        event.quest_id,
+                        event.after.title,
+                        event.after.due,
+                        now,
+                        ids,
+                        event,
                     )
         case QuestCompleted():
             await uow.schedules.cancel_subject(user, rules.quest_subject(event.quest_id))
@@ -146,7 +155,9 @@ async def _schedule_quest(
     due: datetime,
     now: datetime,
     ids: IdFactory,
+    cause: DomainEvent,
 ) -> None:
+    plan = cause.event_id.hex[:16]
     preferences = await uow.preferences.get(user)
     recipient = await uow.recipients.get(user)
     local_due = due.astimezone(zone(recipient.timezone if recipient else "UTC"))
@@ -158,7 +169,7 @@ async def _schedule_quest(
                 id=ids.new_id(),
                 user=user,
                 kind=Kind.REMINDER,
-                key=rules.reminder_key(quest_id, due, minutes),
+                key=rules.reminder_key(quest_id, due, minutes, plan),
                 title=title,
                 body=f"Due {local_due:%a %d %b %H:%M} ({_ahead(minutes)}).",
                 data=data,
@@ -173,7 +184,7 @@ async def _schedule_quest(
                 id=ids.new_id(),
                 user=user,
                 kind=Kind.DEADLINE_PASSED,
-                key=rules.deadline_key(quest_id, due),
+                key=rules.deadline_key(quest_id, due, plan),
                 title=title,
                 body=f"Was due {local_due:%a %d %b %H:%M} and is still open.",
                 data=data,
