@@ -1,6 +1,8 @@
 """Events raised by the notification service (registered with every other domain event).
 
-Self-contained on purpose: it only needs the base ``DomainEvent`` and ``register``.
+Self-contained on purpose: it only needs the base ``DomainEvent`` and ``register``. Only
+outcomes others may act on are events: storing a notification is not (it is the service's
+own state, and an outbox row per notification would only cost the relay work).
 """
 
 from __future__ import annotations
@@ -8,16 +10,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from questlog_core.events import DomainEvent, register
-
-
-@register
-class NotificationCreated(DomainEvent, frozen=True, kw_only=True, tag="notification.created.v1"):
-    """A notification was stored for ``owner`` (in-app, and queued on its other channels)."""
-
-    notification_id: UUID
-    kind: str
-    key: str
-    channels: tuple[str, ...]
 
 
 @register
@@ -45,4 +37,4 @@ class ChannelDeactivated(
     device_id: UUID | None = None
 
 
-__all__ = ["ChannelDeactivated", "DeliveryAbandoned", "NotificationCreated"]
+__all__ = ["ChannelDeactivated", "DeliveryAbandoned"]

@@ -13,8 +13,7 @@ from datetime import datetime
 import msgspec
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.ids import EventId, UserId
-from questlog_core.notifications.events import NotificationCreated
+from questlog_core.ids import UserId
 from questlog_core.notifications.model import (
     Channel,
     Delivery,
@@ -107,22 +106,6 @@ async def notify(
                 next_attempt_at=hold,
             )
         )
-    uow.collect(
-        NotificationCreated(
-            event_id=EventId(ids.new_id()),
-            occurred_at=now,
-            owner=user,
-            notification_id=notification.id,
-            kind=draft.kind.value,
-            key=key,
-            channels=tuple(
-                sorted(
-                    ({Channel.IN_APP.value} if notification.in_app else set())
-                    | {c.value for c, _ in targets}
-                )
-            ),
-        )
-    )
     return notification
 
 
