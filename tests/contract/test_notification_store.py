@@ -7,7 +7,7 @@ address deactivated, broadcasts that reach everyone in batches.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -20,8 +20,8 @@ from adapters.memory.notifications import InMemoryNotificationStore
 from adapters.memory.push_log import RecordingPushSender
 from adapters.sql.notifications import SqlNotificationUnitOfWork
 from questlog_core.errors import ConcurrencyConflict, DeliveryFailed, NotFound
-from questlog_core.events.gamification import AchievementUnlocked, LevelReached
-from questlog_core.events.identity import UserRegistered
+from questlog_core.events.gamification import AchievementUnlocked, LevelReached, StreakExtended
+from questlog_core.events.identity import UserDisabled, UserEnabled, UserRegistered
 from questlog_core.events.quests import QuestCompleted, QuestCreated, QuestFacts, QuestUpdated
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.notifications import use_cases as uc
@@ -430,3 +430,82 @@ async def test_schedule_states_survive_a_round_trip(uow: Uow, clock: FixedClock)
         [pending] = await reading.schedules.pending_of(alice)
     assert pending.state is ScheduleState.PENDING
     assert pending.due_at == MONDAY + timedelta(hours=2)
+
+
+def _completed(user: UserId, at: datetime, tz: str) -> QuestCompleted:
+    return QuestCompleted(
+        event_id=EventId(uuid4()),
+        occurred_at=at,
+        owner=user,
+        quest_id=QuestId(uuid4()),
+        occurrence=0,
+        difficulty="easy",
+        priority=0,
+        due=None,
+        completed_at=at,
+        created_at=at,
+        on_time=True,
+        owner_timezone=tz,
+    )
+
+
+def _extended(user: UserId, day: date, at: datetime) -> StreakExtended:
+    return StreakExtended(
+        event_id=EventId(uuid4()), occurred_at=at, owner=user, day=day, length=4, freezes=0
+    )
+
+
+async def test_a_streak_at_risk_is_pointed_out_in_the_evening_unless_a_quest_was_done(
+    uow: Uow, clock: FixedClock
+) -> None:
+    alice, bob = _user(), _user()
+    for user in (alice, bob):
+        await _register(uow, clock, user, tz="America/New_York")
+    # Monday's streak day became final (Tuesday 01:00 New York = 06:00 UTC).
+    clock.set(datetime(2026, 3, 3, 6, tzinfo=UTC))
+    for user in (alice, bob):
+        await uc.handle_event(_extended(user, date(2026, 3, 2), clock.now()), uow(), clock, ids)
+    evening = datetime(2026, 3, 4, 1, tzinfo=UTC)  # Tuesday 20:00 EST
+    async with uow() as reading:
+        [risk] = await reading.schedules.pending_of(alice)
+    assert (risk.kind, risk.due_at) == (Kind.STREAK_AT_RISK, evening)
+    # Bob completes a quest on Tuesday: his alert is cancelled.
+    clock.set(datetime(2026, 3, 3, 15, tzinfo=UTC))
+    await uc.handle_event(_completed(bob, clock.now(), "America/New_York"), uow(), clock, ids)
+    clock.set(evening)
+    assert await uc.dispatch_due(uow(), clock, ids) == 1
+    assert [i.notification.kind for i in (await _history(uow, alice)).items] == [
+        Kind.STREAK_AT_RISK
+    ]
+    assert (await _history(uow, bob)).items == []
+
+
+async def test_a_completion_that_arrives_before_the_streak_day_ends_still_cancels_the_alert(
+    uow: Uow, clock: FixedClock
+) -> None:
+    carol = _user()
+    await _register(uow, clock, carol)
+    clock.set(datetime(2026, 3, 3, 9, tzinfo=UTC))
+    # The completion on Tuesday is handled before Monday's rollover event (events cross).
+    await uc.handle_event(_completed(carol, clock.now(), "UTC"), uow(), clock, ids)
+    await uc.handle_event(_extended(carol, date(2026, 3, 2), clock.now()), uow(), clock, ids)
+    async with uow() as reading:
+        assert await reading.schedules.pending_of(carol) == []
+
+
+async def test_a_disabled_account_gets_no_email_until_enabled_again(
+    uow: Uow, clock: FixedClock
+) -> None:
+    dave = _user()
+    await _register(uow, clock, dave)
+    admin = UserId(uuid4())
+    disabled = UserDisabled(event_id=EventId(uuid4()), occurred_at=MONDAY, owner=dave, by=admin)
+    await uc.handle_event(disabled, uow(), clock, ids)
+    await uc.send_notification(uc.SendNotification(user=dave, draft=_draft()), uow(), clock, ids)
+    assert (await _history(uow, dave)).items[0].deliveries == []
+    enabled = UserEnabled(event_id=EventId(uuid4()), occurred_at=MONDAY, owner=dave, by=admin)
+    await uc.handle_event(enabled, uow(), clock, ids)
+    clock.advance(timedelta(minutes=1))
+    await uc.send_notification(uc.SendNotification(user=dave, draft=_draft()), uow(), clock, ids)
+    latest = (await _history(uow, dave)).items[0]
+    assert [d.channel for d in latest.deliveries] == [Channel.EMAIL]
