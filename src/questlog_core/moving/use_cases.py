@@ -32,8 +32,8 @@ from questlog_core.moving.drafts import DraftStatus, ImportPlan, QuestDraft, Unm
 from questlog_core.moving.ports import ImportTransactions
 from questlog_core.ports.platform import Clock, IdFactory
 from questlog_core.quests.model import Quest
-from questlog_core.services.quests.commands import MAX_PARENT_DEPTH
 from questlog_core.quests.use_cases.helpers import _refresh_parent
+from questlog_core.services.quests.commands import MAX_PARENT_DEPTH
 
 #: Records (or edges) per unit of work: big enough to be quick, small enough that a failed
 #: batch loses little and a transaction holds SQLite's write lock only briefly.
