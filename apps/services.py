@@ -164,13 +164,16 @@ SERVICES: tuple[Service, ...] = (
         publishes=("questlog_core.gamification.events",),
         parts=("identity", "gamification"),
     ),
-    # Declared for its tables (outbox, inbox, dead letters), its delivery adapters and the
-    # erasure of deleted accounts; no API or events yet.
     Service(
         name="notification",
+        app="apps.notification.app:create_app",
+        routes="apps.notification.routes:ROUTES",
         tables="adapters.sql.tables.notification:GROUP",
         consumer="apps.workers.consumers:NOTIFICATION",
-        parts=("delivery",),
+        publishes=("questlog_core.notifications.events",),
+        # identity: token verification and the email sender; delivery: the push sender
+        parts=("identity", "delivery", "notification"),
+        providers="apps.container.notification:provide",
     ),
     # The browser client's pages: they call the other services' APIs like any client, and own
     # no tables, events or consumers.

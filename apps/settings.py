@@ -183,6 +183,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     #: how often a gamification worker (and the all-in-one) asks for the streak rollovers
     #: that fell due (each player's day boundary plus the check-in grace); 0 turns it off
     streak_rollover_seconds: Annotated[float, msgspec.Meta(ge=0)] = 60.0
+    #: the key that signs notification unsubscribe links (32 random bytes, made when missing;
+    #: every process serving or sending notifications must share it); empty:
+    #: ``notification-links.key`` in the folder of ``jwt_private_key_path``
+    notification_link_key_path: str = ""
+    #: seconds between two runs of the notification dispatcher (due schedules, queued
+    #: emails and pushes) in a worker or the all-in-one
+    notification_dispatch_seconds: Annotated[float, msgspec.Meta(gt=0)] = 1.0
+    #: users one transaction of a broadcast reaches (the rest follow in the next batches)
+    notification_broadcast_batch: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 200
 
     def __post_init__(self) -> None:
         from apps.http.client_address import parse_networks

@@ -2,23 +2,24 @@
 
 A dependency-injector container built from :class:`~apps.settings.Settings`, in parts: what
 every service shares (:mod:`.platform`: clock, ids, engine, Redis, cache, rate limiter,
-revocation feed) and one part per area (:mod:`.identity`, :mod:`.quests`,
-:mod:`.gamification`, :mod:`.ai`), each extending the shared one. Each service's entry in the
-registry (:mod:`apps.services`) names the parts it needs; :func:`build_container` composes only
-those, so ``questlog serve auth`` has no quest, game or AI providers at all, and never imports
-their adapters. Where a deployment can choose, a ``Selector`` picks the adapter by a setting
-(``cache``: memory/redis, ``email``: console/outbox/smtp/sendgrid, ``push``: log/fcm/webpush,
-``storage``: local/s3,
+revocation feed) and one part per area (:mod:`.identity`, :mod:`.quests`, :mod:`.gamification`,
+:mod:`.ai`, :mod:`.delivery`, :mod:`.notification`), each extending the shared one. Each
+service's entry in the registry (:mod:`apps.services`) names the parts it needs;
+:func:`build_container` composes only those, so ``questlog serve auth`` has no quest, game or
+AI providers at all, and never imports their adapters. Where a deployment can choose, a
+``Selector`` picks the adapter by a setting (``cache``: memory/redis, ``email``:
+console/outbox/smtp/sendgrid, ``push``: log/fcm/webpush, ``storage``: local/s3,
 ``language_model``: local/openai/anthropic with failover, ``embedder``: local/openai,
 ``vector_index``: numpy/pinecone, the database by its URL's kind). Pools and clients open on
 first use and close with the app's lifespan (:func:`close_container`). Tests swap any provider
 with ``container.<name>.override(...)``.
 
-No part imports a service's package: what only a service knows (the quest service's HTTP
-shape of a cached quest) the service plugs into its part, named by its registry entry
-(``Service.providers``). The HTTP apps never import dependency_injector:
-:mod:`apps.http.dependencies` bridges the container (kept in the Litestar app state) to
-Litestar's own ``Provide``.
+No part imports a service's package: what only a service knows (the quest service's HTTP shape
+of a cached quest) the service plugs into its part, named by its registry entry
+(``Service.providers``); the notification service plugs the identity part's email sender and
+the delivery part's push sender into its outlets the same way. The HTTP apps never import
+dependency_injector: :mod:`apps.http.dependencies` bridges the container (kept in the Litestar
+app state) to Litestar's own ``Provide``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ PARTS: dict[str, str] = {
     "gamification": "apps.container.gamification:GamificationPart",
     "ai": "apps.container.ai:AiPart",
     "delivery": "apps.container.delivery:DeliveryPart",
+    "notification": "apps.container.notification:NotificationPart",
 }
 
 

@@ -11,10 +11,11 @@ from apps.container.ai import AiPart
 from apps.container.delivery import DeliveryPart
 from apps.container.gamification import GamificationPart
 from apps.container.identity import IdentityPart
+from apps.container.notification import NotificationPart
 from apps.container.quests import QuestsPart
 
 
-class Container(IdentityPart, QuestsPart, GamificationPart, AiPart, DeliveryPart):
+class Container(IdentityPart, QuestsPart, GamificationPart, AiPart, DeliveryPart, NotificationPart):
     """Every part: what the all-in-one builds."""
 
 

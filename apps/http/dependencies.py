@@ -22,6 +22,8 @@ from litestar.params import SkipValidation
 from adapters.caching import CachedProfiles, CachedQuestReads
 from questlog_core.errors import AuthenticationFailed
 from questlog_core.identity.tokens import Principal
+from questlog_core.notifications.ports import NotificationUnitOfWork
+from questlog_core.notifications.unsubscribe import UnsubscribeLinks
 from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.identity import Authenticator
 from questlog_core.ports.platform import Cache, Clock, FileStorage, IdFactory
@@ -72,6 +74,15 @@ def provide_game_uow(request: Request[Any, Any, Any], state: State) -> Gamificat
         container.game_reader_uow() if request.method in SAFE_METHODS else container.game_uow()
     )
     return uow
+
+
+def provide_notification_uow(state: State) -> NotificationUnitOfWork:
+    uow: NotificationUnitOfWork = container_of(state).notification_uow()
+    return uow
+
+
+def provide_unsubscribe_links(state: State) -> UnsubscribeLinks:
+    return container_of(state).unsubscribe_links()
 
 
 # The read caches are asked for only by signed-in handlers, so their providers take ``user``
@@ -182,6 +193,8 @@ FileStorageDep = NamedDependency[SkipValidation[FileStorage]]
 CacheDep = NamedDependency[SkipValidation[Cache]]
 ProfileReadsDep = NamedDependency[SkipValidation[ProfileReads]]
 CurrentUser = NamedDependency[Principal]
+NotificationUowDep = NamedDependency[SkipValidation[NotificationUnitOfWork]]
+UnsubscribeLinksDep = NamedDependency[SkipValidation[UnsubscribeLinks]]
 
 #: the dependencies every service app registers
 DEPENDENCIES: dict[str, Provide] = {
@@ -195,4 +208,6 @@ DEPENDENCIES: dict[str, Provide] = {
     "storage": Provide(provide_file_storage, sync_to_thread=False),
     "cache": Provide(provide_cache, sync_to_thread=False),
     "user": Provide(provide_principal),
+    "notification_uow": Provide(provide_notification_uow, sync_to_thread=False),
+    "unsubscribe_links": Provide(provide_unsubscribe_links, sync_to_thread=False),
 }

@@ -15,7 +15,10 @@ the same transaction as the ledger entry, and the ledger's unique keys refuse a 
 for one quest occurrence, so a redelivered event changes nothing. The game also follows the
 identity events ``UserRegistered`` and ``ProfileUpdated`` (display name, time zone, day start:
 :func:`questlog_core.gamification.use_cases.handle_identity_profile`), deduplicated by the same
-inbox.
+inbox. **notification** learns each user's address and time zone from identity events, turns
+level-ups and unlocks into notifications, and schedules reminders, deadline and streak alerts
+from quest and game events (:func:`questlog_core.notifications.use_cases.handle_event`, each
+claimed in its inbox).
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -47,6 +50,7 @@ from questlog_core.events.quests import (
     QuestUpdated,
 )
 from questlog_core.moving.erasure import erase_account
+from questlog_core.notifications import use_cases as notifications
 from questlog_core.services import gamification as game
 
 if TYPE_CHECKING:
@@ -143,6 +147,19 @@ def _ai_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
+def _notification_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    erasure_of("notification", bus, container)
+    clock, ids = container.clock(), container.ids()
+
+    async def notify(event: DomainEvent) -> None:
+        await notifications.handle_event(event, container.notification_uow(), clock, ids)
+
+    for event_type in notifications.CONSUMED:
+        bus.subscribe(event_type, notify)
+    return bus
+
+
 #: the AI service's consumer: its read model of quests, and erasing a deleted account's rows
 AI = Consumer(context="ai", events=(*AI_READ_MODEL_EVENTS, AccountDeleted), bus=_ai_bus)
 #: the gamification service's consumer: XP for completed quests, taken back on reopening;
@@ -154,9 +171,12 @@ GAMIFICATION = Consumer(
 )
 #: the quest service's consumer: erasing a deleted account's quests and attachment files
 QUEST = Consumer(context="quest", events=(AccountDeleted,), bus=_erasure_bus("quest"))
-#: the notification service's consumer: erasing a deleted account's rows
+#: the notification service's consumer: identity, quest and game events turned into
+#: notifications and schedules, and erasing a deleted account's rows
 NOTIFICATION = Consumer(
-    context="notification", events=(AccountDeleted,), bus=_erasure_bus("notification")
+    context="notification",
+    events=(*notifications.CONSUMED, AccountDeleted),
+    bus=_notification_bus,
 )
 #: the auth service's consumer: erasing the account itself. It deletes the auth outbox rows
 #: of the account, the AccountDeleted row among them, so it is handed the event last (see

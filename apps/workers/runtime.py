@@ -7,6 +7,8 @@
   dead letters;
 * the streak rollover's ticker (:mod:`apps.workers.schedules`) when it consumes the game's
   events;
+* the notification dispatcher (:mod:`apps.workers.notifications`) when the notification
+  service is among them;
 * the :class:`~adapters.messaging.relay.OutboxRelay` of the chosen services' outboxes, in a
   thread with its own event loop and pool, woken at commit: by ``LISTEN questlog_outbox`` on
   PostgreSQL, and in this process by :func:`~adapters.sql.messaging.on_outbox_commit` (the
@@ -38,6 +40,7 @@ from apps.services import consumers, table_groups, with_state
 from apps.settings import Settings
 from apps.workers.actors import dead_letter_recorder, declare_actors, routes
 from apps.workers.broker import configure_broker, queue_name
+from apps.workers.notifications import NotificationDispatcher
 from apps.workers.schedules import StreakTicker, declare_roll_over_actor
 
 if TYPE_CHECKING:
@@ -75,6 +78,9 @@ class EventWorker:
         self._relay_task: asyncio.Task[Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: StreakTicker | None = None
+        self.dispatcher = (
+            NotificationDispatcher(settings) if "notification" in self.services else None
+        )
 
     def start(self) -> None:
         """Choose the broker, declare the actors, start consuming and relaying."""
@@ -112,6 +118,8 @@ class EventWorker:
             self._ticker.start()
         if self.with_relay:
             self._start_relay(broker)
+        if self.dispatcher is not None:
+            self.dispatcher.start()
         log.info(
             "worker started: consumers of %s, relay of %s, broker %s",
             ", ".join(self.contexts) or "nothing",
@@ -163,10 +171,12 @@ class EventWorker:
             await close_container(container)
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop relaying, finish the messages in hand, close the pools."""
+        """Stop relaying and dispatching, finish the messages in hand, close the pools."""
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
+        if self.dispatcher is not None:
+            self.dispatcher.stop(timeout)
         relay_loop, relay_task = self._relay_loop, self._relay_task
         if relay_loop is not None and relay_task is not None and not relay_loop.is_closed():
             relay_loop.call_soon_threadsafe(relay_task.cancel)

@@ -142,6 +142,9 @@ class DeliveryFailed(DomainError):
 
     ``retryable`` says whether trying again later can help (a timeout, a 429, a 5xx) or not
     (bad credentials, a refused recipient); ``retry_after_seconds`` is the service's hint.
+    ``target_gone`` says the address or device itself will never take a message again (a
+    mailbox refused for good, an unregistered push token): it should stop being used, unlike
+    a failure of our own side (bad credentials), which says nothing about the recipient.
     """
 
     code = "delivery-failed"
@@ -156,6 +159,7 @@ class DeliveryFailed(DomainError):
         retryable: bool,
         status: int | None = None,
         retry_after_seconds: float | None = None,
+        target_gone: bool = False,
     ) -> None:
         super().__init__(
             f"{channel} via {provider} failed: {reason}",
@@ -165,6 +169,7 @@ class DeliveryFailed(DomainError):
             retryable=retryable,
             status=status,
             retry_after_seconds=retry_after_seconds,
+            target_gone=target_gone,
         )
         self.channel = channel
         self.provider = provider
@@ -172,6 +177,7 @@ class DeliveryFailed(DomainError):
         self.retryable = retryable
         self.status = status
         self.retry_after_seconds = retry_after_seconds
+        self.target_gone = target_gone
 
 
 class PushTokenRejected(DeliveryFailed):
@@ -179,13 +185,15 @@ class PushTokenRejected(DeliveryFailed):
 
     FCM's ``UNREGISTERED`` / invalid registration token / ``SENDER_ID_MISMATCH``, a Web Push
     service's 404 or 410: the app was uninstalled, the browser unsubscribed, or the token is not
-    one. Never retryable; the caller deactivates the device so it is not tried again.
+    one. Never retryable, and always ``target_gone``: the caller deactivates the device so it
+    is not tried again.
     """
 
     code = "push-token-rejected"
 
     def __init__(self, provider: str, device_token: str, reason: str, *, status: int | None = None):
-        super().__init__("push", provider, reason, retryable=False, status=status)
+        # the device is gone for good: the notification dispatcher deactivates it
+        super().__init__("push", provider, reason, retryable=False, status=status, target_gone=True)
         self.extra["device_token"] = device_token
         self.device_token = device_token
 

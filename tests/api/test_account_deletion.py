@@ -193,14 +193,16 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
     live_in_every_service(client, mover, mover_id, mover_email)
     live_in_every_service(client, stayer, stayer_id, stayer_email)
 
-    # the events have reached the game and the AI read model: data in every service
+    # the events have reached the game, the AI read model and the notification service (the
+    # first completion's achievement, emailed to the address it learnt): data in every service
     expected = {
         "quests", "quest_dependencies", "quest_templates", "quest_categories",
         "quest_attachments", "quest_import_links", "quest_outbox", "auth_users",
         "auth_sessions", "auth_refresh_tokens", "auth_reset_tokens", "auth_api_tokens",
         "auth_outbox", "gamification_ledger", "gamification_players",
         "gamification_achievements", "gamification_board_scores", "ai_quest_views",
-        "ai_token_usage",
+        "ai_token_usage", "notification_recipients", "notification_notifications",
+        "notification_deliveries",
     }  # fmt: skip
     for user_id, email in ((mover_id, mover_email), (stayer_id, stayer_email)):
         before = wait_for(lambda u=user_id, e=email: expected <= set(references(settings, u, e)))

@@ -190,6 +190,19 @@ NOT_STATABLE: dict[tuple[str, str], str] = {
     ("POST /api/v1/ai/analyze", "timezone"): "a time zone this server's tzdata knows",
     ("POST /api/v1/ai/quick-add", "timezone"): "a time zone this server's tzdata knows",
     ("POST /api/v1/ai/suggest", "timezone"): "a time zone this server's tzdata knows",
+    ("GET /api/v1/notifications/history", "cursor"): "an opaque cursor this listing handed out",
+    ("POST /api/v1/notifications/send", "user_id"): "user_id or broadcast, exactly one",
+    ("POST /api/v1/notifications/send", "title"): "not only whitespace",
+    ("POST /api/v1/notifications/send", "key"): "not only whitespace",
+    ("POST /api/v1/notifications/send", "data"): "20 entries, keys ≤ 64, values ≤ 500 chars",
+    ("POST /api/v1/notifications/schedule", "user_id"): "user_id or broadcast, exactly one",
+    ("POST /api/v1/notifications/schedule", "title"): "not only whitespace",
+    ("POST /api/v1/notifications/schedule", "key"): "not only whitespace",
+    ("POST /api/v1/notifications/schedule", "data"): "20 entries, keys ≤ 64, values ≤ 500 chars",
+    ("POST /api/v1/notifications/mark-read", "ids"): "ids or all, exactly one",
+    ("PUT /api/v1/notifications/preferences", "quiet_hours"): "start and end differ",
+    ("PUT /api/v1/notifications/preferences", "reminder_offsets_minutes"): "no offset twice",
+    ("POST /api/v1/notifications/devices", "token"): "not only whitespace",
 }
 _ITEM_PREFIX = re.compile(r"^[a-z_]+\[\d+\]\.")
 

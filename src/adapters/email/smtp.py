@@ -78,8 +78,10 @@ class SmtpEmailSender:
                 await client.send_message(mime)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [err.code for err in exc.recipients]
+            retryable = all(400 <= c < 500 for c in codes)
+            # 5xx on RCPT TO: the mailbox does not exist or refuses us for good.
             raise self._failed(
-                "recipient refused", retryable=all(400 <= c < 500 for c in codes), status=codes[0]
+                "recipient refused", retryable=retryable, status=codes[0], target_gone=not retryable
             ) from exc
         except aiosmtplib.SMTPNotSupported as exc:
             # e.g. AUTH asked for but not offered: a configuration error.
@@ -98,9 +100,16 @@ class SmtpEmailSender:
             # Connection refused, timeouts, disconnects: the server may be back soon.
             raise self._failed(f"{type(exc).__name__}: {exc}", retryable=True) from exc
 
-    def _failed(self, reason: str, *, retryable: bool, status: int | None = None) -> DeliveryFailed:
+    def _failed(
+        self, reason: str, *, retryable: bool, status: int | None = None, target_gone: bool = False
+    ) -> DeliveryFailed:
         return DeliveryFailed(
-            "email", f"smtp://{self.host}:{self.port}", reason, retryable=retryable, status=status
+            "email",
+            f"smtp://{self.host}:{self.port}",
+            reason,
+            retryable=retryable,
+            status=status,
+            target_gone=target_gone,
         )
 
 

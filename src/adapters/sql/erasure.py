@@ -19,7 +19,7 @@ from typing import ClassVar
 from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sql.tables import ai, auth, gamification, notification, quest  # noqa: F401 (declares its group)
+from adapters.sql.tables import ai, auth, gamification, notification, quest
 from adapters.sql.tables import metadata as all_tables
 from adapters.sql.tables.base import declared_groups
 from adapters.sql.unit_of_work import SqlUnitOfWork
@@ -114,6 +114,13 @@ _ENTRIES = [
     owned_by(gamification.email_invites, "inviter"),
     involving(gamification.friend_links, "inviter", "used_by"),
     owned_by(gamification.share_links, "user_id"),
+    # notification service (a broadcast schedule has no user_id: it is nobody's own)
+    owned_by(notification.deliveries, "user_id"),
+    owned_by(notification.notifications, "user_id"),
+    owned_by(notification.schedules, "user_id"),
+    owned_by(notification.preferences, "user_id"),
+    owned_by(notification.recipients, "user_id"),
+    owned_by(notification.devices, "user_id"),
     # ai service
     owned_by(ai.token_usage, "owner"),
     owned_by(ai.quest_views, "owner"),

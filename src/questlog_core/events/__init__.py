@@ -24,6 +24,7 @@ def _import_every_context() -> None:
     # module, and this package must not sit on that import path.
     import questlog_core.gamification.events
     import questlog_core.identity.events
+    import questlog_core.notifications.events
     import questlog_core.quests.events  # noqa: F401
 
 

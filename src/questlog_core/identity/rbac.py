@@ -40,6 +40,8 @@ class Permission(StrEnum):
     GAMIFICATION_WRITE = "gamification:write"
     #: grant or take XP from any player (operators and internal services, never players)
     GAMIFICATION_AWARD = "gamification:award"
+    #: send or schedule notifications to any user or to everyone (operators, internal services)
+    NOTIFICATIONS_SEND = "notifications:send"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -67,6 +69,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.USERS_MANAGE,
         Permission.ROLES_MANAGE,
         Permission.GAMIFICATION_AWARD,
+        Permission.NOTIFICATIONS_SEND,
     },
 }
 

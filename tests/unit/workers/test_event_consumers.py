@@ -14,7 +14,7 @@ from apps.workers.actors import routes
 from apps.workers.consumers import GAMIFICATION
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
-from questlog_core.events.gamification import XpAwarded
+from questlog_core.events.gamification import LevelReached, XpAwarded
 from questlog_core.events.quests import QuestCompleted, QuestCreated
 from questlog_core.ids import EventId, QuestId, UserId
 
@@ -77,9 +77,15 @@ def test_the_relay_routes_only_the_events_someone_consumes() -> None:
     assert sorted((r.queue_name, r.actor_name) for r in route(QuestCompleted.type_name())) == [
         ("q1_ai", "ai.events"),
         ("q1_gamification", "gamification.events"),
+        ("q1_notification", "notification.events"),
     ]
-    # the AI read model follows every quest's life; the game only completions and reopenings
-    assert [(r.queue_name, r.actor_name) for r in route(QuestCreated.type_name())] == [
-        ("q1_ai", "ai.events")
+    # the AI read model follows every quest's life; the game only completions and reopenings;
+    # notifications the due dates (reminders) and what ends a quest (cancelling them)
+    assert sorted((r.queue_name, r.actor_name) for r in route(QuestCreated.type_name())) == [
+        ("q1_ai", "ai.events"),
+        ("q1_notification", "notification.events"),
+    ]
+    assert [(r.queue_name, r.actor_name) for r in route(LevelReached.type_name())] == [
+        ("q1_notification", "notification.events")
     ]
     assert route(XpAwarded.type_name()) == []

@@ -1,0 +1,1 @@
+"""The notification service: in-app history, preferences, push devices, sends and schedules."""

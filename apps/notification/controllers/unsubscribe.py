@@ -1,0 +1,70 @@
+"""``/unsubscribe?token=...``: the link in every notification email, no sign-in needed.
+
+The token is signed and names one user, one kind and one channel (see
+:mod:`questlog_core.notifications.unsubscribe`). ``GET`` only shows a page with a button
+(mail scanners fetch links, and must not unsubscribe anyone); ``POST`` turns that kind off.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.enums import MediaType
+from litestar.params import QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from apps.http.dependencies import NotificationUowDep, UnsubscribeLinksDep
+from apps.http.permissions import public
+from apps.notification.controllers import NOTIFICATIONS_PATH
+from apps.notification.schemas import UnsubscribedOut
+from questlog_core.notifications import use_cases as uc
+
+Token = Annotated[str, QueryParameter(description="the signed token of the link", max_length=400)]
+
+_LABELS = {
+    "reminder": "due-date reminders",
+    "deadline_passed": "deadline alerts",
+    "achievement_unlocked": "achievement emails",
+    "level_up": "level-up emails",
+    "streak_at_risk": "streak alerts",
+    "ai_suggestion": "suggestions",
+    "system_announcement": "announcements",
+}
+
+
+class UnsubscribeController(Controller):
+    path = f"{NOTIFICATIONS_PATH}/unsubscribe"
+    tags = ["notifications"]
+
+    @get("/", signed_url=True, **public())
+    async def confirm_page(
+        self, unsubscribe_links: UnsubscribeLinksDep, token: Token
+    ) -> Response[str]:
+        """A page asking to confirm (nothing changes until its button is pressed)."""
+        link = unsubscribe_links.verify(token)
+        what = html.escape(_LABELS[link.kind.value])
+        page = (
+            "<!doctype html><html><head><meta charset=utf-8><title>Unsubscribe</title></head>"
+            f"<body><h1>Stop {what} by {html.escape(link.channel.value)}?</h1>"
+            f'<form method="post"><button type="submit">Unsubscribe</button></form>'
+            "</body></html>"
+        )
+        return Response(
+            page,
+            media_type=MediaType.HTML,
+            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+        )
+
+    @post("/", status_code=HTTP_200_OK, signed_url=True, **public())
+    async def unsubscribe(
+        self,
+        unsubscribe_links: UnsubscribeLinksDep,
+        notification_uow: NotificationUowDep,
+        token: Token,
+    ) -> UnsubscribedOut:
+        """Turn off the one kind and channel the link names (doing it again changes nothing)."""
+        link = unsubscribe_links.verify(token)
+        await uc.unsubscribe(link, notification_uow)
+        return UnsubscribedOut(kind=link.kind.value, channel=link.channel.value)
