@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.tables import ai as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.sql.writers import read_connection, write_transaction
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.ids import QuestId, UserId
 from questlog_core.ports.ai import QuestView, TokenTotals, TokenUsageRecord
@@ -35,7 +36,7 @@ class SqlTokenUsageLedger:
             "output_tokens": entry.output_tokens,
         }
         try:
-            async with self._engine.begin() as connection:
+            async with write_transaction(self._engine) as connection:
                 await connection.execute(insert(t.token_usage).values(row))
         except DBAPIError as exc:
             raise ServiceUnavailable("token usage ledger unavailable") from exc
@@ -49,7 +50,7 @@ class SqlTokenUsageLedger:
             func.coalesce(func.sum(table.c.output_tokens), 0),
         ).where(table.c.owner == owner, table.c.at >= since)
         try:
-            async with self._engine.connect() as connection:
+            async with read_connection(self._engine) as connection:
                 requests, input_tokens, output_tokens = (await connection.execute(query)).one()
         except DBAPIError as exc:
             raise ServiceUnavailable("token usage ledger unavailable") from exc

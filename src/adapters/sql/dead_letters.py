@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql import dialects
 from adapters.sql.tables import DEAD_LETTERS
+from adapters.sql.writers import read_connection, write_transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +70,13 @@ class SqlDeadLetters:
             "error": letter.error,
             "failed_at": letter.failed_at,
         }
-        async with self._engine.begin() as connection:
+        async with write_transaction(self._engine) as connection:
             return await dialects.insert_if_absent(connection, DEAD_LETTERS[letter.service], values)
 
     async def list(self, service: str | None = None) -> builtins.list[DeadLetter]:
         """The dead letters (of one service, or all), oldest first."""
         letters: list[DeadLetter] = []
-        async with self._engine.connect() as connection:
+        async with read_connection(self._engine) as connection:
             for name in _services(service):
                 t = DEAD_LETTERS[name]
                 rows = await connection.execute(select(t).order_by(t.c.failed_at))
@@ -84,7 +85,7 @@ class SqlDeadLetters:
 
     async def take(self, message_id: str) -> DeadLetter | None:
         """Remove and return one dead letter (to replay it), or ``None`` if there is none."""
-        async with self._engine.begin() as connection:
+        async with write_transaction(self._engine) as connection:
             for name in _services(None):
                 t = DEAD_LETTERS[name]
                 row = (
@@ -98,7 +99,7 @@ class SqlDeadLetters:
     async def purge(self, service: str | None = None) -> int:
         """Delete the dead letters (of one service, or all); returns how many."""
         removed = 0
-        async with self._engine.begin() as connection:
+        async with write_transaction(self._engine) as connection:
             for name in _services(service):
                 result = await connection.execute(delete(DEAD_LETTERS[name]))
                 removed += int(result.rowcount or 0)

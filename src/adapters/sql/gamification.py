@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.sql import dialects
 from adapters.sql.tables import gamification as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.sql.writers import read_connection
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
 from questlog_core.gamification.achievements import AchievementProgress
 from questlog_core.gamification.leaderboards import (
@@ -418,7 +419,7 @@ class SqlBoardSource:
         )
         if span is not None:
             query = query.where(e.effective_at >= span[0], e.effective_at < span[1])
-        async with self._engine.connect() as c:
+        async with read_connection(self._engine) as c:
             rows = (await c.execute(query)).all()
         return [BoardEntry.from_ledger(_entry(r), r.display_name) for r in rows]
 
