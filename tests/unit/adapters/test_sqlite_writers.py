@@ -4,14 +4,22 @@ writer sleeps in SQLite's busy handler waiting for another writer of the same pr
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from adapters.sql.engine import make_engine
-from adapters.sql.writers import WriterGate, enter_gate, write_transaction, writer_gate
+from adapters.sql.writers import (
+    WriterGate,
+    enter_gate,
+    read_connection,
+    write_transaction,
+    writer_gate,
+)
 from questlog_core.errors import ServiceUnavailable
 
 
@@ -157,3 +165,56 @@ async def test_a_writer_waiting_on_a_writer_of_its_own_task_gets_a_503(tmp_path:
         assert not gate.held
     finally:
         await engine.dispose()
+
+
+def _thread_probe(engine: Any) -> None:
+    """``SELECT questlog_thread()`` answers the id of the thread that ran the statement."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _register(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.create_function("questlog_thread", 0, threading.get_ident)
+
+
+async def test_statements_of_a_transaction_run_on_the_loop_thread(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    _thread_probe(engine)
+    probe = text("SELECT questlog_thread()")
+    try:
+        async with write_transaction(engine) as connection:
+            assert (await connection.execute(probe)).scalar_one() == threading.get_ident()
+        async with read_connection(engine) as connection:
+            assert (await connection.execute(probe)).scalar_one() == threading.get_ident()
+    finally:
+        await engine.dispose()
+
+
+async def test_a_writer_of_another_process_never_blocks_the_loop(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    engine = make_engine(f"sqlite:///{path}", sqlite_busy_timeout_ms=10_000)
+    _thread_probe(engine)
+    async with write_transaction(engine) as connection:
+        await connection.execute(text("CREATE TABLE marks (n INTEGER)"))
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process's writer holds the lock
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    asyncio.get_running_loop().call_later(0.3, other.rollback)
+    try:
+        async with write_transaction(engine) as connection:
+            waited = ticks
+            await connection.execute(text("INSERT INTO marks VALUES (1)"))
+            # once the lock is ours, the statements run inline again
+            thread = (await connection.execute(text("SELECT questlog_thread()"))).scalar_one()
+    finally:
+        ticker.cancel()
+        other.close()
+        await engine.dispose()
+    assert waited > 5  # the loop kept running while BEGIN IMMEDIATE waited on its thread
+    assert thread == threading.get_ident()
