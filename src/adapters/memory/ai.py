@@ -35,6 +35,7 @@ class InMemoryAiStore:
 
     def __init__(self) -> None:
         self.views: dict[tuple[UserId, QuestId], QuestView] = {}
+        self.zones: dict[UserId, str] = {}
         self.inbox: set[tuple[str, EventId]] = set()
 
 
@@ -60,26 +61,44 @@ class InMemoryQuestViews:
         return sorted(mine, key=lambda v: (v.created_at, str(v.quest_id)))
 
 
+class InMemoryPlayerZones:
+    """:class:`~questlog_core.ports.ai.PlayerZones` over a unit of work's working copy."""
+
+    def __init__(self, uow: InMemoryAiUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, owner: UserId) -> str | None:
+        return self._uow.zones.get(owner)
+
+    async def put(self, owner: UserId, timezone: str) -> None:
+        self._uow.zones[owner] = timezone
+
+
 class InMemoryAiUnitOfWork:
     """A transaction over an :class:`InMemoryAiStore`: changes land on commit."""
 
     def __init__(self, store: InMemoryAiStore) -> None:
         self.store = store
         self.work: dict[tuple[UserId, QuestId], QuestView] = {}
+        self.zones: dict[UserId, str] = {}
         self.claims: set[tuple[str, EventId]] = set()
         self.quest_views = InMemoryQuestViews(self)
+        self.player_zones = InMemoryPlayerZones(self)
 
     async def __aenter__(self) -> Self:
         self.work = dict(self.store.views)
+        self.zones = dict(self.store.zones)
         self.claims = set()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         self.work = dict(self.store.views)
+        self.zones = dict(self.store.zones)
         self.claims = set()
 
     async def commit(self) -> None:
         self.store.views = dict(self.work)
+        self.store.zones = dict(self.zones)
         self.store.inbox |= self.claims
         self.claims = set()
 
@@ -94,6 +113,7 @@ class InMemoryAiUnitOfWork:
 __all__ = [
     "InMemoryAiStore",
     "InMemoryAiUnitOfWork",
+    "InMemoryPlayerZones",
     "InMemoryQuestViews",
     "InMemoryTokenUsageLedger",
 ]

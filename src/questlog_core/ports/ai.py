@@ -217,10 +217,22 @@ class QuestViews(Protocol):
         ...
 
 
+class PlayerZones(Protocol):
+    """Each player's time zone as identity last announced it (``UserRegistered``,
+    ``ProfileUpdated``): what quick add and insights read dates and hours in."""
+
+    async def get(self, owner: UserId) -> str | None:
+        """``owner``'s IANA time zone, or ``None`` before identity told the AI service."""
+        ...
+
+    async def put(self, owner: UserId, timezone: str) -> None: ...
+
+
 class AiUnitOfWork(Protocol):
     """One transaction over the AI service's read model and its inbox."""
 
     quest_views: QuestViews
+    player_zones: PlayerZones
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None:
@@ -240,6 +252,7 @@ __all__ = [
     "LanguageModelUnavailable",
     "LlmAnswer",
     "LlmRequest",
+    "PlayerZones",
     "ProviderFailure",
     "QuestView",
     "QuestViews",
