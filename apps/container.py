@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -65,6 +66,8 @@ from questlog_core.ports.platform import Cache
 from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.services import quests as quest_cases
 from questlog_core.services.auth import AuthService, AuthSettings, Profile, read_profile
+
+log = logging.getLogger(__name__)
 
 
 def database_kind(url: str) -> str:
@@ -214,10 +217,12 @@ def _smtp_sender(settings: Settings) -> Any:
     )
 
 
-def _sendgrid_sender(settings: Settings) -> Any:
+def _sendgrid_sender(settings: Settings, clients: OpenClients) -> Any:
     from adapters.email.sendgrid import SendGridEmailSender
 
-    return SendGridEmailSender(api_key=settings.sendgrid_api_key, sender=settings.email_from)
+    return clients.keep(
+        SendGridEmailSender(api_key=settings.sendgrid_api_key, sender=settings.email_from)
+    )
 
 
 def _s3_storage(settings: Settings) -> Any:
@@ -238,31 +243,67 @@ def _storage_signing_key(settings: Settings) -> bytes:
     return key
 
 
-def _provider_model(settings: Settings, provider: str) -> Any:
+class OpenClients:
+    """The SDK and HTTP clients this container created (OpenAI, Anthropic, Pinecone,
+    SendGrid's httpx client): each holds a connection pool, closed at shutdown by
+    :func:`close_container`. Only what was created is here, so shutdown never builds a client
+    just to close it."""
+
+    def __init__(self) -> None:
+        self._clients: list[Any] = []
+
+    def keep(self, client: Any) -> Any:
+        """Remember ``client`` (anything with ``async aclose()``); returns it."""
+        self._clients.append(client)
+        return client
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    async def aclose(self) -> None:
+        """Close every client, newest first; one that fails to close does not keep the
+        others open."""
+        clients, self._clients = self._clients, []
+        for client in reversed(clients):
+            try:
+                await client.aclose()
+            except Exception as exc:  # shutting down: say so, close the rest
+                log.warning("could not close %r: %s", client, exc)
+
+
+def _provider_model(settings: Settings, provider: str, clients: OpenClients) -> Any:
     """The OpenAI or Anthropic adapter, with the settings' explicit timeout and retries."""
     if provider == "openai":
         from adapters.llm.openai_model import OpenAiLanguageModel
 
-        return OpenAiLanguageModel(
-            api_key=settings.openai_api_key,
-            model=settings.openai_model,
-            timeout_seconds=settings.openai_timeout_seconds,
-            max_retries=settings.openai_max_retries,
-            base_url=settings.openai_base_url or None,
+        return clients.keep(
+            OpenAiLanguageModel(
+                api_key=settings.openai_api_key,
+                model=settings.openai_model,
+                timeout_seconds=settings.openai_timeout_seconds,
+                max_retries=settings.openai_max_retries,
+                base_url=settings.openai_base_url or None,
+            )
         )
     from adapters.llm.anthropic_model import AnthropicLanguageModel
 
-    return AnthropicLanguageModel(
-        api_key=settings.anthropic_api_key,
-        model=settings.anthropic_model,
-        timeout_seconds=settings.anthropic_timeout_seconds,
-        max_retries=settings.anthropic_max_retries,
-        base_url=settings.anthropic_base_url or None,
+    return clients.keep(
+        AnthropicLanguageModel(
+            api_key=settings.anthropic_api_key,
+            model=settings.anthropic_model,
+            timeout_seconds=settings.anthropic_timeout_seconds,
+            max_retries=settings.anthropic_max_retries,
+            base_url=settings.anthropic_base_url or None,
+        )
     )
 
 
 def build_language_model_chain(
-    settings: Settings, first: str, local: LocalLanguageModel, clock: SystemClock
+    settings: Settings,
+    first: str,
+    local: LocalLanguageModel,
+    clock: SystemClock,
+    clients: OpenClients | None = None,
 ) -> FailoverLanguageModel:
     """``first`` (``openai`` or ``anthropic``), the other provider next when its key is set,
     ``local`` last; ``local`` alone when ``first`` is ``local``. Each provider has its own
@@ -273,9 +314,10 @@ def build_language_model_chain(
         order.append(first)
         order += [p for p in ("openai", "anthropic") if p not in order and keys[p]]
     cooldown = timedelta(seconds=settings.llm_breaker_cooldown_seconds)
+    clients = clients if clients is not None else OpenClients()
     links = [
         Link(
-            _provider_model(settings, provider),
+            _provider_model(settings, provider, clients),
             CircuitBreaker(
                 clock, failure_threshold=settings.llm_breaker_failures, cooldown=cooldown
             ),
@@ -295,27 +337,31 @@ def language_model_with_cost_controls(
     return CachedLanguageModel(metered, cache, ttl=timedelta(seconds=ttl))
 
 
-def _openai_embedder(settings: Settings) -> Any:
+def _openai_embedder(settings: Settings, clients: OpenClients) -> Any:
     from adapters.vectors.openai_embedder import OpenAiEmbedder
 
-    return OpenAiEmbedder(
-        api_key=settings.openai_api_key,
-        model=settings.openai_embedding_model,
-        dimensions=settings.embedding_dimensions,
-        timeout_seconds=settings.openai_timeout_seconds,
-        max_retries=settings.openai_max_retries,
-        base_url=settings.openai_base_url or None,
+    return clients.keep(
+        OpenAiEmbedder(
+            api_key=settings.openai_api_key,
+            model=settings.openai_embedding_model,
+            dimensions=settings.embedding_dimensions,
+            timeout_seconds=settings.openai_timeout_seconds,
+            max_retries=settings.openai_max_retries,
+            base_url=settings.openai_base_url or None,
+        )
     )
 
 
-def _pinecone_index(settings: Settings) -> Any:
+def _pinecone_index(settings: Settings, clients: OpenClients) -> Any:
     from adapters.vectors.pinecone_index import PineconeVectorIndex
 
-    return PineconeVectorIndex(
-        api_key=settings.pinecone_api_key,
-        host=settings.pinecone_host,
-        dimensions=settings.embedding_dimensions,
-        timeout_seconds=settings.pinecone_timeout_seconds,
+    return clients.keep(
+        PineconeVectorIndex(
+            api_key=settings.pinecone_api_key,
+            host=settings.pinecone_host,
+            dimensions=settings.embedding_dimensions,
+            timeout_seconds=settings.pinecone_timeout_seconds,
+        )
     )
 
 
@@ -349,6 +395,8 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(engine_for, config.database_url, settings)
     redis = providers.Singleton(redis_client_for, config.redis_url, config.uses_redis)
     redis_keys = providers.Singleton(_key_space, config.redis_key_prefix)
+    #: the SDK and HTTP clients made below (closed with the app by close_container)
+    open_clients = providers.Singleton(OpenClients)
 
     # -- shared infrastructure (the cache first: the quest units of work invalidate it) -
     cache = providers.Selector(
@@ -437,7 +485,7 @@ class Container(containers.DeclarativeContainer):
             OutboxEmailSender, config.email_outbox_dir, sender=config.email_from
         ),
         smtp=providers.Singleton(_smtp_sender, settings),
-        sendgrid=providers.Singleton(_sendgrid_sender, settings),
+        sendgrid=providers.Singleton(_sendgrid_sender, settings, open_clients),
     )
     file_storage = providers.Selector(
         config.storage,
@@ -512,13 +560,28 @@ class Container(containers.DeclarativeContainer):
     language_model_chain = providers.Selector(
         config.language_model,
         local=providers.Singleton(
-            build_language_model_chain, settings, "local", local_language_model, clock
+            build_language_model_chain,
+            settings,
+            "local",
+            local_language_model,
+            clock,
+            open_clients,
         ),
         openai=providers.Singleton(
-            build_language_model_chain, settings, "openai", local_language_model, clock
+            build_language_model_chain,
+            settings,
+            "openai",
+            local_language_model,
+            clock,
+            open_clients,
         ),
         anthropic=providers.Singleton(
-            build_language_model_chain, settings, "anthropic", local_language_model, clock
+            build_language_model_chain,
+            settings,
+            "anthropic",
+            local_language_model,
+            clock,
+            open_clients,
         ),
     )
     #: what the ai service asks: the chain, metered per user, cached by input hash
@@ -533,14 +596,14 @@ class Container(containers.DeclarativeContainer):
     embedder = providers.Selector(
         config.embedder,
         local=providers.Singleton(HashingEmbedder, config.embedding_dimensions),
-        openai=providers.Singleton(_openai_embedder, settings),
+        openai=providers.Singleton(_openai_embedder, settings, open_clients),
     )
     vector_index = providers.Selector(
         config.vector_index,
         numpy=providers.Singleton(
             NumpyVectorIndex, config.embedding_dimensions, config.vector_index_dir
         ),
-        pinecone=providers.Singleton(_pinecone_index, settings),
+        pinecone=providers.Singleton(_pinecone_index, settings, open_clients),
     )
 
     #: who verifies bearer tokens at the HTTP edge (see :func:`token_verification`)
@@ -563,10 +626,12 @@ def build_container(settings: Settings) -> Container:
 
 
 async def close_container(container: Container) -> None:
-    """Close the pools and clients the container opened (on app shutdown)."""
+    """Close the pools and clients the container opened (on app shutdown): the database
+    pool, the SDK clients it created (:class:`OpenClients`), Redis, the JWKS client."""
     engine = container.engine()
     if engine is not None:
         await engine.dispose()
+    await container.open_clients().aclose()
     client = container.redis()
     if client is not None:
         await client.aclose()
