@@ -17,7 +17,7 @@ One code path serves both: :func:`make_engine` takes the URL a user would write
   A connection marked :data:`READ_ONLY` begins a plain deferred ``BEGIN`` instead: in WAL
   mode it reads one consistent snapshot and never takes the write lock, so reads do not
   queue behind writers or each other. Only units of work that never write use it.
-  Connections are :class:`WriterConnection`\ s: once a transaction has begun, their calls run
+  Every connection is a :class:`WriterConnection`: once a transaction has begun, its calls run
   on the event loop's thread instead of hopping to aiosqlite's (see the class); writers of one
   process pass one at a time through :mod:`adapters.sql.writers`.
 * **PostgreSQL** keeps one schema per service (``quest``, ``auth``, ``gamification``,
