@@ -80,8 +80,8 @@ class ClassifyIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
 class QuickAddIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    #: the user's IANA time zone: dates and times in the text are read in it
-    timezone: TimeZone = "UTC"
+    #: an IANA time zone to read dates and times in (default: the profile's time zone)
+    timezone: TimeZone | None = None
 
 
 class SuggestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -95,7 +95,8 @@ class SuggestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
 
 
 class AnalyzeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    timezone: TimeZone = "UTC"
+    #: an IANA time zone for the hour and weekday buckets (default: the profile's)
+    timezone: TimeZone | None = None
     days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 30
 
 

@@ -28,7 +28,13 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
-from apps.container.platform import Platform, database_kind, engine_for, token_verification
+from apps.container.platform import (
+    OpenClients,
+    Platform,
+    database_kind,
+    engine_for,
+    token_verification,
+)
 from apps.settings import Settings
 
 if TYPE_CHECKING:
@@ -82,10 +88,13 @@ def build_container(settings: Settings, services: Iterable[str] | None = None) -
 
 
 async def close_container(container: Platform | Container) -> None:
-    """Close the pools and clients the container opened (on app shutdown)."""
+    """Close the pools and clients the container opened (on app shutdown): the database
+    pool, the SDK clients it created (:class:`~apps.container.platform.OpenClients`), Redis,
+    the JWKS client."""
     engine = container.engine()
     if engine is not None:
         await engine.dispose()
+    await container.open_clients().aclose()
     client = container.redis()
     if client is not None:
         await client.aclose()
@@ -96,6 +105,7 @@ async def close_container(container: Platform | Container) -> None:
 __all__ = [
     "PARTS",
     "Container",
+    "OpenClients",
     "Platform",
     "build_container",
     "close_container",

@@ -18,37 +18,45 @@ from adapters.memory.clock import SystemClock
 from adapters.sql.ai import SqlAiUnitOfWork, SqlTokenUsageLedger
 from adapters.vectors.embedders import HashingEmbedder
 from adapters.vectors.numpy_index import NumpyVectorIndex
-from apps.container.platform import Platform
+from apps.container.platform import OpenClients, Platform
 from apps.settings import Settings
 from questlog_core.ports.ai import LanguageModel, TokenUsageLedger
 from questlog_core.ports.platform import Cache
 
 
-def _provider_model(settings: Settings, provider: str) -> Any:
+def _provider_model(settings: Settings, provider: str, clients: OpenClients) -> Any:
     """The OpenAI or Anthropic adapter, with the settings' explicit timeout and retries."""
     if provider == "openai":
         from adapters.llm.openai_model import OpenAiLanguageModel
 
-        return OpenAiLanguageModel(
-            api_key=settings.openai_api_key,
-            model=settings.openai_model,
-            timeout_seconds=settings.openai_timeout_seconds,
-            max_retries=settings.openai_max_retries,
-            base_url=settings.openai_base_url or None,
+        return clients.keep(
+            OpenAiLanguageModel(
+                api_key=settings.openai_api_key,
+                model=settings.openai_model,
+                timeout_seconds=settings.openai_timeout_seconds,
+                max_retries=settings.openai_max_retries,
+                base_url=settings.openai_base_url or None,
+            )
         )
     from adapters.llm.anthropic_model import AnthropicLanguageModel
 
-    return AnthropicLanguageModel(
-        api_key=settings.anthropic_api_key,
-        model=settings.anthropic_model,
-        timeout_seconds=settings.anthropic_timeout_seconds,
-        max_retries=settings.anthropic_max_retries,
-        base_url=settings.anthropic_base_url or None,
+    return clients.keep(
+        AnthropicLanguageModel(
+            api_key=settings.anthropic_api_key,
+            model=settings.anthropic_model,
+            timeout_seconds=settings.anthropic_timeout_seconds,
+            max_retries=settings.anthropic_max_retries,
+            base_url=settings.anthropic_base_url or None,
+        )
     )
 
 
 def build_language_model_chain(
-    settings: Settings, first: str, local: LocalLanguageModel, clock: SystemClock
+    settings: Settings,
+    first: str,
+    local: LocalLanguageModel,
+    clock: SystemClock,
+    clients: OpenClients | None = None,
 ) -> FailoverLanguageModel:
     """``first`` (``openai`` or ``anthropic``), the other provider next when its key is set,
     ``local`` last; ``local`` alone when ``first`` is ``local``. Each provider has its own
@@ -59,9 +67,10 @@ def build_language_model_chain(
         order.append(first)
         order += [p for p in ("openai", "anthropic") if p not in order and keys[p]]
     cooldown = timedelta(seconds=settings.llm_breaker_cooldown_seconds)
+    clients = clients if clients is not None else OpenClients()
     links = [
         Link(
-            _provider_model(settings, provider),
+            _provider_model(settings, provider, clients),
             CircuitBreaker(
                 clock, failure_threshold=settings.llm_breaker_failures, cooldown=cooldown
             ),
@@ -81,27 +90,31 @@ def language_model_with_cost_controls(
     return CachedLanguageModel(metered, cache, ttl=timedelta(seconds=ttl))
 
 
-def _openai_embedder(settings: Settings) -> Any:
+def _openai_embedder(settings: Settings, clients: OpenClients) -> Any:
     from adapters.vectors.openai_embedder import OpenAiEmbedder
 
-    return OpenAiEmbedder(
-        api_key=settings.openai_api_key,
-        model=settings.openai_embedding_model,
-        dimensions=settings.embedding_dimensions,
-        timeout_seconds=settings.openai_timeout_seconds,
-        max_retries=settings.openai_max_retries,
-        base_url=settings.openai_base_url or None,
+    return clients.keep(
+        OpenAiEmbedder(
+            api_key=settings.openai_api_key,
+            model=settings.openai_embedding_model,
+            dimensions=settings.embedding_dimensions,
+            timeout_seconds=settings.openai_timeout_seconds,
+            max_retries=settings.openai_max_retries,
+            base_url=settings.openai_base_url or None,
+        )
     )
 
 
-def _pinecone_index(settings: Settings) -> Any:
+def _pinecone_index(settings: Settings, clients: OpenClients) -> Any:
     from adapters.vectors.pinecone_index import PineconeVectorIndex
 
-    return PineconeVectorIndex(
-        api_key=settings.pinecone_api_key,
-        host=settings.pinecone_host,
-        dimensions=settings.embedding_dimensions,
-        timeout_seconds=settings.pinecone_timeout_seconds,
+    return clients.keep(
+        PineconeVectorIndex(
+            api_key=settings.pinecone_api_key,
+            host=settings.pinecone_host,
+            dimensions=settings.embedding_dimensions,
+            timeout_seconds=settings.pinecone_timeout_seconds,
+        )
     )
 
 
@@ -132,6 +145,7 @@ class AiPart(Platform):
             "local",
             local_language_model,
             Platform.clock,
+            Platform.open_clients,
         ),
         openai=providers.Singleton(
             build_language_model_chain,
@@ -139,6 +153,7 @@ class AiPart(Platform):
             "openai",
             local_language_model,
             Platform.clock,
+            Platform.open_clients,
         ),
         anthropic=providers.Singleton(
             build_language_model_chain,
@@ -146,6 +161,7 @@ class AiPart(Platform):
             "anthropic",
             local_language_model,
             Platform.clock,
+            Platform.open_clients,
         ),
     )
     #: what the ai service asks: the chain, metered per user, cached by input hash
@@ -160,14 +176,14 @@ class AiPart(Platform):
     embedder = providers.Selector(
         Platform.config.embedder,
         local=providers.Singleton(HashingEmbedder, Platform.config.embedding_dimensions),
-        openai=providers.Singleton(_openai_embedder, Platform.settings),
+        openai=providers.Singleton(_openai_embedder, Platform.settings, Platform.open_clients),
     )
     vector_index = providers.Selector(
         Platform.config.vector_index,
         numpy=providers.Singleton(
             NumpyVectorIndex, Platform.config.embedding_dimensions, Platform.config.vector_index_dir
         ),
-        pinecone=providers.Singleton(_pinecone_index, Platform.settings),
+        pinecone=providers.Singleton(_pinecone_index, Platform.settings, Platform.open_clients),
     )
 
 

@@ -27,7 +27,7 @@ from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentitySto
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signing_key
 from adapters.sql.auth import SqlAuthUnitOfWork
-from apps.container.platform import Platform, token_verification
+from apps.container.platform import OpenClients, Platform, token_verification
 from apps.settings import Settings
 from questlog_core.ids import UserId
 from questlog_core.ports.identity import AuthUnitOfWork
@@ -76,10 +76,12 @@ def _smtp_sender(settings: Settings) -> Any:
     )
 
 
-def _sendgrid_sender(settings: Settings) -> Any:
+def _sendgrid_sender(settings: Settings, clients: OpenClients) -> Any:
     from adapters.email.sendgrid import SendGridEmailSender
 
-    return SendGridEmailSender(api_key=settings.sendgrid_api_key, sender=settings.email_from)
+    return clients.keep(
+        SendGridEmailSender(api_key=settings.sendgrid_api_key, sender=settings.email_from)
+    )
 
 
 def device_cookie_key(signing_key: SigningKey) -> bytes:
@@ -141,7 +143,7 @@ class IdentityPart(Platform):
             OutboxEmailSender, Platform.config.email_outbox_dir, sender=Platform.config.email_from
         ),
         smtp=providers.Singleton(_smtp_sender, Platform.settings),
-        sendgrid=providers.Singleton(_sendgrid_sender, Platform.settings),
+        sendgrid=providers.Singleton(_sendgrid_sender, Platform.settings, Platform.open_clients),
     )
     auth_service = providers.Singleton(
         AuthService,

@@ -8,6 +8,7 @@ clock (see :func:`apps.container.build_container`).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +22,36 @@ from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.sql.engine import make_engine
 from adapters.sql.rate_limit import SqlRateLimiter
 from apps.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class OpenClients:
+    """The SDK and HTTP clients this container created (OpenAI, Anthropic, Pinecone,
+    SendGrid's httpx client): each holds a connection pool, closed at shutdown by
+    :func:`apps.container.close_container`. Only what was created is here, so shutdown never
+    builds a client just to close it."""
+
+    def __init__(self) -> None:
+        self._clients: list[Any] = []
+
+    def keep(self, client: Any) -> Any:
+        """Remember ``client`` (anything with ``async aclose()``); returns it."""
+        self._clients.append(client)
+        return client
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    async def aclose(self) -> None:
+        """Close every client, newest first; one that fails to close does not keep the
+        others open."""
+        clients, self._clients = self._clients, []
+        for client in reversed(clients):
+            try:
+                await client.aclose()
+            except Exception as exc:  # shutting down: say so, close the rest
+                log.warning("could not close %r: %s", client, exc)
 
 
 def database_kind(url: str) -> str:
@@ -115,6 +146,8 @@ class Platform(containers.DeclarativeContainer):
     engine = providers.Singleton(engine_for, config.database_url, settings)
     redis = providers.Singleton(redis_client_for, config.redis_url, config.uses_redis)
     redis_keys = providers.Singleton(_key_space, config.redis_key_prefix)
+    #: the SDK and HTTP clients the parts make (closed with the app by close_container)
+    open_clients = providers.Singleton(OpenClients)
 
     # -- shared infrastructure (the cache first: units of work invalidate it) -----------
     cache = providers.Selector(
@@ -136,6 +169,7 @@ class Platform(containers.DeclarativeContainer):
 
 
 __all__ = [
+    "OpenClients",
     "Platform",
     "database_kind",
     "engine_for",

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import msgspec
+import numpy as np
 from litestar.enums import ScopeType
 from litestar.handlers import HTTPRouteHandler
 from litestar.middleware import ASGIMiddleware
@@ -51,6 +52,7 @@ _ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = frozenset(b"[]{}")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in _BRACKETS)
+_OPEN_ARRAY, _OPEN_OBJECT = ord("["), ord("{")
 _BYTE_POSITION = re.compile(r"\(byte (\d+)\)")
 
 
@@ -115,15 +117,13 @@ def check_query_string(query: bytes) -> None:
 def json_depth_exceeds(body: bytes, limit: int) -> bool:
     """Whether arrays/objects in ``body`` nest deeper than ``limit`` (strings are skipped)."""
     brackets = _JSON_STRING.sub(b'""', body).translate(None, _NOT_BRACKETS)
-    depth = 0
-    for char in brackets:
-        if char in b"[{":
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
-    return False
+    if len(brackets) <= limit:
+        return False
+    # The running depth after each bracket, for all of them at once (a 10,000-item body has
+    # tens of thousands of brackets: a Python loop over them cost more than decoding it).
+    codes = np.frombuffer(brackets, dtype=np.uint8)
+    steps = np.where((codes == _OPEN_ARRAY) | (codes == _OPEN_OBJECT), 1, -1)
+    return bool(np.cumsum(steps).max() > limit)
 
 
 #: a msgspec message about a value of the wrong JSON type (``Expected `bool`, got `int```)
@@ -166,8 +166,28 @@ def check_json_types(body: bytes, expected: Any) -> None:
         return  # a type msgspec cannot decode to, or broken JSON (refused before this)
 
 
-def check_json_body(body: bytes) -> None:
-    """Refuse a JSON body that is not UTF-8, too deep, malformed, or carries ``\\u0000``."""
+def check_json(body: bytes, expected: Any) -> None:
+    """:func:`check_json_body` and :func:`check_json_types` with one decode of the body
+    where they would take two (a 2 MB body of 10,000 quests: ~15 ms each).
+
+    A body that decodes as ``expected`` is well-formed JSON of the right types; only when
+    it does not are the two checks run in their order, so the answer is the same."""
+    check_json_body(body, parse=False)
+    if not body.strip():
+        return
+    if expected is not None:
+        try:
+            msgspec.json.decode(body, type=expected)
+            return
+        except (msgspec.ValidationError, msgspec.DecodeError, TypeError):
+            pass  # say what is wrong exactly as the two checks do, below
+    check_json_body(body)
+    check_json_types(body, expected)
+
+
+def check_json_body(body: bytes, *, parse: bool = True) -> None:
+    """Refuse a JSON body that is not UTF-8, too deep, malformed, or carries ``\\u0000``
+    (``parse=False``: all but the malformed test, which costs a full decode)."""
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -192,7 +212,7 @@ def check_json_body(body: bytes) -> None:
             "contains NUL",
             nul.end() - len(b"\\u0000"),
         )
-    if body.strip():
+    if parse and body.strip():
         try:
             msgspec.json.decode(body)
         except msgspec.DecodeError as exc:
@@ -290,8 +310,7 @@ class InputGuardMiddleware(ASGIMiddleware):
                 "content-type",
                 f"{content_type or 'missing'}: expected application/json",
             )
-        check_json_body(body)
-        check_json_types(body, body_type(handler))
+        check_json(body, body_type(handler))
         return _replaying(body)
 
 

@@ -8,7 +8,9 @@ its consumer; the relay routes an event only to the consumers the registry lists
 
 Today: **ai** keeps its read model of every player's quests (what ``/api/v1/ai/*`` ranks and
 analyses) from the quest lifecycle events, each applied once through the AI inbox
-(:func:`questlog_core.ai.projection.project_quest_event`); **gamification** awards XP when a
+(:func:`questlog_core.ai.projection.project_quest_event`), and each player's time zone from
+identity's ``UserRegistered`` / ``ProfileUpdated`` (:mod:`questlog_core.ai.zones`);
+**gamification** awards XP when a
 quest is completed and takes it back when one is reopened (the use cases in
 :mod:`questlog_core.services.gamification`); each claims the event in the gamification inbox in
 the same transaction as the ledger entry, and the ledger's unique keys refuse a second award
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from questlog_core.ai.projection import project_quest_event
+from questlog_core.ai.zones import project_identity_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
 from questlog_core.events.identity import AccountDeleted, ProfileUpdated, UserRegistered
@@ -135,6 +138,10 @@ AI_READ_MODEL_EVENTS: tuple[type[DomainEvent], ...] = (
 )
 
 
+#: the identity events the AI service keeps each player's time zone from
+AI_PROFILE_EVENTS: tuple[type[DomainEvent], ...] = (UserRegistered, ProfileUpdated)
+
+
 def _ai_bus(container: Container) -> MessageBus[Any]:
     bus: MessageBus[Any] = MessageBus()
     erasure_of("ai", bus, container)
@@ -142,8 +149,13 @@ def _ai_bus(container: Container) -> MessageBus[Any]:
     async def project(event: DomainEvent) -> None:
         await project_quest_event(event, container.ai_uow())
 
+    async def keep_zone(event: DomainEvent) -> None:
+        await project_identity_event(event, container.ai_uow())
+
     for event_type in AI_READ_MODEL_EVENTS:
         bus.subscribe(event_type, project)
+    for event_type in AI_PROFILE_EVENTS:
+        bus.subscribe(event_type, keep_zone)
     return bus
 
 
@@ -160,8 +172,13 @@ def _notification_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
-#: the AI service's consumer: its read model of quests, and erasing a deleted account's rows
-AI = Consumer(context="ai", events=(*AI_READ_MODEL_EVENTS, AccountDeleted), bus=_ai_bus)
+#: the AI service's consumer: its read model of quests, each player's time zone, and erasing
+#: a deleted account's rows
+AI = Consumer(
+    context="ai",
+    events=(*AI_READ_MODEL_EVENTS, *AI_PROFILE_EVENTS, AccountDeleted),
+    bus=_ai_bus,
+)
 #: the gamification service's consumer: XP for completed quests, taken back on reopening;
 #: the account's name and zone
 GAMIFICATION = Consumer(

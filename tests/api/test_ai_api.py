@@ -680,3 +680,70 @@ def test_the_read_model_follows_the_quest_services_own_events(
     figures = client.get("/api/v1/ai/insights", headers=headers).json()
     assert figures["completed"] == 1
     assert {"category": "health", "done": 1, "open": 0} in figures["category_balance"]
+
+
+def auth_service_events(app: Litestar, client: TestClient[Litestar]) -> list[DomainEvent]:
+    """Every event the auth service committed to its outbox, in order."""
+    from sqlalchemy import select
+
+    from adapters.sql.tables import auth as auth_tables
+    from questlog_core.events import decode_event
+
+    container = app.state.container
+    engine = container.engine()
+    if engine is None:
+        return list(container.identity_store().outbox)
+
+    async def read() -> list[DomainEvent]:
+        table = auth_tables.outbox
+        async with engine.connect() as connection:
+            rows = await connection.execute(select(table.c.payload).order_by(table.c.position))
+            return [decode_event(payload) for (payload,) in rows.all()]
+
+    result: list[DomainEvent] = client.blocking_portal.call(read)
+    return result
+
+
+def test_quick_add_and_insights_read_times_in_the_profiles_time_zone(
+    app: Litestar, client: TestClient[Litestar], make_user: MakeUser
+) -> None:
+    headers = make_user(client)
+    moved = client.put("/api/v1/auth/profile", json={"timezone": "Asia/Tokyo"}, headers=headers)
+    assert moved.status_code == 200, moved.text
+
+    def line(**extra: str) -> dict[str, Any]:
+        answer = client.post(
+            "/api/v1/ai/quick-add",
+            json={"text": "Call the bank tomorrow at 9am", **extra},
+            headers=headers,
+        )
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json()["quest"])
+
+    # the consumer's work, as the worker does it (on SQLite the all-in-one's own worker may
+    # have done it already: the AI inbox makes a second delivery change nothing)
+    events = auth_service_events(app, client)
+    assert any(type(e).__name__ == "ProfileUpdated" for e in events)
+
+    async def deliver() -> None:
+        from questlog_core.ai.zones import project_identity_event
+
+        for event in events:
+            await project_identity_event(event, app.state.container.ai_uow())
+
+    client.blocking_portal.call(deliver)
+
+    due = datetime.fromisoformat(line()["due"])
+    assert (due.hour, due.minute, due.utcoffset()) == (9, 0, timedelta(hours=9))
+    # a zone named in the request still wins
+    asked = datetime.fromisoformat(line(timezone="Europe/Berlin")["due"])
+    assert asked.utcoffset() == timedelta(hours=1)
+    figures = client.get("/api/v1/ai/insights", headers=headers)
+    assert figures.status_code == 200, figures.text
+    assert figures.json()["timezone"] == "Asia/Tokyo"
+    other = client.get("/api/v1/ai/insights", params={"timezone": "UTC"}, headers=headers)
+    assert other.json()["timezone"] == "UTC"
+    # another player's profile zone is not theirs
+    stranger = make_user(client)
+    theirs = client.get("/api/v1/ai/insights", headers=stranger)
+    assert theirs.json()["timezone"] == "UTC"

@@ -1,6 +1,6 @@
 """Contract suite of the AI read model (``AiUnitOfWork``) on memory, SQLite and PostgreSQL,
 through the projection use case: events applied once each, in any number of deliveries, one
-owner's quests never visible to another."""
+owner's quests never visible to another; each player's time zone kept from identity's events."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.memory.ai import InMemoryAiStore, InMemoryAiUnitOfWork
 from adapters.sql.ai import SqlAiUnitOfWork
 from questlog_core.ai.projection import project_quest_event
+from questlog_core.ai.zones import player_zone, project_identity_event
 from questlog_core.events import DomainEvent
+from questlog_core.events.identity import ProfileUpdated, UserRegistered
 from questlog_core.events.quests import (
     DependencyAdded,
     DependencyRemoved,
@@ -195,3 +197,51 @@ async def test_a_rolled_back_application_is_applied_on_redelivery(make_uow: Make
         assert await uow.claim("ai.quest-views", event.event_id)
     assert await apply(make_uow, event) == [True]
     assert [v.title for v in await views_of(make_uow, ALICE)] == ["Retry me"]  # type: ignore[attr-defined]
+
+
+# -- each player's time zone, from identity's events ----------------------------------------
+
+
+def registered(owner: UserId, timezone: str) -> UserRegistered:
+    return UserRegistered(
+        event_id=eid(),
+        occurred_at=T0,
+        owner=owner,
+        email="player@example.com",
+        display_name="Player",
+        timezone=timezone,
+        day_start_hour=4,
+    )
+
+
+def profile_updated(owner: UserId, timezone: str) -> ProfileUpdated:
+    return ProfileUpdated(
+        event_id=eid(),
+        occurred_at=T0,
+        owner=owner,
+        display_name="Player",
+        timezone=timezone,
+        day_start_hour=4,
+    )
+
+
+async def test_the_player_zone_follows_identity_once_per_event(make_uow: MakeUow) -> None:
+    assert await player_zone(ALICE, make_uow()) == "UTC"  # not announced yet
+    joined = registered(ALICE, "Europe/Berlin")
+    assert await project_identity_event(joined, make_uow())
+    assert not await project_identity_event(joined, make_uow())  # redelivered
+    assert await player_zone(ALICE, make_uow()) == "Europe/Berlin"
+    moved = profile_updated(ALICE, "America/New_York")
+    assert await project_identity_event(moved, make_uow())
+    assert await player_zone(ALICE, make_uow()) == "America/New_York"
+    assert await player_zone(BOB, make_uow()) == "UTC"  # another player's zone is not Alice's
+    assert await player_zone(ALICE, make_uow(), "Asia/Tokyo") == "Asia/Tokyo"  # asked for
+
+
+async def test_quest_events_do_not_touch_zones_nor_identity_events_quests(
+    make_uow: MakeUow,
+) -> None:
+    assert not await project_identity_event(created(ALICE, "Water plants"), make_uow())
+    assert not await project_quest_event(registered(ALICE, "Europe/Berlin"), make_uow())
+    assert await views_of(make_uow, ALICE) == []
+    assert await player_zone(ALICE, make_uow()) == "UTC"

@@ -27,9 +27,14 @@ class InsightsController(Controller):
         ai_uow: AiUowDep,
         clock: ClockDep,
         timezone: Annotated[
-            str,
-            QueryParameter(description="IANA time zone of the hour/weekday buckets", max_length=64),
-        ] = "UTC",
+            str | None,
+            QueryParameter(
+                description="IANA time zone of the hour/weekday buckets "
+                "(default: the profile's time zone)",
+                max_length=64,
+                schema_extra={"one_of": None, "type": "string"},
+            ),
+        ] = None,
         days: Annotated[int, QueryParameter(ge=1, le=365, description="window in days")] = 30,
     ) -> Insights:
         """Completions by hour and weekday, estimate accuracy, category balance and overdue

@@ -38,6 +38,7 @@ class InMemoryAiStore:
 
     def __init__(self) -> None:
         self.views: dict[tuple[UserId, QuestId], QuestView] = {}
+        self.zones: dict[UserId, str] = {}
         self.inbox: set[tuple[str, EventId]] = set()
         self.outbox: list[DomainEvent] = []
         self.published: set[EventId] = set()
@@ -81,20 +82,36 @@ class _Inbox:
         return await self._uow.claim(consumer, event_id)
 
 
+class InMemoryPlayerZones:
+    """:class:`~questlog_core.ports.ai.PlayerZones` over a unit of work's working copy."""
+
+    def __init__(self, uow: InMemoryAiUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, owner: UserId) -> str | None:
+        return self._uow.zones.get(owner)
+
+    async def put(self, owner: UserId, timezone: str) -> None:
+        self._uow.zones[owner] = timezone
+
+
 class InMemoryAiUnitOfWork:
     """A transaction over an :class:`InMemoryAiStore`: changes land on commit."""
 
     def __init__(self, store: InMemoryAiStore) -> None:
         self.store = store
         self.work: dict[tuple[UserId, QuestId], QuestView] = {}
+        self.zones: dict[UserId, str] = {}
         self.claims: set[tuple[str, EventId]] = set()
         self.events: list[DomainEvent] = []
         self._last_committed: list[DomainEvent] = []
         self.quest_views = InMemoryQuestViews(self)
         self.inbox = _Inbox(self)
+        self.player_zones = InMemoryPlayerZones(self)
 
     async def __aenter__(self) -> Self:
         self.work = dict(self.store.views)
+        self.zones = dict(self.store.zones)
         self.claims = set()
         self.events = []
         self._last_committed = []
@@ -105,6 +122,7 @@ class InMemoryAiUnitOfWork:
 
     async def commit(self) -> None:
         self.store.views = dict(self.work)
+        self.store.zones = dict(self.zones)
         self.store.inbox |= self.claims
         self.store.outbox.extend(self.events)
         self._last_committed = self.events
@@ -114,6 +132,7 @@ class InMemoryAiUnitOfWork:
     async def rollback(self) -> None:
         """Discard the changes, claims and recorded events; the unit of work goes on."""
         self.work = dict(self.store.views)
+        self.zones = dict(self.store.zones)
         self.claims = set()
         self.events = []
 
@@ -135,6 +154,7 @@ class InMemoryAiUnitOfWork:
 __all__ = [
     "InMemoryAiStore",
     "InMemoryAiUnitOfWork",
+    "InMemoryPlayerZones",
     "InMemoryQuestViews",
     "InMemoryTokenUsageLedger",
 ]

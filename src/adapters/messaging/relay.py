@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
@@ -58,6 +59,12 @@ class OutboxRelay:
         self._error_pause = error_pause.total_seconds()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._woken = asyncio.Event()
+        # Which outboxes were written since the last drain ("*": all), and whether a wake-up
+        # is already on its way to the loop: a burst of commits costs one cross-thread
+        # wake-up and one drain of the outboxes it touched, not one of every outbox per commit.
+        self._wake_mutex = threading.Lock()
+        self._dirty: set[str] = set()
+        self._wake_pending = False
         self._last_prune = None if not self._outboxes else clock.now() - prune_every
         #: events published since start (for logs and tests)
         self.published = 0
@@ -71,13 +78,30 @@ class OutboxRelay:
         """Drain soon (thread-safe; ``service`` is informational). Before :meth:`run` starts,
         a no-op: the first drain happens anyway."""
         loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._woken.set)
+        if loop is None or loop.is_closed():
+            return
+        with self._wake_mutex:
+            self._dirty.add(service)
+            if self._wake_pending:
+                return
+            self._wake_pending = True
+        loop.call_soon_threadsafe(self._woken.set)
 
-    async def drain(self) -> int:
-        """Publish everything committed so far, outbox by outbox; returns how many events."""
+    def _take_dirty(self) -> set[str] | None:
+        """The services woken for since the last call (``None``: every one)."""
+        with self._wake_mutex:
+            dirty, self._dirty = self._dirty, set()
+            self._wake_pending = False
+        # A name no outbox here has (a NOTIFY payload of another version...) drains every one.
+        return dirty if dirty <= set(self.services) else None
+
+    async def drain(self, services: set[str] | None = None) -> int:
+        """Publish everything committed so far, outbox by outbox (only those of ``services``
+        when given); returns how many events."""
         moved = 0
         for outbox in self._outboxes:
+            if services is not None and outbox.service not in services:
+                continue
             while True:
                 n = await outbox.relay(self._publisher.publish, limit=self._batch_size)
                 moved += n
@@ -102,10 +126,13 @@ class OutboxRelay:
         database down) are logged and retried after a pause; nothing is lost meanwhile."""
         self._loop = asyncio.get_running_loop()
         log.info("outbox relay started for %s", ", ".join(self.services))
+        woken = False
         while True:
             self._woken.clear()
+            dirty = self._take_dirty()
             try:
-                await self.drain()
+                # After a wake-up, the outboxes it named; after the poll, every one.
+                await self.drain(dirty if woken else None)
                 if self._last_prune is not None and (
                     self._clock.now() - self._last_prune >= self._prune_every
                 ):
@@ -115,9 +142,12 @@ class OutboxRelay:
             except Exception as exc:
                 log.warning("outbox relay could not publish (%s); retrying", exc)
                 await asyncio.sleep(self._error_pause)
+                woken = False  # the retry drains every outbox
                 continue
+            woken = False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._woken.wait(), self._poll)
+                woken = True
 
 
 __all__ = ["OutboxRelay", "RecordPublisher"]

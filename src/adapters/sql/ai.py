@@ -1,5 +1,6 @@
 """The ai service's SQL adapters: the ``TokenUsageLedger`` in ``ai.ai_token_usage``, and the
-read model of quests (``ai.ai_quest_views``) with the service's inbox, in one unit of work."""
+read models of quests (``ai.ai_quest_views``) and of players' time zones (``ai.ai_player_zones``)
+with the service's inbox, in one unit of work."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.tables import ai as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
+from adapters.sql.writers import read_connection, write_transaction
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.ids import QuestId, UserId
 from questlog_core.ports.ai import QuestView, TokenTotals, TokenUsageRecord
@@ -35,7 +37,7 @@ class SqlTokenUsageLedger:
             "output_tokens": entry.output_tokens,
         }
         try:
-            async with self._engine.begin() as connection:
+            async with write_transaction(self._engine) as connection:
                 await connection.execute(insert(t.token_usage).values(row))
         except DBAPIError as exc:
             raise ServiceUnavailable("token usage ledger unavailable") from exc
@@ -49,7 +51,7 @@ class SqlTokenUsageLedger:
             func.coalesce(func.sum(table.c.output_tokens), 0),
         ).where(table.c.owner == owner, table.c.at >= since)
         try:
-            async with self._engine.connect() as connection:
+            async with read_connection(self._engine) as connection:
                 requests, input_tokens, output_tokens = (await connection.execute(query)).one()
         except DBAPIError as exc:
             raise ServiceUnavailable("token usage ledger unavailable") from exc
@@ -138,6 +140,27 @@ class SqlQuestViews:
         return [_view(row) for row in await self._uow.connection.execute(query)]
 
 
+class SqlPlayerZones:
+    """Each player's time zone (``ai.ai_player_zones``), on the unit of work's connection."""
+
+    def __init__(self, uow: SqlAiUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, owner: UserId) -> str | None:
+        table = t.player_zones
+        query = select(table.c.timezone).where(table.c.owner == owner)
+        zone: str | None = (await self._uow.connection.execute(query)).scalar_one_or_none()
+        return zone
+
+    async def put(self, owner: UserId, timezone: str) -> None:
+        table = t.player_zones
+        changed = await self._uow.connection.execute(
+            update(table).where(table.c.owner == owner).values(timezone=timezone)
+        )
+        if changed.rowcount == 0:
+            await self._uow.connection.execute(insert(table).values(owner=owner, timezone=timezone))
+
+
 class SqlAiUnitOfWork(SqlUnitOfWork):
     """One transaction over the ai service's read model, inbox and outbox."""
 
@@ -146,6 +169,7 @@ class SqlAiUnitOfWork(SqlUnitOfWork):
     def __init__(self, engine: AsyncEngine, clock: Any = None) -> None:
         super().__init__(engine, clock)
         self.quest_views = SqlQuestViews(self)
+        self.player_zones = SqlPlayerZones(self)
 
 
-__all__ = ["SqlAiUnitOfWork", "SqlQuestViews", "SqlTokenUsageLedger"]
+__all__ = ["SqlAiUnitOfWork", "SqlPlayerZones", "SqlQuestViews", "SqlTokenUsageLedger"]

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql import dialects
 from adapters.sql.tables import dead_letters_of, declared_groups
+from adapters.sql.writers import read_connection, write_transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ class SqlDeadLetters:
             "error": letter.error,
             "failed_at": letter.failed_at,
         }
-        async with self._engine.begin() as connection:
+        async with write_transaction(self._engine) as connection:
             return await dialects.insert_if_absent(
                 connection, dead_letters_of(letter.service), values
             )
@@ -85,7 +86,7 @@ class SqlDeadLetters:
     async def list(self, service: str | None = None) -> builtins.list[DeadLetter]:
         """The dead letters (of one service, or all), oldest first."""
         letters: list[DeadLetter] = []
-        async with self._engine.connect() as connection:
+        async with read_connection(self._engine) as connection:
             for name in self._pick(service):
                 t = dead_letters_of(name)
                 rows = await connection.execute(select(t).order_by(t.c.failed_at))
@@ -94,7 +95,7 @@ class SqlDeadLetters:
 
     async def take(self, message_id: str) -> DeadLetter | None:
         """Remove and return one dead letter (to replay it), or ``None`` if there is none."""
-        async with self._engine.begin() as connection:
+        async with write_transaction(self._engine) as connection:
             for name in self._pick(None):
                 t = dead_letters_of(name)
                 row = (
@@ -108,7 +109,7 @@ class SqlDeadLetters:
     async def purge(self, service: str | None = None) -> int:
         """Delete the dead letters (of one service, or all); returns how many."""
         removed = 0
-        async with self._engine.begin() as connection:
+        async with write_transaction(self._engine) as connection:
             for name in self._pick(service):
                 result = await connection.execute(delete(dead_letters_of(name)))
                 removed += int(result.rowcount or 0)

@@ -124,6 +124,7 @@ _ENTRIES = [
     # ai service
     owned_by(ai.token_usage, "owner"),
     owned_by(ai.quest_views, "owner"),
+    owned_by(ai.player_zones, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one
     *(owned_by(outbox, "owner") for outbox in OUTBOXES.values()),

@@ -34,6 +34,7 @@ from adapters.sql.game_reopens import SqlReopens
 from adapters.sql.game_social import SqlFriends, SqlShares
 from adapters.sql.tables import gamification as t
 from adapters.sql.unit_of_work import SqlInbox, SqlUnitOfWork
+from adapters.sql.writers import read_connection
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, PlayerNotFound
 from questlog_core.gamification.achievements import AchievementProgress
 from questlog_core.gamification.leaderboards import (
@@ -433,7 +434,7 @@ class SqlBoardSource:
         )
         if span is not None:
             query = query.where(e.effective_at >= span[0], e.effective_at < span[1])
-        async with self._engine.connect() as c:
+        async with read_connection(self._engine) as c:
             rows = (await c.execute(query)).all()
         return [BoardEntry.from_ledger(_entry(r), r.display_name) for r in rows]
 

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters import tracing
 from adapters.sql import dialects
 from adapters.sql.tables import inbox_of, outbox_of
+from adapters.sql.writers import gated_connection, read_connection, write_transaction
 from questlog_core.events import DomainEvent, encode_event
 from questlog_core.ids import EventId, UserId
 from questlog_core.ports.messaging import OutboxRecord
@@ -181,7 +182,7 @@ class SqlOutbox:
             return []
         t = self._table
         query = select(t).where(t.c.published_at.is_(None)).order_by(t.c.position).limit(limit)
-        async with self._engine.connect() as connection:
+        async with read_connection(self._engine) as connection:
             rows = (await connection.execute(query)).all()
         return [_record(r) for r in rows]
 
@@ -190,7 +191,7 @@ class SqlOutbox:
         if not event_ids:
             return
         t = self._table
-        async with self._engine.begin() as connection:
+        async with write_transaction(self._engine) as connection:
             await connection.execute(
                 update(t)
                 .where(t.c.event_id.in_(list(event_ids)), t.c.published_at.is_(None))
@@ -201,7 +202,7 @@ class SqlOutbox:
         """How many committed events wait to be published."""
         t = self._table
         query = select(func.count()).select_from(t).where(t.c.published_at.is_(None))
-        async with self._engine.connect() as connection:
+        async with read_connection(self._engine) as connection:
             return int((await connection.execute(query)).scalar_one())
 
     async def relay(self, publish: PublishRecords, *, limit: int = 200) -> int:
@@ -220,7 +221,7 @@ class SqlOutbox:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        async with self._engine.connect() as connection:
+        async with gated_connection(self._engine) as connection:
             rows: list[Any] = list((await connection.execute(claim)).all())
             if not rows:
                 await connection.rollback()
@@ -270,7 +271,7 @@ class SqlOutbox:
     async def prune(self, published_before: datetime) -> int:
         """Delete rows published before ``published_before`` (the retention); returns how many."""
         t = self._table
-        async with self._engine.begin() as connection:
+        async with write_transaction(self._engine) as connection:
             result = await connection.execute(
                 delete(t).where(t.c.published_at.is_not(None), t.c.published_at < published_before)
             )

@@ -29,6 +29,7 @@ from adapters.memory.clock import SystemClock
 from adapters.memory.rate_limit import check_rule, micros
 from adapters.sql import dialects
 from adapters.sql.tables import auth as t
+from adapters.sql.writers import write_transaction
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.ports.platform import Clock, RateDecision
 
@@ -54,7 +55,7 @@ class SqlRateLimiter:
         now = self._clock.now()
         self._hits += 1
         try:
-            async with self._engine.begin() as connection:
+            async with write_transaction(self._engine) as connection:
                 decision = await self._hit(connection, key, limit, window, now)
             if self._hits % PURGE_EVERY == 0:
                 await self.purge()
@@ -95,7 +96,7 @@ class SqlRateLimiter:
     async def reset(self, key: str) -> None:
         """Forget every hit recorded for ``key``."""
         try:
-            async with self._engine.begin() as connection:
+            async with write_transaction(self._engine) as connection:
                 await connection.execute(delete(t.rate_hits).where(t.rate_hits.c.key == key))
         except DBAPIError as exc:
             raise ServiceUnavailable("rate limiter unavailable") from exc
@@ -104,7 +105,7 @@ class SqlRateLimiter:
         """Give back the newest hit recorded for ``key`` (under the row's lock, like ``hit``)."""
         table = t.rate_hits
         try:
-            async with self._engine.begin() as connection:
+            async with write_transaction(self._engine) as connection:
                 locked = select(table.c.hits).where(table.c.key == key).with_for_update()
                 stored: Any = (await connection.execute(locked)).scalar_one_or_none()
                 if not stored:
@@ -117,7 +118,7 @@ class SqlRateLimiter:
 
     async def purge(self) -> int:
         """Delete the rows whose window has passed; how many went."""
-        async with self._engine.begin() as connection:
+        async with write_transaction(self._engine) as connection:
             result = await connection.execute(
                 delete(t.rate_hits)
                 .where(t.rate_hits.c.expires_at <= self._clock.now())

@@ -13,43 +13,21 @@ mistake is ever kept.
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import ClassVar, Protocol, Self
 
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sql.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS
+from adapters.sql.engine import READ_ONLY
 from adapters.sql.messaging import append_to_outbox, claim_in_inbox, outbox_committed
 from adapters.sql.statistics import note_inserted
+from adapters.sql.writers import BUSY_DETAIL, WriterGate, enter_gate, writer_gate
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.events import DomainEvent
 from questlog_core.ids import EventId
 from questlog_core.ports.platform import Clock
-
-# SQLite lets one writer in at a time. Writers of this process queue here, in the event
-# loop, instead of spinning in SQLite's busy handler until it gives up ("database is
-# locked"): under a burst of writes every request waits its turn and none fails.
-_WRITER_GATES: weakref.WeakKeyDictionary[
-    Engine, weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
-] = weakref.WeakKeyDictionary()
-
-
-def _writer_gate(engine: AsyncEngine) -> asyncio.Lock | None:
-    """The gate SQLite writers of ``engine`` pass one at a time (none on PostgreSQL)."""
-    if engine.dialect.name != "sqlite":
-        return None
-    per_loop = _WRITER_GATES.setdefault(engine.sync_engine, weakref.WeakKeyDictionary())
-    loop = asyncio.get_running_loop()
-    gate = per_loop.get(loop)
-    if gate is None:
-        gate = per_loop[loop] = asyncio.Lock()
-    return gate
-
 
 # How a read-only unit of work's connection runs. SQLite: a deferred BEGIN (one consistent
 # WAL snapshot, no write lock; see adapters.sql.engine). PostgreSQL: autocommit, so no BEGIN
@@ -62,13 +40,10 @@ _READ_ONLY_OPTIONS: dict[str, dict[str, object]] = {
 }
 
 
-_BUSY_DETAIL = "the database is locked by another writer; try again in a moment"
-
-
 def _busy(error: OperationalError) -> ServiceUnavailable | None:
     """A database too busy to answer is a 503 to retry, not a crash."""
     if "database is locked" in str(error.orig):
-        return ServiceUnavailable(_BUSY_DETAIL)
+        return ServiceUnavailable(BUSY_DETAIL)
     return None
 
 
@@ -106,7 +81,7 @@ class SqlUnitOfWork:
         self._last_committed: tuple[DomainEvent, ...] = ()
         self.committed = False
         self.read_only = False
-        self._gate: asyncio.Lock | None = None
+        self._gate: WriterGate | None = None
         self._inserted: dict[str, int] = {}
         self._dialect = engine.dialect.name
         self._inbox = SqlInbox(self)
@@ -130,14 +105,10 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("the unit of work is already open")
-        gate = None if self.read_only else _writer_gate(self._engine)
+        # SQLite writers of this process pass one at a time (see adapters.sql.writers).
+        gate = None if self.read_only else writer_gate(self._engine)
         if gate is not None:
-            try:
-                # Bounded like SQLite's own busy timeout, so a writer that waits on a writer
-                # of the same task (a nested unit of work) fails instead of waiting forever.
-                await asyncio.wait_for(gate.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000)
-            except TimeoutError:
-                raise ServiceUnavailable(_BUSY_DETAIL) from None
+            await enter_gate(gate)
         try:
             connection = await self._engine.connect()
             try:

@@ -268,11 +268,20 @@ def _summary(
 
 
 async def insights(
-    owner: UserId, uow: AiUnitOfWork, *, now: datetime, timezone: str, window_days: int = 30
+    owner: UserId,
+    uow: AiUnitOfWork,
+    *,
+    now: datetime,
+    timezone: str | None = None,
+    window_days: int = 30,
 ) -> Insights:
-    """The figures for ``owner`` from the read model."""
-    zone_named(timezone)
+    """The figures for ``owner`` from the read model, bucketed in ``timezone`` (by default
+    the player's profile zone as identity announced it; UTC before it did)."""
+    if timezone is not None:
+        zone_named(timezone)
     async with uow:
+        if timezone is None:
+            timezone = await uow.player_zones.get(owner) or "UTC"
         views = await uow.quest_views.of_owner(owner)
     return compute_insights(views, now=now, timezone=timezone, window_days=window_days)
 
@@ -290,7 +299,7 @@ async def analyze(
     model: LanguageModel,
     *,
     now: datetime,
-    timezone: str,
+    timezone: str | None = None,
     window_days: int = 30,
 ) -> Analysis:
     """The insights plus a short narrative (from the model, or the labelled fallback)."""

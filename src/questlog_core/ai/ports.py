@@ -218,12 +218,27 @@ class QuestViews(Protocol):
         ...
 
 
+class PlayerZones(Protocol):
+    """Each player's time zone as identity last announced it (``UserRegistered``,
+    ``ProfileUpdated``): what quick add and insights read dates and hours in."""
+
+    async def get(self, owner: UserId) -> str | None:
+        """``owner``'s IANA time zone, or ``None`` before identity told the AI service."""
+        ...
+
+    async def put(self, owner: UserId, timezone: str) -> None: ...
+
+
 class AiUnitOfWork(UnitOfWork, Protocol):
     """One transaction over the AI context's read model, outbox and inbox: the kernel's
-    :class:`~questlog_core.kernel.unit_of_work.UnitOfWork` with the quest views."""
+    :class:`~questlog_core.kernel.unit_of_work.UnitOfWork` with the quest views and the
+    players' time zones."""
 
     @property
     def quest_views(self) -> QuestViews: ...
+
+    @property
+    def player_zones(self) -> PlayerZones: ...
 
     async def claim(self, consumer: str, event_id: EventId) -> bool:
         """Deprecated alias of ``inbox.claim`` (kept for code written before the unit-of-work
@@ -238,6 +253,7 @@ __all__ = [
     "LanguageModelUnavailable",
     "LlmAnswer",
     "LlmRequest",
+    "PlayerZones",
     "ProviderFailure",
     "QuestView",
     "QuestViews",

@@ -9,6 +9,7 @@ from questlog_core.ai.ports import LanguageModel as LanguageModel
 from questlog_core.ai.ports import LanguageModelUnavailable as LanguageModelUnavailable
 from questlog_core.ai.ports import LlmAnswer as LlmAnswer
 from questlog_core.ai.ports import LlmRequest as LlmRequest
+from questlog_core.ai.ports import PlayerZones as PlayerZones
 from questlog_core.ai.ports import ProviderFailure as ProviderFailure
 from questlog_core.ai.ports import QuestView as QuestView
 from questlog_core.ai.ports import QuestViews as QuestViews
@@ -31,6 +32,7 @@ __all__ = [
     "LanguageModelUnavailable",
     "LlmAnswer",
     "LlmRequest",
+    "PlayerZones",
     "ProviderFailure",
     "QuestView",
     "QuestViews",

@@ -132,3 +132,53 @@ def test_settings_refuse_a_provider_without_its_key(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="QUESTLOG_OPENAI_API_KEY"):
         settings(tmp_path, language_model="openai")
     assert msgspec.structs.asdict(settings(tmp_path))["language_model"] == "local"
+
+
+def test_shutdown_closes_every_sdk_client_the_app_opened(tmp_path: Path) -> None:
+    from litestar.testing import TestClient
+
+    from adapters.email.sendgrid import SendGridEmailSender
+    from adapters.llm.anthropic_model import AnthropicLanguageModel
+    from apps.gateway import create_app
+    from tests.contract.pinecone_stub import pinecone_server
+
+    with pinecone_server("pc-x", 8) as (host, _):
+        app = create_app(
+            settings(
+                tmp_path,
+                language_model="openai",
+                openai_api_key="sk-x",
+                anthropic_api_key="a-x",
+                embedder="openai",
+                embedding_dimensions=8,
+                vector_index="pinecone",
+                pinecone_api_key="pc-x",
+                pinecone_host=host,
+                email="sendgrid",
+                sendgrid_api_key="sg-x",
+                storage_dir=str(tmp_path / "files"),
+                environment="test",
+            )
+        )
+        container = app.state.container
+        with TestClient(app=app) as client:
+            links = container.language_model_chain().links
+            openai, anthropic = links[0].model, links[1].model
+            assert isinstance(openai, OpenAiLanguageModel)
+            assert isinstance(anthropic, AnthropicLanguageModel)
+            embedder = container.embedder()
+            index = container.vector_index()
+            sender = container.email_sender()
+            assert isinstance(sender, SendGridEmailSender)
+            vector = np.eye(1, 8, dtype=np.float32)
+            client.blocking_portal.call(index.upsert, "someone", ["q1"], vector)
+            pool = index._index._http._client  # the SDK's pool, opened by the upsert
+            assert pool is not None
+            assert not pool.is_closed
+            sdk_clients = [openai._client, anthropic._client, embedder._client]
+            assert not any(c.is_closed() for c in sdk_clients)
+            assert not sender._client.is_closed
+        # the app has shut down (Litestar on_shutdown -> close_container)
+        assert all(c.is_closed() for c in sdk_clients)
+        assert sender._client.is_closed
+        assert pool.is_closed

@@ -1,6 +1,7 @@
 """Tables owned by the ai service (schema ``ai`` on PostgreSQL).
 
-Its outbox and inbox, ``ai_quest_views`` (the read model of quests, fed by quest events) and
+Its outbox and inbox, ``ai_quest_views`` (the read model of quests, fed by quest events),
+``ai_player_zones`` (each player's time zone, fed by identity events) and
 ``ai_token_usage``: one row per language-model answer that cost
 tokens, against the user who asked (summed per user over a period for limits and bills).
 No other service's adapter may use them.
@@ -60,7 +61,25 @@ quest_views = Table(
     schema=SCHEMA,
 )
 
+#: each player's time zone as identity last announced it (fed by identity events)
+player_zones = Table(
+    "ai_player_zones",
+    metadata,
+    Column("owner", Uuid, primary_key=True),
+    Column("timezone", String(64), nullable=False),
+    schema=SCHEMA,
+)
+
 #: every table above: what the apps' registry names for this service
 GROUP = declare_group(SCHEMA)
 
-__all__ = ["GROUP", "SCHEMA", "dead_letters", "inbox", "outbox", "quest_views", "token_usage"]
+__all__ = [
+    "GROUP",
+    "SCHEMA",
+    "dead_letters",
+    "inbox",
+    "outbox",
+    "player_zones",
+    "quest_views",
+    "token_usage",
+]
