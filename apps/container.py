@@ -44,6 +44,7 @@ from adapters.memory.gamification import InMemoryGamificationStore, InMemoryGami
 from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
 from adapters.memory.quests import InMemoryQuestStore, InMemoryQuestUnitOfWork
 from adapters.memory.rate_limit import MemoryRateLimiter
+from adapters.memory.search import InMemorySearchStore, InMemorySearchUnitOfWork
 from adapters.memory.sessions import MemoryTokenDenylist
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signing_key
@@ -53,6 +54,7 @@ from adapters.sql.engine import make_engine
 from adapters.sql.gamification import SqlGamificationUnitOfWork
 from adapters.sql.quests import SqlQuestUnitOfWork
 from adapters.sql.rate_limit import SqlRateLimiter
+from adapters.sql.search import SqlSearchUnitOfWork
 from adapters.storage.local import LocalFileStorage
 from adapters.vectors.embedders import HashingEmbedder
 from adapters.vectors.numpy_index import NumpyVectorIndex
@@ -95,6 +97,11 @@ def reading_quest_uow(engine: AsyncEngine, clock: SystemClock) -> SqlQuestUnitOf
 def reading_gamification_uow(engine: AsyncEngine, clock: SystemClock) -> SqlGamificationUnitOfWork:
     """A game unit of work for queries only (on SQLite: no write lock; it cannot commit)."""
     return SqlGamificationUnitOfWork(engine, clock).reading()
+
+
+def reading_search_uow(engine: AsyncEngine, clock: SystemClock) -> SqlSearchUnitOfWork:
+    """A search unit of work for queries only (on SQLite: no write lock; it cannot commit)."""
+    return SqlSearchUnitOfWork(engine, clock).reading()
 
 
 class QuestViews:
@@ -541,6 +548,22 @@ class Container(containers.DeclarativeContainer):
             NumpyVectorIndex, config.embedding_dimensions, config.vector_index_dir
         ),
         pinecone=providers.Singleton(_pinecone_index, settings),
+    )
+
+    # -- search service ------------------------------------------------------------------
+    #: the search index and query log (fed by quest events; its own tables on SQL)
+    search_store = providers.Singleton(InMemorySearchStore)
+    #: searches and the analytics summary: never take SQLite's write lock, never commit
+    search_reader_uow = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemorySearchUnitOfWork, store=search_store),
+        sql=providers.Factory(reading_search_uow, engine=engine, clock=clock),
+    )
+    #: the index's consumer and the query log's writes
+    search_uow = providers.Selector(
+        config.database_kind,
+        memory=providers.Factory(InMemorySearchUnitOfWork, store=search_store),
+        sql=providers.Factory(SqlSearchUnitOfWork, engine=engine, clock=clock),
     )
 
     #: who verifies bearer tokens at the HTTP edge (see :func:`token_verification`)

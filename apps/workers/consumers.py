@@ -11,7 +11,9 @@ analyses) from the quest lifecycle events, each applied once through the AI inbo
 quest is completed and takes it back when one is reopened (the use cases in
 :mod:`questlog_core.services.gamification`); each claims the event in the gamification inbox in
 the same transaction as the ledger entry, and the ledger's unique keys refuse a second award
-for one quest occurrence, so a redelivered event changes nothing.
+for one quest occurrence, so a redelivered event changes nothing; **search** keeps its
+full-text index of every player's quests from the lifecycle events, each applied once through
+the search inbox (:func:`questlog_core.search.projection.index_quest_event`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from questlog_core.events.quests import (
     QuestStarted,
     QuestUpdated,
 )
+from questlog_core.search.projection import INDEXED_EVENTS, index_quest_event
 from questlog_core.services import gamification as game
 
 
@@ -91,6 +94,17 @@ def _ai_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
+def _search_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+
+    async def index(event: DomainEvent) -> None:
+        await index_quest_event(event, container.search_uow())
+
+    for event_type in INDEXED_EVENTS:
+        bus.subscribe(event_type, index)
+    return bus
+
+
 #: every consuming context, by name
 CONSUMERS: dict[str, Consumer] = {
     "ai": Consumer(context="ai", events=AI_READ_MODEL_EVENTS, bus=_ai_bus),
@@ -99,6 +113,7 @@ CONSUMERS: dict[str, Consumer] = {
         events=(QuestCompleted, QuestReopened),
         bus=_gamification_bus,
     ),
+    "search": Consumer(context="search", events=INDEXED_EVENTS, bus=_search_bus),
 }
 
 

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 #: The PostgreSQL schema of each service; on SQLite they all map to the one database.
-SERVICE_SCHEMAS: Final = ("quest", "auth", "gamification", "notification", "ai")
+SERVICE_SCHEMAS: Final = ("quest", "auth", "gamification", "notification", "ai", "search")
 
 #: The connection execution option that makes a SQLite transaction begin deferred (reads only).
 READ_ONLY: Final = "questlog_read_only"

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from adapters.sql.engine import SERVICE_SCHEMAS, make_engine, normalise_url
 from adapters.sql.statistics import refresh_statistics
 from adapters.sql.tables import metadata_for
+from adapters.sql.tables.search import UNMODELLED
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
@@ -43,7 +44,13 @@ def _include_service_schemas(name: str | None, type_: str, parent_names: Any) ->
     """Compare only Questlog's schemas (a PostgreSQL database may hold others)."""
     if type_ == "schema":
         return name in SERVICE_SCHEMAS
-    return True
+    return _include_modelled(name, type_, parent_names)
+
+
+def _include_modelled(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leave out the per-database full-text objects the table modules cannot describe (the
+    search service's ``tsvector`` column and FTS5 tables; see :mod:`adapters.sql.tables.search`)."""
+    return name not in UNMODELLED
 
 
 def context_options(dialect_name: str) -> dict[str, Any]:
@@ -59,7 +66,7 @@ def context_options(dialect_name: str) -> dict[str, Any]:
         "render_as_batch": sqlite,
         "include_schemas": not sqlite,
         # SQLite has only its default schema, which holds everything.
-        "include_name": None if sqlite else _include_service_schemas,
+        "include_name": _include_modelled if sqlite else _include_service_schemas,
         "compare_type": True,
         "compare_server_default": False,
     }

@@ -1,8 +1,9 @@
 """SQLAlchemy Core tables of every service, in one :data:`metadata`.
 
 One module per owning service (:mod:`.quest`, :mod:`.auth`, :mod:`.gamification`,
-:mod:`.notification`, :mod:`.ai`). Each table carries ``schema=<service>``: a real schema on
-PostgreSQL, translated away on SQLite by the engine (see :mod:`adapters.sql.engine`).
+:mod:`.notification`, :mod:`.ai`, :mod:`.search`). Each table carries
+``schema=<service>``: a real schema on PostgreSQL, translated away on SQLite by the engine
+(see :mod:`adapters.sql.engine`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData, Table
 
 from adapters.sql.engine import SERVICE_SCHEMAS
-from adapters.sql.tables import ai, auth, gamification, notification, quest
+from adapters.sql.tables import ai, auth, gamification, notification, quest, search
 from adapters.sql.tables.base import metadata
 from adapters.sql.tables.messaging import dead_letters_table
 
@@ -21,6 +22,7 @@ OUTBOXES: dict[str, Table] = {
     "gamification": gamification.outbox,
     "notification": notification.outbox,
     "ai": ai.outbox,
+    "search": search.outbox,
 }
 
 #: The inbox table of each service.
@@ -30,6 +32,7 @@ INBOXES: dict[str, Table] = {
     "gamification": gamification.inbox,
     "notification": notification.inbox,
     "ai": ai.inbox,
+    "search": search.inbox,
 }
 
 #: Where each service's consumers put the messages they gave up on.
