@@ -37,7 +37,7 @@ def _service_apps() -> dict[str, Callable[[Any], Any]]:
     import importlib
 
     factories: dict[str, Callable[[Any], Any]] = {}
-    for name in ("quest", "auth", "gamification", "notification", "ai"):
+    for name in ("quest", "auth", "gamification", "notification", "ai", "search"):
         try:
             module = importlib.import_module(f"apps.{name}.app")
         except ModuleNotFoundError as exc:

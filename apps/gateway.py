@@ -17,7 +17,7 @@ from apps.http.service import create_service_app
 from apps.settings import Settings
 
 #: the services the all-in-one mounts, in order
-SERVICES = ("auth", "quest", "gamification", "notification", "ai")
+SERVICES = ("auth", "quest", "gamification", "notification", "ai", "search")
 
 
 def service_routes(name: str) -> list[ControllerRouterHandler]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 
-SERVICES = ("all", "auth", "quest", "gamification", "notification", "ai")
+SERVICES = ("all", "auth", "quest", "gamification", "notification", "ai", "search")
 #: the HTTP servers ``questlog serve`` can run on; the first is the default
 SERVERS = ("granian", "uvicorn")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-SERVICES = ("all", "auth", "quest", "gamification", "notification", "ai")
+SERVICES = ("all", "auth", "quest", "gamification", "notification", "ai", "search")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
