@@ -27,9 +27,16 @@ class SearchAnalyticsController(Controller):
         search_uow: SearchUowDep,
         clock: ClockDep,
         days: Annotated[
-            int, QueryParameter(description=f"the window: the last 1 to {ANALYTICS_MAX_DAYS} days")
+            int,
+            QueryParameter(
+                ge=1,
+                le=ANALYTICS_MAX_DAYS,
+                description=f"the window: the last 1 to {ANALYTICS_MAX_DAYS} days",
+            ),
         ] = 7,
-        limit: Annotated[int, QueryParameter(description=f"rows per list, 1 to {PAGE_MAX}")] = 20,
+        limit: Annotated[
+            int, QueryParameter(ge=1, le=PAGE_MAX, description=f"rows per list, 1 to {PAGE_MAX}")
+        ] = 20,
     ) -> SearchAnalyticsOut:
         """The most run queries and the queries that found nothing over the window, most
         searched first, with how many people ran each (never who). Suggestions as one types

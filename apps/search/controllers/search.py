@@ -20,12 +20,13 @@ from litestar.params import QueryParameter
 
 from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
+from apps.http.text import SPACE
 from apps.search.controllers import SEARCH_PATH
 from apps.search.dependencies import DEPENDENCIES, SearchUowDep, search_writer
 from apps.search.schemas import SearchPageOut, SuggestionsOut
 from questlog_core.identity.rbac import Permission
 from questlog_core.ids import UserId
-from questlog_core.search.model import SearchFilters
+from questlog_core.search.model import QUEST_STATUSES, SearchFilters
 from questlog_core.search.ports import SearchUnitOfWork
 from questlog_core.search.text import QUERY_MAX_LENGTH
 from questlog_core.search.use_cases import (
@@ -38,6 +39,13 @@ from questlog_core.search.use_cases import (
 )
 
 log = logging.getLogger(__name__)
+
+_STATUS = "(?:" + "|".join(QUEST_STATUSES) + ")"
+#: one ``status`` value: statuses separated by commas (spaces and empty items ignored)
+_STATUS_LIST = {
+    "type": "string",
+    "pattern": f"^{SPACE}*(?:{_STATUS}{SPACE}*)?(?:,{SPACE}*(?:{_STATUS}{SPACE}*)?)*$",
+}
 
 _QUERY = QueryParameter(
     min_length=1,
@@ -115,7 +123,7 @@ class SearchController(Controller):
             QueryParameter(
                 description="only quests in these statuses (todo, active, done, abandoned, "
                 "archived); repeat or comma-separate. Default: any status.",
-                schema_extra={"one_of": None, "type": "array", "items": {"type": "string"}},
+                schema_extra={"one_of": None, "type": "array", "items": _STATUS_LIST},
             ),
         ] = None,
         tags: Annotated[
@@ -141,7 +149,9 @@ class SearchController(Controller):
                 schema_extra={"one_of": None, "type": "string"},
             ),
         ] = None,
-        limit: Annotated[int, QueryParameter(description=f"page size, 1 to {PAGE_MAX}")] = 20,
+        limit: Annotated[
+            int, QueryParameter(ge=1, le=PAGE_MAX, description=f"page size, 1 to {PAGE_MAX}")
+        ] = 20,
     ) -> Response[SearchPageOut]:
         """The caller's quests matching every word of ``q`` and every filter, best first: a
         word in the title counts most, then tags, then notes; equal relevance lists the most
@@ -172,7 +182,9 @@ class SearchController(Controller):
         user: CurrentUser,
         search_uow: SearchUowDep,
         q: Annotated[str, _QUERY],
-        limit: Annotated[int, QueryParameter(description=f"at most, 1 to {PAGE_MAX}")] = 8,
+        limit: Annotated[
+            int, QueryParameter(ge=1, le=PAGE_MAX, description=f"at most, 1 to {PAGE_MAX}")
+        ] = 8,
     ) -> SuggestionsOut:
         """As the caller types: their quests whose words begin with the typed words (``pa``
         finds "Paint the fence"), best first. Not recorded in the query log."""
