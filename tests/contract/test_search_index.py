@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+import msgspec
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -380,3 +381,57 @@ async def test_the_query_log_counts_top_and_zero_result_queries_in_the_window(
     assert zero == [("taxes", 2), ("unicorn", 1)]
     wider = await search_analytics(now, make_uow(), days=30, limit=1)
     assert [s.query for s in wider.zero_result_queries] == ["taxes"]
+
+
+async def test_a_bulk_load_is_searchable_like_single_puts(
+    engine: AsyncEngine | None, make_uow: MakeUow
+) -> None:
+    if engine is None:
+        pytest.skip("put_many is the SQL adapters' bulk path (benchmarks, re-indexing)")
+    from questlog_core.search.model import SearchDocument
+
+    documents = [
+        SearchDocument(
+            owner=ALICE,
+            quest_id=QuestId(uuid4()),
+            title=f"Bulk quest {n}",
+            notes="loaded in one go" if n % 2 else "loaded in two steps",
+            tags=("bulk",),
+            created_at=T0,
+            updated_at=T0 + timedelta(minutes=n),
+        )
+        for n in range(5)
+    ]
+    uow = SqlSearchUnitOfWork(engine)
+    async with uow:
+        await uow.index.put_many(documents)
+        await uow.commit()
+    assert await titles(make_uow, "bulk") == [f"Bulk quest {n}" for n in reversed(range(5))]
+    assert await titles(make_uow, "go") == ["Bulk quest 3", "Bulk quest 1"]
+    assert await titles(make_uow, "bulk", BOB) == []
+
+
+async def test_only_the_most_recently_indexed_matches_are_ranked(make_uow: MakeUow) -> None:
+    from questlog_core.search.model import parse_query
+
+    old_best = created(ALICE, "Alpha alpha", notes="alpha")
+    rest = [created(ALICE, f"Quest {n}", notes="alpha") for n in range(3)]
+    await index(make_uow, old_best, *rest)
+    query = msgspec.structs.replace(parse_query("alpha"), window=3)
+    async with make_uow() as uow:
+        hits = await uow.index.search(ALICE, query)
+    # The oldest quest would rank first, but only the three newest matches are considered.
+    assert [h.title for h in hits] == ["Quest 2", "Quest 1", "Quest 0"]
+    # Editing a quest makes it the most recently indexed.
+    edit = QuestUpdated(
+        event_id=eid(),
+        occurred_at=T0 + timedelta(days=1),
+        owner=ALICE,
+        quest_id=old_best.quest_id,
+        changes=("notes",),
+        after=QuestFacts(title="Alpha alpha", difficulty="easy", notes="alpha again"),
+    )
+    await index(make_uow, edit)
+    async with make_uow() as uow:
+        hits = await uow.index.search(ALICE, query)
+    assert [h.title for h in hits] == ["Alpha alpha", "Quest 2", "Quest 1"]

@@ -28,6 +28,7 @@ class InMemorySearchStore:
     """The index, the query log and the inbox, shared by the units of work made on it."""
 
     def __init__(self) -> None:
+        #: in indexing order: a put moves the quest to the end (dicts keep insertion order)
         self.documents: dict[tuple[UserId, QuestId], SearchDocument] = {}
         self.queries: list[QueryRecord] = []
         self.inbox: set[tuple[str, EventId]] = set()
@@ -71,7 +72,9 @@ class _Index:
         return self._uow.documents.get((owner, quest_id))
 
     async def put(self, document: SearchDocument) -> None:
-        self._uow.documents[(document.owner, document.quest_id)] = document
+        key = (document.owner, document.quest_id)
+        self._uow.documents.pop(key, None)
+        self._uow.documents[key] = document
 
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
         self._uow.documents.pop((owner, quest_id), None)
@@ -82,12 +85,14 @@ class _Index:
         if not query.words:
             return []
         scored: list[tuple[float, SearchDocument]] = []
-        for (who, _), document in self._uow.documents.items():
+        for (who, _), document in reversed(self._uow.documents.items()):
             if who != owner or not _passes(document, query):
                 continue
             score = _score(document, query)
             if score is not None:
                 scored.append((score, document))
+                if len(scored) == query.window:
+                    break
         scored.sort(key=lambda s: (-s[0], -s[1].updated_at.timestamp(), str(s[1].quest_id)))
         return [
             SearchHit(

@@ -20,8 +20,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     ColumnClause,
     ColumnElement,
+    MetaData,
     Select,
     bindparam,
     cast,
@@ -31,7 +33,6 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
-    update,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -51,8 +52,8 @@ __all__ = ["SqlQuestSearchIndex", "SqlSearchQueryLog", "SqlSearchUnitOfWork"]
 
 #: PostgreSQL keeps positions up to 16383; later words share the last one
 _MAX_POSITION = 16383
-#: bm25 column weights of (title, tags, notes) on SQLite
-_BM25 = "bm25(search_fts, 10.0, 4.0, 2.0)"
+#: bm25 column weights of (owner, title, tags, notes) on SQLite
+_BM25 = "bm25(search_fts, 0.0, 10.0, 4.0, 2.0)"
 
 
 def tag_keys(tags: Iterable[str]) -> str:
@@ -115,10 +116,22 @@ def tsquery_literal(query: SearchQuery) -> str:
     return " & ".join(f"'{word}'{suffix}" for word in query.words)
 
 
-def fts5_match(query: SearchQuery) -> str:
-    """The FTS5 MATCH expression of a query: every word as a quoted string."""
+def owner_token(owner: UserId) -> str:
+    """The word that stands for ``owner`` in the FTS5 table's ``owner`` column."""
+    return f"u{owner.hex}"
+
+
+def fts5_match(owner: UserId, query: SearchQuery) -> str:
+    """The FTS5 MATCH expression of a query: the owner's token in the ``owner`` column and
+    every word, as a quoted string, in the title, tags or notes."""
     suffix = "*" if query.prefix else ""
-    return " AND ".join(f'"{word}"{suffix}' for word in query.words)
+    words = " AND ".join(f'"{word}"{suffix}' for word in query.words)
+    return f'owner : "{owner_token(owner)}" AND {{title tags notes}} : ({words})'
+
+
+#: PostgreSQL's view of ``search_documents``: the modelled columns and the vector
+_PG_DOCUMENTS = t.documents.to_metadata(MetaData())
+_PG_DOCUMENTS.append_column(Column(t.VECTOR_COLUMN, TSVECTOR))
 
 
 def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
@@ -156,68 +169,49 @@ class SqlQuestSearchIndex:
         return None if row is None else _document(row)
 
     async def put(self, document: SearchDocument) -> None:
-        d = t.documents
-        connection = self._uow.connection
-        row = _row(document)
-        changed = await connection.execute(
-            update(d)
-            .where(d.c.owner == document.owner, d.c.quest_id == document.quest_id)
-            .values(row)
-            .returning(d.c.id)
-        )
-        doc_id = changed.scalar_one_or_none()
-        if doc_id is None:
-            doc_id = (
-                await connection.execute(insert(d).values(row).returning(d.c.id))
-            ).scalar_one()
-            self._uow.inserted("search.search_documents")
-        await self._write_words([(doc_id, document)], replace=True)
+        # Removed and added again, so its id (the FTS5 rowid) says it was indexed last: the
+        # rank window takes the highest ids.
+        await self.remove(document.owner, document.quest_id)
+        await self.put_many([document])
 
     async def put_many(self, documents: Sequence[SearchDocument]) -> None:
-        """Index quests not indexed yet, in one round of statements (bulk loads, benchmarks)."""
+        """Index quests not indexed yet, in one round of statements (bulk loads, benchmarks;
+        later ones count as indexed later)."""
         if not documents:
             return
-        d = t.documents
-        result = await self._uow.connection.execute(
-            insert(d).returning(d.c.id, sort_by_parameter_order=True),
-            [_row(doc) for doc in documents],
-        )
-        ids = list(result.scalars())
-        self._uow.inserted("search.search_documents", len(documents))
-        await self._write_words(list(zip(ids, documents, strict=True)), replace=False)
-
-    async def _write_words(self, rows: list[tuple[int, SearchDocument]], *, replace: bool) -> None:
         connection = self._uow.connection
-        if self._sqlite:
-            if replace:
-                await connection.execute(
-                    text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(
-                        bindparam("ids", expanding=True)
-                    ),
-                    {"ids": [doc_id for doc_id, _ in rows]},
-                )
-            await connection.execute(
-                text(
-                    "INSERT INTO search_fts (rowid, title, tags, notes) "
-                    "VALUES (:id, :title, :tags, :notes)"
-                ),
-                [
-                    {
-                        "id": doc_id,
-                        "title": " ".join(doc.title_words),
-                        "tags": " ".join(doc.tag_words),
-                        "notes": " ".join(doc.note_words),
-                    }
-                    for doc_id, doc in rows
-                ],
+        rows = [_row(doc) for doc in documents]
+        self._uow.inserted("search.search_documents", len(documents))
+        if not self._sqlite:
+            for row, doc in zip(rows, documents, strict=True):
+                row["vector"] = tsvector_literal(doc)
+            statement = insert(_PG_DOCUMENTS).values(
+                search_vector=cast(bindparam("vector"), TSVECTOR)
             )
+            await connection.execute(statement, rows)
             return
-        await connection.execute(
+        d = t.documents
+        result = await connection.execute(
+            insert(d).returning(d.c.id, sort_by_parameter_order=True), rows
+        )
+        await self._write_fts(list(zip(result.scalars(), documents, strict=True)))
+
+    async def _write_fts(self, rows: list[tuple[int, SearchDocument]]) -> None:
+        await self._uow.connection.execute(
             text(
-                "UPDATE search.search_documents SET search_vector = CAST(:vector AS tsvector) "
-                "WHERE id = :id"
+                "INSERT INTO search_fts (rowid, owner, title, tags, notes) "
+                "VALUES (:id, :owner, :title, :tags, :notes)"
             ),
-            [{"id": doc_id, "vector": tsvector_literal(doc)} for doc_id, doc in rows],
+            [
+                {
+                    "id": doc_id,
+                    "owner": owner_token(doc.owner),
+                    "title": " ".join(doc.title_words),
+                    "tags": " ".join(doc.tag_words),
+                    "notes": " ".join(doc.note_words),
+                }
+                for doc_id, doc in rows
+            ],
         )
 
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
@@ -238,30 +232,49 @@ class SqlQuestSearchIndex:
         if not query.words:
             return []
         d = t.documents
-        columns = (d.c.quest_id, d.c.title, d.c.tags, d.c.category, d.c.status, d.c.due)
-        statement: Select[Any]
+        columns = (
+            d.c.quest_id,
+            d.c.title,
+            d.c.tags,
+            d.c.category,
+            d.c.status,
+            d.c.due,
+            d.c.updated_at,
+        )
+        # The window: the owner's most recently indexed matches (highest ids), then ranked.
+        window: Select[Any]
+        tsquery: Any = None
         if self._sqlite:
             fts: ColumnClause[Any] = literal_column("search_fts")
+            rowid: ColumnClause[Any] = literal_column("search_fts.rowid")
             bm25: ColumnClause[float] = literal_column(_BM25)
-            statement = (
+            window = (
                 select(*columns, (-bm25).label("score"))
-                .select_from(
-                    d.join(text("search_fts"), literal_column("search_fts.rowid") == d.c.id)
-                )
-                .where(fts.op("MATCH")(fts5_match(query)))
-                .order_by(bm25, d.c.updated_at.desc(), d.c.quest_id)
+                .select_from(d.join(text("search_fts"), rowid == d.c.id))
+                .where(fts.op("MATCH")(fts5_match(owner, query)), d.c.owner == owner)
+                .order_by(rowid.desc())
             )
         else:
             vector: ColumnClause[Any] = literal_column("search_documents.search_vector", TSVECTOR)
-            tsquery = cast(bindparam("tsquery", tsquery_literal(query)), TSQUERY)
-            rank = func.ts_rank(vector, tsquery)
-            statement = (
-                select(*columns, rank.label("score"))
-                .where(vector.op("@@")(tsquery))
-                .order_by(rank.desc(), d.c.updated_at.desc(), d.c.quest_id)
+            # Inline, not a bound parameter: a prepared statement's generic plan cannot see
+            # how rare the words are, and would walk the owner's newest quests one by one
+            # for a rare word instead of asking the GIN index. (Words are letters and digits
+            # only, so the literal cannot carry anything else.)
+            literal = tsquery_literal(query).replace("'", "''")
+            tsquery = literal_column(f"'{literal}'::tsquery", TSQUERY)
+            window = (
+                select(*columns, vector.label("vector"))
+                .where(d.c.owner == owner, vector.op("@@")(tsquery))
+                .order_by(d.c.id.desc())
             )
+        matches = window.where(*_filters(query)).limit(query.window).subquery("matches")
+        m = matches.c
+        score = m.score if tsquery is None else func.ts_rank(m.vector, tsquery)
         statement = (
-            statement.where(d.c.owner == owner, *_filters(query)).offset(offset).limit(limit)
+            select(m.quest_id, m.title, m.tags, m.category, m.status, m.due, score.label("score"))
+            .order_by(score.desc(), m.updated_at.desc(), m.quest_id)
+            .offset(offset)
+            .limit(limit)
         )
         rows = await self._uow.connection.execute(statement)
         return [

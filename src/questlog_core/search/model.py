@@ -12,6 +12,7 @@ from questlog_core.search.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, words
 
 __all__ = [
     "QUEST_STATUSES",
+    "RANK_WINDOW",
     "QueryRecord",
     "QueryStat",
     "SearchDocument",
@@ -68,16 +69,27 @@ class SearchFilters(msgspec.Struct, frozen=True, kw_only=True):
     due_before: datetime | None = None
 
 
+#: how many matches a search ranks: the most recently indexed ones (see :class:`SearchQuery`)
+RANK_WINDOW = 1_000
+
+
 class SearchQuery(msgspec.Struct, frozen=True, kw_only=True):
     """A parsed query: every word must match (in the title, tags or notes).
 
     With ``prefix`` each word also matches the words it begins (``pa`` finds "paint"): the
     as-you-type form. No words means no match (a query of punctuation finds nothing).
+
+    Relevance is computed over at most ``window`` matches, the owner's most recently indexed
+    (created or edited) quests that match words and filters: ranking every match of a word
+    that is in most of 100,000 quests costs far more than a search may take, and the newest
+    matches are the likeliest wanted. A query matching more than ``window`` quests finds the
+    newest ``window`` of them, best first.
     """
 
     words: tuple[str, ...]
     prefix: bool = False
     filters: SearchFilters = SearchFilters()
+    window: int = RANK_WINDOW
 
 
 def parse_query(

@@ -28,7 +28,8 @@ class QuestSearchIndex(Protocol):
     async def get(self, owner: UserId, quest_id: QuestId) -> SearchDocument | None: ...
 
     async def put(self, document: SearchDocument) -> None:
-        """Index ``document``, replacing what ``(owner, quest_id)`` had."""
+        """Index ``document``, replacing what ``(owner, quest_id)`` had; it becomes the most
+        recently indexed of the owner's quests."""
         ...
 
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
@@ -40,9 +41,10 @@ class QuestSearchIndex(Protocol):
     ) -> list[SearchHit]:
         """``owner``'s quests matching every word of ``query`` and its filters, best first.
 
-        Relevance: a word in the title counts more than in the tags, which counts more than
-        in the notes. Equal scores: most recently updated first, then by quest id. A query
-        without words matches nothing.
+        Only the ``query.window`` most recently indexed matches (the last ``put`` first) are
+        ranked. Relevance: a word in the title counts more than in the tags, which counts
+        more than in the notes. Equal scores: most recently updated first, then by quest id.
+        A query without words matches nothing.
         """
         ...
 

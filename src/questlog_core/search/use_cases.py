@@ -16,6 +16,7 @@ import msgspec
 from questlog_core.errors import ValidationFailed
 from questlog_core.ids import UserId
 from questlog_core.search.model import (
+    RANK_WINDOW,
     QueryRecord,
     QueryStat,
     SearchFilters,
@@ -39,8 +40,8 @@ __all__ = [
 
 #: largest page of hits
 PAGE_MAX = 100
-#: deepest a cursor may page (relevance beyond the first thousands of hits is noise)
-MAX_OFFSET = 10_000
+#: deepest a cursor may page: a search ranks at most this many matches
+MAX_OFFSET = RANK_WINDOW
 #: longest window the query-log summary covers (days)
 ANALYTICS_MAX_DAYS = 90
 
@@ -103,7 +104,7 @@ async def search_quests(command: SearchQuests, uow: SearchUnitOfWork) -> SearchP
         return SearchPage(hits=[], next_cursor=None, words=())
     async with uow:
         hits = await uow.index.search(command.owner, query, offset=offset, limit=command.limit + 1)
-    more = len(hits) > command.limit and offset + command.limit <= MAX_OFFSET
+    more = len(hits) > command.limit and offset + command.limit < MAX_OFFSET
     return SearchPage(
         hits=hits[: command.limit],
         next_cursor=_encode_cursor(offset + command.limit) if more else None,

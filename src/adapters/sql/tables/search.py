@@ -8,8 +8,9 @@ creates it; the models-versus-migrations check skips it by the names below):
 
 * PostgreSQL: ``search_documents.search_vector``, a ``tsvector`` the adapter writes from the
   words of :mod:`questlog_core.search.text` (title weight A, tags B, notes C), with a GIN index.
-* SQLite: ``search_fts``, an FTS5 table of the same words (its rowid is the document's ``id``),
-  with the shadow tables FTS5 keeps beside it.
+* SQLite: ``search_fts``, an FTS5 table of the same words (its rowid is the document's ``id``)
+  and of the owner (one token, so a search intersects with the owner's rows inside the
+  full-text index), with the shadow tables FTS5 keeps beside it.
 
 No other service's adapter may use them.
 """
@@ -48,6 +49,8 @@ documents = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("started_at", UtcDateTime, nullable=True),
     UniqueConstraint("owner", "quest_id"),
+    # a search ranks the owner's most recently indexed matches: newest ids first
+    Index(None, "owner", "id"),
     schema=SCHEMA,
 )
 

@@ -100,6 +100,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("owner", "quest_id", name=op.f("uq_search_documents_owner_quest_id")),
         schema=SCHEMA,
     )
+    op.create_index(
+        op.f("ix_search_documents_owner_id"),
+        "search_documents",
+        ["owner", "id"],
+        unique=False,
+        schema=SCHEMA,
+    )
     op.create_table(
         "search_queries",
         sa.Column("id", serial, autoincrement=True, nullable=False),
@@ -122,7 +129,7 @@ def upgrade() -> None:
     else:
         op.execute(
             "CREATE VIRTUAL TABLE search_fts USING fts5("
-            "title, tags, notes, "
+            "owner, title, tags, notes, "
             "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
         )
 
@@ -132,6 +139,9 @@ def downgrade() -> None:
         op.execute("DROP TABLE search_fts")
     op.drop_index(op.f("ix_search_queries_at"), table_name="search_queries", schema=SCHEMA)
     op.drop_table("search_queries", schema=SCHEMA)
+    op.drop_index(
+        op.f("ix_search_documents_owner_id"), table_name="search_documents", schema=SCHEMA
+    )
     op.drop_table("search_documents", schema=SCHEMA)
     op.drop_table("search_dead_letters", schema=SCHEMA)
     op.drop_index(
