@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import select
@@ -239,3 +240,46 @@ def test_admins_see_top_and_zero_result_queries_players_get_403(
     assert "owner" not in str(body)
     bad = client.get(f"{S}/analytics", params={"days": 91}, headers=admin)
     assert bad.status_code == 422
+
+
+def test_a_query_log_that_fails_never_fails_the_search(
+    app: Litestar, client: Client, make_user: MakeUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    me = make_user(client)
+    create(client, me, title="Oil the hinges")
+    index_everything(app, client)
+    container = app.state.container
+    writes = container.search_uow
+
+    class BrokenLog:
+        """A unit of work whose commit fails like a full disk would."""
+
+        def __init__(self) -> None:
+            self.inner = writes()
+
+        async def __aenter__(self) -> Any:
+            await self.inner.__aenter__()
+            return self
+
+        async def __aexit__(self, *exc: object) -> None:
+            await self.inner.__aexit__(*exc)
+
+        @property
+        def query_log(self) -> Any:
+            return self.inner.query_log
+
+        async def commit(self) -> None:
+            raise OSError("disk full")
+
+    container.search_uow.override(providers.Factory(BrokenLog))
+    try:
+        with caplog.at_level("WARNING"):
+            found = client.get(S, params={"q": "hinges"}, headers=me)
+        assert found.status_code == 200, found.text
+        assert [i["title"] for i in found.json()["items"]] == ["Oil the hinges"]
+        assert "search query not recorded" in caplog.text
+    finally:
+        container.search_uow.reset_override()
+    admin = _admin(client)
+    summary = client.get(f"{S}/analytics", headers=admin).json()
+    assert summary["top_queries"] == []
