@@ -3,12 +3,12 @@
 A dependency-injector container built from :class:`~apps.settings.Settings`, in parts: what
 every service shares (:mod:`.platform`: clock, ids, engine, Redis, cache, rate limiter,
 revocation feed) and one part per area (:mod:`.identity`, :mod:`.quests`,
-:mod:`.gamification`, :mod:`.ai`), each extending the shared one. Each service's entry in the
-registry (:mod:`apps.services`) names the parts it needs; :func:`build_container` composes only
-those, so ``questlog serve auth`` has no quest, game or AI providers at all, and never imports
-their adapters. Where a deployment can choose, a ``Selector`` picks the adapter by a setting
-(``cache``: memory/redis, ``email``: console/outbox/smtp/sendgrid, ``push``: log/fcm/webpush,
-``storage``: local/s3,
+:mod:`.gamification`, :mod:`.ai`, :mod:`.delivery`, :mod:`.search`), each extending the shared
+one. Each service's entry in the registry (:mod:`apps.services`) names the parts it needs;
+:func:`build_container` composes only those, so ``questlog serve auth`` has no quest, game or
+AI providers at all, and never imports their adapters. Where a deployment can choose, a
+``Selector`` picks the adapter by a setting (``cache``: memory/redis, ``email``:
+console/outbox/smtp/sendgrid, ``push``: log/fcm/webpush, ``storage``: local/s3,
 ``language_model``: local/openai/anthropic with failover, ``embedder``: local/openai,
 ``vector_index``: numpy/pinecone, the database by its URL's kind). Pools and clients open on
 first use and close with the app's lifespan (:func:`close_container`). Tests swap any provider
@@ -40,6 +40,7 @@ PARTS: dict[str, str] = {
     "gamification": "apps.container.gamification:GamificationPart",
     "ai": "apps.container.ai:AiPart",
     "delivery": "apps.container.delivery:DeliveryPart",
+    "search": "apps.container.search:SearchPart",
 }
 
 

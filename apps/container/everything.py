@@ -12,9 +12,10 @@ from apps.container.delivery import DeliveryPart
 from apps.container.gamification import GamificationPart
 from apps.container.identity import IdentityPart
 from apps.container.quests import QuestsPart
+from apps.container.search import SearchPart
 
 
-class Container(IdentityPart, QuestsPart, GamificationPart, AiPart, DeliveryPart):
+class Container(IdentityPart, QuestsPart, GamificationPart, AiPart, DeliveryPart, SearchPart):
     """Every part: what the all-in-one builds."""
 
 

@@ -15,7 +15,9 @@ the same transaction as the ledger entry, and the ledger's unique keys refuse a 
 for one quest occurrence, so a redelivered event changes nothing. The game also follows the
 identity events ``UserRegistered`` and ``ProfileUpdated`` (display name, time zone, day start:
 :func:`questlog_core.gamification.use_cases.handle_identity_profile`), deduplicated by the same
-inbox.
+inbox. **search** keeps its full-text index of every player's quests from the lifecycle events,
+each applied once through the search inbox
+(:func:`questlog_core.search.projection.index_quest_event`).
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -47,6 +49,7 @@ from questlog_core.events.quests import (
     QuestUpdated,
 )
 from questlog_core.moving.erasure import erase_account
+from questlog_core.search.projection import INDEXED_EVENTS, index_quest_event
 from questlog_core.services import gamification as game
 
 if TYPE_CHECKING:
@@ -143,6 +146,18 @@ def _ai_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
+def _search_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    erasure_of("search", bus, container)
+
+    async def index(event: DomainEvent) -> None:
+        await index_quest_event(event, container.search_uow())
+
+    for event_type in INDEXED_EVENTS:
+        bus.subscribe(event_type, index)
+    return bus
+
+
 #: the AI service's consumer: its read model of quests, and erasing a deleted account's rows
 AI = Consumer(context="ai", events=(*AI_READ_MODEL_EVENTS, AccountDeleted), bus=_ai_bus)
 #: the gamification service's consumer: XP for completed quests, taken back on reopening;
@@ -162,6 +177,9 @@ NOTIFICATION = Consumer(
 #: of the account, the AccountDeleted row among them, so it is handed the event last (see
 #: :func:`consumers_of`).
 AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth"))
+#: the search service's consumer: its full-text index of quests, and erasing a deleted
+#: account's rows (its index entries and logged queries)
+SEARCH = Consumer(context="search", events=(*INDEXED_EVENTS, AccountDeleted), bus=_search_bus)
 
 
 def consumers_of(event_type: str) -> list[Consumer]:
@@ -194,6 +212,7 @@ __all__ = [
     "GAMIFICATION_EVENTS",
     "NOTIFICATION",
     "QUEST",
+    "SEARCH",
     "Consumer",
     "consumers_of",
 ]

@@ -190,6 +190,10 @@ NOT_STATABLE: dict[tuple[str, str], str] = {
     ("POST /api/v1/ai/analyze", "timezone"): "a time zone this server's tzdata knows",
     ("POST /api/v1/ai/quick-add", "timezone"): "a time zone this server's tzdata knows",
     ("POST /api/v1/ai/suggest", "timezone"): "a time zone this server's tzdata knows",
+    ("GET /api/v1/search", "q"): "at most 8 distinct words (after normalisation)",
+    ("GET /api/v1/search/suggest", "q"): "at most 8 distinct words (after normalisation)",
+    ("GET /api/v1/search", "cursor"): "an opaque cursor this search handed out",
+    ("GET /api/v1/search", "due_before"): "later than due_from",
 }
 _ITEM_PREFIX = re.compile(r"^[a-z_]+\[\d+\]\.")
 

@@ -40,6 +40,8 @@ class Permission(StrEnum):
     GAMIFICATION_WRITE = "gamification:write"
     #: grant or take XP from any player (operators and internal services, never players)
     GAMIFICATION_AWARD = "gamification:award"
+    #: read what everyone searches for (top and zero-result queries; admins only)
+    SEARCH_ANALYTICS_READ = "search-analytics:read"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -67,6 +69,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.USERS_MANAGE,
         Permission.ROLES_MANAGE,
         Permission.GAMIFICATION_AWARD,
+        Permission.SEARCH_ANALYTICS_READ,
     },
 }
 
