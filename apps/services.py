@@ -191,6 +191,14 @@ SERVICES: tuple[Service, ...] = (
         consumer="apps.workers.consumers:AI",
         parts=("identity", "ai"),
     ),
+    Service(
+        name="search",
+        app="apps.search.app:create_app",
+        routes="apps.search.routes:ROUTES",
+        tables="adapters.sql.tables.search:GROUP",
+        consumer="apps.workers.consumers:SEARCH",
+        parts=("identity", "search"),
+    ),
 )
 
 

@@ -13,9 +13,18 @@ from apps.container.gamification import GamificationPart
 from apps.container.identity import IdentityPart
 from apps.container.notification import NotificationPart
 from apps.container.quests import QuestsPart
+from apps.container.search import SearchPart
 
 
-class Container(IdentityPart, QuestsPart, GamificationPart, AiPart, DeliveryPart, NotificationPart):
+class Container(
+    IdentityPart,
+    QuestsPart,
+    GamificationPart,
+    AiPart,
+    DeliveryPart,
+    NotificationPart,
+    SearchPart,
+):
     """Every part: what the all-in-one builds."""
 
 

@@ -21,6 +21,9 @@ inbox. **notification** learns each user's address and time zone from identity e
 level-ups and unlocks into notifications, and schedules reminders, deadline and streak alerts
 from quest and game events (:func:`questlog_core.notifications.use_cases.handle_event`, each
 claimed in its inbox).
+**search** keeps its full-text index of every player's quests from the lifecycle events,
+each applied once through the search inbox
+(:func:`questlog_core.search.projection.index_quest_event`).
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -54,6 +57,7 @@ from questlog_core.events.quests import (
 )
 from questlog_core.moving.erasure import erase_account
 from questlog_core.notifications import use_cases as notifications
+from questlog_core.search.projection import INDEXED_EVENTS, index_quest_event
 from questlog_core.services import gamification as game
 
 if TYPE_CHECKING:
@@ -172,6 +176,18 @@ def _notification_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
+def _search_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    erasure_of("search", bus, container)
+
+    async def index(event: DomainEvent) -> None:
+        await index_quest_event(event, container.search_uow())
+
+    for event_type in INDEXED_EVENTS:
+        bus.subscribe(event_type, index)
+    return bus
+
+
 #: the AI service's consumer: its read model of quests, each player's time zone, and erasing
 #: a deleted account's rows
 AI = Consumer(
@@ -199,6 +215,9 @@ NOTIFICATION = Consumer(
 #: of the account, the AccountDeleted row among them, so it is handed the event last (see
 #: :func:`consumers_of`).
 AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth"))
+#: the search service's consumer: its full-text index of quests, and erasing a deleted
+#: account's rows (its index entries and logged queries)
+SEARCH = Consumer(context="search", events=(*INDEXED_EVENTS, AccountDeleted), bus=_search_bus)
 
 
 def consumers_of(event_type: str) -> list[Consumer]:
@@ -231,6 +250,7 @@ __all__ = [
     "GAMIFICATION_EVENTS",
     "NOTIFICATION",
     "QUEST",
+    "SEARCH",
     "Consumer",
     "consumers_of",
 ]

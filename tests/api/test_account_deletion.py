@@ -3,7 +3,8 @@
 The all-in-one on SQLite and on PostgreSQL, with its in-process worker: a user gets data in
 every service (quests, dependencies, a template, a category, an attachment, import links; XP,
 a player, achievements and a board score from a completion; the AI read model and token
-usage; sessions, an API token, a reset token; events in the outboxes). ``DELETE
+usage; the search index (on SQLite its FTS5 table too, searched by the owner's token) and the
+search query log; sessions, an API token, a reset token; events in the outboxes). ``DELETE
 /api/v1/auth/account`` with the password; then, once the ``AccountDeleted`` event has reached
 every service, **every table of the SQL metadata** is searched generically: no UUID column
 equal to the user's id, no text or JSON column mentioning the id (either spelling) or the email.
@@ -24,10 +25,13 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import JSON, String, Text, Uuid, cast, func, or_, select
+from sqlalchemy import text as sql
 from sqlalchemy.sql.type_api import TypeEngine
 
 from adapters.sql.engine import make_engine
+from adapters.sql.search import owner_token
 from adapters.sql.tables import metadata
+from adapters.sql.tables.search import FTS_TABLE
 from apps.settings import Settings
 from questlog_core.ids import UserId
 from questlog_core.ports.ai import TokenUsageRecord
@@ -67,6 +71,13 @@ def references(settings: Settings, user_id: uuid.UUID, email: str) -> dict[str, 
                     rows = int(await connection.scalar(query) or 0)
                     if rows:
                         found[table.name] = rows
+                if connection.dialect.name == "sqlite":
+                    # the search words live beside the metadata, in an FTS5 table
+                    query = sql(f"SELECT count(*) FROM {FTS_TABLE} WHERE owner = :token")
+                    token = owner_token(UserId(user_id))
+                    rows = int(await connection.scalar(query, {"token": token}) or 0)
+                    if rows:
+                        found[FTS_TABLE] = rows
         finally:
             await engine.dispose()
         return found
@@ -152,6 +163,8 @@ def live_in_every_service(
         201,
     )
     ok(client.post("/api/v1/auth/forgot-password", json={"email": email}), 202)
+    # what the user typed, in the search service's query log
+    ok(client.get("/api/v1/search", params={"q": "write"}, headers=headers))
     ledger = client.app.state.container.token_usage()
     client.blocking_portal.call(
         ledger.record,
@@ -193,8 +206,9 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
     live_in_every_service(client, mover, mover_id, mover_email)
     live_in_every_service(client, stayer, stayer_id, stayer_email)
 
-    # the events have reached the game, the AI read model and the notification service (the
-    # first completion's achievement, emailed to the address it learnt): data in every service
+    # the events have reached the game, the AI read model, the search index and the
+    # notification service (the first completion's achievement, emailed to the address it
+    # learnt): data in every service
     expected = {
         "quests", "quest_dependencies", "quest_templates", "quest_categories",
         "quest_attachments", "quest_import_links", "quest_outbox", "auth_users",
@@ -203,6 +217,7 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
         "gamification_achievements", "gamification_board_scores", "ai_quest_views",
         "ai_token_usage", "notification_recipients", "notification_notifications",
         "notification_deliveries",
+        "search_documents", "search_queries",
     }  # fmt: skip
     for user_id, email in ((mover_id, mover_email), (stayer_id, stayer_email)):
         before = wait_for(lambda u=user_id, e=email: expected <= set(references(settings, u, e)))

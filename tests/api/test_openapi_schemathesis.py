@@ -203,6 +203,10 @@ NOT_STATABLE: dict[tuple[str, str], str] = {
     ("PUT /api/v1/notifications/preferences", "quiet_hours"): "start and end differ",
     ("PUT /api/v1/notifications/preferences", "reminder_offsets_minutes"): "no offset twice",
     ("POST /api/v1/notifications/devices", "token"): "not only whitespace",
+    ("GET /api/v1/search", "q"): "at most 8 distinct words (after normalisation)",
+    ("GET /api/v1/search/suggest", "q"): "at most 8 distinct words (after normalisation)",
+    ("GET /api/v1/search", "cursor"): "an opaque cursor this search handed out",
+    ("GET /api/v1/search", "due_before"): "later than due_from",
 }
 _ITEM_PREFIX = re.compile(r"^[a-z_]+\[\d+\]\.")
 

@@ -16,10 +16,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
-from sqlalchemy import Table, delete, or_, select
+from sqlalchemy import Table, delete, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sql.tables import ai, auth, gamification, notification, quest
+from adapters.sql.tables import (
+    ai,
+    auth,
+    gamification,
+    notification,
+    quest,
+    search,
+)
 from adapters.sql.tables import metadata as all_tables
 from adapters.sql.tables.base import declared_groups
 from adapters.sql.unit_of_work import SqlUnitOfWork
@@ -83,6 +90,26 @@ def throttled_by_address(table: Table) -> tuple[Table, Eraser]:
     return table, erase
 
 
+def indexed_for(table: Table) -> tuple[Table, Eraser]:
+    """The search service's copies of the user's quests (``owner``) and, on SQLite, their
+    words in the FTS5 table beside them (keyed by the document's id; not a modelled table, so
+    it goes first, while the ids can still be found). On PostgreSQL the words are a column of
+    the row itself."""
+
+    async def erase(connection: AsyncConnection, owner: UserId) -> int:
+        if connection.dialect.name == "sqlite":
+            found = await connection.execute(select(table.c.id).where(table.c.owner == owner))
+            ids = [{"id": doc_id} for doc_id in found.scalars()]
+            if ids:
+                await connection.execute(
+                    text(f"DELETE FROM {search.FTS_TABLE} WHERE rowid = :id"), ids
+                )
+        result = await connection.execute(delete(table).where(table.c.owner == owner))
+        return result.rowcount
+
+    return table, erase
+
+
 # Every service's bookkeeping tables (the table modules above declared their groups on import).
 OUTBOXES: dict[str, Table] = {g.schema: g.outbox for g in declared_groups()}
 INBOXES: dict[str, Table] = {g.schema: g.inbox for g in declared_groups()}
@@ -125,6 +152,9 @@ _ENTRIES = [
     owned_by(ai.token_usage, "owner"),
     owned_by(ai.quest_views, "owner"),
     owned_by(ai.player_zones, "owner"),
+    # search service (the query log holds what the user typed)
+    indexed_for(search.documents),
+    owned_by(search.queries, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one
     *(owned_by(outbox, "owner") for outbox in OUTBOXES.values()),

@@ -42,6 +42,8 @@ class Permission(StrEnum):
     GAMIFICATION_AWARD = "gamification:award"
     #: send or schedule notifications to any user or to everyone (operators, internal services)
     NOTIFICATIONS_SEND = "notifications:send"
+    #: read what everyone searches for (top and zero-result queries; admins only)
+    SEARCH_ANALYTICS_READ = "search-analytics:read"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -70,6 +72,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.ROLES_MANAGE,
         Permission.GAMIFICATION_AWARD,
         Permission.NOTIFICATIONS_SEND,
+        Permission.SEARCH_ANALYTICS_READ,
     },
 }
 

@@ -20,6 +20,9 @@ class QuestFacts(msgspec.Struct, frozen=True, kw_only=True):
     tags: tuple[str, ...] = ()
     due: datetime | None = None
     estimate_minutes: int | None = None
+    #: the quest's free-text notes (added after v1 was published: optional, so events written
+    #: before it still decode, with empty notes)
+    notes: str = ""
 
 
 @register
@@ -39,6 +42,9 @@ class QuestCreated(DomainEvent, frozen=True, kw_only=True, tag="quest.created.v1
     priority: int = 0
     tags: tuple[str, ...] = ()
     estimate_minutes: int | None = None
+    #: the quest's free-text notes (added after v1 was published: optional, so events written
+    #: before it still decode, with empty notes)
+    notes: str = ""
 
 
 @register

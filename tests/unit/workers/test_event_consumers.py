@@ -1,5 +1,6 @@
 """A worker's side of the bus: events reach every subscriber, failures make a redelivery, and
-the gamification consumer awards XP once however often a completion arrives."""
+the gamification consumer awards XP once however often a completion arrives, the search
+consumer indexes a quest once."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from apps.container import build_container
 from apps.settings import Settings
 from apps.workers.actors import routes
-from apps.workers.consumers import GAMIFICATION
+from apps.workers.consumers import GAMIFICATION, SEARCH
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
 from questlog_core.events.gamification import LevelReached, XpAwarded
@@ -78,14 +79,39 @@ def test_the_relay_routes_only_the_events_someone_consumes() -> None:
         ("q1_ai", "ai.events"),
         ("q1_gamification", "gamification.events"),
         ("q1_notification", "notification.events"),
+        ("q1_search", "search.events"),
     ]
-    # the AI read model follows every quest's life; the game only completions and reopenings;
-    # notifications the due dates (reminders) and what ends a quest (cancelling them)
+    # the AI read model and the search index follow every quest's life; the game only
+    # completions and reopenings; notifications the due dates (reminders) and what ends a
+    # quest (cancelling them)
     assert sorted((r.queue_name, r.actor_name) for r in route(QuestCreated.type_name())) == [
         ("q1_ai", "ai.events"),
         ("q1_notification", "notification.events"),
+        ("q1_search", "search.events"),
     ]
     assert [(r.queue_name, r.actor_name) for r in route(LevelReached.type_name())] == [
         ("q1_notification", "notification.events")
     ]
     assert route(XpAwarded.type_name()) == []
+
+
+async def test_the_search_consumer_indexes_a_created_quest_once() -> None:
+    container = build_container(Settings(database_url="memory://"))
+    bus = SEARCH.bus(container)
+    owner = UserId(uuid.uuid4())
+    event = QuestCreated(
+        event_id=EventId(uuid.uuid4()),
+        occurred_at=datetime(2026, 12, 6, 12, tzinfo=UTC),
+        owner=owner,
+        quest_id=QuestId(uuid.uuid4()),
+        title="Tune the piano",
+        difficulty="easy",
+        notes="call the tuner",
+    )
+
+    assert await bus.dispatch(event) == 1
+    assert await bus.dispatch(event) == 1
+
+    documents = container.search_store().documents
+    assert list(documents) == [(owner, event.quest_id)]
+    assert documents[(owner, event.quest_id)].notes == "call the tuner"

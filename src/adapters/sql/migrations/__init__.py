@@ -45,7 +45,7 @@ FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
 #: The schemas the migration scripts write to, frozen like the scripts themselves (history):
 #: on SQLite they are translated away even when this process declared no table group. A
 #: new service's first migration creates its schema (on PostgreSQL) and adds it here.
-HISTORY_SCHEMAS: Final = ("quest", "auth", "gamification", "notification", "ai")
+HISTORY_SCHEMAS: Final = ("quest", "auth", "gamification", "notification", "ai", "search")
 
 _T = TypeVar("_T")
 
@@ -69,17 +69,27 @@ def context_options(
     """
     sqlite = dialect_name == "sqlite"
     ours = set(migrated_schemas(groups))
+    # what the migrations create but the tables cannot describe (the search service's
+    # ``tsvector`` column and FTS5 tables): left out of the comparison
+    unmodelled = {
+        name
+        for group in (declared_groups() if groups is None else groups)
+        for name in group.unmodelled
+    }
+
+    def include_modelled(name: str | None, type_: str, parent_names: Any) -> bool:
+        return name not in unmodelled
 
     def include_service_schemas(name: str | None, type_: str, parent_names: Any) -> bool:
         # Compare only Questlog's schemas (a PostgreSQL database may hold others).
-        return name in ours if type_ == "schema" else True
+        return name in ours if type_ == "schema" else include_modelled(name, type_, parent_names)
 
     return {
         "target_metadata": metadata_for(dialect_name, groups),
         "render_as_batch": sqlite,
         "include_schemas": not sqlite,
         # SQLite has only its default schema, which holds everything.
-        "include_name": None if sqlite else include_service_schemas,
+        "include_name": include_modelled if sqlite else include_service_schemas,
         "compare_type": True,
         "compare_server_default": False,
     }

@@ -36,6 +36,10 @@ class TableGroup:
 
     schema: str
     tables: tuple[Table, ...]
+    #: names of database objects the service's migrations create but its tables cannot
+    #: describe (per-database full-text columns and tables): the models-versus-migrations
+    #: comparison leaves them alone
+    unmodelled: frozenset[str] = frozenset()
 
     def table(self, name: str) -> Table:
         """The group's table called ``name`` (e.g. ``quest_outbox``)."""
@@ -68,11 +72,12 @@ _DECLARED: dict[str, TableGroup] = {}
 SQLITE_SCHEMA_MAP: dict[str | None, str | None] = {}
 
 
-def declare_group(schema: str) -> TableGroup:
+def declare_group(schema: str, unmodelled: Iterable[str] = ()) -> TableGroup:
     """Gather every table declared so far in ``schema`` as one group (call it last in the
-    service's table module) and make it known to :func:`declared_groups`."""
+    service's table module) and make it known to :func:`declared_groups`. ``unmodelled``
+    names what its migrations create outside the tables (see :attr:`TableGroup.unmodelled`)."""
     tables = tuple(t for t in metadata.sorted_tables if t.schema == schema)
-    group = TableGroup(schema=schema, tables=tables)
+    group = TableGroup(schema=schema, tables=tables, unmodelled=frozenset(unmodelled))
     _DECLARED[schema] = group
     SQLITE_SCHEMA_MAP[schema] = None
     return group

@@ -179,6 +179,7 @@ class Quest:
                 priority=int(quest.priority),
                 tags=quest.tags,
                 estimate_minutes=quest.estimate_minutes,
+                notes=quest.notes,
             )
         )
         return quest
@@ -486,6 +487,7 @@ class Quest:
                     tags=self.tags,
                     due=self.due,
                     estimate_minutes=self.estimate_minutes,
+                    notes=self.notes,
                 ),
             )
         )

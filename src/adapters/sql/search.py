@@ -1,0 +1,353 @@
+"""The search context on SQL: SQLite FTS5 or a PostgreSQL ``tsvector``, and the query log.
+
+Both index the words of :mod:`questlog_core.search.text`, never raw text, and both receive a
+query as those words, each quoted as a literal term: a user's ``"``, ``*``, ``:``, ``&``,
+``NEAR`` or ``-`` can never reach the FTS5 or ``tsquery`` parser as syntax.
+
+* **SQLite**: ``search_fts`` (FTS5) holds the words of title, tags and notes under the
+  document's id; a query is ``"w1" AND "w2"*`` ranked by ``bm25`` with column weights
+  10 / 4 / 2.
+* **PostgreSQL**: ``search_vector`` is written as a ``tsvector`` literal (each word with its
+  position and weight: A title, B tags, C notes) and queried with a ``tsquery`` literal
+  (``'w1' & 'w2':*``), ranked by ``ts_rank``. Literals rather than ``to_tsvector``: the words
+  are already split and normalised, so the database's parser and locale never change them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ColumnClause,
+    ColumnElement,
+    MetaData,
+    Select,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sql.tables import search as t
+from adapters.sql.unit_of_work import SqlUnitOfWork
+from questlog_core.kernel.ids import QuestId, UserId
+from questlog_core.search.model import (
+    QueryRecord,
+    QueryStat,
+    SearchDocument,
+    SearchHit,
+    SearchQuery,
+)
+
+__all__ = ["SqlQuestSearchIndex", "SqlSearchQueryLog", "SqlSearchUnitOfWork"]
+
+#: PostgreSQL keeps positions up to 16383; later words share the last one
+_MAX_POSITION = 16383
+#: bm25 column weights of (owner, title, tags, notes) on SQLite
+_BM25 = "bm25(search_fts, 0.0, 10.0, 4.0, 2.0)"
+
+
+def tag_keys(tags: Iterable[str]) -> str:
+    """The ``tag_keys`` column of ``tags``: each between separators."""
+    sep = t.TAG_SEPARATOR
+    return sep + sep.join(tags) + sep if tags else ""
+
+
+def _row(document: SearchDocument) -> dict[str, Any]:
+    return {
+        "owner": document.owner,
+        "quest_id": document.quest_id,
+        "title": document.title,
+        "notes": document.notes,
+        "tags": list(document.tags),
+        "tag_keys": tag_keys(document.tags),
+        "category": document.category,
+        "status": document.status,
+        "due": document.due,
+        "created_at": document.created_at,
+        "updated_at": document.updated_at,
+        "started_at": document.started_at,
+    }
+
+
+def _document(row: Any) -> SearchDocument:
+    return SearchDocument(
+        owner=UserId(row.owner),
+        quest_id=QuestId(row.quest_id),
+        title=row.title,
+        notes=row.notes,
+        tags=tuple(row.tags),
+        category=row.category,
+        status=row.status,
+        due=row.due,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        started_at=row.started_at,
+    )
+
+
+def tsvector_literal(document: SearchDocument) -> str:
+    """The ``tsvector`` of a document: its words with positions and weights (A, B, C)."""
+    lexemes: list[str] = []
+    position = 0
+    for weight, found in (
+        ("A", document.title_words),
+        ("B", document.tag_words),
+        ("C", document.note_words),
+    ):
+        for word in found:
+            position = min(position + 1, _MAX_POSITION)
+            lexemes.append(f"'{word}':{position}{weight}")
+    return " ".join(lexemes)
+
+
+def tsquery_literal(query: SearchQuery) -> str:
+    """The ``tsquery`` of a query: every word, each a prefix when ``query.prefix``."""
+    suffix = ":*" if query.prefix else ""
+    return " & ".join(f"'{word}'{suffix}" for word in query.words)
+
+
+def owner_token(owner: UserId) -> str:
+    """The word that stands for ``owner`` in the FTS5 table's ``owner`` column."""
+    return f"u{owner.hex}"
+
+
+def fts5_match(owner: UserId, query: SearchQuery) -> str:
+    """The FTS5 MATCH expression of a query: the owner's token in the ``owner`` column and
+    every word, as a quoted string, in the title, tags or notes."""
+    suffix = "*" if query.prefix else ""
+    words = " AND ".join(f'"{word}"{suffix}' for word in query.words)
+    return f'owner : "{owner_token(owner)}" AND {{title tags notes}} : ({words})'
+
+
+#: PostgreSQL's view of ``search_documents``: the modelled columns and the vector
+_PG_DOCUMENTS = t.documents.to_metadata(MetaData())
+_PG_DOCUMENTS.append_column(Column(t.VECTOR_COLUMN, TSVECTOR))
+
+
+def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
+    d = t.documents.c
+    f = query.filters
+    conditions: list[ColumnElement[bool]] = []
+    if f.statuses:
+        conditions.append(d.status.in_(f.statuses))
+    if f.category is not None:
+        conditions.append(d.category == f.category)
+    for tag in f.tags:
+        sep = t.TAG_SEPARATOR
+        conditions.append(d.tag_keys.contains(f"{sep}{tag}{sep}", autoescape=True))
+    if f.due_from is not None:
+        conditions.append(d.due >= f.due_from)
+    if f.due_before is not None:
+        conditions.append(d.due < f.due_before)
+    return conditions
+
+
+class SqlQuestSearchIndex:
+    """The index on the unit of work's connection, always filtered by owner."""
+
+    def __init__(self, uow: SqlSearchUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _sqlite(self) -> bool:
+        return self._uow.connection.dialect.name == "sqlite"
+
+    async def get(self, owner: UserId, quest_id: QuestId) -> SearchDocument | None:
+        d = t.documents
+        query = select(d).where(d.c.owner == owner, d.c.quest_id == quest_id)
+        row = (await self._uow.connection.execute(query)).first()
+        return None if row is None else _document(row)
+
+    async def put(self, document: SearchDocument) -> None:
+        # Removed and added again, so its id (the FTS5 rowid) says it was indexed last: the
+        # rank window takes the highest ids.
+        await self.remove(document.owner, document.quest_id)
+        await self.put_many([document])
+
+    async def put_many(self, documents: Sequence[SearchDocument]) -> None:
+        """Index quests not indexed yet, in one round of statements (bulk loads, benchmarks;
+        later ones count as indexed later)."""
+        if not documents:
+            return
+        connection = self._uow.connection
+        rows = [_row(doc) for doc in documents]
+        self._uow.inserted("search.search_documents", len(documents))
+        if not self._sqlite:
+            for row, doc in zip(rows, documents, strict=True):
+                row["vector"] = tsvector_literal(doc)
+            statement = insert(_PG_DOCUMENTS).values(
+                search_vector=cast(bindparam("vector"), TSVECTOR)
+            )
+            await connection.execute(statement, rows)
+            return
+        d = t.documents
+        result = await connection.execute(
+            insert(d).returning(d.c.id, sort_by_parameter_order=True), rows
+        )
+        await self._write_fts(list(zip(result.scalars(), documents, strict=True)))
+
+    async def _write_fts(self, rows: list[tuple[int, SearchDocument]]) -> None:
+        await self._uow.connection.execute(
+            text(
+                "INSERT INTO search_fts (rowid, owner, title, tags, notes) "
+                "VALUES (:id, :owner, :title, :tags, :notes)"
+            ),
+            [
+                {
+                    "id": doc_id,
+                    "owner": owner_token(doc.owner),
+                    "title": " ".join(doc.title_words),
+                    "tags": " ".join(doc.tag_words),
+                    "notes": " ".join(doc.note_words),
+                }
+                for doc_id, doc in rows
+            ],
+        )
+
+    async def remove(self, owner: UserId, quest_id: QuestId) -> None:
+        d = t.documents
+        connection = self._uow.connection
+        removed = await connection.execute(
+            delete(d).where(d.c.owner == owner, d.c.quest_id == quest_id).returning(d.c.id)
+        )
+        doc_id = removed.scalar_one_or_none()
+        if doc_id is not None and self._sqlite:
+            await connection.execute(
+                text("DELETE FROM search_fts WHERE rowid = :id"), {"id": doc_id}
+            )
+
+    async def search(
+        self, owner: UserId, query: SearchQuery, *, offset: int = 0, limit: int = 20
+    ) -> list[SearchHit]:
+        if not query.words:
+            return []
+        d = t.documents
+        columns = (
+            d.c.quest_id,
+            d.c.title,
+            d.c.tags,
+            d.c.category,
+            d.c.status,
+            d.c.due,
+            d.c.updated_at,
+        )
+        # The window: the owner's most recently indexed matches (highest ids), then ranked.
+        window: Select[Any]
+        tsquery: Any = None
+        if self._sqlite:
+            fts: ColumnClause[Any] = literal_column("search_fts")
+            rowid: ColumnClause[Any] = literal_column("search_fts.rowid")
+            bm25: ColumnClause[float] = literal_column(_BM25)
+            window = (
+                select(*columns, (-bm25).label("score"))
+                .select_from(d.join(text("search_fts"), rowid == d.c.id))
+                .where(fts.op("MATCH")(fts5_match(owner, query)), d.c.owner == owner)
+                .order_by(rowid.desc())
+            )
+        else:
+            vector: ColumnClause[Any] = literal_column("search_documents.search_vector", TSVECTOR)
+            # Inline, not a bound parameter: a prepared statement's generic plan cannot see
+            # how rare the words are, and would walk the owner's newest quests one by one
+            # for a rare word instead of asking the GIN index. (Words are letters and digits
+            # only, so the literal cannot carry anything else.)
+            literal = tsquery_literal(query).replace("'", "''")
+            tsquery = literal_column(f"'{literal}'::tsquery", TSQUERY)
+            window = (
+                select(*columns, vector.label("vector"))
+                .where(d.c.owner == owner, vector.op("@@")(tsquery))
+                .order_by(d.c.id.desc())
+            )
+        matches = window.where(*_filters(query)).limit(query.window).subquery("matches")
+        m = matches.c
+        score = m.score if tsquery is None else func.ts_rank(m.vector, tsquery)
+        statement = (
+            select(m.quest_id, m.title, m.tags, m.category, m.status, m.due, score.label("score"))
+            .order_by(score.desc(), m.updated_at.desc(), m.quest_id)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = await self._uow.connection.execute(statement)
+        return [
+            SearchHit(
+                quest_id=QuestId(row.quest_id),
+                title=row.title,
+                tags=tuple(row.tags),
+                category=row.category,
+                status=row.status,
+                due=row.due,
+                score=float(row.score),
+            )
+            for row in rows
+        ]
+
+
+class SqlSearchQueryLog:
+    """The query log on the unit of work's connection."""
+
+    def __init__(self, uow: SqlSearchUnitOfWork) -> None:
+        self._uow = uow
+
+    async def record(self, entry: QueryRecord) -> None:
+        await self._uow.connection.execute(
+            insert(t.queries).values(
+                owner=entry.owner, query=entry.query, results=entry.results, at=entry.at
+            )
+        )
+        self._uow.inserted("search.search_queries")
+
+    async def _stats(self, since: datetime, limit: int, *, zero_only: bool) -> list[QueryStat]:
+        q = t.queries.c
+        searches = func.count().label("searches")
+        last = func.max(q.at).label("last_searched_at")
+        statement = (
+            select(q.query, searches, func.count(q.owner.distinct()).label("users"), last)
+            .where(q.at >= since)
+            .group_by(q.query)
+            .order_by(searches.desc(), last.desc(), q.query)
+            .limit(limit)
+        )
+        if zero_only:
+            statement = statement.where(q.results == 0)
+        rows = await self._uow.connection.execute(statement)
+        return [
+            QueryStat(
+                query=row.query,
+                searches=row.searches,
+                users=row.users,
+                last_searched_at=_aware(row.last_searched_at),
+            )
+            for row in rows
+        ]
+
+    async def top_queries(self, since: datetime, limit: int) -> list[QueryStat]:
+        return await self._stats(since, limit, zero_only=False)
+
+    async def zero_result_queries(self, since: datetime, limit: int) -> list[QueryStat]:
+        return await self._stats(since, limit, zero_only=True)
+
+
+def _aware(value: datetime | str) -> datetime:
+    # max() keeps the column's type on PostgreSQL; SQLite may hand back the stored text.
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+class SqlSearchUnitOfWork(SqlUnitOfWork):
+    """One transaction over the search index, the query log, the inbox and the outbox."""
+
+    service = "search"
+
+    def __init__(self, engine: AsyncEngine, clock: Any = None) -> None:
+        super().__init__(engine, clock)
+        self.index = SqlQuestSearchIndex(self)
+        self.query_log = SqlSearchQueryLog(self)

@@ -1,0 +1,117 @@
+"""The search index follows the quest lifecycle: each quest event applied once.
+
+:func:`apply_to_document` is the pure rule; :func:`index_quest_event` claims the event in the
+search inbox in the same transaction as the index change, so a redelivered event changes
+nothing and one whose transaction rolled back is applied again.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.quests.events import (
+    QuestAbandoned,
+    QuestArchived,
+    QuestCompleted,
+    QuestCreated,
+    QuestDeleted,
+    QuestReopened,
+    QuestStarted,
+    QuestUpdated,
+)
+from questlog_core.search.model import SearchDocument
+from questlog_core.search.ports import SearchUnitOfWork
+
+__all__ = ["CONSUMER", "INDEXED_EVENTS", "apply_to_document", "index_quest_event"]
+
+#: the inbox consumer name of the index
+CONSUMER = "search.quest-index"
+
+#: the quest events the index follows
+INDEXED_EVENTS: tuple[type[DomainEvent], ...] = (
+    QuestCreated,
+    QuestUpdated,
+    QuestStarted,
+    QuestCompleted,
+    QuestReopened,
+    QuestAbandoned,
+    QuestArchived,
+    QuestDeleted,
+)
+
+
+def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> SearchDocument | None:
+    """The document after ``event`` (``None``: not indexed, or the quest is gone). Pure."""
+    at = event.occurred_at
+    if isinstance(event, QuestCreated):
+        return SearchDocument(
+            owner=event.owner,
+            quest_id=event.quest_id,
+            title=event.title,
+            notes=event.notes,
+            tags=event.tags,
+            category=event.category,
+            due=event.due,
+            created_at=at,
+            updated_at=at,
+        )
+    if document is None or isinstance(event, QuestDeleted):
+        return None
+    replace = msgspec.structs.replace
+    if isinstance(event, QuestUpdated):
+        if event.after is None:
+            return replace(document, updated_at=at)
+        facts = event.after
+        return replace(
+            document,
+            title=facts.title,
+            notes=facts.notes,
+            tags=facts.tags,
+            category=facts.category,
+            due=facts.due,
+            updated_at=at,
+        )
+    if isinstance(event, QuestStarted):
+        return replace(
+            document, status="active", started_at=document.started_at or at, updated_at=at
+        )
+    if isinstance(event, QuestCompleted):
+        return replace(
+            document,
+            status="done",
+            tags=event.tags,
+            category=event.category,
+            due=event.due,
+            updated_at=at,
+        )
+    if isinstance(event, QuestReopened):
+        status = "active" if document.started_at is not None else "todo"
+        return replace(document, status=status, updated_at=at)
+    if isinstance(event, QuestAbandoned):
+        return replace(document, status="abandoned", updated_at=at)
+    if isinstance(event, QuestArchived):
+        return replace(document, status="archived", updated_at=at)
+    return document
+
+
+async def index_quest_event(event: DomainEvent, uow: SearchUnitOfWork) -> bool:
+    """Apply one quest event to the owner's index, at most once per event id.
+
+    Returns whether it changed anything (``False`` for a redelivery or an event the index
+    does not follow).
+    """
+    quest_id = getattr(event, "quest_id", None)
+    if quest_id is None or not isinstance(event, INDEXED_EVENTS):
+        return False
+    async with uow:
+        if not await uow.inbox.claim(CONSUMER, event.event_id):
+            return False
+        before = await uow.index.get(event.owner, quest_id)
+        after = apply_to_document(before, event)
+        if after is None and before is not None:
+            await uow.index.remove(event.owner, before.quest_id)
+        elif after is not None and after != before:
+            await uow.index.put(after)
+        await uow.commit()
+    return before != after
