@@ -6,7 +6,7 @@ from litestar import Controller, delete
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from apps.auth.bus import IDENTITY_BUS, IdentityBus
+from apps.auth.bus import CALLER_IDENTITY_BUS, IdentityBus
 from apps.auth.schemas import AccountDeletionOut, DeleteAccountIn
 from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
@@ -18,7 +18,7 @@ from questlog_core.kernel.ids import UserId
 class AccountDeletionController(Controller):
     path = "/api/v1/auth/account"
     tags = ["auth"]
-    dependencies = IDENTITY_BUS
+    dependencies = CALLER_IDENTITY_BUS
 
     @delete(
         "/",

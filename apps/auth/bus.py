@@ -10,6 +10,7 @@ from litestar.params import SkipValidation
 
 from apps.http.dependencies import container_of
 from questlog_core.identity.bootstrap import OwnUnitOfWork, bootstrap
+from questlog_core.identity.tokens import Principal
 from questlog_core.identity.use_cases.messages import Profile
 from questlog_core.kernel.bus import MessageBus
 
@@ -30,7 +31,21 @@ def provide_identity_bus(state: State) -> MessageBus[OwnUnitOfWork]:
     return bus
 
 
+def provide_identity_bus_for_caller(
+    state: State, user: SkipValidation[Principal]
+) -> MessageBus[OwnUnitOfWork]:
+    """The same bus for controllers whose every route is signed in. It takes ``user``
+    (unused) so Litestar resolves ``user`` and then the bus one after the other instead of
+    concurrently in a task group, which costs more per request than both (see the note in
+    :mod:`apps.http.dependencies`)."""
+    return provide_identity_bus(state)
+
+
 #: the identity bus, as a handler parameter (``bus: IdentityBus``)
 IdentityBus = NamedDependency[SkipValidation[MessageBus[OwnUnitOfWork]]]
-#: the auth controllers' dependencies: ``bus``
+#: the dependencies of an auth controller with public routes: ``bus``
 IDENTITY_BUS: dict[str, Provide] = {"bus": Provide(provide_identity_bus, sync_to_thread=False)}
+#: the dependencies of an auth controller whose every route is signed in: ``bus``
+CALLER_IDENTITY_BUS: dict[str, Provide] = {
+    "bus": Provide(provide_identity_bus_for_caller, sync_to_thread=False)
+}

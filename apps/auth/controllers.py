@@ -16,7 +16,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from apps.auth.bus import IDENTITY_BUS, IdentityBus
+from apps.auth.bus import CALLER_IDENTITY_BUS, IDENTITY_BUS, IdentityBus
 from apps.auth.schemas import (
     Accepted,
     ApiTokenIn,
@@ -192,7 +192,7 @@ class AccountController(Controller):
 class ProfileController(Controller):
     """The signed-in user's own profile, password, sessions and API tokens."""
 
-    dependencies = IDENTITY_BUS
+    dependencies = CALLER_IDENTITY_BUS
     path = "/api/v1/auth"
     tags = ["auth"]
 
@@ -288,7 +288,7 @@ class ProfileController(Controller):
 class AdminController(Controller):
     """User and role administration (needs the admin role's permissions)."""
 
-    dependencies = IDENTITY_BUS
+    dependencies = CALLER_IDENTITY_BUS
     path = "/api/v1/auth/users"
     tags = ["auth-admin"]
 
