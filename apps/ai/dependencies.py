@@ -1,9 +1,10 @@
 """The AI service's dependencies, read from the container in app state.
 
-``ai_model`` is the language-model chain with this service's local rules registered on its
-labelled fallback (once per container); ``ai_budget`` spends one of the caller's AI requests
-per minute (``RateLimited`` → 429 with ``Retry-After``) and is declared only by the routes that
-can ask a model.
+``bus`` is the AI context's message bus (:mod:`questlog_core.ai.bootstrap`): the controllers
+build a query and dispatch it there. Its language model is the chain with this service's local
+rules registered on its labelled fallback (once per container); ``ai_budget`` spends one of the
+caller's AI requests per minute (``RateLimited`` → 429 with ``Retry-After``) and is declared
+only by the routes that can ask a model.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 
 from apps.http.dependencies import container_of
+from questlog_core.ai.bootstrap import bootstrap
 from questlog_core.ai.breakdown import Breakdown, break_down_locally
 from questlog_core.ai.classify import Classification, classify_locally
 from questlog_core.ai.insights import Narrative, narrate_locally
@@ -22,16 +24,12 @@ from questlog_core.ai.quick_add import QuickAddDraft, quick_add_locally
 from questlog_core.ai.ranking import Rerank, local_rerank
 from questlog_core.errors import RateLimited
 from questlog_core.identity.tokens import Principal
-from questlog_core.ports.ai import AiUnitOfWork, Embedder, LanguageModel, VectorIndex
+from questlog_core.kernel.bus import MessageBus
+from questlog_core.ports.ai import AiUnitOfWork, LanguageModel
 from questlog_core.ports.platform import RateLimiter
 
 #: the window of the per-user AI rate limit
 AI_WINDOW = timedelta(minutes=1)
-
-
-def provide_ai_uow(state: State) -> AiUnitOfWork:
-    uow: AiUnitOfWork = container_of(state).ai_uow()
-    return uow
 
 
 def provide_ai_model(state: State) -> LanguageModel:
@@ -47,14 +45,21 @@ def provide_ai_model(state: State) -> LanguageModel:
     return model
 
 
-def provide_embedder(state: State) -> Embedder:
-    embedder: Embedder = container_of(state).embedder()
-    return embedder
-
-
-def provide_vector_index(state: State) -> VectorIndex:
-    index: VectorIndex = container_of(state).vector_index()
-    return index
+def provide_ai_bus(state: State) -> MessageBus[AiUnitOfWork]:
+    """The AI bus, bootstrapped once per app. It asks the container for the read model's
+    unit of work, the language model, the embedder and the vector index on every query, so
+    a provider replaced later is used."""
+    bus: MessageBus[AiUnitOfWork] | None = getattr(state, "ai_bus", None)
+    if bus is None:
+        container = container_of(state)
+        bus = bootstrap(
+            reader=container.ai_uow,
+            model=lambda: provide_ai_model(state),
+            embedder=container.embedder,
+            index=container.vector_index,
+        )
+        state.ai_bus = bus
+    return bus
 
 
 async def spend_ai_request(state: State, user: Principal) -> int:
@@ -74,16 +79,11 @@ async def provide_ai_budget(state: State, user: SkipValidation[Principal]) -> in
     return await spend_ai_request(state, user)
 
 
-AiUowDep = NamedDependency[SkipValidation[AiUnitOfWork]]
-AiModelDep = NamedDependency[SkipValidation[LanguageModel]]
-EmbedderDep = NamedDependency[SkipValidation[Embedder]]
-VectorIndexDep = NamedDependency[SkipValidation[VectorIndex]]
+#: the AI bus, as a handler parameter (``bus: AiBus``)
+AiBus = NamedDependency[SkipValidation[MessageBus[AiUnitOfWork]]]
 AiBudgetDep = NamedDependency[int]
 
 DEPENDENCIES: dict[str, Provide] = {
-    "ai_uow": Provide(provide_ai_uow, sync_to_thread=False),
-    "ai_model": Provide(provide_ai_model, sync_to_thread=False),
-    "embedder": Provide(provide_embedder, sync_to_thread=False),
-    "vector_index": Provide(provide_vector_index, sync_to_thread=False),
+    "bus": Provide(provide_ai_bus, sync_to_thread=False),
     "ai_budget": Provide(provide_ai_budget),
 }

@@ -6,15 +6,19 @@ from litestar import Controller, delete
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED
 
+from apps.auth.bus import CALLER_IDENTITY_BUS, IdentityBus
 from apps.auth.schemas import AccountDeletionOut, DeleteAccountIn
-from apps.http.dependencies import AuthServiceDep, CurrentUser
+from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
 from questlog_core.identity.rbac import Permission
+from questlog_core.identity.use_cases.messages import DeleteAccount
+from questlog_core.kernel.ids import UserId
 
 
 class AccountDeletionController(Controller):
     path = "/api/v1/auth/account"
     tags = ["auth"]
+    dependencies = CALLER_IDENTITY_BUS
 
     @delete(
         "/",
@@ -23,7 +27,7 @@ class AccountDeletionController(Controller):
         **requires(Permission.PROFILE_WRITE),
     )
     async def delete_account(
-        self, data: JSONBody[DeleteAccountIn], user: CurrentUser, auth: AuthServiceDep
+        self, data: JSONBody[DeleteAccountIn], user: CurrentUser, bus: IdentityBus
     ) -> AccountDeletionOut:
         """Delete the caller's account, with the password asked again (an API token cannot).
 
@@ -32,7 +36,7 @@ class AccountDeletionController(Controller):
         usage, sessions, the account itself) as it hears the ``AccountDeleted`` event;
         ``docs/moving.md`` says what is kept where and for how long.
         """
-        user_id = await auth.delete_account(user, password=data.password)
+        user_id: UserId = await bus.handle(DeleteAccount(principal=user, password=data.password))
         return AccountDeletionOut(
             user_id=user_id,
             status="deleting",

@@ -1,4 +1,5 @@
-"""Auth endpoints: thin controllers over :class:`~questlog_core.services.auth.AuthService`.
+"""Auth endpoints: each handler builds an identity command or query
+(:mod:`questlog_core.identity.use_cases.messages`) and dispatches it on the identity bus.
 
 Each route declares the permission it needs (``**requires(...)``) or that it is public
 (sign-up, sign-in, refresh, password reset, JWKS); :mod:`apps.http.permissions` checks it.
@@ -15,6 +16,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from apps.auth.bus import CALLER_IDENTITY_BUS, IDENTITY_BUS, IdentityBus
 from apps.auth.schemas import (
     Accepted,
     ApiTokenIn,
@@ -29,16 +31,19 @@ from apps.auth.schemas import (
     RoleIn,
 )
 from apps.http.client_address import request_client_address
-from apps.http.dependencies import AuthServiceDep, CurrentUser, ProfileReadsDep
+from apps.http.dependencies import CurrentUser
 from apps.http.etags import IfMatch, etag, expected_version
 from apps.http.permissions import public, requires
 from questlog_core.identity.rbac import Permission
-from questlog_core.services.auth import (
+from questlog_core.identity.use_cases import messages as identity
+from questlog_core.identity.use_cases.messages import (
     ApiTokenCreated,
     ApiTokenInfo,
+    Jwks,
     Profile,
     RegistrationReceipt,
     SessionInfo,
+    SignedIn,
     TokenPair,
 )
 
@@ -80,22 +85,26 @@ def _with_etag(profile: Profile) -> Response[Profile]:
 class AccountController(Controller):
     """Registration, sign-in, refresh, sign-out and password recovery."""
 
+    dependencies = IDENTITY_BUS
     path = "/api/v1/auth"
     tags = ["auth"]
 
     @post("/register", status_code=HTTP_202_ACCEPTED, rate_limited=True, **public())
     async def register(
-        self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], auth: AuthServiceDep
+        self, request: Request[Any, Any, Any], data: JSONBody[RegisterIn], bus: IdentityBus
     ) -> RegistrationReceipt:
         """Create an account. An address that is already registered gets the same answer."""
-        return await auth.register(
-            email=data.email,
-            password=data.password,
-            display_name=data.display_name,
-            timezone=data.timezone,
-            day_start_hour=data.day_start_hour,
-            ip=_ip(request),
+        receipt: RegistrationReceipt = await bus.handle(
+            identity.Register(
+                email=data.email,
+                password=data.password,
+                display_name=data.display_name,
+                timezone=data.timezone,
+                day_start_hour=data.day_start_hour,
+                ip=_ip(request),
+            )
         )
+        return receipt
 
     @post(
         "/login",
@@ -118,89 +127,97 @@ class AccountController(Controller):
         **public(),
     )
     async def login(
-        self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], auth: AuthServiceDep
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], bus: IdentityBus
     ) -> Response[TokenPair]:
         """Sign in with email and password; returns an access and a refresh token.
 
         Also sets the ``questlog_device`` cookie: a later sign-in from this browser is limited
         by this device's own failure budget, so guesses from elsewhere cannot lock it out.
         """
-        signed = await auth.sign_in(
-            email=data.email,
-            password=data.password,
-            ip=_ip(request),
-            user_agent=_agent(request),
-            device_cookie=request.cookies.get(DEVICE_COOKIE),
+        signed: SignedIn = await bus.handle(
+            identity.Login(
+                email=data.email,
+                password=data.password,
+                ip=_ip(request),
+                user_agent=_agent(request),
+                device_cookie=request.cookies.get(DEVICE_COOKIE),
+            )
         )
-        cookie = _device_cookie(request, signed.device_cookie, auth.settings.device_cookie_max_age)
+        cookie = _device_cookie(request, signed.device_cookie, signed.device_cookie_max_age)
         return Response(signed.tokens, cookies=[cookie])
 
     @post("/refresh", status_code=200, checks_credentials=True, **public())
     async def refresh(
-        self, request: Request[Any, Any, Any], data: JSONBody[RefreshIn], auth: AuthServiceDep
+        self, request: Request[Any, Any, Any], data: JSONBody[RefreshIn], bus: IdentityBus
     ) -> TokenPair:
         """Trade a refresh token for a new pair. A used refresh token ends its whole session."""
-        return await auth.refresh(data.refresh_token, ip=_ip(request), user_agent=_agent(request))
+        pair: TokenPair = await bus.handle(
+            identity.Refresh(
+                refresh_token=data.refresh_token, ip=_ip(request), user_agent=_agent(request)
+            )
+        )
+        return pair
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT, **requires(Permission.SESSIONS_MANAGE))
-    async def logout(self, user: CurrentUser, auth: AuthServiceDep) -> None:
+    async def logout(self, user: CurrentUser, bus: IdentityBus) -> None:
         """End this session; its access token stops working at once."""
-        await auth.logout(user)
+        await bus.handle(identity.Logout(principal=user))
 
     @post(
         "/logout-everywhere",
         status_code=HTTP_204_NO_CONTENT,
         **requires(Permission.SESSIONS_MANAGE),
     )
-    async def logout_everywhere(self, user: CurrentUser, auth: AuthServiceDep) -> None:
+    async def logout_everywhere(self, user: CurrentUser, bus: IdentityBus) -> None:
         """End every session of the account."""
-        await auth.logout_everywhere(user)
+        await bus.handle(identity.LogoutEverywhere(principal=user))
 
     @post("/forgot-password", status_code=HTTP_202_ACCEPTED, rate_limited=True, **public())
     async def forgot_password(
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[ForgotPasswordIn],
-        auth: AuthServiceDep,
+        bus: IdentityBus,
     ) -> Accepted:
         """Email a reset link. The answer is the same whether or not the address is known."""
-        await auth.forgot_password(email=data.email, ip=_ip(request))
+        await bus.handle(identity.ForgotPassword(email=data.email, ip=_ip(request)))
         return Accepted(message=FORGOT_PASSWORD_MESSAGE)
 
     @post("/reset-password", status_code=HTTP_204_NO_CONTENT, **public())
-    async def reset_password(self, data: JSONBody[ResetPasswordIn], auth: AuthServiceDep) -> None:
+    async def reset_password(self, data: JSONBody[ResetPasswordIn], bus: IdentityBus) -> None:
         """Set a new password with a reset token (single use); ends every session."""
-        await auth.reset_password(token=data.token, new_password=data.new_password)
+        await bus.handle(identity.ResetPassword(token=data.token, new_password=data.new_password))
 
 
 class ProfileController(Controller):
     """The signed-in user's own profile, password, sessions and API tokens."""
 
+    dependencies = CALLER_IDENTITY_BUS
     path = "/api/v1/auth"
     tags = ["auth"]
 
     @get("/profile", **requires(Permission.PROFILE_READ))
-    async def get_profile(
-        self, user: CurrentUser, auth: AuthServiceDep, profile_reads: ProfileReadsDep
-    ) -> Response[Profile]:
+    async def get_profile(self, user: CurrentUser, bus: IdentityBus) -> Response[Profile]:
         """The caller's profile, read through the cache (every write to the user invalidates)."""
-        return _with_etag(await auth.get_profile(user, read=profile_reads.get))
+        return _with_etag(await bus.handle(identity.GetProfile(principal=user)))
 
     @put("/profile", **requires(Permission.PROFILE_WRITE))
     async def update_profile(
         self,
         data: JSONBody[ProfileIn],
         user: CurrentUser,
-        auth: AuthServiceDep,
+        bus: IdentityBus,
         if_match: IfMatch = None,
     ) -> Response[Profile]:
         """Change display name, time zone or day-start hour (``If-Match`` guards races)."""
-        profile = await auth.update_profile(
-            user,
-            display_name=data.display_name,
-            timezone=data.timezone,
-            day_start_hour=data.day_start_hour,
-            expected_version=expected_version(if_match),
+        profile: Profile = await bus.handle(
+            identity.UpdateProfile(
+                principal=user,
+                display_name=data.display_name,
+                timezone=data.timezone,
+                day_start_hour=data.day_start_hour,
+                expected_version=expected_version(if_match),
+            )
         )
         return _with_etag(profile)
 
@@ -210,20 +227,24 @@ class ProfileController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[ChangePasswordIn],
         user: CurrentUser,
-        auth: AuthServiceDep,
+        bus: IdentityBus,
     ) -> TokenPair:
         """Change the password; every other session and access token stops working."""
-        return await auth.change_password(
-            user,
-            current_password=data.current_password,
-            new_password=data.new_password,
-            ip=_ip(request),
-            user_agent=_agent(request),
+        pair: TokenPair = await bus.handle(
+            identity.ChangePassword(
+                principal=user,
+                current_password=data.current_password,
+                new_password=data.new_password,
+                ip=_ip(request),
+                user_agent=_agent(request),
+            )
         )
+        return pair
 
     @get("/sessions", **requires(Permission.SESSIONS_MANAGE))
-    async def list_sessions(self, user: CurrentUser, auth: AuthServiceDep) -> list[SessionInfo]:
-        return await auth.list_sessions(user)
+    async def list_sessions(self, user: CurrentUser, bus: IdentityBus) -> list[SessionInfo]:
+        sessions: list[SessionInfo] = await bus.handle(identity.ListSessions(principal=user))
+        return sessions
 
     @delete(
         "/sessions/{session_id:uuid}",
@@ -231,23 +252,27 @@ class ProfileController(Controller):
         **requires(Permission.SESSIONS_MANAGE),
     )
     async def revoke_session(
-        self, session_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
+        self, session_id: FromPath[UUID], user: CurrentUser, bus: IdentityBus
     ) -> None:
-        await auth.revoke_session(user, session_id)
+        await bus.handle(identity.RevokeSession(principal=user, session_id=session_id))
 
     @post("/tokens", status_code=201, **requires(Permission.API_TOKENS_MANAGE))
     async def create_api_token(
-        self, data: JSONBody[ApiTokenIn], user: CurrentUser, auth: AuthServiceDep
+        self, data: JSONBody[ApiTokenIn], user: CurrentUser, bus: IdentityBus
     ) -> ApiTokenCreated:
         """Create a personal API token with scopes; the token is shown this once."""
         lifetime = timedelta(days=data.expires_in_days) if data.expires_in_days else None
-        return await auth.create_api_token(
-            user, name=data.name, scopes=data.scopes, expires_in=lifetime
+        created: ApiTokenCreated = await bus.handle(
+            identity.CreateApiToken(
+                principal=user, name=data.name, scopes=tuple(data.scopes), expires_in=lifetime
+            )
         )
+        return created
 
     @get("/tokens", **requires(Permission.API_TOKENS_MANAGE))
-    async def list_api_tokens(self, user: CurrentUser, auth: AuthServiceDep) -> list[ApiTokenInfo]:
-        return await auth.list_api_tokens(user)
+    async def list_api_tokens(self, user: CurrentUser, bus: IdentityBus) -> list[ApiTokenInfo]:
+        tokens: list[ApiTokenInfo] = await bus.handle(identity.ListApiTokens(principal=user))
+        return tokens
 
     @delete(
         "/tokens/{token_id:uuid}",
@@ -255,22 +280,24 @@ class ProfileController(Controller):
         **requires(Permission.API_TOKENS_MANAGE),
     )
     async def revoke_api_token(
-        self, token_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
+        self, token_id: FromPath[UUID], user: CurrentUser, bus: IdentityBus
     ) -> None:
-        await auth.revoke_api_token(user, token_id)
+        await bus.handle(identity.RevokeApiToken(principal=user, token_id=token_id))
 
 
 class AdminController(Controller):
     """User and role administration (needs the admin role's permissions)."""
 
+    dependencies = CALLER_IDENTITY_BUS
     path = "/api/v1/auth/users"
     tags = ["auth-admin"]
 
     @get("/{user_id:uuid}", **requires(Permission.USERS_READ))
     async def get_user(
-        self, user_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
+        self, user_id: FromPath[UUID], user: CurrentUser, bus: IdentityBus
     ) -> Profile:
-        return await auth.get_user(user, user_id)
+        profile: Profile = await bus.handle(identity.GetUser(principal=user, user_id=user_id))
+        return profile
 
     @post("/{user_id:uuid}/roles", status_code=200, **requires(Permission.ROLES_MANAGE))
     async def grant_role(
@@ -278,17 +305,23 @@ class AdminController(Controller):
         user_id: FromPath[UUID],
         data: JSONBody[RoleIn],
         user: CurrentUser,
-        auth: AuthServiceDep,
+        bus: IdentityBus,
     ) -> Profile:
-        return await auth.grant_role(user, user_id, data.role)
+        profile: Profile = await bus.handle(
+            identity.GrantRole(principal=user, user_id=user_id, role=data.role)
+        )
+        return profile
 
     @delete(
         "/{user_id:uuid}/roles/{role:str}", status_code=200, **requires(Permission.ROLES_MANAGE)
     )
     async def revoke_role(
-        self, user_id: FromPath[UUID], role: FromPath[str], user: CurrentUser, auth: AuthServiceDep
+        self, user_id: FromPath[UUID], role: FromPath[str], user: CurrentUser, bus: IdentityBus
     ) -> Profile:
-        return await auth.revoke_role(user, user_id, role)
+        profile: Profile = await bus.handle(
+            identity.RevokeRole(principal=user, user_id=user_id, role=role)
+        )
+        return profile
 
     @post("/{user_id:uuid}/disable", status_code=200, **requires(Permission.USERS_MANAGE))
     async def disable_user(
@@ -296,24 +329,30 @@ class AdminController(Controller):
         user_id: FromPath[UUID],
         data: JSONBody[DisableIn],
         user: CurrentUser,
-        auth: AuthServiceDep,
+        bus: IdentityBus,
     ) -> Profile:
         """Disable an account: its sessions and access tokens stop working at once."""
-        return await auth.disable_user(user, user_id, reason=data.reason)
+        profile: Profile = await bus.handle(
+            identity.DisableUser(principal=user, user_id=user_id, reason=data.reason)
+        )
+        return profile
 
     @post("/{user_id:uuid}/enable", status_code=200, **requires(Permission.USERS_MANAGE))
     async def enable_user(
-        self, user_id: FromPath[UUID], user: CurrentUser, auth: AuthServiceDep
+        self, user_id: FromPath[UUID], user: CurrentUser, bus: IdentityBus
     ) -> Profile:
-        return await auth.enable_user(user, user_id)
+        profile: Profile = await bus.handle(identity.EnableUser(principal=user, user_id=user_id))
+        return profile
 
 
 class JwksController(Controller):
     """The public keys that verify access tokens, for the other services."""
 
+    dependencies = IDENTITY_BUS
     path = "/.well-known"
     tags = ["auth"]
 
     @get("/jwks.json", cache=60, **public())
-    async def jwks(self, auth: AuthServiceDep) -> dict[str, Any]:
-        return auth.jwks()
+    async def jwks(self, bus: IdentityBus) -> dict[str, Any]:
+        keys: Jwks = await bus.handle(identity.GetJwks())
+        return keys

@@ -19,7 +19,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 
-from adapters.caching import CachedProfiles, CachedQuestReads
+from adapters.caching import CachedQuestReads
 from questlog_core.errors import AuthenticationFailed
 from questlog_core.identity.tokens import Principal
 from questlog_core.notifications.ports import NotificationUnitOfWork
@@ -28,7 +28,6 @@ from questlog_core.ports.gamification import GamificationUnitOfWork
 from questlog_core.ports.identity import Authenticator
 from questlog_core.ports.platform import Cache, Clock, FileStorage, IdFactory
 from questlog_core.ports.quests import QuestUnitOfWork
-from questlog_core.services.auth import AuthService, Profile
 
 if TYPE_CHECKING:
     from apps.container import Container
@@ -36,8 +35,6 @@ if TYPE_CHECKING:
 #: GET one quest through the read-aside cache (the quest service types what it holds:
 #: ``apps.quest.reads.QuestReadsDep``; the shared edge only hands it over)
 QuestReads = CachedQuestReads[Any]
-#: GET the caller's profile through the read-aside cache
-ProfileReads = CachedProfiles[Profile]
 
 
 def container_of(state: State) -> Container:
@@ -94,15 +91,6 @@ def provide_unsubscribe_links(state: State) -> UnsubscribeLinks:
 def provide_quest_reads(state: State, user: SkipValidation[Principal]) -> QuestReads:
     reads: QuestReads = container_of(state).quest_reads()
     return reads
-
-
-def provide_profile_reads(state: State, user: SkipValidation[Principal]) -> ProfileReads:
-    reads: ProfileReads = container_of(state).profile_reads()
-    return reads
-
-
-def provide_auth_service(state: State) -> AuthService:
-    return container_of(state).auth_service()
 
 
 def provide_file_storage(state: State) -> FileStorage:
@@ -188,10 +176,8 @@ ClockDep = NamedDependency[SkipValidation[Clock]]
 IdsDep = NamedDependency[SkipValidation[IdFactory]]
 QuestUowDep = NamedDependency[SkipValidation[QuestUnitOfWork]]
 GameUowDep = NamedDependency[SkipValidation[GamificationUnitOfWork]]
-AuthServiceDep = NamedDependency[AuthService]
 FileStorageDep = NamedDependency[SkipValidation[FileStorage]]
 CacheDep = NamedDependency[SkipValidation[Cache]]
-ProfileReadsDep = NamedDependency[SkipValidation[ProfileReads]]
 CurrentUser = NamedDependency[Principal]
 NotificationUowDep = NamedDependency[SkipValidation[NotificationUnitOfWork]]
 UnsubscribeLinksDep = NamedDependency[SkipValidation[UnsubscribeLinks]]
@@ -203,8 +189,6 @@ DEPENDENCIES: dict[str, Provide] = {
     "uow": Provide(provide_quest_uow, sync_to_thread=False),
     "game_uow": Provide(provide_game_uow, sync_to_thread=False),
     "quest_reads": Provide(provide_quest_reads, sync_to_thread=False),
-    "profile_reads": Provide(provide_profile_reads, sync_to_thread=False),
-    "auth": Provide(provide_auth_service, sync_to_thread=False),
     "storage": Provide(provide_file_storage, sync_to_thread=False),
     "cache": Provide(provide_cache, sync_to_thread=False),
     "user": Provide(provide_principal),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiModelDep
+from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus
 from apps.ai.schemas import BreakdownIn, BreakdownPreview
 from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
-from questlog_core.ai.breakdown import BreakDown, break_down
+from questlog_core.ai.messages import BreakDown
 from questlog_core.identity.rbac import Permission
 
 
@@ -23,7 +23,7 @@ class BreakdownController(Controller):
         self,
         data: JSONBody[BreakdownIn],
         user: CurrentUser,
-        ai_model: AiModelDep,
+        bus: AiBus,
         ai_budget: AiBudgetDep,
     ) -> BreakdownPreview:
         """Steps in order with estimates and the parent's XP split, as a quest-template body
@@ -37,4 +37,5 @@ class BreakdownController(Controller):
             estimate_minutes=data.estimate_minutes,
             granularity=data.granularity,
         )
-        return await break_down(cmd, ai_model)
+        preview: BreakdownPreview = await bus.handle(cmd)
+        return preview

@@ -5,18 +5,11 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import (
-    DEPENDENCIES,
-    AiBudgetDep,
-    AiModelDep,
-    AiUowDep,
-    EmbedderDep,
-    VectorIndexDep,
-)
+from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus
 from apps.ai.schemas import Classified, ClassifyIn
 from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
-from questlog_core.ai.classify import ClassifyQuest, classify
+from questlog_core.ai.messages import ClassifyQuest
 from questlog_core.identity.rbac import Permission
 
 
@@ -30,13 +23,11 @@ class ClassifyController(Controller):
         self,
         data: JSONBody[ClassifyIn],
         user: CurrentUser,
-        ai_uow: AiUowDep,
-        ai_model: AiModelDep,
-        embedder: EmbedderDep,
-        vector_index: VectorIndexDep,
+        bus: AiBus,
         ai_budget: AiBudgetDep,
     ) -> Classified:
         """Classify a title and notes from the caller's own labelled quests (nearest
         neighbours) and keyword rules, or by the language model given those as examples."""
         cmd = ClassifyQuest(owner=user.user_id, title=data.title, notes=data.notes)
-        return await classify(cmd, ai_uow, ai_model, embedder, vector_index)
+        classified: Classified = await bus.handle(cmd)
+        return classified

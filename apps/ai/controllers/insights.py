@@ -7,11 +7,11 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 
-from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiModelDep, AiUowDep
+from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus
 from apps.ai.schemas import Analysis, AnalyzeIn, Insights
 from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
-from questlog_core.ai.insights import analyze, insights
+from questlog_core.ai.messages import Analyze, GetInsights
 from questlog_core.identity.rbac import Permission
 
 
@@ -24,7 +24,7 @@ class InsightsController(Controller):
     async def insights(
         self,
         user: CurrentUser,
-        ai_uow: AiUowDep,
+        bus: AiBus,
         clock: ClockDep,
         timezone: Annotated[
             str | None,
@@ -39,27 +39,25 @@ class InsightsController(Controller):
     ) -> Insights:
         """Completions by hour and weekday, estimate accuracy, category balance and overdue
         trend over the last ``days`` days, plus short sentences; no language model."""
-        return await insights(
-            user.user_id, ai_uow, now=clock.now(), timezone=timezone, window_days=days
+        query = GetInsights(
+            owner=user.user_id, now=clock.now(), timezone=timezone, window_days=days
         )
+        figures: Insights = await bus.handle(query)
+        return figures
 
     @post("/analyze", status_code=200, rate_limited=True, **requires(Permission.AI_USE))
     async def analyze(
         self,
         data: JSONBody[AnalyzeIn],
         user: CurrentUser,
-        ai_uow: AiUowDep,
-        ai_model: AiModelDep,
+        bus: AiBus,
         clock: ClockDep,
         ai_budget: AiBudgetDep,
     ) -> Analysis:
         """The insights plus a short narrative by the language model (the local fallback
         returns the computed sentences, ``degraded: true``)."""
-        return await analyze(
-            user.user_id,
-            ai_uow,
-            ai_model,
-            now=clock.now(),
-            timezone=data.timezone,
-            window_days=data.days,
+        query = Analyze(
+            owner=user.user_id, now=clock.now(), timezone=data.timezone, window_days=data.days
         )
+        analysis: Analysis = await bus.handle(query)
+        return analysis

@@ -6,11 +6,11 @@ from litestar import Controller, post
 from litestar.datastructures import State
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import DEPENDENCIES, AiModelDep, AiUowDep, spend_ai_request
+from apps.ai.dependencies import DEPENDENCIES, AiBus, spend_ai_request
 from apps.ai.schemas import Prioritized, PrioritizeIn
 from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
-from questlog_core.ai.ranking import Prioritize, RankableQuest, prioritize
+from questlog_core.ai.messages import Prioritize, RankableQuest
 from questlog_core.identity.rbac import Permission
 from questlog_core.ids import QuestId
 
@@ -27,8 +27,7 @@ class PrioritizeController(Controller):
         self,
         data: JSONBody[PrioritizeIn],
         user: CurrentUser,
-        ai_uow: AiUowDep,
-        ai_model: AiModelDep,
+        bus: AiBus,
         clock: ClockDep,
         state: State,
     ) -> Prioritized:
@@ -68,4 +67,5 @@ class PrioritizeController(Controller):
             limit=data.limit,
             rerank_top=data.rerank_top,
         )
-        return await prioritize(query, ai_uow, ai_model)
+        ranked: Prioritized = await bus.handle(query)
+        return ranked

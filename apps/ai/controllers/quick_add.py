@@ -5,13 +5,11 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiModelDep, AiUowDep
+from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus
 from apps.ai.schemas import QuickAdded, QuickAddIn
 from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
-from questlog_core.ai.insights import zone_named
-from questlog_core.ai.quick_add import QuickAdd, quick_add
-from questlog_core.ai.zones import player_zone
+from questlog_core.ai.messages import QuickAdd
 from questlog_core.identity.rbac import Permission
 
 
@@ -25,8 +23,7 @@ class QuickAddController(Controller):
         self,
         data: JSONBody[QuickAddIn],
         user: CurrentUser,
-        ai_model: AiModelDep,
-        ai_uow: AiUowDep,
+        bus: AiBus,
         clock: ClockDep,
         ai_budget: AiBudgetDep,
     ) -> QuickAdded:
@@ -35,8 +32,6 @@ class QuickAddController(Controller):
         local parser reads the common forms; the language
         model is asked only for a line it could not fully read (``method: "model"``). The
         ``quest`` object is in the shape ``POST /api/v1/quests`` accepts."""
-        if data.timezone is not None:
-            zone_named(data.timezone)
-        zone = await player_zone(user.user_id, ai_uow, data.timezone)
-        cmd = QuickAdd(owner=user.user_id, text=data.text, now=clock.now(), timezone=zone)
-        return await quick_add(cmd, ai_model)
+        cmd = QuickAdd(owner=user.user_id, text=data.text, now=clock.now(), timezone=data.timezone)
+        added: QuickAdded = await bus.handle(cmd)
+        return added

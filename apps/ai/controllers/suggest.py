@@ -5,11 +5,11 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import DEPENDENCIES, AiUowDep, EmbedderDep, VectorIndexDep
+from apps.ai.dependencies import DEPENDENCIES, AiBus
 from apps.ai.schemas import SuggestIn, Suggestions
 from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
-from questlog_core.ai.insights import Suggest, suggest
+from questlog_core.ai.messages import Suggest
 from questlog_core.identity.rbac import Permission
 
 
@@ -23,10 +23,8 @@ class SuggestController(Controller):
         self,
         data: JSONBody[SuggestIn],
         user: CurrentUser,
-        ai_uow: AiUowDep,
+        bus: AiBus,
         clock: ClockDep,
-        embedder: EmbedderDep,
-        vector_index: VectorIndexDep,
     ) -> Suggestions:
         """The best-ranked open, unblocked quests (read model) that fit ``minutes`` and whose
         difficulty suits ``energy`` (low: trivial/easy; medium: up to medium; high: any).
@@ -42,4 +40,5 @@ class SuggestController(Controller):
             title=data.title,
             templates=data.templates,
         )
-        return await suggest(cmd, ai_uow, embedder, vector_index)
+        suggestions: Suggestions = await bus.handle(cmd)
+        return suggestions

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
@@ -19,10 +19,12 @@ REGISTRATION_MESSAGE = (
 
 
 class SignedIn(msgspec.Struct, frozen=True, kw_only=True):
-    """A successful sign-in: the tokens, and the device cookie the client should keep."""
+    """A successful sign-in: the tokens, and the device cookie the client should keep (and
+    for how long)."""
 
     tokens: TokenPair
     device_cookie: str
+    device_cookie_max_age: timedelta
 
 
 class TokenPair(msgspec.Struct, frozen=True, kw_only=True):

@@ -162,7 +162,11 @@ class SignInUseCases(AuthBase):
             raise
         pair, user = await self._check_password_and_start_session(user, password, ip, user_agent)
         await self._refund(spent)
-        return SignedIn(tokens=pair, device_cookie=self._devices.issue(user.id, self._clock.now()))
+        return SignedIn(
+            tokens=pair,
+            device_cookie=self._devices.issue(user.id, self._clock.now()),
+            device_cookie_max_age=self.settings.device_cookie_max_age,
+        )
 
     async def _check_password_and_start_session(
         self, user: User | None, password: str, ip: str | None, user_agent: str | None
