@@ -10,10 +10,15 @@ from litestar.params import QueryParameter
 from apps.http.dependencies import ClockDep
 from apps.http.permissions import requires
 from apps.search.controllers import SEARCH_PATH
-from apps.search.dependencies import DEPENDENCIES, SearchUowDep
+from apps.search.dependencies import DEPENDENCIES, SearchBus
 from apps.search.schemas import SearchAnalyticsOut
 from questlog_core.identity.rbac import Permission
-from questlog_core.search.use_cases import ANALYTICS_MAX_DAYS, PAGE_MAX, search_analytics
+from questlog_core.search.messages import (
+    ANALYTICS_MAX_DAYS,
+    PAGE_MAX,
+    GetSearchAnalytics,
+    SearchAnalytics,
+)
 
 
 class SearchAnalyticsController(Controller):
@@ -24,7 +29,7 @@ class SearchAnalyticsController(Controller):
     @get("/", **requires(Permission.SEARCH_ANALYTICS_READ))
     async def analytics(
         self,
-        search_uow: SearchUowDep,
+        bus: SearchBus,
         clock: ClockDep,
         days: Annotated[
             int,
@@ -41,5 +46,6 @@ class SearchAnalyticsController(Controller):
         """The most run queries and the queries that found nothing over the window, most
         searched first, with how many people ran each (never who). Suggestions as one types
         and later pages of a search are not counted."""
-        summary = await search_analytics(clock.now(), search_uow, days=days, limit=limit)
+        query = GetSearchAnalytics(now=clock.now(), days=days, limit=limit)
+        summary: SearchAnalytics = await bus.handle(query)
         return SearchAnalyticsOut.from_domain(summary)

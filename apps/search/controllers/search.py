@@ -8,13 +8,11 @@ never answered.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get
 from litestar.background_tasks import BackgroundTask
-from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.params import QueryParameter
 
@@ -22,20 +20,21 @@ from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
 from apps.http.text import SPACE
 from apps.search.controllers import SEARCH_PATH
-from apps.search.dependencies import DEPENDENCIES, SearchUowDep, search_writer
+from apps.search.dependencies import DEPENDENCIES, SearchBus
 from apps.search.schemas import SearchPageOut, SuggestionsOut
 from questlog_core.identity.rbac import Permission
+from questlog_core.kernel.bus import MessageBus
 from questlog_core.kernel.ids import UserId
-from questlog_core.search.model import QUEST_STATUSES, SearchFilters
-from questlog_core.search.ports import SearchUnitOfWork
-from questlog_core.search.text import QUERY_MAX_LENGTH
-from questlog_core.search.use_cases import (
+from questlog_core.search.messages import (
     PAGE_MAX,
+    QUERY_MAX_LENGTH,
+    QUEST_STATUSES,
+    RecordSearch,
+    SearchFilters,
+    SearchHit,
     SearchPage,
     SearchQuests,
-    record_search,
-    search_quests,
-    suggest_quests,
+    SuggestQuests,
 )
 
 log = logging.getLogger(__name__)
@@ -88,11 +87,9 @@ def _flag(name: str, value: str | None) -> bool:
     return value == "true"
 
 
-async def _log_search(
-    command: SearchQuests, page: SearchPage, at: datetime, make_uow: Callable[[], SearchUnitOfWork]
-) -> None:
+async def _log_search(bus: MessageBus[Any], command: RecordSearch) -> None:
     try:
-        await record_search(command, page, at, make_uow())
+        await bus.handle(command)
     except Exception:
         # The search was answered; only its line in the query log is lost.
         log.warning("search query not recorded in the query log", exc_info=True)
@@ -106,9 +103,8 @@ class SearchController(Controller):
     @get("/", **requires(Permission.QUESTS_READ))
     async def search(
         self,
-        state: State,
         user: CurrentUser,
-        search_uow: SearchUowDep,
+        bus: SearchBus,
         clock: ClockDep,
         q: Annotated[str, _QUERY],
         prefix: Annotated[
@@ -172,15 +168,16 @@ class SearchController(Controller):
             cursor=cursor,
             limit=limit,
         )
-        page = await search_quests(command, search_uow)
-        task = BackgroundTask(_log_search, command, page, clock.now(), search_writer(state))
+        page: SearchPage = await bus.handle(command)
+        record = RecordSearch(search=command, page=page, at=clock.now())
+        task = BackgroundTask(_log_search, bus, record)
         return Response(SearchPageOut.from_domain(page), background=task)
 
     @get("/suggest", **requires(Permission.QUESTS_READ))
     async def suggest(
         self,
         user: CurrentUser,
-        search_uow: SearchUowDep,
+        bus: SearchBus,
         q: Annotated[str, _QUERY],
         limit: Annotated[
             int, QueryParameter(ge=1, le=PAGE_MAX, description=f"at most, 1 to {PAGE_MAX}")
@@ -188,7 +185,8 @@ class SearchController(Controller):
     ) -> SuggestionsOut:
         """As the caller types: their quests whose words begin with the typed words (``pa``
         finds "Paint the fence"), best first. Not recorded in the query log."""
-        hits = await suggest_quests(UserId(user.user_id), q, search_uow, limit=limit)
+        query = SuggestQuests(owner=UserId(user.user_id), text=q, limit=limit)
+        hits: list[SearchHit] = await bus.handle(query)
         return SuggestionsOut.from_domain(hits)
 
 
