@@ -8,9 +8,10 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from apps.http.dependencies import ClockDep, CurrentUser, NotificationUowDep
+from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
 from apps.notification.controllers import NOTIFICATIONS_PATH
+from apps.notification.dependencies import DEPENDENCIES, NotificationBus
 from apps.notification.schemas import (
     HistoryOut,
     KindName,
@@ -21,20 +22,25 @@ from apps.notification.schemas import (
 from questlog_core.errors import ValidationFailed
 from questlog_core.identity.rbac import Permission
 from questlog_core.ids import UserId
-from questlog_core.notifications import use_cases as uc
-from questlog_core.notifications.model import Kind
-from questlog_core.notifications.ports import HistoryQuery
+from questlog_core.notifications.messages import (
+    GetHistory,
+    HistoryPage,
+    HistoryQuery,
+    Kind,
+    MarkRead,
+)
 
 
 class HistoryController(Controller):
     path = NOTIFICATIONS_PATH
     tags = ["notifications"]
+    dependencies = DEPENDENCIES
 
     @get("/history", **requires(Permission.NOTIFICATIONS_READ))
     async def history(
         self,
         user: CurrentUser,
-        notification_uow: NotificationUowDep,
+        bus: NotificationBus,
         kind: Annotated[KindName | None, QueryParameter(description="only this kind")] = None,
         read: Annotated[
             bool | None, QueryParameter(description="true: only read ones; false: only unread")
@@ -53,7 +59,7 @@ class HistoryController(Controller):
             limit=limit,
             after=parse_cursor(cursor) if cursor else None,
         )
-        page = await uc.history(UserId(user.user_id), query, notification_uow)
+        page: HistoryPage = await bus.handle(GetHistory(user=UserId(user.user_id), query=query))
         return HistoryOut.from_domain(page)
 
     @post(
@@ -65,15 +71,13 @@ class HistoryController(Controller):
     async def mark_read(
         self,
         user: CurrentUser,
-        notification_uow: NotificationUowDep,
-        clock: ClockDep,
+        bus: NotificationBus,
         data: JSONBody[MarkReadIn],
     ) -> MarkReadOut:
         """Mark one or many (``ids``) or all (``all: true``) of the caller's notifications
         read. An id that is not the caller's is a 404 and nothing is marked."""
         if data.all == bool(data.ids):
             raise ValidationFailed("ids", "give ids, or all: true (not both)")
-        marked = await uc.mark_read(
-            UserId(user.user_id), None if data.all else data.ids, notification_uow, clock
-        )
+        cmd = MarkRead(user=UserId(user.user_id), ids=None if data.all else tuple(data.ids))
+        marked: int = await bus.handle(cmd)
         return MarkReadOut(marked=marked)

@@ -7,23 +7,29 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from apps.http.dependencies import ClockDep, IdsDep, NotificationUowDep
 from apps.http.permissions import requires
 from apps.notification.controllers import NOTIFICATIONS_PATH
+from apps.notification.dependencies import DEPENDENCIES, NotificationBus
 from apps.notification.schemas import ScheduleIn, SendIn, SentOut, audience
 from questlog_core.identity.rbac import Permission
 from questlog_core.ids import UserId
-from questlog_core.notifications import use_cases as uc
-from questlog_core.notifications.model import Kind
+from questlog_core.notifications.messages import (
+    Draft,
+    Kind,
+    ScheduleNotification,
+    SendNotification,
+    Sent,
+)
 
 
-def _draft(data: SendIn) -> uc.Draft:
-    return uc.Draft(kind=Kind(data.kind), title=data.title, body=data.body, data=dict(data.data))
+def _draft(data: SendIn) -> Draft:
+    return Draft(kind=Kind(data.kind), title=data.title, body=data.body, data=dict(data.data))
 
 
 class SendController(Controller):
     path = NOTIFICATIONS_PATH
     tags = ["notifications"]
+    dependencies = DEPENDENCIES
 
     @post(
         "/send",
@@ -36,23 +42,17 @@ class SendController(Controller):
     )
     async def send(
         self,
-        notification_uow: NotificationUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: NotificationBus,
         data: JSONBody[SendIn],
     ) -> Response[SentOut]:
         """Notify one user now (201 with the notification; 200 when ``key`` was used before),
         or everyone (``broadcast``: 202, scheduled for now and sent in batches). Needs
         ``notifications:send``: a player gets 403."""
         user = audience(data)
-        sent = await uc.send_notification(
-            uc.SendNotification(
-                draft=_draft(data), user=UserId(user) if user else None, key=data.key
-            ),
-            notification_uow,
-            clock,
-            ids,
+        cmd = SendNotification(
+            draft=_draft(data), user=UserId(user) if user else None, key=data.key
         )
+        sent: Sent = await bus.handle(cmd)
         status = HTTP_202_ACCEPTED if user is None else HTTP_201_CREATED
         return Response(
             SentOut.from_domain(sent), status_code=status if sent.created else HTTP_200_OK
@@ -68,25 +68,19 @@ class SendController(Controller):
     )
     async def schedule(
         self,
-        notification_uow: NotificationUowDep,
-        clock: ClockDep,
-        ids: IdsDep,
+        bus: NotificationBus,
         data: JSONBody[ScheduleIn],
     ) -> Response[SentOut]:
         """Send at ``due_at`` to one user or everyone; the schedule is kept in the database and
         sent by the periodic dispatcher. 201; 200 when ``key`` was used before."""
         user = audience(data)
-        sent = await uc.schedule_notification(
-            uc.ScheduleNotification(
-                draft=_draft(data),
-                due_at=data.due_at,
-                user=UserId(user) if user else None,
-                key=data.key,
-            ),
-            notification_uow,
-            clock,
-            ids,
+        cmd = ScheduleNotification(
+            draft=_draft(data),
+            due_at=data.due_at,
+            user=UserId(user) if user else None,
+            key=data.key,
         )
+        sent: Sent = await bus.handle(cmd)
         return Response(
             SentOut.from_domain(sent), status_code=HTTP_201_CREATED if sent.created else HTTP_200_OK
         )

@@ -15,11 +15,12 @@ from litestar.enums import MediaType
 from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from apps.http.dependencies import NotificationUowDep, UnsubscribeLinksDep
+from apps.http.dependencies import UnsubscribeLinksDep
 from apps.http.permissions import public
 from apps.notification.controllers import NOTIFICATIONS_PATH
+from apps.notification.dependencies import DEPENDENCIES, NotificationBus
 from apps.notification.schemas import UnsubscribedOut
-from questlog_core.notifications import use_cases as uc
+from questlog_core.notifications.messages import UnsubscribeByLink
 
 Token = Annotated[str, QueryParameter(description="the signed token of the link", max_length=400)]
 
@@ -37,6 +38,7 @@ _LABELS = {
 class UnsubscribeController(Controller):
     path = f"{NOTIFICATIONS_PATH}/unsubscribe"
     tags = ["notifications"]
+    dependencies = DEPENDENCIES
 
     @get("/", signed_url=True, **public())
     async def confirm_page(
@@ -61,10 +63,10 @@ class UnsubscribeController(Controller):
     async def unsubscribe(
         self,
         unsubscribe_links: UnsubscribeLinksDep,
-        notification_uow: NotificationUowDep,
+        bus: NotificationBus,
         token: Token,
     ) -> UnsubscribedOut:
         """Turn off the one kind and channel the link names (doing it again changes nothing)."""
         link = unsubscribe_links.verify(token)
-        await uc.unsubscribe(link, notification_uow)
+        await bus.handle(UnsubscribeByLink(link=link))
         return UnsubscribedOut(kind=link.kind.value, channel=link.channel.value)
