@@ -313,6 +313,11 @@ def test_installable_and_readable_offline(browser: Any, web_server: RunningServe
 
 
 def _reset_link(mail_dir: Path, address: str) -> str:
+    return _emailed_link(mail_dir, address, r"/reset-password\?token=")
+
+
+def _emailed_link(mail_dir: Path, address: str, pattern: str) -> str:
+    """The newest link to ``address`` whose URL matches ``pattern`` (after the host)."""
     for path in sorted(mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
         message: Message = message_from_bytes(path.read_bytes())
         if address not in str(message["To"]):
@@ -321,10 +326,10 @@ def _reset_link(mail_dir: Path, address: str) -> str:
             if part.get_content_type() == "text/plain":
                 payload = part.get_payload(decode=True)
                 assert isinstance(payload, bytes)
-                found = re.search(r"https?://\S+/reset-password\?token=\S+", payload.decode())
+                found = re.search(rf"https?://\S+{pattern}\S+", payload.decode())
                 if found:
                     return found.group(0)
-    raise AssertionError(f"no reset email to {address} in {mail_dir}")
+    raise AssertionError(f"no email with {pattern} to {address} in {mail_dir}")
 
 
 def test_password_reset_link_opens_a_page_that_resets(
@@ -359,6 +364,34 @@ def test_password_reset_link_opens_a_page_that_resets(
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{base}/")
         assert _text(page, "level") == "Level 1"
+
+        # The achievement's email carries an unsubscribe link to this server too; it opens a
+        # confirm page whose button turns that kind of email off.
+        _create_quest(page, base, "Water the plants", difficulty="easy")
+        _quest(page, "Water the plants").get_by_role(
+            "button", name="Complete Water the plants"
+        ).click()
+        page.wait_for_selector("[data-testid=celebration]")
+        unsubscribe = r"/api/v1/notifications/unsubscribe/?\?token="
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                link = _emailed_link(workdir / "mail", "ada@example.com", unsubscribe)
+                break
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert link.startswith(f"{base}/api/v1/notifications/unsubscribe"), link
+        page.goto(link)
+        expect(
+            page.get_by_role("heading", name="Stop achievement emails by email?")
+        ).to_be_visible()
+        page.get_by_role("button", name="Unsubscribe").click()
+        page.wait_for_load_state("load")
+        assert "unsubscribed" in page.content()
+        page.goto(f"{base}/notifications/preferences")
+        expect(page.get_by_label("Achievement unlocked: Email", exact=True)).not_to_be_checked()
         context.close()
     finally:
         stop_server(server)
