@@ -121,6 +121,7 @@ class ShareLinkOut(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     revoked: bool
     token: str | None = None
+    #: the page that shows it to anyone (the web client's ``/share/{token}``)
     url: str | None = None
 
     @classmethod

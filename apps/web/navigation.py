@@ -1,5 +1,6 @@
 """What every signed-in page shows around its content: the player's level bar and streak, the
-navigation (with the notifications entry only where that service answers), one-shot messages."""
+navigation (with the notifications entry and its unread count only where that service
+answers), one-shot messages."""
 
 from __future__ import annotations
 
@@ -18,21 +19,30 @@ FLASH_COOKIE = "ql_flash"
 PROBE_SECONDS = 60.0
 NOTIFICATIONS_HISTORY = "/api/v1/notifications/history"
 
-_probes: dict[int, tuple[float, bool]] = {}
+_absent: dict[int, float] = {}
+
+
+async def unread_count(visit: Visit) -> int | None:
+    """How many notifications are unread, or ``None`` where the notification service does not
+    answer (it may be deployed or not): the navigation then hides the inbox rather than link to
+    a page that cannot work. An absent service is asked again only after ``PROBE_SECONDS``."""
+    key = id(visit.request.app)
+    now = time.monotonic()
+    since = _absent.get(key)
+    if since is not None and now - since < PROBE_SECONDS:
+        return None
+    answer = await visit.get(NOTIFICATIONS_HISTORY, params={"limit": 1})
+    if not answer.ok or not isinstance(answer.body, dict):
+        _absent[key] = now
+        return None
+    _absent.pop(key, None)
+    unread = answer.body.get("unread")
+    return unread if isinstance(unread, int) else 0
 
 
 async def notifications_available(visit: Visit) -> bool:
-    """Whether the notification service answers here (it may be deployed or not); the
-    navigation hides the inbox when it does not, rather than link to a page that cannot work."""
-    key = id(visit.request.app)
-    now = time.monotonic()
-    known = _probes.get(key)
-    if known is not None and now - known[0] < PROBE_SECONDS:
-        return known[1]
-    answer = await visit.get(NOTIFICATIONS_HISTORY, params={"limit": 1})
-    available = answer.ok
-    _probes[key] = (now, available)
-    return available
+    """Whether the notification service answers here."""
+    return await unread_count(visit) is not None
 
 
 def flash_cookie(request: Request[Any, Any, Any], message: str) -> Cookie:
@@ -58,13 +68,15 @@ async def page(visit: Visit, template: str, *, status: int = 200, **context: Any
         cookies.append(Cookie(key=FLASH_COOKIE, value="", max_age=0, path="/"))
         context.setdefault("error", None)
         context["error"] = context["error"] or unquote(flash)
+    unread = await unread_count(visit)
     return render(
         request,
         template,
         status=status,
         cookies=cookies,
         profile=profile.body if profile.ok else None,
-        notifications=await notifications_available(visit),
+        notifications=unread is not None,
+        unread_notifications=unread or 0,
         signed_in=True,
         **context,
     )

@@ -19,8 +19,10 @@ from apps.http.problems import http_exception_to_response
 from apps.settings import Settings
 from apps.web.controllers.account import AccountPages
 from apps.web.controllers.game import GamePages
+from apps.web.controllers.inbox import InboxPages
 from apps.web.controllers.pwa import InstallPages
 from apps.web.controllers.quests import QuestPages
+from apps.web.controllers.share import SharePages
 from apps.web.controllers.today import TodayPages
 from apps.web.rendering import render, see_other
 from apps.web.session import SignedOut, cleared_cookies, login_url
@@ -72,7 +74,15 @@ def routes_for(settings: Settings) -> list[ControllerRouterHandler]:
     """The pages and static files, with CSRF protection built from ``settings``."""
     pages = Router(
         path="/",
-        route_handlers=[AccountPages, TodayPages, QuestPages, GamePages, InstallPages],
+        route_handlers=[
+            AccountPages,
+            TodayPages,
+            QuestPages,
+            GamePages,
+            InboxPages,
+            InstallPages,
+            SharePages,
+        ],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf_config(settings))],
         exception_handlers={SignedOut: _signed_out, HTTPException: _error_page},
         include_in_schema=False,

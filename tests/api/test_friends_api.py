@@ -185,7 +185,12 @@ def test_a_share_link_works_signed_out_shows_only_what_was_chosen_and_can_be_rev
     )
     assert made.status_code == 201, made.text
     token, url = made.json()["token"], made.json()["url"]
-    assert url.endswith(f"/api/v1/gamification/share/{token}")
+    assert url.endswith(f"/share/{token}"), "the link opens the web client's page"
+    page = client.get(f"/share/{token}", headers={"accept": "text/html"})  # signed out
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    assert "Ann" in page.text
+    assert ann.email not in page.text
 
     shown = client.get(f"{G}/share/{token}")  # no Authorization header
     assert shown.status_code == 200, shown.text
@@ -208,6 +213,9 @@ def test_a_share_link_works_signed_out_shows_only_what_was_chosen_and_can_be_rev
     assert client.get(f"{G}/share/{token}").status_code == 200
     assert ann.call("DELETE", f"/share/links/{link['link_id']}").status_code == 204
     assert client.get(f"{G}/share/{token}").status_code == 404
+    gone = client.get(f"/share/{token}", headers={"accept": "text/html"})
+    assert gone.status_code == 404
+    assert "Ann" not in gone.text
 
 
 def test_no_player_reaches_another_players_friends(client: Client) -> None:

@@ -53,7 +53,9 @@ class ShareController(Controller):
             social.ShareAchievement(user=UserId(user.user_id), key=key, choice=choice)
         )
         base = request.app.state.settings.public_url.rstrip("/")
-        url = f"{base}{SHARE_PATH}/{issued.token}"
+        # The web client's page for it (``/share/{token}``), which people can open; the JSON
+        # is at ``SHARE_PATH/{token}``.
+        url = f"{base}/share/{issued.token}"
         return ShareLinkOut.from_domain(issued.link, issued.token, url)
 
     @get("/links", **requires(Permission.GAMIFICATION_READ))

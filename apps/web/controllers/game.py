@@ -1,4 +1,4 @@
-"""Achievements, the leaderboard, insights with charts, and the notifications inbox."""
+"""Achievements, the leaderboard, and insights with charts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from markupsafe import Markup
 
 from apps.web.charts import Bar, bar_chart
 from apps.web.controllers.account import PAGE
-from apps.web.navigation import NOTIFICATIONS_HISTORY, notifications_available, page
-from apps.web.rendering import see_other
+from apps.web.navigation import page
 from apps.web.session import Visit
 
 PERIODS = (("weekly", "This week"), ("monthly", "This month"), ("all-time", "All time"))
@@ -114,21 +113,5 @@ class GamePages(Controller):
             insights=answer.body if answer.ok else None,
             charts=charts,
             days=days,
-            error=None if answer.ok else answer.problem(),
-        )
-
-    @get("/notifications", **PAGE)
-    async def notifications(self, request: Request[Any, Any, Any]) -> Any:
-        """The in-app notifications the notification service keeps, when it is deployed."""
-        visit = Visit(request)
-        if not await notifications_available(visit):
-            return see_other("/", cookies=visit.cookies)
-        answer = await visit.get(NOTIFICATIONS_HISTORY, params={"limit": 50})
-        body = answer.body if answer.ok else {}
-        items = body.get("items", []) if isinstance(body, dict) else body
-        return await page(
-            visit,
-            "notifications.html",
-            items=items if isinstance(items, list) else [],
             error=None if answer.ok else answer.problem(),
         )
