@@ -211,19 +211,6 @@ def test_one_player_never_reaches_anothers_quest_through_a_page(
     assert "Quest complete" not in mine
 
 
-def test_the_notifications_entry_is_hidden_while_that_service_is_absent(
-    client: TestClient[Litestar],
-) -> None:
-    sign_up(client, "inbox@example.com")
-    probe = client.get("/api/v1/notifications/history")
-    if probe.status_code != 404:
-        pytest.skip("this build has the notification service: the browser test covers it")
-    assert 'href="/notifications"' not in client.get("/").text
-    answer = client.get("/notifications", follow_redirects=False)
-    assert answer.status_code == 303
-    assert answer.headers["location"] == "/"
-
-
 def test_the_api_docs_load_their_assets_from_this_server(client: TestClient[Litestar]) -> None:
     page = client.get("/schema")
     assert page.status_code == 200
