@@ -11,8 +11,9 @@ import html
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
+from litestar.datastructures import Accept
 from litestar.enums import MediaType
-from litestar.params import QueryParameter
+from litestar.params import Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from apps.http.dependencies import UnsubscribeLinksDep
@@ -65,8 +66,40 @@ class UnsubscribeController(Controller):
         unsubscribe_links: UnsubscribeLinksDep,
         bus: NotificationBus,
         token: Token,
+        accept: Annotated[
+            str | None,
+            Parameter(
+                header="Accept",
+                description="``text/html`` before ``application/json`` (a browser pressing "
+                "the confirm page's button) answers with a page instead of the JSON",
+                max_length=1000,
+            ),
+        ] = None,
     ) -> UnsubscribedOut:
-        """Turn off the one kind and channel the link names (doing it again changes nothing)."""
+        """Turn off the one kind and channel the link names (doing it again changes nothing).
+        A browser (the confirm page's button) gets a page saying so; a client the JSON."""
         link = unsubscribe_links.verify(token)
         await bus.handle(UnsubscribeByLink(link=link))
-        return UnsubscribedOut(kind=link.kind.value, channel=link.channel.value)
+        done = UnsubscribedOut(kind=link.kind.value, channel=link.channel.value)
+        if _wants_page(accept):
+            what = html.escape(_LABELS[link.kind.value])
+            page = (
+                "<!doctype html><html><head><meta charset=utf-8><title>Unsubscribed</title>"
+                "</head><body><h1>Unsubscribed</h1>"
+                f"<p>You will get no more {what} by {html.escape(link.channel.value)}. "
+                "You can turn them back on in your notification settings.</p></body></html>"
+            )
+            return Response(  # type: ignore[return-value]
+                page,
+                media_type=MediaType.HTML,
+                headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+            )
+        return done
+
+
+def _wants_page(accept: str | None) -> bool:
+    """Whether the caller is a browser submitting the confirm page's form (it asks for HTML
+    before JSON)."""
+    if not accept:
+        return False
+    return Accept(accept).best_match(["application/json", "text/html"]) == "text/html"
