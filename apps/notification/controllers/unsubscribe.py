@@ -13,7 +13,7 @@ from typing import Annotated
 from litestar import Controller, Response, get, post
 from litestar.datastructures import Accept
 from litestar.enums import MediaType
-from litestar.params import Parameter, QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from apps.http.dependencies import UnsubscribeLinksDep
@@ -68,8 +68,8 @@ class UnsubscribeController(Controller):
         token: Token,
         accept: Annotated[
             str | None,
-            Parameter(
-                header="Accept",
+            HeaderParameter(
+                name="Accept",
                 description="``text/html`` before ``application/json`` (a browser pressing "
                 "the confirm page's button) answers with a page instead of the JSON",
                 max_length=1000,
