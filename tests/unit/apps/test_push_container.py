@@ -92,3 +92,28 @@ def test_a_push_setting_that_cannot_work_fails_at_start(
 ) -> None:
     with pytest.raises(SettingsError, match=named):
         settings(tmp_path, **variables)
+
+
+@pytest.mark.parametrize("push", ["fcm", "webpush"])
+async def test_shutdown_closes_the_push_senders_http_client(tmp_path: Path, push: str) -> None:
+    from apps.container import close_container
+
+    key_file = tmp_path / "service-account.json"
+    key_file.write_text(json.dumps(service_account_info()), encoding="utf-8")
+    pem = tmp_path / "private_key.pem"
+    pem.write_text(vapid_private_pem(), encoding="utf-8")
+    container = build_container(
+        settings(
+            tmp_path,
+            QUESTLOG_PUSH=push,
+            QUESTLOG_FCM_SERVICE_ACCOUNT_FILE=str(key_file),
+            QUESTLOG_VAPID_PRIVATE_KEY=str(pem),
+            QUESTLOG_VAPID_SUBJECT=VAPID_SUBJECT,
+        )
+    )
+    sender = container.push_sender()
+    assert not sender._client.is_closed
+
+    await close_container(container)
+
+    assert sender._client.is_closed
