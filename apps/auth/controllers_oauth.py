@@ -48,6 +48,10 @@ ProviderName = Annotated[
     ),
 ]
 _Secret = Annotated[str | None, QueryParameter(max_length=2048, schema_extra={"one_of": None})]
+#: ``state`` is a name Litestar reserves for the app state, hence the alias
+_State = Annotated[
+    str | None, QueryParameter(name="state", max_length=2048, schema_extra={"one_of": None})
+]
 
 
 def _binding_cookie(request: Request[Any, Any, Any], value: str, max_age: int) -> Cookie:
@@ -114,7 +118,7 @@ class ExternalSignInController(Controller):
         provider: FromPath[ProviderName],
         bus: IdentityBus,
         code: _Secret = None,
-        state: _Secret = None,
+        oauth_state: _State = None,
         error: _Secret = None,
     ) -> Response[TokenPair]:
         """Where the provider sends the browser back: the same tokens as a password sign-in.
@@ -123,14 +127,14 @@ class ExternalSignInController(Controller):
         ``state``, another browser than the one that started, a code the provider refuses,
         an ID token that fails its checks, or an address the provider has not verified.
         """
-        if error is not None or code is None or state is None:
+        if error is not None or code is None or oauth_state is None:
             reason = f"the provider did not sign you in ({error})" if error else None
             raise ExternalSignInRefused(reason or "the callback needs both code and state")
         signed: SignedIn = await bus.handle(
             FinishExternalSignIn(
                 provider=provider,
                 code=code,
-                state=state,
+                state=oauth_state,
                 binding=request.cookies.get(BINDING_COOKIE),
                 ip=_ip(request),
                 user_agent=_agent(request),
