@@ -32,8 +32,8 @@ from tests.support.identity_providers import Providers
 from .conftest import BASE_URL, ON_EVERY_DATABASE, PASSWORD, cheap_hasher
 
 Client = TestClient[Litestar]
-O = "/api/v1/auth/oauth"
-CALLBACK = f"{BASE_URL}{O}/{{}}/callback"
+OAUTH = "/api/v1/auth/oauth"
+CALLBACK = f"{BASE_URL}{OAUTH}/{{}}/callback"
 
 
 @pytest.fixture
@@ -57,13 +57,13 @@ def client(oauth_app: Litestar) -> Iterator[Client]:
 
 def start(client: Client, provider: str) -> str:
     """GET authorize: the provider URL the browser is sent to."""
-    response = client.get(f"{O}/{provider}/authorize", follow_redirects=False)
+    response = client.get(f"{OAUTH}/{provider}/authorize", follow_redirects=False)
     assert response.status_code == 302, response.text
     return response.headers["location"]
 
 
 def callback(client: Client, provider: str, query: dict[str, str]) -> httpx.Response:
-    return client.get(f"{O}/{provider}/callback", params=query)
+    return client.get(f"{OAUTH}/{provider}/callback", params=query)
 
 
 def oidc_sign_in(
@@ -111,33 +111,36 @@ def _email() -> str:
 
 
 def test_the_configured_providers_are_listed(client: Client) -> None:
-    listed = client.get(f"{O}/providers")
+    listed = client.get(f"{OAUTH}/providers")
     assert listed.status_code == 200
     assert [p["name"] for p in listed.json()] == ["acme", "github", "google"]
-    assert listed.json()[0]["authorize_path"] == f"{O}/acme/authorize"
+    assert listed.json()[0]["authorize_path"] == f"{OAUTH}/acme/authorize"
 
 
 def test_without_settings_no_provider_is_offered(settings: Settings) -> None:
     app = create_app(settings)
     with TestClient(app=app, base_url=BASE_URL) as plain:
-        assert plain.get(f"{O}/providers").json() == []
-        answer = plain.get(f"{O}/google/authorize", follow_redirects=False)
+        assert plain.get(f"{OAUTH}/providers").json() == []
+        answer = plain.get(f"{OAUTH}/google/authorize", follow_redirects=False)
         assert refused(answer, 404)["status"] == 404
 
 
 def test_authorize_redirects_with_state_nonce_and_an_s256_challenge(
     client: Client, idp: Providers
 ) -> None:
-    response = client.get(f"{O}/acme/authorize", follow_redirects=False)
+    response = client.get(f"{OAUTH}/acme/authorize", follow_redirects=False)
     assert response.status_code == 302
     query = {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
     assert query["code_challenge_method"] == "S256"
     assert len(query["code_challenge"]) == 43  # BASE64URL(SHA-256), unpadded
-    assert len(query["state"]) >= 43 and len(query["nonce"]) >= 43
+    assert len(query["state"]) >= 43
+    assert len(query["nonce"]) >= 43
     assert query["redirect_uri"] == CALLBACK.format("acme")
     assert query["scope"] == "openid email profile"
     cookie = response.headers["set-cookie"]
-    assert "questlog_oauth=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "questlog_oauth=" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
     # a second start is a different state, nonce and verifier
     again = parse_qs(urlsplit(start(client, "acme")).query)
     assert again["state"][0] != query["state"]
@@ -152,15 +155,17 @@ def test_a_new_person_gets_an_account_and_the_same_identity_signs_in_to_it_again
     first = oidc_sign_in(client, idp, sub="alice-1", email=email, name="Alice Liddell")
     assert idp.oidc.token_requests == 1  # the verifier matched the challenge at the provider
     body = first.json()
-    assert body["token_type"] == "Bearer" and body["refresh_token"]
+    assert body["token_type"] == "Bearer"
+    assert body["refresh_token"]
     me = profile(client, bearer(first))
-    assert me["email"] == email and me["display_name"] == "Alice Liddell"
+    assert me["email"] == email
+    assert me["display_name"] == "Alice Liddell"
     assert "questlog_device" in first.headers.get("set-cookie", "")
 
     # the address changed at the provider: the subject still names the same account
     second = oidc_sign_in(client, idp, sub="alice-1", email=_email())
     assert profile(client, bearer(second))["id"] == me["id"]
-    links = client.get(f"{O}/links", headers=bearer(second)).json()
+    links = client.get(f"{OAUTH}/links", headers=bearer(second)).json()
     assert [(k["provider"], k["email"]) for k in links] == [("acme", email)]
     # the refresh token works like a password sign-in's
     refreshed = client.post(
@@ -175,21 +180,19 @@ def test_a_verified_address_of_an_account_links_to_it(client: Client, idp: Provi
     signed = oidc_sign_in(client, idp, sub="bob-7", email=email.upper())
     assert profile(client, bearer(signed))["id"] == profile(client, owner)["id"]
     # the account has a password, so it may unlink its only provider
-    assert client.delete(f"{O}/links/acme", headers=owner).status_code == 204
-    assert client.get(f"{O}/links", headers=owner).json() == []
-    assert refused(client.delete(f"{O}/links/acme", headers=owner), 404)["status"] == 404
+    assert client.delete(f"{OAUTH}/links/acme", headers=owner).status_code == 204
+    assert client.get(f"{OAUTH}/links", headers=owner).json() == []
+    assert refused(client.delete(f"{OAUTH}/links/acme", headers=owner), 404)["status"] == 404
 
 
-def test_an_unverified_address_cannot_take_over_an_account(
-    client: Client, idp: Providers
-) -> None:
+def test_an_unverified_address_cannot_take_over_an_account(client: Client, idp: Providers) -> None:
     victim_email = _email()
     victim = register(client, victim_email)
     attempt = oidc_sign_in(client, idp, sub="mallory", email=victim_email, verified=False)
     problem = refused(attempt)
     assert problem["type"].endswith("/external-sign-in-refused")
     assert "not verified" in problem["detail"]
-    assert client.get(f"{O}/links", headers=victim).json() == []
+    assert client.get(f"{OAUTH}/links", headers=victim).json() == []
     # nor can an unverified address make a new account
     assert refused(oidc_sign_in(client, idp, sub="m2", email=_email(), verified=False))
     # the victim's password still opens the account, and nothing else does
@@ -198,9 +201,9 @@ def test_an_unverified_address_cannot_take_over_an_account(
 
 def test_the_last_way_to_sign_in_cannot_be_unlinked(client: Client, idp: Providers) -> None:
     headers = bearer(oidc_sign_in(client, idp, sub="carol", email=_email()))
-    problem = refused(client.delete(f"{O}/links/acme", headers=headers), 409)
+    problem = refused(client.delete(f"{OAUTH}/links/acme", headers=headers), 409)
     assert problem["type"].endswith("/last-sign-in-method")
-    assert [k["provider"] for k in client.get(f"{O}/links", headers=headers).json()] == ["acme"]
+    assert [k["provider"] for k in client.get(f"{OAUTH}/links", headers=headers).json()] == ["acme"]
     # no password exists to sign in with
     email = profile(client, headers)["email"]
     for guess in ("", "!no-password", PASSWORD):
@@ -213,9 +216,9 @@ def test_one_user_cannot_unlink_or_see_another_users_identities(
 ) -> None:
     alice = bearer(oidc_sign_in(client, idp, sub="alice-x", email=_email()))
     bob = register(client, _email())
-    assert client.get(f"{O}/links", headers=bob).json() == []
-    assert refused(client.delete(f"{O}/links/acme", headers=bob), 404)
-    assert len(client.get(f"{O}/links", headers=alice).json()) == 1
+    assert client.get(f"{OAUTH}/links", headers=bob).json() == []
+    assert refused(client.delete(f"{OAUTH}/links/acme", headers=bob), 404)
+    assert len(client.get(f"{OAUTH}/links", headers=alice).json()) == 1
 
 
 # -- what is refused ------------------------------------------------------------------------
@@ -290,14 +293,16 @@ def test_a_bad_id_token_is_refused(
 
 def test_a_forged_id_token_is_refused(client: Client, idp: Providers) -> None:
     idp.oidc.forge_next = True
-    assert "signature" in refused(oidc_sign_in(client, idp, sub="f", email=_email()))["detail"].lower()
+    assert (
+        "signature" in refused(oidc_sign_in(client, idp, sub="f", email=_email()))["detail"].lower()
+    )
 
 
 def test_a_provider_that_cannot_be_reached_is_a_503(
     oauth_app: Litestar, client: Client, idp: Providers
 ) -> None:
     idp.oidc.issuer = "https://down.test"  # the transport has no route to the old host now
-    answer = client.get(f"{O}/acme/authorize", follow_redirects=False)
+    answer = client.get(f"{OAUTH}/acme/authorize", follow_redirects=False)
     assert refused(answer, 503)["status"] == 503
 
 
@@ -310,7 +315,8 @@ def test_google_signs_in_with_its_scheme_less_issuer(client: Client, idp: Provid
     email = _email()
     query = idp.google.consent(url, sub="1098765", email=email, name="Gina")
     me = profile(client, bearer(callback(client, "google", query)))
-    assert me["email"] == email and me["display_name"] == "Gina"
+    assert me["email"] == email
+    assert me["display_name"] == "Gina"
 
 
 def github_sign_in(
@@ -328,7 +334,8 @@ def test_github_signs_in_with_the_verified_primary_email(client: Client, idp: Pr
         {"email": primary, "primary": True, "verified": True, "visibility": "private"},
     ]
     me = profile(client, bearer(github_sign_in(client, idp, user_id=583231, emails=emails)))
-    assert me["email"] == primary and me["display_name"] == "octocat"
+    assert me["email"] == primary
+    assert me["display_name"] == "octocat"
     again = github_sign_in(client, idp, user_id=583231, emails=emails)
     assert profile(client, bearer(again))["id"] == me["id"]
 
@@ -340,7 +347,7 @@ def test_github_with_an_unverified_primary_email_cannot_take_over_an_account(
     victim = register(client, victim_email)
     emails = [{"email": victim_email, "primary": True, "verified": False, "visibility": None}]
     refused(github_sign_in(client, idp, user_id=99, emails=emails))
-    assert client.get(f"{O}/links", headers=victim).json() == []
+    assert client.get(f"{OAUTH}/links", headers=victim).json() == []
 
 
 def test_github_refuses_a_bad_code(client: Client, idp: Providers) -> None:

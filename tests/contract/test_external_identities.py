@@ -20,9 +20,14 @@ from questlog_core.identity.external import ExternalLink
 from questlog_core.ids import EventId, UserId
 from questlog_core.moving.erasure import erase_account
 
-from .test_auth_repositories import AuthBackend, auth_backend  # noqa: F401  (fixture)
+from .test_auth_repositories import AuthBackend
 
 NOW = datetime(2026, 12, 7, 3, 0, 0, 123456, tzinfo=UTC)
+
+
+@pytest.fixture
+def auth_backend(backend: str, engine: AsyncEngine | None) -> AuthBackend:
+    return AuthBackend(backend, engine)
 
 
 def link(user: UserId, provider: str = "google", subject: str = "1001") -> ExternalLink:
