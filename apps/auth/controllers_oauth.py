@@ -21,6 +21,7 @@ from apps.auth.bus import CALLER_IDENTITY_BUS, IDENTITY_BUS, IdentityBus
 from apps.auth.controllers import DEVICE_COOKIE, _agent, _device_cookie, _ip
 from apps.http.dependencies import CurrentUser
 from apps.http.permissions import public, requires
+from questlog_core.errors import ValidationFailed
 from questlog_core.identity.external import ExternalSignInRefused
 from questlog_core.identity.rbac import Permission
 from questlog_core.identity.use_cases.external_messages import (
@@ -123,13 +124,15 @@ class ExternalSignInController(Controller):
     ) -> Response[TokenPair]:
         """Where the provider sends the browser back: the same tokens as a password sign-in.
 
-        Refused with 401 (``external-sign-in-refused``) for an unknown, expired or reused
+        Without ``code`` and ``state`` (and no provider ``error``): 422. Refused with 401
+        (``external-sign-in-refused``) for an unknown, expired or reused
         ``state``, another browser than the one that started, a code the provider refuses,
         an ID token that fails its checks, or an address the provider has not verified.
         """
-        if error is not None or code is None or oauth_state is None:
-            reason = f"the provider did not sign you in ({error})" if error else None
-            raise ExternalSignInRefused(reason or "the callback needs both code and state")
+        if error is not None:
+            raise ExternalSignInRefused(f"the provider did not sign you in ({error})")
+        if code is None or oauth_state is None:
+            raise ValidationFailed("code" if code is None else "state", "the callback needs both")
         signed: SignedIn = await bus.handle(
             FinishExternalSignIn(
                 provider=provider,

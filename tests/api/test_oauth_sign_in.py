@@ -266,7 +266,7 @@ def test_a_provider_error_is_a_refusal(client: Client) -> None:
     start(client, "acme")
     answer = callback(client, "acme", {"error": "access_denied", "state": "x"})
     assert "access_denied" in refused(answer)["detail"]
-    assert refused(callback(client, "acme", {}))["status"] == 401
+    assert refused(callback(client, "acme", {}), 422)["field"] == "code"
 
 
 @pytest.mark.parametrize(
