@@ -48,10 +48,13 @@ ProviderName = Annotated[
         max_length=32,
     ),
 ]
-_Secret = Annotated[str | None, QueryParameter(max_length=2048, schema_extra={"one_of": None})]
+_Secret = Annotated[
+    str | None, QueryParameter(max_length=2048, schema_extra={"one_of": None, "type": "string"})
+]
 #: ``state`` is a name Litestar reserves for the app state, hence the alias
 _State = Annotated[
-    str | None, QueryParameter(name="state", max_length=2048, schema_extra={"one_of": None})
+    str | None,
+    QueryParameter(name="state", max_length=2048, schema_extra={"one_of": None, "type": "string"}),
 ]
 
 
