@@ -9,8 +9,8 @@
   :class:`~questlog_core.identity.external.ExternalSignInRefused`; a provider that cannot be
   reached or answers 5xx is ``ServiceUnavailable``.
 * **ID token** (OIDC Core §3.1.3.7), with PyJWT: the signature with the provider's key of the
-  token's ``kid`` (the JWKS is fetched again once, at most every minute, for an unknown
-  ``kid``: the provider rotated), algorithm pinned to ``RS256``/``ES256`` (never ``none`` or
+  token's ``kid`` (an unknown ``kid`` fetches the JWKS again, in case the provider rotated,
+  at most once a minute), algorithm pinned to ``RS256``/``ES256`` (never ``none`` or
   HMAC), ``iss`` one of the accepted issuers, ``aud`` holding our client id (and ``azp`` our
   client id when there are several audiences), ``exp`` not passed and ``iat`` not in the
   future (a minute of leeway), and ``nonce`` equal to the one this sign-in sent.
@@ -78,7 +78,7 @@ class OidcProvider:
         self._issuers = frozenset({self._issuer, *accepted_issuers})
         self._metadata: dict[str, Any] | None = None
         self._keys: jwt.PyJWKSet | None = None
-        self._keys_fetched_at = float("-inf")
+        self._refetched_at = float("-inf")
 
     async def _get_json(self, url: str) -> Any:
         try:
@@ -98,21 +98,31 @@ class OidcProvider:
         return self._metadata
 
     async def _signing_key(self, kid: str | None) -> jwt.PyJWK:
+        if self._keys is None:
+            await self._fetch_keys()
+        found = self._find_key(kid)
         now = time.monotonic()
-        for attempt in range(2):
-            if self._keys is None or (
-                attempt == 1 and now - self._keys_fetched_at >= JWKS_REFETCH_SECONDS
-            ):
-                document = await self._get_json(str((await self.metadata())["jwks_uri"]))
-                try:
-                    self._keys = jwt.PyJWKSet.from_dict(document)
-                except jwt.PyJWTError:
-                    raise _unreachable(self.name) from None
-                self._keys_fetched_at = now
-            for key in self._keys.keys:
-                if kid is None or key.key_id == kid:
-                    return key
-        raise ExternalSignInRefused("the ID token is signed with a key the provider does not list")
+        if found is None and now - self._refetched_at >= JWKS_REFETCH_SECONDS:
+            # an unknown kid: the provider may have rotated (made-up kids cost one fetch a minute)
+            self._refetched_at = now
+            await self._fetch_keys()
+            found = self._find_key(kid)
+        if found is None:
+            raise ExternalSignInRefused(
+                "the ID token is signed with a key the provider does not list"
+            )
+        return found
+
+    async def _fetch_keys(self) -> None:
+        document = await self._get_json(str((await self.metadata())["jwks_uri"]))
+        try:
+            self._keys = jwt.PyJWKSet.from_dict(document)
+        except jwt.PyJWTError:
+            raise _unreachable(self.name) from None
+
+    def _find_key(self, kid: str | None) -> jwt.PyJWK | None:
+        keys = self._keys.keys if self._keys is not None else []
+        return next((k for k in keys if kid is None or k.key_id == kid), None)
 
     async def authorization_url(
         self, *, state: str, nonce: str, code_challenge: str, redirect_uri: str

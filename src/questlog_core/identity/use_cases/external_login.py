@@ -41,6 +41,8 @@ from questlog_core.identity.users import MAX_DISPLAY_NAME_LENGTH, User, normalis
 from questlog_core.kernel.ids import UserId
 from questlog_core.ports.platform import Cache
 
+#: the longest subject stored (OIDC Core §2: ``sub`` is at most 255 ASCII characters)
+MAX_SUBJECT_LENGTH = 255
 #: how long a started sign-in may take at the provider before its ``state`` expires
 SIGN_IN_WINDOW = timedelta(minutes=10)
 
@@ -202,6 +204,8 @@ class ExternalSignInUseCases(AuthBase):
     async def _sign_in_as(
         self, identity: ExternalIdentity, *, ip: str | None, user_agent: str | None
     ) -> SignedIn:
+        if not 0 < len(identity.subject) <= MAX_SUBJECT_LENGTH:
+            raise ExternalSignInRefused("the provider gave no usable identifier")
         try:
             email = normalise_email(identity.email)
         except ValidationFailed:
@@ -276,6 +280,7 @@ class ExternalSignInUseCases(AuthBase):
 
 
 __all__ = [
+    "MAX_SUBJECT_LENGTH",
     "SIGN_IN_WINDOW",
     "ExternalSignInStarted",
     "ExternalSignInUseCases",
