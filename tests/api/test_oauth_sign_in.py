@@ -27,6 +27,7 @@ from adapters.memory.clock import FixedClock
 from apps.gateway import create_app
 from apps.http.problems import PROBLEM_MEDIA_TYPE
 from apps.settings import Settings
+from questlog_core.events.identity import UserRegistered
 from tests.support.identity_providers import Providers
 
 from .conftest import BASE_URL, ON_EVERY_DATABASE, PASSWORD, cheap_hasher
@@ -378,3 +379,18 @@ def test_the_verifier_sent_is_the_one_the_challenge_was_made_of(
     digest = hashlib.sha256(verifier.encode()).digest()
     assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == challenge
     assert 43 <= len(verifier) <= 128
+
+
+@pytest.mark.parametrize("settings", ["memory"], indirect=True)
+def test_a_new_account_is_announced_like_any_registration(
+    oauth_app: Litestar, client: Client, idp: Providers
+) -> None:
+    """``UserRegistered`` goes to the auth outbox with the account (the other services learn
+    of the player from it); linking an existing account announces nothing new."""
+    email = _email()
+    me = profile(client, bearer(oidc_sign_in(client, idp, sub="new-1", email=email)))
+    outbox = oauth_app.state.container.identity_store().outbox
+    registered = [e for e in outbox if isinstance(e, UserRegistered)]
+    assert [(str(e.owner), e.email) for e in registered] == [(me["id"], email)]
+    oidc_sign_in(client, idp, sub="new-1", email=email)
+    assert len([e for e in outbox if isinstance(e, UserRegistered)]) == 1
