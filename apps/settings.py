@@ -192,6 +192,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     notification_dispatch_seconds: Annotated[float, msgspec.Meta(gt=0)] = 1.0
     #: users one transaction of a broadcast reaches (the rest follow in the next batches)
     notification_broadcast_batch: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 200
+    #: the OAuth client id of Questlog at Google (with its secret: "sign in with Google" is
+    #: offered; the redirect URI to register is ``{public_url}/api/v1/auth/oauth/google/callback``)
+    oauth_google_client_id: str = ""
+    #: the OAuth client secret of Questlog at Google
+    oauth_google_client_secret: str = ""
+    #: the OAuth app's client id at GitHub (with its secret: "sign in with GitHub" is offered;
+    #: callback URL ``{public_url}/api/v1/auth/oauth/github/callback``)
+    oauth_github_client_id: str = ""
+    #: the OAuth app's client secret at GitHub
+    oauth_github_client_secret: str = ""
+    #: the issuer of any other OpenID Connect provider (``https://...``; its discovery document
+    #: is ``{issuer}/.well-known/openid-configuration``); with a client id and secret it is offered
+    oauth_oidc_issuer: str = ""
+    #: the client id of Questlog at that OpenID Connect provider
+    oauth_oidc_client_id: str = ""
+    #: the client secret of Questlog at that OpenID Connect provider
+    oauth_oidc_client_secret: str = ""
+    #: the name that provider goes by in URLs and lists (lowercase letters, digits, ``-``)
+    oauth_oidc_name: str = "oidc"
 
     def __post_init__(self) -> None:
         from apps.http.client_address import parse_networks
@@ -232,6 +251,29 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
                 raise SettingsError(f"{variable}: required by QUESTLOG_PUSH={self.push}, but empty")
         if self.vapid_subject and not self.vapid_subject.startswith(("mailto:", "https://")):
             raise SettingsError("QUESTLOG_VAPID_SUBJECT: must be a mailto: or https:// URL")
+        self._check_oauth()
+
+    def _check_oauth(self) -> None:
+        """A provider is configured whole or not at all: half of it would be ignored."""
+        import re
+
+        for provider in ("google", "github", "oidc"):
+            fields = [f"oauth_{provider}_client_id", f"oauth_{provider}_client_secret"]
+            if provider == "oidc":
+                fields.append("oauth_oidc_issuer")
+            given = [f for f in fields if getattr(self, f)]
+            if given and len(given) != len(fields):
+                missing = ", ".join(f"QUESTLOG_{f.upper()}" for f in fields if f not in given)
+                raise SettingsError(f"{missing}: needed with QUESTLOG_{given[0].upper()}")
+        if self.oauth_oidc_issuer and not self.oauth_oidc_issuer.startswith("https://"):
+            raise SettingsError("QUESTLOG_OAUTH_OIDC_ISSUER: must be an https:// URL")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", self.oauth_oidc_name) or (
+            self.oauth_oidc_name in {"google", "github"}
+        ):
+            raise SettingsError(
+                "QUESTLOG_OAUTH_OIDC_NAME: 1-32 lowercase letters, digits or '-', "
+                "not google or github"
+            )
 
     @property
     def resolved_log_format(self) -> Literal["json", "console"]:

@@ -26,7 +26,11 @@ def provide_identity_bus(state: State) -> MessageBus[OwnUnitOfWork]:
             profile: Profile = await container.profile_reads().get(user_id)
             return profile
 
-        bus = bootstrap(auth=container.auth_service, read_profile=read_profile)
+        bus = bootstrap(
+            auth=container.auth_service,
+            read_profile=read_profile,
+            external=container.external_sign_in,
+        )
         state.identity_bus = bus
     return bus
 

@@ -7,11 +7,14 @@ from apps.auth.controllers import (
     JwksController,
     ProfileController,
 )
+from apps.auth.controllers_oauth import ExternalSignInController, LinkedIdentitiesController
 
 ROUTES = [
     AccountController,
     ProfileController,
     AccountDeletionController,
+    ExternalSignInController,
+    LinkedIdentitiesController,
     AdminController,
     JwksController,
 ]

@@ -27,8 +27,10 @@ from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentitySto
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signing_key
 from adapters.sql.auth import SqlAuthUnitOfWork
+from apps.container.oauth import callback_url, configured_providers, oauth_http_client
 from apps.container.platform import OpenClients, Platform, token_verification
 from apps.settings import Settings
+from questlog_core.identity.use_cases.external_login import ExternalSignInUseCases
 from questlog_core.ids import UserId
 from questlog_core.ports.identity import AuthUnitOfWork
 from questlog_core.services.auth import AuthService, AuthSettings, Profile, read_profile
@@ -147,6 +149,27 @@ class IdentityPart(Platform):
     )
     auth_service = providers.Singleton(
         AuthService,
+        uow=auth_uow.provider,
+        hasher=password_hasher,
+        tokens=access_tokens,
+        revocations=Platform.token_denylist,
+        limiter=Platform.rate_limiter,
+        email=email_sender,
+        clock=Platform.clock,
+        ids=Platform.ids,
+        settings=providers.Callable(_auth_settings, Platform.settings),
+        device_key=providers.Callable(device_cookie_key, signing_key),
+    )
+    #: the HTTP client the external identity providers call through (tests stub its transport)
+    oauth_http = providers.Singleton(oauth_http_client, Platform.open_clients)
+    #: the external identity providers the settings configure, by name
+    sign_in_providers = providers.Singleton(configured_providers, Platform.settings, oauth_http)
+    #: signing in with Google, GitHub or an OIDC provider (same ports as ``auth_service``)
+    external_sign_in = providers.Singleton(
+        ExternalSignInUseCases,
+        providers=sign_in_providers,
+        pending=Platform.cache,
+        callback_url=providers.Callable(callback_url, Platform.settings),
         uow=auth_uow.provider,
         hasher=password_hasher,
         tokens=access_tokens,

@@ -148,6 +148,8 @@ def service_schema(
 #: the field's description or docs/http.md; any other rejection of valid data still fails.
 NOT_STATABLE: dict[tuple[str, str], str] = {
     ("POST /api/v1/auth/register", "password"): "common passwords, not the email (after NFKC)",
+    ("GET /api/v1/auth/oauth/{provider}/callback", "code"): "code and state, unless error",
+    ("GET /api/v1/auth/oauth/{provider}/callback", "state"): "code and state, unless error",
     ("POST /api/v1/auth/register", "email"): "an address after NFKC normalisation",
     ("POST /api/v1/auth/register", "timezone"): "a time zone this server's tzdata knows",
     ("PUT /api/v1/auth/profile", "timezone"): "a time zone this server's tzdata knows",

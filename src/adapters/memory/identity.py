@@ -20,6 +20,7 @@ from uuid import UUID
 from adapters.memory.messaging import InMemoryOutbox
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from questlog_core.events import DomainEvent
+from questlog_core.identity.external import ExternalLink
 from questlog_core.identity.tokens import (
     PasswordResetToken,
     PersonalApiToken,
@@ -45,6 +46,8 @@ class InMemoryIdentityStore:
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
     reset_tokens: dict[str, PasswordResetToken] = field(default_factory=dict)
     api_tokens: dict[UUID, PersonalApiToken] = field(default_factory=dict)
+    #: external identities by (provider, subject)
+    external_links: dict[tuple[str, str], ExternalLink] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
     inbox: set[tuple[str, EventId]] = field(default_factory=set)
     published: set[EventId] = field(default_factory=set)
@@ -291,6 +294,38 @@ class InMemoryApiTokens:
             self._update(token_id, touch)
 
 
+class InMemoryExternalIdentities:
+    def __init__(self, store: InMemoryIdentityStore, journal: _Journal) -> None:
+        self._store = store
+        self._journal = journal
+
+    async def add(self, link: ExternalLink) -> None:
+        key = (link.provider, link.subject)
+        taken = key in self._store.external_links or any(
+            k.user_id == link.user_id and k.provider == link.provider
+            for k in self._store.external_links.values()
+        )
+        if taken:
+            raise AlreadyExists("external identity", f"{link.provider}:{link.subject}")
+        self._store.external_links[key] = link
+        self._journal.undo.append(_restore(self._store.external_links, key, None))
+
+    async def by_subject(self, provider: str, subject: str) -> ExternalLink | None:
+        return self._store.external_links.get((provider, subject))
+
+    async def list_of(self, user_id: UserId) -> list[ExternalLink]:
+        found = [k for k in self._store.external_links.values() if k.user_id == user_id]
+        return sorted(found, key=lambda k: k.provider)
+
+    async def remove(self, user_id: UserId, provider: str) -> bool:
+        for key, link in list(self._store.external_links.items()):
+            if link.user_id == user_id and link.provider == provider:
+                del self._store.external_links[key]
+                self._journal.undo.append(_restore(self._store.external_links, key, link))
+                return True
+        return False
+
+
 class _Inbox:
     def __init__(self, uow: InMemoryAuthUnitOfWork) -> None:
         self._uow = uow
@@ -312,6 +347,7 @@ class InMemoryAuthUnitOfWork:
         self.refresh_tokens = InMemoryRefreshTokens(store, self._journal)
         self.reset_tokens = InMemoryResetTokens(store, self._journal)
         self.api_tokens = InMemoryApiTokens(store, self._journal)
+        self.external_identities = InMemoryExternalIdentities(store, self._journal)
 
     async def __aenter__(self) -> Self:
         if self._open:
@@ -364,6 +400,7 @@ class InMemoryAuthUnitOfWork:
 __all__ = [
     "InMemoryApiTokens",
     "InMemoryAuthUnitOfWork",
+    "InMemoryExternalIdentities",
     "InMemoryIdentityStore",
     "InMemoryRefreshTokens",
     "InMemoryResetTokens",

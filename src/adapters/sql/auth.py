@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Executable, Select, and_, exists, literal, select, update
+from sqlalchemy import Executable, Select, and_, delete, exists, literal, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -39,6 +39,7 @@ from adapters.sql.tables import auth as t
 from adapters.sql.types import UtcDateTime
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
+from questlog_core.identity.external import ExternalLink
 from questlog_core.identity.rbac import Permission, Role
 from questlog_core.identity.tokens import (
     PasswordResetToken,
@@ -137,6 +138,16 @@ def _api_token(row: Row[Any]) -> PersonalApiToken:
         expires_at=row.expires_at,
         last_used_at=row.last_used_at,
         revoked_at=row.revoked_at,
+    )
+
+
+def _external_link(row: Row[Any]) -> ExternalLink:
+    return ExternalLink(
+        user_id=UserId(row.user_id),
+        provider=row.provider,
+        subject=row.subject,
+        email=row.email,
+        linked_at=row.linked_at,
     )
 
 
@@ -425,6 +436,48 @@ class SqlApiTokens:
         await self._uow.connection.execute(statement)
 
 
+class SqlExternalIdentities:
+    """Links of external identities to accounts (``auth_external_identities``)."""
+
+    def __init__(self, uow: SqlAuthUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, link: ExternalLink) -> None:
+        """Store a link; ``AlreadyExists`` if the identity, or the account at that provider,
+        is linked already (the table's two unique keys)."""
+        values = {
+            "provider": link.provider,
+            "subject": link.subject,
+            "user_id": link.user_id,
+            "email": link.email,
+            "linked_at": link.linked_at,
+        }
+        if not await dialects.insert_if_absent(self._uow.connection, t.external_identities, values):
+            raise AlreadyExists("external identity", f"{link.provider}:{link.subject}")
+
+    async def by_subject(self, provider: str, subject: str) -> ExternalLink | None:
+        """The link of the provider's ``subject``, or ``None``."""
+        e = t.external_identities.c
+        query = select(t.external_identities).where(e.provider == provider, e.subject == subject)
+        return await _first(self._uow.connection, query, _external_link)
+
+    async def list_of(self, user_id: UserId) -> builtins.list[ExternalLink]:
+        """The account's links, by provider name."""
+        e = t.external_identities.c
+        query = select(t.external_identities).where(e.user_id == user_id).order_by(e.provider)
+        return [_external_link(r) for r in await self._uow.connection.execute(query)]
+
+    async def remove(self, user_id: UserId, provider: str) -> bool:
+        """Unlink the account's identity at ``provider``; ``False`` if there was none."""
+        e = t.external_identities.c
+        statement = (
+            delete(t.external_identities)
+            .where(e.user_id == user_id, e.provider == provider)
+            .returning(e.subject)
+        )
+        return await _changed(self._uow.connection, statement) > 0
+
+
 class SqlAuthUnitOfWork(SqlUnitOfWork):
     """One transaction over the auth service's tables, inbox and outbox.
 
@@ -441,6 +494,7 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
         self._refresh_tokens = SqlRefreshTokens(self)
         self._reset_tokens = SqlResetTokens(self)
         self._api_tokens = SqlApiTokens(self)
+        self._external_identities = SqlExternalIdentities(self)
 
     @property
     def users(self) -> SqlUsers:
@@ -458,6 +512,10 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
     def api_tokens(self) -> SqlApiTokens:
         return self._api_tokens
 
+    @property
+    def external_identities(self) -> SqlExternalIdentities:
+        return self._external_identities
+
 
 if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, free at runtime)
 
@@ -468,6 +526,7 @@ if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, free at ru
 __all__ = [
     "SqlApiTokens",
     "SqlAuthUnitOfWork",
+    "SqlExternalIdentities",
     "SqlRefreshTokens",
     "SqlResetTokens",
     "SqlUsers",

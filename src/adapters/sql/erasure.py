@@ -129,6 +129,7 @@ _ENTRIES = [
     owned_by(auth.refresh_tokens, "user_id"),
     owned_by(auth.reset_tokens, "user_id"),
     owned_by(auth.api_tokens, "user_id"),
+    owned_by(auth.external_identities, "user_id"),
     owned_by(auth.users, "id"),
     # gamification service
     owned_by(gamification.ledger, "user_id"),

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from questlog_core.identity.use_cases import AuthService
+from questlog_core.identity.use_cases.external_login import ExternalSignInUseCases
+from questlog_core.identity.use_cases.external_messages import EXTERNAL_QUERIES, external_handlers
 from questlog_core.identity.use_cases.messages import QUERIES, ProfileRead, handlers
 from questlog_core.kernel.bus import MessageBus
 from questlog_core.kernel.events import DomainEvent
@@ -34,12 +36,16 @@ _NOTHING = OwnUnitOfWork()
 
 
 def bootstrap(
-    *, auth: Callable[[], AuthService], read_profile: ProfileRead | None = None
+    *,
+    auth: Callable[[], AuthService],
+    read_profile: ProfileRead | None = None,
+    external: Callable[[], ExternalSignInUseCases] | None = None,
 ) -> MessageBus[OwnUnitOfWork]:
     """The identity bus: every auth command and query routed to its ``AuthService`` method.
 
     ``auth`` gives the service for each message (the container's provider); ``read_profile``
-    is where a :class:`~.use_cases.messages.GetProfile` reads (the profile cache at the edge).
+    is where a :class:`~.use_cases.messages.GetProfile` reads (the profile cache at the edge);
+    ``external`` gives the external sign-in use cases (:mod:`.use_cases.external_messages`).
     """
     bus: MessageBus[OwnUnitOfWork] = MessageBus(lambda: _NOTHING)
     for message_type, handler in handlers(auth, read_profile).items():
@@ -47,4 +53,10 @@ def bootstrap(
             bus.register_query(message_type, handler)
         else:
             bus.register(message_type, handler)
+    if external is not None:
+        for message_type, handler in external_handlers(external).items():
+            if message_type in EXTERNAL_QUERIES:
+                bus.register_query(message_type, handler)
+            else:
+                bus.register(message_type, handler)
     return bus

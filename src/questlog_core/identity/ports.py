@@ -14,6 +14,7 @@ from uuid import UUID
 
 import msgspec
 
+from questlog_core.identity.external import ExternalLink
 from questlog_core.identity.tokens import (
     PasswordResetToken,
     PersonalApiToken,
@@ -59,19 +60,52 @@ class TokenIssuer(Protocol):
 
 
 class ExternalIdentity(msgspec.Struct, frozen=True):
+    """Who the provider says signed in: ``subject`` is its stable id of the person;
+    ``email_verified`` is the provider's own word that the person controls ``email``."""
+
     provider: str
     subject: str
     email: str
     email_verified: bool
+    display_name: str = ""
 
 
 class IdentityProvider(Protocol):
-    """An OAuth/OIDC provider (a later issue implements one; the seam is here now)."""
+    """An OAuth 2.0 / OpenID Connect provider, for the authorization-code flow with PKCE.
+
+    ``authorization_url`` is where the browser goes to sign in (with ``state``, the ``S256``
+    ``code_challenge`` and, for OIDC, the ``nonce``). ``exchange`` trades the returned code
+    (with the ``code_verifier``) for the person's identity; an OIDC provider checks the ID
+    token there (signature against the provider's JWKS, ``iss``, ``aud``, ``exp``, ``iat``
+    and that its ``nonce`` is ``nonce``). A refused code or a bad token raises
+    ``AuthenticationFailed``; a provider that cannot be reached, ``ServiceUnavailable``.
+    """
 
     name: str
 
-    def authorization_url(self, state: str, redirect_uri: str) -> str: ...
-    async def exchange(self, code: str, redirect_uri: str) -> ExternalIdentity: ...
+    async def authorization_url(
+        self, *, state: str, nonce: str, code_challenge: str, redirect_uri: str
+    ) -> str: ...
+
+    async def exchange(
+        self, *, code: str, redirect_uri: str, code_verifier: str, nonce: str
+    ) -> ExternalIdentity: ...
+
+
+class ExternalIdentityRepository(Protocol):
+    """Which account each external identity (provider, subject) is linked to."""
+
+    async def add(self, link: ExternalLink) -> None:
+        """Store a link; ``AlreadyExists`` if the identity is linked already, or the account
+        already has an identity at that provider."""
+        ...
+
+    async def by_subject(self, provider: str, subject: str) -> ExternalLink | None: ...
+    async def list_of(self, user_id: UserId) -> list[ExternalLink]: ...
+
+    async def remove(self, user_id: UserId, provider: str) -> bool:
+        """Unlink the account's identity at ``provider``; ``False`` if there was none."""
+        ...
 
 
 class UserRepository(Protocol):
@@ -174,6 +208,8 @@ class AuthUnitOfWork(UnitOfWork, Protocol):
     def reset_tokens(self) -> ResetTokenRepository: ...
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
+    @property
+    def external_identities(self) -> ExternalIdentityRepository: ...
 
     async def claim(self, consumer: str, event_id: EventId) -> bool:
         """Deprecated alias of ``inbox.claim`` (kept for code written before the unit-of-work
@@ -187,6 +223,7 @@ __all__ = [
     "AuthUnitOfWork",
     "Authenticator",
     "ExternalIdentity",
+    "ExternalIdentityRepository",
     "IdentityProvider",
     "PasswordHasher",
     "RefreshTokenRepository",

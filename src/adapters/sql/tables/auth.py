@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 
@@ -62,6 +63,22 @@ users = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("tokens_valid_after", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    schema=SCHEMA,
+)
+
+#: Identities at external providers (Google, GitHub, OIDC) linked to accounts: one account per
+#: (provider, subject), and at most one identity per provider for an account.
+external_identities = Table(
+    "auth_external_identities",
+    metadata,
+    Column("provider", String(32), primary_key=True),
+    # the provider's stable id of the person (OIDC ``sub``: at most 255 ASCII characters)
+    Column("subject", String(255), primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    # the address the provider vouched for when the link was made
+    Column("email", String(254), nullable=False),
+    Column("linked_at", UtcDateTime, nullable=False),
+    UniqueConstraint("user_id", "provider"),
     schema=SCHEMA,
 )
 
@@ -145,6 +162,7 @@ __all__ = [
     "SCHEMA",
     "api_tokens",
     "dead_letters",
+    "external_identities",
     "inbox",
     "outbox",
     "rate_hits",
