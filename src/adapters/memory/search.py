@@ -32,6 +32,8 @@ class InMemorySearchStore:
         #: in indexing order: a put moves the quest to the end (dicts keep insertion order)
         self.documents: dict[tuple[UserId, QuestId], SearchDocument] = {}
         self.queries: list[QueryRecord] = []
+        #: deleted quests (never indexed again) and when they were deleted
+        self.forgotten: dict[tuple[UserId, QuestId], datetime] = {}
         self.inbox: set[tuple[str, EventId]] = set()
         #: what committed units of work recorded (the search service publishes nothing yet)
         self.outbox: list[DomainEvent] = []
@@ -81,6 +83,16 @@ class _Index:
 
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
         self._uow.documents.pop((owner, quest_id), None)
+
+    async def forget(self, owner: UserId, quest_id: QuestId, *, at: datetime) -> None:
+        self._uow.documents.pop((owner, quest_id), None)
+        self._uow.forgotten.setdefault((owner, quest_id), at)
+
+    async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
+        return (owner, quest_id) in self._uow.forgotten
+
+    async def quest_ids(self, owner: UserId) -> set[QuestId]:
+        return {quest_id for who, quest_id in self._uow.documents if who == owner}
 
     async def search(
         self, owner: UserId, query: SearchQuery, *, offset: int = 0, limit: int = 20
@@ -157,6 +169,7 @@ class InMemorySearchUnitOfWork:
         self.store = store
         self.documents: dict[tuple[UserId, QuestId], SearchDocument] = {}
         self.records: list[QueryRecord] = []
+        self.forgotten: dict[tuple[UserId, QuestId], datetime] = {}
         self.claims: set[tuple[str, EventId]] = set()
         self.events: list[DomainEvent] = []
         self._last_committed: list[DomainEvent] = []
@@ -175,6 +188,7 @@ class InMemorySearchUnitOfWork:
     async def commit(self) -> None:
         self.store.documents = dict(self.documents)
         self.store.queries = list(self.records)
+        self.store.forgotten = dict(self.forgotten)
         self.store.inbox |= self.claims
         self.store.outbox.extend(self.events)
         self._last_committed = self.events
@@ -185,6 +199,7 @@ class InMemorySearchUnitOfWork:
         """Discard the changes, claims and recorded events; the unit of work goes on."""
         self.documents = dict(self.store.documents)
         self.records = list(self.store.queries)
+        self.forgotten = dict(self.store.forgotten)
         self.claims = set()
         self.events = []
 

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sql.dialects import insert_if_absent
 from adapters.sql.tables import search as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.kernel.ids import QuestId, UserId
@@ -76,6 +77,8 @@ def _row(document: SearchDocument) -> dict[str, Any]:
         "created_at": document.created_at,
         "updated_at": document.updated_at,
         "started_at": document.started_at,
+        "content_at": document.content_at,
+        "status_at": document.status_at,
     }
 
 
@@ -92,6 +95,8 @@ def _document(row: Any) -> SearchDocument:
         created_at=row.created_at,
         updated_at=row.updated_at,
         started_at=row.started_at,
+        content_at=row.content_at,
+        status_at=row.status_at,
     )
 
 
@@ -225,6 +230,22 @@ class SqlQuestSearchIndex:
             await connection.execute(
                 text("DELETE FROM search_fts WHERE rowid = :id"), {"id": doc_id}
             )
+
+    async def forget(self, owner: UserId, quest_id: QuestId, *, at: datetime) -> None:
+        await self.remove(owner, quest_id)
+        row = {"owner": owner, "quest_id": quest_id, "deleted_at": at}
+        if await insert_if_absent(self._uow.connection, t.forgotten, row):
+            self._uow.inserted("search.search_forgotten")
+
+    async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
+        f = t.forgotten.c
+        query = select(f.quest_id).where(f.owner == owner, f.quest_id == quest_id)
+        return (await self._uow.connection.execute(query)).first() is not None
+
+    async def quest_ids(self, owner: UserId) -> set[QuestId]:
+        d = t.documents.c
+        rows = await self._uow.connection.execute(select(d.quest_id).where(d.owner == owner))
+        return {QuestId(quest_id) for quest_id in rows.scalars()}
 
     async def search(
         self, owner: UserId, query: SearchQuery, *, offset: int = 0, limit: int = 20
