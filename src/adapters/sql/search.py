@@ -25,6 +25,7 @@ from sqlalchemy import (
     ColumnElement,
     MetaData,
     Select,
+    String,
     bindparam,
     cast,
     delete,
@@ -277,12 +278,17 @@ class SqlQuestSearchIndex:
             )
         else:
             vector: ColumnClause[Any] = literal_column("search_documents.search_vector", TSVECTOR)
-            # Inline, not a bound parameter: a prepared statement's generic plan cannot see
-            # how rare the words are, and would walk the owner's newest quests one by one
-            # for a rare word instead of asking the GIN index. (Words are letters and digits
-            # only, so the literal cannot carry anything else.)
-            literal = tsquery_literal(query).replace("'", "''")
-            tsquery = literal_column(f"'{literal}'::tsquery", TSQUERY)
+            # Rendered into the SQL as a literal, not sent as a bound parameter: a prepared
+            # statement's generic plan cannot see how rare the words are, and would walk the
+            # owner's newest quests one by one for a rare word instead of asking the GIN
+            # index. A "literal execute" parameter is rendered when the statement runs, so the
+            # statement itself is compiled once and cached (compiling it anew for each search
+            # cost more than the search). Words are letters and digits only; the literal is
+            # quoted by SQLAlchemy's string literal rendering all the same.
+            tsquery = cast(
+                bindparam("tsquery", tsquery_literal(query), String, literal_execute=True),
+                TSQUERY,
+            )
             window = (
                 select(*columns, vector.label("vector"))
                 .where(d.c.owner == owner, vector.op("@@")(tsquery))
