@@ -7,6 +7,7 @@ occurrence of a query word, like PostgreSQL's default ``ts_rank`` weights for A,
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Self
 
@@ -81,6 +82,16 @@ class _Index:
         self._uow.documents.pop(key, None)
         self._uow.documents[key] = document
 
+    async def get_many(
+        self, owner: UserId, quest_ids: Collection[QuestId]
+    ) -> dict[QuestId, SearchDocument]:
+        found = (self._uow.documents.get((owner, q)) for q in quest_ids)
+        return {doc.quest_id: doc for doc in found if doc is not None}
+
+    async def put_many(self, documents: Sequence[SearchDocument]) -> None:
+        for document in documents:
+            await self.put(document)
+
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
         self._uow.documents.pop((owner, quest_id), None)
 
@@ -90,6 +101,9 @@ class _Index:
 
     async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
         return (owner, quest_id) in self._uow.forgotten
+
+    async def forgotten_among(self, owner: UserId, quest_ids: Collection[QuestId]) -> set[QuestId]:
+        return {q for q in quest_ids if (owner, q) in self._uow.forgotten}
 
     async def quest_ids(self, owner: UserId) -> set[QuestId]:
         return {quest_id for who, quest_id in self._uow.documents if who == owner}

@@ -15,7 +15,7 @@ query as those words, each quoted as a literal term: a user's ``"``, ``*``, ``:`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -174,6 +174,16 @@ class SqlQuestSearchIndex:
         row = (await self._uow.connection.execute(query)).first()
         return None if row is None else _document(row)
 
+    async def get_many(
+        self, owner: UserId, quest_ids: Collection[QuestId]
+    ) -> dict[QuestId, SearchDocument]:
+        if not quest_ids:
+            return {}
+        d = t.documents
+        query = select(d).where(d.c.owner == owner, d.c.quest_id.in_(list(quest_ids)))
+        rows = await self._uow.connection.execute(query)
+        return {QuestId(row.quest_id): _document(row) for row in rows}
+
     async def put(self, document: SearchDocument) -> None:
         # Removed and added again, so its id (the FTS5 rowid) says it was indexed last: the
         # rank window takes the highest ids.
@@ -242,6 +252,14 @@ class SqlQuestSearchIndex:
         f = t.forgotten.c
         query = select(f.quest_id).where(f.owner == owner, f.quest_id == quest_id)
         return (await self._uow.connection.execute(query)).first() is not None
+
+    async def forgotten_among(self, owner: UserId, quest_ids: Collection[QuestId]) -> set[QuestId]:
+        if not quest_ids:
+            return set()
+        f = t.forgotten.c
+        query = select(f.quest_id).where(f.owner == owner, f.quest_id.in_(list(quest_ids)))
+        rows = await self._uow.connection.execute(query)
+        return {QuestId(quest_id) for quest_id in rows.scalars()}
 
     async def quest_ids(self, owner: UserId) -> set[QuestId]:
         d = t.documents.c

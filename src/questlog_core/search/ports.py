@@ -7,7 +7,7 @@ is scoped by owner: no search ever returns another user's quest.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -34,6 +34,17 @@ class QuestSearchIndex(Protocol):
         recently indexed of the owner's quests."""
         ...
 
+    async def get_many(
+        self, owner: UserId, quest_ids: Collection[QuestId]
+    ) -> dict[QuestId, SearchDocument]:
+        """The indexed ones among ``quest_ids`` (a rebuild reads a page at a time)."""
+        ...
+
+    async def put_many(self, documents: Sequence[SearchDocument]) -> None:
+        """Index quests that are not indexed (one round of statements; later ones count as
+        indexed later). A quest already indexed must be removed first."""
+        ...
+
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
         """Take the quest out of the index (nothing happens if it is not indexed)."""
         ...
@@ -45,6 +56,10 @@ class QuestSearchIndex(Protocol):
 
     async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
         """Whether the quest was deleted (:meth:`forget`): it must not be indexed again."""
+        ...
+
+    async def forgotten_among(self, owner: UserId, quest_ids: Collection[QuestId]) -> set[QuestId]:
+        """Those of ``quest_ids`` that were deleted (see :meth:`is_forgotten`)."""
         ...
 
     async def quest_ids(self, owner: UserId) -> set[QuestId]:

@@ -90,25 +90,31 @@ async def reindex_owner(
     report = ReindexReport(owners=1)
     seen: set[QuestId] = set()
     async for batch in source.quests(owner):
+        # a source bug must not index a quest under someone else
+        mine = [current for current in batch if current.owner == owner]
+        ids = [current.quest_id for current in mine]
+        seen.update(ids)
         uow = unit_of_work()
         async with uow:
-            for current in batch:
-                if current.owner != owner:
-                    continue  # a source bug must not index a quest under someone else
-                seen.add(current.quest_id)
-                if await uow.index.is_forgotten(owner, current.quest_id):
+            forgotten = await uow.index.forgotten_among(owner, ids)
+            indexed = await uow.index.get_many(owner, ids)
+            changed: list[SearchDocument] = []
+            for current in mine:
+                if current.quest_id in forgotten:
                     report.skipped_deleted += 1
                     continue
-                indexed = await uow.index.get(owner, current.quest_id)
-                merged = reconcile(indexed, current)
-                if merged == indexed:
+                before = indexed.get(current.quest_id)
+                merged = reconcile(before, current)
+                if merged == before:
                     report.unchanged += 1
                     continue
-                await uow.index.put(merged)
-                if indexed is None:
+                if before is None:
                     report.added += 1
                 else:
                     report.updated += 1
+                    await uow.index.remove(owner, current.quest_id)
+                changed.append(merged)
+            await uow.index.put_many(changed)
             await uow.commit()
     uow = unit_of_work()
     async with uow:
@@ -123,9 +129,9 @@ async def reindex_owner(
                 for quest_id in gone:
                     # Deleted without its event reaching the index: remembered like a
                     # deletion, so a late quest.created does not bring it back either.
-                    indexed = await uow.index.get(owner, quest_id)
-                    if indexed is not None:
-                        await uow.index.forget(owner, quest_id, at=indexed.updated_at)
+                    stale = await uow.index.get(owner, quest_id)
+                    if stale is not None:
+                        await uow.index.forget(owner, quest_id, at=stale.updated_at)
                 await uow.commit()
             report.removed = len(gone)
     return report
