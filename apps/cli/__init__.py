@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "dead-letters": ("dead_letters", "list, replay or purge messages consumers gave up on"),
     "import": ("import_file", "import a Taskwarrior, Todoist or Habitica export into an account"),
     "export": ("export_data", "export an account's data (or its quests as Taskwarrior JSON)"),
+    "search": ("search", "rebuild the search index from the quests (reindex)"),
 }
 
 

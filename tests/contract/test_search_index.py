@@ -383,11 +383,8 @@ async def test_the_query_log_counts_top_and_zero_result_queries_in_the_window(
     assert [s.query for s in wider.zero_result_queries] == ["taxes"]
 
 
-async def test_a_bulk_load_is_searchable_like_single_puts(
-    engine: AsyncEngine | None, make_uow: MakeUow
-) -> None:
-    if engine is None:
-        pytest.skip("put_many is the SQL adapters' bulk path (benchmarks, re-indexing)")
+async def test_a_bulk_load_is_searchable_like_single_puts(make_uow: MakeUow) -> None:
+    # put_many is the bulk path of rebuilds and benchmarks (every adapter has it)
     from questlog_core.search.model import SearchDocument
 
     documents = [
@@ -402,7 +399,7 @@ async def test_a_bulk_load_is_searchable_like_single_puts(
         )
         for n in range(5)
     ]
-    uow = SqlSearchUnitOfWork(engine)
+    uow = make_uow()
     async with uow:
         await uow.index.put_many(documents)
         await uow.commit()

@@ -7,6 +7,7 @@ occurrence of a query word, like PostgreSQL's default ``ts_rank`` weights for A,
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Self
 
@@ -32,6 +33,8 @@ class InMemorySearchStore:
         #: in indexing order: a put moves the quest to the end (dicts keep insertion order)
         self.documents: dict[tuple[UserId, QuestId], SearchDocument] = {}
         self.queries: list[QueryRecord] = []
+        #: deleted quests (never indexed again) and when they were deleted
+        self.forgotten: dict[tuple[UserId, QuestId], datetime] = {}
         self.inbox: set[tuple[str, EventId]] = set()
         #: what committed units of work recorded (the search service publishes nothing yet)
         self.outbox: list[DomainEvent] = []
@@ -79,8 +82,31 @@ class _Index:
         self._uow.documents.pop(key, None)
         self._uow.documents[key] = document
 
+    async def get_many(
+        self, owner: UserId, quest_ids: Collection[QuestId]
+    ) -> dict[QuestId, SearchDocument]:
+        found = (self._uow.documents.get((owner, q)) for q in quest_ids)
+        return {doc.quest_id: doc for doc in found if doc is not None}
+
+    async def put_many(self, documents: Sequence[SearchDocument]) -> None:
+        for document in documents:
+            await self.put(document)
+
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
         self._uow.documents.pop((owner, quest_id), None)
+
+    async def forget(self, owner: UserId, quest_id: QuestId, *, at: datetime) -> None:
+        self._uow.documents.pop((owner, quest_id), None)
+        self._uow.forgotten.setdefault((owner, quest_id), at)
+
+    async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
+        return (owner, quest_id) in self._uow.forgotten
+
+    async def forgotten_among(self, owner: UserId, quest_ids: Collection[QuestId]) -> set[QuestId]:
+        return {q for q in quest_ids if (owner, q) in self._uow.forgotten}
+
+    async def quest_ids(self, owner: UserId) -> set[QuestId]:
+        return {quest_id for who, quest_id in self._uow.documents if who == owner}
 
     async def search(
         self, owner: UserId, query: SearchQuery, *, offset: int = 0, limit: int = 20
@@ -157,6 +183,7 @@ class InMemorySearchUnitOfWork:
         self.store = store
         self.documents: dict[tuple[UserId, QuestId], SearchDocument] = {}
         self.records: list[QueryRecord] = []
+        self.forgotten: dict[tuple[UserId, QuestId], datetime] = {}
         self.claims: set[tuple[str, EventId]] = set()
         self.events: list[DomainEvent] = []
         self._last_committed: list[DomainEvent] = []
@@ -175,6 +202,7 @@ class InMemorySearchUnitOfWork:
     async def commit(self) -> None:
         self.store.documents = dict(self.documents)
         self.store.queries = list(self.records)
+        self.store.forgotten = dict(self.forgotten)
         self.store.inbox |= self.claims
         self.store.outbox.extend(self.events)
         self._last_committed = self.events
@@ -185,6 +213,7 @@ class InMemorySearchUnitOfWork:
         """Discard the changes, claims and recorded events; the unit of work goes on."""
         self.documents = dict(self.store.documents)
         self.records = list(self.store.queries)
+        self.forgotten = dict(self.store.forgotten)
         self.claims = set()
         self.events = []
 

@@ -155,6 +155,7 @@ _ENTRIES = [
     owned_by(ai.player_zones, "owner"),
     # search service (the query log holds what the user typed)
     indexed_for(search.documents),
+    owned_by(search.forgotten, "owner"),
     owned_by(search.queries, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one

@@ -15,7 +15,8 @@ query as those words, each quoted as a literal term: a user's ``"``, ``*``, ``:`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,8 +24,10 @@ from sqlalchemy import (
     Column,
     ColumnClause,
     ColumnElement,
+    Integer,
     MetaData,
     Select,
+    String,
     bindparam,
     cast,
     delete,
@@ -37,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sql.dialects import insert_if_absent
 from adapters.sql.tables import search as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.kernel.ids import QuestId, UserId
@@ -76,6 +80,8 @@ def _row(document: SearchDocument) -> dict[str, Any]:
         "created_at": document.created_at,
         "updated_at": document.updated_at,
         "started_at": document.started_at,
+        "content_at": document.content_at,
+        "status_at": document.status_at,
     }
 
 
@@ -92,6 +98,8 @@ def _document(row: Any) -> SearchDocument:
         created_at=row.created_at,
         updated_at=row.updated_at,
         started_at=row.started_at,
+        content_at=row.content_at,
+        status_at=row.status_at,
     )
 
 
@@ -134,22 +142,117 @@ _PG_DOCUMENTS = t.documents.to_metadata(MetaData())
 _PG_DOCUMENTS.append_column(Column(t.VECTOR_COLUMN, TSVECTOR))
 
 
-def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
-    d = t.documents.c
+#: what a search statement's form depends on: (has statuses, has category, number of tags,
+#: has due_from, has due_before); the values are bound parameters
+_Shape = tuple[bool, bool, int, bool, bool]
+
+
+def _shape(query: SearchQuery) -> _Shape:
     f = query.filters
+    return (
+        bool(f.statuses),
+        f.category is not None,
+        len(f.tags),
+        f.due_from is not None,
+        f.due_before is not None,
+    )
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _search_parameters(
+    owner: UserId, query: SearchQuery, *, offset: int, limit: int
+) -> dict[str, Any]:
+    f = query.filters
+    sep = t.TAG_SEPARATOR
+    parameters: dict[str, Any] = {
+        "owner": owner,
+        "window": query.window,
+        "offset": offset,
+        "limit": limit,
+        "statuses": list(f.statuses),
+        "category": f.category,
+        "due_from": f.due_from,
+        "due_before": f.due_before,
+    }
+    for n, tag in enumerate(f.tags):
+        parameters[f"tag_{n}"] = f"%{_like_escape(f'{sep}{tag}{sep}')}%"
+    return parameters
+
+
+def _filters(shape: _Shape) -> list[ColumnElement[bool]]:
+    d = t.documents.c
+    statuses, category, tags, due_from, due_before = shape
     conditions: list[ColumnElement[bool]] = []
-    if f.statuses:
-        conditions.append(d.status.in_(f.statuses))
-    if f.category is not None:
-        conditions.append(d.category == f.category)
-    for tag in f.tags:
-        sep = t.TAG_SEPARATOR
-        conditions.append(d.tag_keys.contains(f"{sep}{tag}{sep}", autoescape=True))
-    if f.due_from is not None:
-        conditions.append(d.due >= f.due_from)
-    if f.due_before is not None:
-        conditions.append(d.due < f.due_before)
+    if statuses:
+        conditions.append(d.status.in_(bindparam("statuses", expanding=True)))
+    if category:
+        conditions.append(d.category == bindparam("category"))
+    for n in range(tags):
+        conditions.append(d.tag_keys.like(bindparam(f"tag_{n}"), escape="/"))
+    if due_from:
+        conditions.append(d.due >= bindparam("due_from"))
+    if due_before:
+        conditions.append(d.due < bindparam("due_before"))
     return conditions
+
+
+@functools.cache
+def _search_statement(sqlite: bool, shape: _Shape) -> Select[Any]:
+    """The search statement of one database and filter shape, built once: every value is a
+    bound parameter (:func:`_search_parameters`), so a search neither builds nor compiles
+    SQL. The window is the owner's most recently indexed matches (highest ids), then ranked."""
+    d = t.documents
+    columns = (
+        d.c.quest_id,
+        d.c.title,
+        d.c.tags,
+        d.c.category,
+        d.c.status,
+        d.c.due,
+        d.c.updated_at,
+    )
+    owner = bindparam("owner", type_=d.c.owner.type)
+    window: Select[Any]
+    tsquery: Any = None
+    if sqlite:
+        fts: ColumnClause[Any] = literal_column("search_fts")
+        rowid: ColumnClause[Any] = literal_column("search_fts.rowid")
+        bm25: ColumnClause[float] = literal_column(_BM25)
+        window = (
+            select(*columns, (-bm25).label("score"))
+            .select_from(d.join(text("search_fts"), rowid == d.c.id))
+            .where(fts.op("MATCH")(bindparam("match", type_=String)), d.c.owner == owner)
+            .order_by(rowid.desc())
+        )
+    else:
+        vector: ColumnClause[Any] = literal_column("search_documents.search_vector", TSVECTOR)
+        # Rendered into the SQL as a literal, not sent as a bound parameter: a prepared
+        # statement's generic plan cannot see how rare the words are, and would walk the
+        # owner's newest quests one by one for a rare word instead of asking the GIN index.
+        # A "literal execute" parameter is rendered when the statement runs, so the statement
+        # itself is compiled once and cached (compiling it anew for each search cost more
+        # than the search). Words are letters and digits only; the literal is quoted by
+        # SQLAlchemy's string literal rendering all the same.
+        tsquery = cast(bindparam("tsquery", None, String, literal_execute=True), TSQUERY)
+        window = (
+            select(*columns, vector.label("vector"))
+            .where(d.c.owner == owner, vector.op("@@")(tsquery))
+            .order_by(d.c.id.desc())
+        )
+    matches = (
+        window.where(*_filters(shape)).limit(bindparam("window", type_=Integer)).subquery("matches")
+    )
+    m = matches.c
+    score = m.score if tsquery is None else func.ts_rank(m.vector, tsquery)
+    return (
+        select(m.quest_id, m.title, m.tags, m.category, m.status, m.due, score.label("score"))
+        .order_by(score.desc(), m.updated_at.desc(), m.quest_id)
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+    )
 
 
 class SqlQuestSearchIndex:
@@ -167,6 +270,16 @@ class SqlQuestSearchIndex:
         query = select(d).where(d.c.owner == owner, d.c.quest_id == quest_id)
         row = (await self._uow.connection.execute(query)).first()
         return None if row is None else _document(row)
+
+    async def get_many(
+        self, owner: UserId, quest_ids: Collection[QuestId]
+    ) -> dict[QuestId, SearchDocument]:
+        if not quest_ids:
+            return {}
+        d = t.documents
+        query = select(d).where(d.c.owner == owner, d.c.quest_id.in_(list(quest_ids)))
+        rows = await self._uow.connection.execute(query)
+        return {QuestId(row.quest_id): _document(row) for row in rows}
 
     async def put(self, document: SearchDocument) -> None:
         # Removed and added again, so its id (the FTS5 rowid) says it was indexed last: the
@@ -226,57 +339,43 @@ class SqlQuestSearchIndex:
                 text("DELETE FROM search_fts WHERE rowid = :id"), {"id": doc_id}
             )
 
+    async def forget(self, owner: UserId, quest_id: QuestId, *, at: datetime) -> None:
+        await self.remove(owner, quest_id)
+        row = {"owner": owner, "quest_id": quest_id, "deleted_at": at}
+        if await insert_if_absent(self._uow.connection, t.forgotten, row):
+            self._uow.inserted("search.search_forgotten")
+
+    async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
+        f = t.forgotten.c
+        query = select(f.quest_id).where(f.owner == owner, f.quest_id == quest_id)
+        return (await self._uow.connection.execute(query)).first() is not None
+
+    async def forgotten_among(self, owner: UserId, quest_ids: Collection[QuestId]) -> set[QuestId]:
+        if not quest_ids:
+            return set()
+        f = t.forgotten.c
+        query = select(f.quest_id).where(f.owner == owner, f.quest_id.in_(list(quest_ids)))
+        rows = await self._uow.connection.execute(query)
+        return {QuestId(quest_id) for quest_id in rows.scalars()}
+
+    async def quest_ids(self, owner: UserId) -> set[QuestId]:
+        d = t.documents.c
+        rows = await self._uow.connection.execute(select(d.quest_id).where(d.owner == owner))
+        return {QuestId(quest_id) for quest_id in rows.scalars()}
+
     async def search(
         self, owner: UserId, query: SearchQuery, *, offset: int = 0, limit: int = 20
     ) -> list[SearchHit]:
         if not query.words:
             return []
-        d = t.documents
-        columns = (
-            d.c.quest_id,
-            d.c.title,
-            d.c.tags,
-            d.c.category,
-            d.c.status,
-            d.c.due,
-            d.c.updated_at,
-        )
-        # The window: the owner's most recently indexed matches (highest ids), then ranked.
-        window: Select[Any]
-        tsquery: Any = None
+        statement = _search_statement(self._sqlite, _shape(query))
+        parameters = _search_parameters(owner, query, offset=offset, limit=limit)
         if self._sqlite:
-            fts: ColumnClause[Any] = literal_column("search_fts")
-            rowid: ColumnClause[Any] = literal_column("search_fts.rowid")
-            bm25: ColumnClause[float] = literal_column(_BM25)
-            window = (
-                select(*columns, (-bm25).label("score"))
-                .select_from(d.join(text("search_fts"), rowid == d.c.id))
-                .where(fts.op("MATCH")(fts5_match(owner, query)), d.c.owner == owner)
-                .order_by(rowid.desc())
-            )
+            parameters["match"] = fts5_match(owner, query)
         else:
-            vector: ColumnClause[Any] = literal_column("search_documents.search_vector", TSVECTOR)
-            # Inline, not a bound parameter: a prepared statement's generic plan cannot see
-            # how rare the words are, and would walk the owner's newest quests one by one
-            # for a rare word instead of asking the GIN index. (Words are letters and digits
-            # only, so the literal cannot carry anything else.)
-            literal = tsquery_literal(query).replace("'", "''")
-            tsquery = literal_column(f"'{literal}'::tsquery", TSQUERY)
-            window = (
-                select(*columns, vector.label("vector"))
-                .where(d.c.owner == owner, vector.op("@@")(tsquery))
-                .order_by(d.c.id.desc())
-            )
-        matches = window.where(*_filters(query)).limit(query.window).subquery("matches")
-        m = matches.c
-        score = m.score if tsquery is None else func.ts_rank(m.vector, tsquery)
-        statement = (
-            select(m.quest_id, m.title, m.tags, m.category, m.status, m.due, score.label("score"))
-            .order_by(score.desc(), m.updated_at.desc(), m.quest_id)
-            .offset(offset)
-            .limit(limit)
-        )
-        rows = await self._uow.connection.execute(statement)
+            # rendered into the SQL as a literal when the statement runs (_search_statement)
+            parameters["tsquery"] = tsquery_literal(query)
+        rows = await self._uow.connection.execute(statement, parameters)
         return [
             SearchHit(
                 quest_id=QuestId(row.quest_id),

@@ -42,6 +42,22 @@ class SearchDocument(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
     #: when the quest was first started (a reopened quest goes back to active if it was)
     started_at: datetime | None = None
+    #: when the quest last changed the indexed text and filters (title, notes, tags, category,
+    #: due): a quest event older than this no longer changes them (``None``: ``created_at``)
+    content_at: datetime | None = None
+    #: when the quest last changed status: an older status event no longer changes it
+    #: (``None``: ``created_at``)
+    status_at: datetime | None = None
+
+    @property
+    def content_as_of(self) -> datetime:
+        """When the indexed text and filters were last changed by the quest."""
+        return self.content_at or self.created_at
+
+    @property
+    def status_as_of(self) -> datetime:
+        """When the indexed status was last changed by the quest."""
+        return self.status_at or self.created_at
 
     @property
     def title_words(self) -> list[str]:

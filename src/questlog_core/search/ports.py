@@ -7,6 +7,7 @@ is scoped by owner: no search ever returns another user's quest.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -20,7 +21,7 @@ from questlog_core.search.model import (
     SearchQuery,
 )
 
-__all__ = ["QuestSearchIndex", "SearchQueryLog", "SearchUnitOfWork"]
+__all__ = ["QuestSearchIndex", "QuestSource", "SearchQueryLog", "SearchUnitOfWork"]
 
 
 class QuestSearchIndex(Protocol):
@@ -33,8 +34,36 @@ class QuestSearchIndex(Protocol):
         recently indexed of the owner's quests."""
         ...
 
+    async def get_many(
+        self, owner: UserId, quest_ids: Collection[QuestId]
+    ) -> dict[QuestId, SearchDocument]:
+        """The indexed ones among ``quest_ids`` (a rebuild reads a page at a time)."""
+        ...
+
+    async def put_many(self, documents: Sequence[SearchDocument]) -> None:
+        """Index quests that are not indexed (one round of statements; later ones count as
+        indexed later). A quest already indexed must be removed first."""
+        ...
+
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
-        """Forget the quest (nothing happens if it is not indexed)."""
+        """Take the quest out of the index (nothing happens if it is not indexed)."""
+        ...
+
+    async def forget(self, owner: UserId, quest_id: QuestId, *, at: datetime) -> None:
+        """The quest was deleted at ``at``: take it out and remember it is gone, so that
+        :meth:`is_forgotten` answers ``True`` from now on (quest ids are never reused)."""
+        ...
+
+    async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
+        """Whether the quest was deleted (:meth:`forget`): it must not be indexed again."""
+        ...
+
+    async def forgotten_among(self, owner: UserId, quest_ids: Collection[QuestId]) -> set[QuestId]:
+        """Those of ``quest_ids`` that were deleted (see :meth:`is_forgotten`)."""
+        ...
+
+    async def quest_ids(self, owner: UserId) -> set[QuestId]:
+        """Every indexed quest of ``owner`` (for a rebuild to find those that are gone)."""
         ...
 
     async def search(
@@ -74,4 +103,25 @@ class SearchUnitOfWork(UnitOfWork, Protocol):
 
     async def claim(self, consumer: str, event_id: EventId) -> bool:
         """Deprecated alias of ``inbox.claim`` (the shape other units of work keep)."""
+        ...
+
+
+class QuestSource(Protocol):
+    """The quests as they are now, read from their owner (the quest service), for rebuilding
+    the index (:mod:`questlog_core.search.reindex`); the index is otherwise fed by events only.
+
+    Each quest comes as the :class:`SearchDocument` it would be indexed as, with
+    ``content_at`` and ``status_at`` both the quest's ``updated_at``.
+    """
+
+    def owners(self) -> AsyncIterator[UserId]:
+        """Every user who may have quests."""
+        ...
+
+    def quests(self, owner: UserId) -> AsyncIterator[list[SearchDocument]]:
+        """Every quest of ``owner`` (any status), in batches."""
+        ...
+
+    async def existing(self, owner: UserId, quest_ids: Collection[QuestId]) -> set[QuestId]:
+        """Those of ``quest_ids`` that are still ``owner``'s quests."""
         ...

@@ -1,8 +1,11 @@
-"""The search index follows the quest lifecycle: each quest event applied once.
+"""The search index follows the quest lifecycle: each quest event applied once, in any order.
 
 :func:`apply_to_document` is the pure rule; :func:`index_quest_event` claims the event in the
 search inbox in the same transaction as the index change, so a redelivered event changes
-nothing and one whose transaction rolled back is applied again.
+nothing and one whose transaction rolled back is applied again. Events of one quest may arrive
+out of order: an older event never overwrites what a newer one indexed, and a deleted quest is
+remembered (:meth:`~questlog_core.search.ports.QuestSearchIndex.forget`) so that no late event
+or rebuild indexes it again.
 """
 
 from __future__ import annotations
@@ -42,9 +45,20 @@ INDEXED_EVENTS: tuple[type[DomainEvent], ...] = (
 
 
 def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> SearchDocument | None:
-    """The document after ``event`` (``None``: not indexed, or the quest is gone). Pure."""
+    """The document after ``event`` (``None``: not indexed, or the quest is gone). Pure.
+
+    Events may arrive out of order (retries, concurrent consumers, a rebuild that copied a
+    newer state): an event older than what the document already holds of the same aspect
+    leaves that aspect alone. Text and filters (title, notes, tags, category, due) follow the
+    newest of ``quest.created``, ``quest.updated`` and ``quest.completed``
+    (:attr:`~SearchDocument.content_as_of`); the status follows the newest status event
+    (:attr:`~SearchDocument.status_as_of`). A late ``quest.created`` of an indexed quest
+    changes nothing.
+    """
     at = event.occurred_at
     if isinstance(event, QuestCreated):
+        if document is not None:
+            return document
         return SearchDocument(
             owner=event.owner,
             quest_id=event.quest_id,
@@ -55,13 +69,18 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
             due=event.due,
             created_at=at,
             updated_at=at,
+            content_at=at,
+            status_at=at,
         )
     if document is None or isinstance(event, QuestDeleted):
         return None
     replace = msgspec.structs.replace
+    newer_content = at >= document.content_as_of
+    newer_status = at >= document.status_as_of
+    updated_at = max(document.updated_at, at)
     if isinstance(event, QuestUpdated):
-        if event.after is None:
-            return replace(document, updated_at=at)
+        if event.after is None or not newer_content:
+            return replace(document, updated_at=updated_at)
         facts = event.after
         return replace(
             document,
@@ -70,28 +89,34 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
             tags=facts.tags,
             category=facts.category,
             due=facts.due,
-            updated_at=at,
-        )
-    if isinstance(event, QuestStarted):
-        return replace(
-            document, status="active", started_at=document.started_at or at, updated_at=at
+            updated_at=updated_at,
+            content_at=at,
         )
     if isinstance(event, QuestCompleted):
+        if newer_content:
+            document = replace(
+                document, tags=event.tags, category=event.category, due=event.due, content_at=at
+            )
+        if newer_status:
+            document = replace(document, status="done", status_at=at)
+        return replace(document, updated_at=updated_at)
+    if not newer_status:
+        return replace(document, updated_at=updated_at)
+    if isinstance(event, QuestStarted):
         return replace(
             document,
-            status="done",
-            tags=event.tags,
-            category=event.category,
-            due=event.due,
-            updated_at=at,
+            status="active",
+            started_at=document.started_at or at,
+            updated_at=updated_at,
+            status_at=at,
         )
     if isinstance(event, QuestReopened):
         status = "active" if document.started_at is not None else "todo"
-        return replace(document, status=status, updated_at=at)
+        return replace(document, status=status, updated_at=updated_at, status_at=at)
     if isinstance(event, QuestAbandoned):
-        return replace(document, status="abandoned", updated_at=at)
+        return replace(document, status="abandoned", updated_at=updated_at, status_at=at)
     if isinstance(event, QuestArchived):
-        return replace(document, status="archived", updated_at=at)
+        return replace(document, status="archived", updated_at=updated_at, status_at=at)
     return document
 
 
@@ -107,11 +132,18 @@ async def index_quest_event(event: DomainEvent, uow: SearchUnitOfWork) -> bool:
     async with uow:
         if not await uow.inbox.claim(CONSUMER, event.event_id):
             return False
+        if isinstance(event, QuestDeleted):
+            # Remembered, so neither a late quest.created nor a rebuild brings it back.
+            before = await uow.index.get(event.owner, quest_id)
+            await uow.index.forget(event.owner, quest_id, at=event.occurred_at)
+            await uow.commit()
+            return before is not None
+        if isinstance(event, QuestCreated) and await uow.index.is_forgotten(event.owner, quest_id):
+            await uow.commit()
+            return False
         before = await uow.index.get(event.owner, quest_id)
         after = apply_to_document(before, event)
-        if after is None and before is not None:
-            await uow.index.remove(event.owner, before.quest_id)
-        elif after is not None and after != before:
+        if after is not None and after != before:
             await uow.index.put(after)
         await uow.commit()
     return before != after

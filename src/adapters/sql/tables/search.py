@@ -1,7 +1,8 @@
 """Tables owned by the search service (schema ``search`` on PostgreSQL).
 
 Its outbox and inbox; ``search_documents``, its copy of each quest (fed by quest events, never
-read from the quest tables); ``search_queries``, the query log behind the admins' analytics.
+read from the quest tables); ``search_forgotten``, the deleted quests it must not index again;
+``search_queries``, the query log behind the admins' analytics.
 
 The full-text part differs per database and lives outside :data:`metadata` (its migration
 creates it; the models-versus-migrations check skips it by the names below):
@@ -49,9 +50,23 @@ documents = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("started_at", UtcDateTime, nullable=True),
+    #: when the quest last changed the text and filters / the status (``NULL``: created_at):
+    #: an older event no longer changes them
+    Column("content_at", UtcDateTime, nullable=True),
+    Column("status_at", UtcDateTime, nullable=True),
     UniqueConstraint("owner", "quest_id"),
     # a search ranks the owner's most recently indexed matches: newest ids first
     Index(None, "owner", "id"),
+    schema=SCHEMA,
+)
+
+#: quests that were deleted: never indexed again (by a late event or a rebuild)
+forgotten = Table(
+    "search_forgotten",
+    metadata,
+    Column("owner", Uuid, primary_key=True),
+    Column("quest_id", Uuid, primary_key=True),
+    Column("deleted_at", UtcDateTime, nullable=False),
     schema=SCHEMA,
 )
 
@@ -94,6 +109,7 @@ __all__ = [
     "VECTOR_INDEX",
     "dead_letters",
     "documents",
+    "forgotten",
     "inbox",
     "outbox",
     "queries",
