@@ -7,11 +7,14 @@ from apps.auth.controllers import (
     JwksController,
     ProfileController,
 )
+from apps.auth.second_factor import SecondStepController, TotpController
 
 ROUTES = [
     AccountController,
     ProfileController,
     AccountDeletionController,
+    SecondStepController,
+    TotpController,
     AdminController,
     JwksController,
 ]

@@ -26,7 +26,9 @@ from adapters.memory.clock import SystemClock
 from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signing_key
+from adapters.security.sealing import AesGcmSealer
 from adapters.sql.auth import SqlAuthUnitOfWork
+from apps.container.keys import key_in_file
 from apps.container.platform import OpenClients, Platform, token_verification
 from apps.settings import Settings
 from questlog_core.ids import UserId
@@ -89,6 +91,15 @@ def device_cookie_key(signing_key: SigningKey) -> bytes:
     instance sharing that key trusts the same devices, and rotating it untrusts them all)."""
     seed = signing_key.private_key.private_bytes_raw()
     return hmac.new(seed, b"questlog device cookies v1", hashlib.sha256).digest()
+
+
+def totp_sealer(settings: Settings) -> AesGcmSealer:
+    """What seals TOTP secrets at rest: AES-GCM with the key of ``QUESTLOG_TOTP_KEY_PATH``
+    (made once, next to the token-signing key when the setting is empty)."""
+    path = Path(
+        settings.totp_key_path or Path(settings.jwt_private_key_path).parent / "totp-secrets.key"
+    )
+    return AesGcmSealer(key_in_file(path))
 
 
 def _auth_settings(settings: Settings) -> AuthSettings:
@@ -157,6 +168,7 @@ class IdentityPart(Platform):
         ids=Platform.ids,
         settings=providers.Callable(_auth_settings, Platform.settings),
         device_key=providers.Callable(device_cookie_key, signing_key),
+        sealer=providers.Singleton(totp_sealer, Platform.settings),
     )
     #: who verifies bearer tokens at the HTTP edge (see :func:`token_verification`)
     authenticator = providers.Selector(
@@ -168,4 +180,10 @@ class IdentityPart(Platform):
     )
 
 
-__all__ = ["IdentityPart", "ProfileViews", "device_cookie_key", "token_verification"]
+__all__ = [
+    "IdentityPart",
+    "ProfileViews",
+    "device_cookie_key",
+    "token_verification",
+    "totp_sealer",
+]

@@ -18,6 +18,7 @@ from typing import Self, TypeVar
 from uuid import UUID
 
 from adapters.memory.messaging import InMemoryOutbox
+from adapters.memory.second_factor import InMemorySecondFactors, SecondFactorState
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from questlog_core.events import DomainEvent
 from questlog_core.identity.tokens import (
@@ -45,6 +46,7 @@ class InMemoryIdentityStore:
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
     reset_tokens: dict[str, PasswordResetToken] = field(default_factory=dict)
     api_tokens: dict[UUID, PersonalApiToken] = field(default_factory=dict)
+    second_factors: SecondFactorState = field(default_factory=SecondFactorState)
     outbox: list[DomainEvent] = field(default_factory=list)
     inbox: set[tuple[str, EventId]] = field(default_factory=set)
     published: set[EventId] = field(default_factory=set)
@@ -312,6 +314,7 @@ class InMemoryAuthUnitOfWork:
         self.refresh_tokens = InMemoryRefreshTokens(store, self._journal)
         self.reset_tokens = InMemoryResetTokens(store, self._journal)
         self.api_tokens = InMemoryApiTokens(store, self._journal)
+        self.second_factors = InMemorySecondFactors(store.second_factors, self._journal)
 
     async def __aenter__(self) -> Self:
         if self._open:

@@ -35,6 +35,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import dialects
+from adapters.sql.second_factor import SqlSecondFactors
 from adapters.sql.tables import auth as t
 from adapters.sql.types import UtcDateTime
 from adapters.sql.unit_of_work import SqlUnitOfWork
@@ -441,6 +442,7 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
         self._refresh_tokens = SqlRefreshTokens(self)
         self._reset_tokens = SqlResetTokens(self)
         self._api_tokens = SqlApiTokens(self)
+        self._second_factors = SqlSecondFactors(self)
 
     @property
     def users(self) -> SqlUsers:
@@ -457,6 +459,10 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
     @property
     def api_tokens(self) -> SqlApiTokens:
         return self._api_tokens
+
+    @property
+    def second_factors(self) -> SqlSecondFactors:
+        return self._second_factors
 
 
 if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, free at runtime)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from questlog_core.identity.use_cases import AuthService
+from questlog_core.identity.use_cases import AuthService, second_factor_messages
 from questlog_core.identity.use_cases.messages import QUERIES, ProfileRead, handlers
 from questlog_core.kernel.bus import MessageBus
 from questlog_core.kernel.events import DomainEvent
@@ -44,6 +44,11 @@ def bootstrap(
     bus: MessageBus[OwnUnitOfWork] = MessageBus(lambda: _NOTHING)
     for message_type, handler in handlers(auth, read_profile).items():
         if message_type in QUERIES:
+            bus.register_query(message_type, handler)
+        else:
+            bus.register(message_type, handler)
+    for message_type, handler in second_factor_messages.handlers(auth).items():
+        if message_type in second_factor_messages.QUERIES:
             bus.register_query(message_type, handler)
         else:
             bus.register(message_type, handler)

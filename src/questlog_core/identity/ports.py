@@ -14,6 +14,7 @@ from uuid import UUID
 
 import msgspec
 
+from questlog_core.identity.second_factor import SecondFactorRepository
 from questlog_core.identity.tokens import (
     PasswordResetToken,
     PersonalApiToken,
@@ -174,6 +175,8 @@ class AuthUnitOfWork(UnitOfWork, Protocol):
     def reset_tokens(self) -> ResetTokenRepository: ...
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
+    @property
+    def second_factors(self) -> SecondFactorRepository: ...
 
     async def claim(self, consumer: str, event_id: EventId) -> bool:
         """Deprecated alias of ``inbox.claim`` (kept for code written before the unit-of-work
