@@ -316,13 +316,3 @@ def test_personal_api_tokens_cannot_change_it_and_keep_working(account: Account)
     account.turn_on()
     # the API token made before is unaffected by two-step sign-in
     assert account.client.get("/api/v1/auth/profile", headers=api).status_code == 200
-
-
-def test_no_code_or_secret_reaches_the_outbox_events(app: Litestar, account: Account) -> None:
-    account.turn_on()
-    store = app.state.container.identity_store()
-    kinds = [type(e).__name__ for e in store.outbox]
-    if "SecondFactorEnabled" in kinds:  # the in-memory database
-        event = next(e for e in store.outbox if type(e).__name__ == "SecondFactorEnabled")
-        assert event.method == "totp"
-        assert base64.b32encode(account.secret).decode() not in repr(event)
