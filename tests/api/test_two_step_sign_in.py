@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,9 +20,11 @@ from litestar.testing import TestClient
 
 from adapters.memory.clock import FixedClock
 from apps.auth.controllers import DEVICE_COOKIE
+from apps.web.session import ACCESS_COOKIE
 from questlog_core.identity.second_factor import hotp, time_step
 
 from .conftest import BASE_URL, ON_EVERY_DATABASE, PASSWORD, cheap_hasher
+from .test_web_pages import csrf
 
 Client = TestClient[Litestar]
 LOGIN = "/api/v1/auth/login"
@@ -316,3 +319,45 @@ def test_personal_api_tokens_cannot_change_it_and_keep_working(account: Account)
     account.turn_on()
     # the API token made before is unaffected by two-step sign-in
     assert account.client.get("/api/v1/auth/profile", headers=api).status_code == 200
+
+
+# -- the web client's sign-in page ---------------------------------------------------------------
+
+
+def _web_password_step(account: Account) -> httpx.Response:
+    account.client.cookies.clear()
+    token = csrf(account.client)
+    return account.client.post(
+        "/login",
+        data={"_csrf_token": token, "email": account.email, "password": PASSWORD, "next": "/"},
+        follow_redirects=False,
+    )
+
+
+def _web_code_step(account: Account, page: httpx.Response, typed: str) -> httpx.Response:
+    fields = dict(re.findall(r'name="(_csrf_token|challenge|next)" value="([^"]*)"', page.text))
+    return account.client.post(
+        "/login/code", data={**fields, "code": typed}, follow_redirects=False
+    )
+
+
+def test_the_sign_in_page_asks_for_the_code_then_signs_in(account: Account) -> None:
+    codes = account.turn_on()
+    page = _web_password_step(account)
+    assert page.status_code == 200, page.text
+    assert 'name="code"' in page.text
+    assert 'autocomplete="one-time-code"' in page.text
+    assert ACCESS_COOKIE not in page.headers.get("set-cookie", "")
+
+    wrong = _web_code_step(account, page, "000000")
+    assert wrong.status_code == 401
+    assert "not right" in wrong.text
+
+    signed = _web_code_step(account, wrong, account.code(1))
+    assert signed.status_code == 303, signed.text
+    assert signed.headers["location"] == "/"
+    assert any(c.startswith(f"{ACCESS_COOKIE}=") for c in signed.headers.get_list("set-cookie"))
+
+    # a recovery code works on the same field
+    again = _web_code_step(account, _web_password_step(account), codes[0])
+    assert again.status_code == 303, again.text
