@@ -130,7 +130,8 @@ class TotpController(Controller):
         self, data: JSONBody[TotpConfirmIn], user: CurrentUser, bus: IdentityBus
     ) -> RecoveryCodes:
         """Turn two-step sign-in on with the app's current code. Answers ten recovery codes,
-        shown this once (each stands in for a code, once). A wrong code is a 422."""
+        shown this once (each stands in for a code, once). A wrong code is a 422; 409 when
+        no enrolment waits for a code."""
         codes: RecoveryCodes = await bus.handle(
             two_step.ConfirmTotp(principal=user, code=data.code)
         )

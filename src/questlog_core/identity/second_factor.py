@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import quote, urlencode
 
+from questlog_core.kernel.errors import DomainError, ErrorKind
 from questlog_core.kernel.ids import UserId
 
 #: seconds per step (RFC 6238's default, and what authenticator apps assume)
@@ -134,6 +135,16 @@ def hash_recovery_code(user_id: UserId, code: str) -> str:
     """The hex HMAC-SHA-256 of a (normalised) recovery code, keyed by its account."""
     key = user_id.bytes
     return hmac.new(key, normalise_recovery_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+class NoEnrolmentWaiting(DomainError):
+    """A confirming code arrived, but the account has no unconfirmed authenticator (409)."""
+
+    code = "no-enrolment-waiting"
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self) -> None:
+        super().__init__("there is no enrolment waiting for a code: enrol first")
 
 
 class SecretSealer(Protocol):
@@ -262,6 +273,7 @@ __all__ = [
     "PERIOD",
     "RECOVERY_CODES",
     "WINDOW",
+    "NoEnrolmentWaiting",
     "RecoveryCode",
     "SecondFactor",
     "SecondFactorRepository",

@@ -38,6 +38,7 @@ from questlog_core.identity.second_factor import (
     CHALLENGE_TTL,
     DIGITS,
     PERIOD,
+    NoEnrolmentWaiting,
     RecoveryCode,
     SecondFactor,
     SignInChallenge,
@@ -164,7 +165,7 @@ class SecondFactorUseCases(AuthBase):
     async def confirm_totp(self, principal: Principal, *, code: str) -> RecoveryCodes:
         """Turn two-step sign-in on with a first code from the app; answers the recovery
         codes. A wrong code is ``ValidationFailed`` (422) and spends the account's sign-in
-        budget; no pending enrolment is ``NotFound``-like ``ValidationFailed`` as well."""
+        budget; no enrolment waiting is ``NoEnrolmentWaiting`` (409)."""
         _signed_in_with_password(principal)
         self._sealing()
         assert self._sealer is not None
@@ -172,7 +173,7 @@ class SecondFactorUseCases(AuthBase):
             user = await uow.users.get(principal.user_id)
             factor = await uow.second_factors.get(user.id)
         if factor is None or factor.enabled:
-            raise ValidationFailed("code", "there is no enrolment waiting for a code")
+            raise NoEnrolmentWaiting()
         spent = await self._spend(self._sign_in_budgets(user, user.email, None, None))
         now = self._clock.now()
         step = matching_step(self._sealer.open(factor.sealed_secret), code, now)
@@ -181,7 +182,7 @@ class SecondFactorUseCases(AuthBase):
         codes = new_recovery_codes()
         async with self._uow() as uow:
             if not await uow.second_factors.confirm(user.id, now, step):
-                raise ValidationFailed("code", "there is no enrolment waiting for a code")
+                raise NoEnrolmentWaiting()
             await uow.second_factors.replace_recovery_codes(
                 [
                     RecoveryCode(
