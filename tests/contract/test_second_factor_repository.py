@@ -177,3 +177,35 @@ async def test_a_challenge_counts_failures_and_is_spent_once(auth_backend: AuthB
         assert (stored.failures, stored.used_at) == (2, NOW)
         assert not stored.is_usable(NOW)
         assert await uow.second_factors.challenge(hash_token("qlc_unknown")) is None
+
+
+async def test_finished_challenges_are_forgotten_and_live_ones_kept(
+    auth_backend: AuthBackend,
+) -> None:
+    user, other = UserId(uuid4()), UserId(uuid4())
+    later = NOW + timedelta(minutes=10)
+
+    def challenge(name: str, owner: UserId, *, expires: datetime) -> SignInChallenge:
+        return SignInChallenge(
+            token_hash=hash_token(name), user_id=owner, created_at=NOW, expires_at=expires
+        )
+
+    async with auth_backend.uow() as uow:
+        await uow.second_factors.add_challenge(challenge("expired", user, expires=NOW))
+        await uow.second_factors.add_challenge(
+            challenge("used", user, expires=later + timedelta(hours=1))
+        )
+        await uow.second_factors.add_challenge(
+            challenge("live", user, expires=later + timedelta(hours=1))
+        )
+        await uow.second_factors.add_challenge(challenge("theirs", other, expires=NOW))
+        assert await uow.second_factors.spend_challenge(hash_token("used"), NOW)
+        await uow.commit()
+    async with auth_backend.uow() as uow:
+        assert await uow.second_factors.forget_challenges(user, ended_before=later) == 2
+        await uow.commit()
+    async with auth_backend.uow() as uow:
+        assert await uow.second_factors.challenge(hash_token("expired")) is None
+        assert await uow.second_factors.challenge(hash_token("used")) is None
+        assert await uow.second_factors.challenge(hash_token("live")) is not None
+        assert await uow.second_factors.challenge(hash_token("theirs")) is not None

@@ -116,6 +116,19 @@ class InMemorySecondFactors:
     async def add_challenge(self, challenge: SignInChallenge) -> None:
         self._set(self._state.challenges, challenge.token_hash, challenge.copy())
 
+    async def forget_challenges(self, user_id: UserId, *, ended_before: datetime) -> int:
+        old = [
+            key
+            for key, c in self._state.challenges.items()
+            if c.user_id == user_id
+            and (
+                c.expires_at < ended_before or (c.used_at is not None and c.used_at < ended_before)
+            )
+        ]
+        for key in old:
+            self._set(self._state.challenges, key, None)
+        return len(old)
+
     async def challenge(self, token_hash: str) -> SignInChallenge | None:
         found = self._state.challenges.get(token_hash)
         return found.copy() if found is not None else None

@@ -162,6 +162,19 @@ class SqlSecondFactors:
             )
         )
 
+    async def forget_challenges(self, user_id: UserId, *, ended_before: datetime) -> int:
+        """Delete the account's challenges used or expired before ``ended_before``."""
+        ch = t.sign_in_challenges.c
+        statement = (
+            delete(t.sign_in_challenges)
+            .where(
+                ch.user_id == user_id,
+                or_(ch.expires_at < ended_before, ch.used_at < ended_before),
+            )
+            .returning(ch.token_hash)
+        )
+        return len((await self._uow.connection.execute(statement)).all())
+
     async def challenge(self, token_hash: str) -> SignInChallenge | None:
         """The challenge with this token hash, or ``None``."""
         query = select(t.sign_in_challenges).where(t.sign_in_challenges.c.token_hash == token_hash)

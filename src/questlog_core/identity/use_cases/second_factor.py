@@ -52,7 +52,7 @@ from questlog_core.identity.second_factor import (
 from questlog_core.identity.tokens import Principal, PrincipalKind, hash_token
 from questlog_core.identity.tokens import new_secret as new_token
 from questlog_core.identity.use_cases.base import AuthBase
-from questlog_core.identity.use_cases.results import SignedIn
+from questlog_core.identity.use_cases.results import SignedIn, TokenPair
 from questlog_core.kernel.ids import UserId
 
 METHOD = "totp"
@@ -105,6 +105,8 @@ async def issue_challenge(
     """Store a new sign-in challenge for ``user_id`` (its hash) and answer the token."""
     token = new_token(CHALLENGE_PREFIX)
     expires = now + CHALLENGE_TTL
+    # the account's finished challenges go, so abandoned sign-ins do not pile up
+    await uow.second_factors.forget_challenges(user_id, ended_before=now)
     await uow.second_factors.add_challenge(
         SignInChallenge(
             token_hash=hash_token(token), user_id=user_id, created_at=now, expires_at=expires
@@ -264,20 +266,8 @@ class SecondFactorUseCases(AuthBase):
         if waiting is None or not waiting.is_usable(now) or user is None:
             raise AuthenticationFailed("the sign-in has expired: sign in with your password again")
         spent = await self._spend(self._sign_in_budgets(user, user.email, ip, device_cookie))
-        async with self._uow() as uow:
-            if factor is None or not factor.enabled or user.disabled:
-                proven = False
-            else:
-                proven = await self._prove(uow, factor, code, recovery_code, now)
-            if proven:
-                if not await uow.second_factors.spend_challenge(challenge_hash, now):
-                    raise AuthenticationFailed("this sign-in was completed already")
-                current = await uow.users.get(user.id)
-                if current.disabled:
-                    raise AuthenticationFailed()
-                pair = await self._start_session(uow, current, ip=ip, user_agent=user_agent)
-                await uow.commit()
-        if not proven:
+        pair = await self._second_step(waiting, factor, code, recovery_code, ip, user_agent, now)
+        if pair is None:
             async with self._uow() as uow:
                 failures = await uow.second_factors.fail_challenge(challenge_hash)
                 if failures >= CHALLENGE_MAX_FAILURES:
@@ -290,6 +280,32 @@ class SecondFactorUseCases(AuthBase):
             device_cookie=self._devices.issue(user.id, self._clock.now()),
             device_cookie_max_age=self.settings.device_cookie_max_age,
         )
+
+    async def _second_step(
+        self,
+        waiting: SignInChallenge,
+        factor: SecondFactor | None,
+        code: str | None,
+        recovery_code: str | None,
+        ip: str | None,
+        user_agent: str | None,
+        now: datetime,
+    ) -> TokenPair | None:
+        """Spend the proof and the challenge and start the session, all in one transaction;
+        ``None`` (nothing kept) when the proof is no good."""
+        async with self._uow() as uow:
+            if factor is None or not factor.enabled:
+                return None
+            if not await self._prove(uow, factor, code, recovery_code, now):
+                return None
+            if not await uow.second_factors.spend_challenge(waiting.token_hash, now):
+                raise AuthenticationFailed("this sign-in was completed already")
+            user = await uow.users.get(waiting.user_id)
+            if user.disabled:
+                raise AuthenticationFailed()
+            pair = await self._start_session(uow, user, ip=ip, user_agent=user_agent)
+            await uow.commit()
+        return pair
 
     async def _prove(
         self,
