@@ -125,6 +125,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     pinecone_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 10.0
     #: the auth service's Ed25519 private key (PEM); generated and kept here when missing
     jwt_private_key_path: str = "var/keys/jwt-ed25519.pem"
+    #: the key (32 random bytes, made when missing) that encrypts two-step sign-in (TOTP)
+    #: secrets at rest; every auth process must share it, and losing it turns every
+    #: authenticator off in effect (only recovery codes still work). Empty:
+    #: ``totp-secrets.key`` in the folder of ``jwt_private_key_path``
+    totp_key_path: str = ""
     #: other services verify tokens with this JWKS URL (empty: use the local key, all-in-one)
     jwks_url: str = ""
     #: the ``iss`` claim of access tokens

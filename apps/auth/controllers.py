@@ -42,6 +42,7 @@ from questlog_core.identity.use_cases.messages import (
     Jwks,
     Profile,
     RegistrationReceipt,
+    SecondFactorRequired,
     SessionInfo,
     SignedIn,
     TokenPair,
@@ -128,13 +129,16 @@ class AccountController(Controller):
     )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], bus: IdentityBus
-    ) -> Response[TokenPair]:
+    ) -> Response[TokenPair | SecondFactorRequired]:
         """Sign in with email and password; returns an access and a refresh token.
+
+        With two-step sign-in on, the right password answers a ``second_factor_required``
+        challenge instead (no session, no cookie): finish with ``POST /api/v1/auth/login/totp``.
 
         Also sets the ``questlog_device`` cookie: a later sign-in from this browser is limited
         by this device's own failure budget, so guesses from elsewhere cannot lock it out.
         """
-        signed: SignedIn = await bus.handle(
+        signed: SignedIn | SecondFactorRequired = await bus.handle(
             identity.Login(
                 email=data.email,
                 password=data.password,
@@ -143,6 +147,8 @@ class AccountController(Controller):
                 device_cookie=request.cookies.get(DEVICE_COOKIE),
             )
         )
+        if isinstance(signed, SecondFactorRequired):
+            return Response(signed)
         cookie = _device_cookie(request, signed.device_cookie, signed.device_cookie_max_age)
         return Response(signed.tokens, cookies=[cookie])
 

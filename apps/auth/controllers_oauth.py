@@ -35,6 +35,7 @@ from questlog_core.identity.use_cases.external_messages import (
     UnlinkIdentity,
 )
 from questlog_core.identity.use_cases.messages import SignedIn, TokenPair
+from questlog_core.identity.use_cases.second_factor import SecondFactorRequired
 
 #: the cookie binding a started sign-in to the browser that started it
 BINDING_COOKIE = "questlog_oauth"
@@ -124,8 +125,11 @@ class ExternalSignInController(Controller):
         code: _Secret = None,
         oauth_state: _State = None,
         error: _Secret = None,
-    ) -> Response[TokenPair]:
+    ) -> Response[TokenPair | SecondFactorRequired]:
         """Where the provider sends the browser back: the same tokens as a password sign-in.
+
+        An account with two-step sign-in on answers, like the password sign-in, a challenge
+        to finish with a code at ``POST /api/v1/auth/login/totp`` (no session yet).
 
         Without ``code`` and ``state`` (and no provider ``error``): 422. Refused with 401
         (``external-sign-in-refused``) for an unknown, expired or reused
@@ -136,7 +140,7 @@ class ExternalSignInController(Controller):
             raise ExternalSignInRefused(f"the provider did not sign you in ({error})")
         if code is None or oauth_state is None:
             raise ValidationFailed("code" if code is None else "state", "the callback needs both")
-        signed: SignedIn = await bus.handle(
+        signed: SignedIn | SecondFactorRequired = await bus.handle(
             FinishExternalSignIn(
                 provider=provider,
                 code=code,
@@ -146,8 +150,10 @@ class ExternalSignInController(Controller):
                 user_agent=_agent(request),
             )
         )
-        device = _device_cookie(request, signed.device_cookie, signed.device_cookie_max_age)
         spent = _binding_cookie(request, "", 0)
+        if isinstance(signed, SecondFactorRequired):
+            return Response(signed, cookies=[spent])
+        device = _device_cookie(request, signed.device_cookie, signed.device_cookie_max_age)
         return Response(signed.tokens, cookies=[device, spent])
 
 

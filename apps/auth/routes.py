@@ -8,6 +8,7 @@ from apps.auth.controllers import (
     ProfileController,
 )
 from apps.auth.controllers_oauth import ExternalSignInController, LinkedIdentitiesController
+from apps.auth.second_factor import SecondStepController, TotpController
 
 ROUTES = [
     AccountController,
@@ -15,6 +16,8 @@ ROUTES = [
     AccountDeletionController,
     ExternalSignInController,
     LinkedIdentitiesController,
+    SecondStepController,
+    TotpController,
     AdminController,
     JwksController,
 ]

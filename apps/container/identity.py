@@ -26,7 +26,9 @@ from adapters.memory.clock import SystemClock
 from adapters.memory.identity import InMemoryAuthUnitOfWork, InMemoryIdentityStore
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.security.jwt_tokens import JwtAccessTokens, SigningKey, load_signing_key
+from adapters.security.sealing import AesGcmSealer
 from adapters.sql.auth import SqlAuthUnitOfWork
+from apps.container.keys import key_in_file
 from apps.container.oauth import callback_url, configured_providers, oauth_http_client
 from apps.container.platform import OpenClients, Platform, token_verification
 from apps.settings import Settings
@@ -91,6 +93,15 @@ def device_cookie_key(signing_key: SigningKey) -> bytes:
     instance sharing that key trusts the same devices, and rotating it untrusts them all)."""
     seed = signing_key.private_key.private_bytes_raw()
     return hmac.new(seed, b"questlog device cookies v1", hashlib.sha256).digest()
+
+
+def totp_sealer(settings: Settings) -> AesGcmSealer:
+    """What seals TOTP secrets at rest: AES-GCM with the key of ``QUESTLOG_TOTP_KEY_PATH``
+    (made once, next to the token-signing key when the setting is empty)."""
+    path = Path(
+        settings.totp_key_path or Path(settings.jwt_private_key_path).parent / "totp-secrets.key"
+    )
+    return AesGcmSealer(key_in_file(path))
 
 
 def _auth_settings(settings: Settings) -> AuthSettings:
@@ -159,6 +170,7 @@ class IdentityPart(Platform):
         ids=Platform.ids,
         settings=providers.Callable(_auth_settings, Platform.settings),
         device_key=providers.Callable(device_cookie_key, signing_key),
+        sealer=providers.Singleton(totp_sealer, Platform.settings),
     )
     #: the HTTP client the external identity providers call through (tests stub its transport)
     oauth_http = providers.Singleton(oauth_http_client, Platform.open_clients)
@@ -191,4 +203,10 @@ class IdentityPart(Platform):
     )
 
 
-__all__ = ["IdentityPart", "ProfileViews", "device_cookie_key", "token_verification"]
+__all__ = [
+    "IdentityPart",
+    "ProfileViews",
+    "device_cookie_key",
+    "token_verification",
+    "totp_sealer",
+]

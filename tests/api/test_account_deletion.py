@@ -15,6 +15,7 @@ tables are read from the metadata, so a table added later is searched too.
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 import uuid
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from adapters.sql.search import owner_token
 from adapters.sql.tables import metadata
 from adapters.sql.tables.search import FTS_TABLE
 from apps.settings import Settings
+from questlog_core.identity.second_factor import totp
 from questlog_core.ids import UserId
 from questlog_core.ports.ai import TokenUsageRecord
 
@@ -163,6 +165,13 @@ def live_in_every_service(
         201,
     )
     ok(client.post("/api/v1/auth/forgot-password", json={"email": email}), 202)
+    # two-step sign-in on (a factor, recovery codes) and a sign-in waiting for its code
+    enrolment = ok(client.post("/api/v1/auth/totp/enrol", headers=headers), 201)
+    secret = base64.b32decode(enrolment["secret"] + "=" * (-len(enrolment["secret"]) % 8))
+    code = totp(secret, datetime.now(UTC))
+    ok(client.post("/api/v1/auth/totp/confirm", json={"code": code}, headers=headers))
+    waiting = ok(client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD}))
+    assert waiting["second_factor_required"] is True
     # what the user typed, in the search service's query log
     ok(client.get("/api/v1/search", params={"q": "write"}, headers=headers))
     ledger = client.app.state.container.token_usage()
@@ -213,7 +222,8 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
         "quests", "quest_dependencies", "quest_templates", "quest_categories",
         "quest_attachments", "quest_import_links", "quest_outbox", "auth_users",
         "auth_sessions", "auth_refresh_tokens", "auth_reset_tokens", "auth_api_tokens",
-        "auth_outbox", "gamification_ledger", "gamification_players",
+        "auth_outbox", "auth_second_factors", "auth_recovery_codes",
+        "auth_sign_in_challenges", "gamification_ledger", "gamification_players",
         "gamification_achievements", "gamification_board_scores", "ai_quest_views",
         "ai_token_usage", "notification_recipients", "notification_notifications",
         "notification_deliveries",

@@ -394,3 +394,34 @@ def test_a_new_account_is_announced_like_any_registration(
     assert [(str(e.owner), e.email) for e in registered] == [(me["id"], email)]
     oidc_sign_in(client, idp, sub="new-1", email=email)
     assert len([e for e in outbox if isinstance(e, UserRegistered)]) == 1
+
+
+def test_a_provider_sign_in_still_asks_for_the_code_when_two_step_sign_in_is_on(
+    client: Client, idp: Providers
+) -> None:
+    from questlog_core.identity.second_factor import hotp, time_step
+
+    email = _email()
+    owner = register(client, email)
+    enrolled = client.post("/api/v1/auth/totp/enrol", headers=owner)
+    assert enrolled.status_code == 201, enrolled.text
+    encoded = enrolled.json()["secret"]
+    secret = base64.b32decode(encoded + "=" * (-len(encoded) % 8))
+    step = time_step(datetime.now(UTC))
+    confirmed = client.post(
+        "/api/v1/auth/totp/confirm", json={"code": hotp(secret, step)}, headers=owner
+    )
+    assert confirmed.status_code == 200, confirmed.text
+
+    client.cookies.clear()
+    signed = oidc_sign_in(client, idp, sub="two-step-1", email=email)
+
+    assert signed.status_code == 200, signed.text
+    body = signed.json()
+    assert body["second_factor_required"] is True
+    assert "access_token" not in body
+    finished = client.post(
+        "/api/v1/auth/login/totp",
+        json={"challenge": body["challenge"], "code": hotp(secret, step + 1)},
+    )
+    assert profile(client, bearer(finished))["id"] == profile(client, owner)["id"]

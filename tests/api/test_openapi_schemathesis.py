@@ -209,6 +209,9 @@ NOT_STATABLE: dict[tuple[str, str], str] = {
     ("GET /api/v1/search/suggest", "q"): "at most 8 distinct words (after normalisation)",
     ("GET /api/v1/search", "cursor"): "an opaque cursor this search handed out",
     ("GET /api/v1/search", "due_before"): "later than due_from",
+    ("POST /api/v1/auth/login/totp", "code"): "code or recovery_code, exactly one",
+    ("POST /api/v1/auth/totp/confirm", "code"): "a current code of the enrolled app",
+    ("DELETE /api/v1/auth/totp", "code"): "one of code, recovery_code or password",
 }
 _ITEM_PREFIX = re.compile(r"^[a-z_]+\[\d+\]\.")
 

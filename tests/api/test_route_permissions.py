@@ -49,6 +49,9 @@ PASSWORD_SESSION_ONLY = {
     ("POST", "/api/v1/auth/tokens"),
     ("POST", "/api/v1/auth/password"),
     ("DELETE", "/api/v1/auth/account"),
+    ("POST", "/api/v1/auth/totp/enrol"),
+    ("POST", "/api/v1/auth/totp/confirm"),
+    ("DELETE", "/api/v1/auth/totp"),
 }
 #: bodies that pass validation where the use case must be reached (else an empty object)
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -58,6 +61,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "new_password": "changed by a token, never",
     },
     ("DELETE", "/api/v1/auth/account"): {"password": PASSWORD},
+    ("POST", "/api/v1/auth/totp/confirm"): {"code": "123456"},
+    ("DELETE", "/api/v1/auth/totp"): {"password": PASSWORD},
 }
 #: a value for each kind of path parameter (unknown ids: the routes answer 404, never 2xx)
 _PARAMETER_VALUES = {"uuid": lambda: str(uuid.uuid4()), "int": lambda: "0", "str": lambda: "admin"}

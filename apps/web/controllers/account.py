@@ -71,7 +71,46 @@ class AccountPages(Controller):
                 error=error,
                 email=form.get("email", ""),
             )
+        if isinstance(answer.body, dict) and answer.body.get("second_factor_required"):
+            # two-step sign-in: the password was right, the session waits for a code
+            return render(
+                request,
+                "login_code.html",
+                next=target,
+                challenge=str(answer.body.get("challenge", "")),
+            )
         return see_other(target, cookies=token_cookies(request, answer.body))
+
+    @post("/login/code", **PAGE)
+    async def login_code(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """The second step of a sign-in: a code from the app, or a recovery code (told apart
+        by their shapes: six digits, or letters and digits with dashes)."""
+        form = await _form(request)
+        target = safe_next(form.get("next"))
+        challenge = form.get("challenge", "")
+        typed = form.get("code", "").strip()
+        proof = "code" if typed.replace(" ", "").isdigit() else "recovery_code"
+        answer = await ApiClient(request).post(
+            "/api/v1/auth/login/totp", json={"challenge": challenge, proof: typed}
+        )
+        if answer.ok:
+            return see_other(target, cookies=token_cookies(request, answer.body))
+        if answer.status == 401 and "expired" not in answer.problem():
+            # a wrong code: the same challenge may try again (up to its limit)
+            return render(
+                request,
+                "login_code.html",
+                status=401,
+                next=target,
+                challenge=challenge,
+                error="That code is not right (or was used already). Try the next one.",
+            )
+        error = (
+            "The sign-in has expired: sign in with your password again."
+            if answer.status == 401
+            else answer.problem()
+        )
+        return render(request, "login.html", status=answer.status, next=target, error=error)
 
     @get("/signup", **PAGE)
     async def signup_page(self, request: Request[Any, Any, Any]) -> Response[str]:

@@ -18,6 +18,7 @@ from typing import Self, TypeVar
 from uuid import UUID
 
 from adapters.memory.messaging import InMemoryOutbox
+from adapters.memory.second_factor import InMemorySecondFactors, SecondFactorState
 from questlog_core.errors import AlreadyExists, ConcurrencyConflict, NotFound
 from questlog_core.events import DomainEvent
 from questlog_core.identity.external import ExternalLink
@@ -48,6 +49,7 @@ class InMemoryIdentityStore:
     api_tokens: dict[UUID, PersonalApiToken] = field(default_factory=dict)
     #: external identities by (provider, subject)
     external_links: dict[tuple[str, str], ExternalLink] = field(default_factory=dict)
+    second_factors: SecondFactorState = field(default_factory=SecondFactorState)
     outbox: list[DomainEvent] = field(default_factory=list)
     inbox: set[tuple[str, EventId]] = field(default_factory=set)
     published: set[EventId] = field(default_factory=set)
@@ -348,6 +350,7 @@ class InMemoryAuthUnitOfWork:
         self.reset_tokens = InMemoryResetTokens(store, self._journal)
         self.api_tokens = InMemoryApiTokens(store, self._journal)
         self.external_identities = InMemoryExternalIdentities(store, self._journal)
+        self.second_factors = InMemorySecondFactors(store.second_factors, self._journal)
 
     async def __aenter__(self) -> Self:
         if self._open:

@@ -35,6 +35,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import dialects
+from adapters.sql.second_factor import SqlSecondFactors
 from adapters.sql.tables import auth as t
 from adapters.sql.types import UtcDateTime
 from adapters.sql.unit_of_work import SqlUnitOfWork
@@ -495,6 +496,7 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
         self._reset_tokens = SqlResetTokens(self)
         self._api_tokens = SqlApiTokens(self)
         self._external_identities = SqlExternalIdentities(self)
+        self._second_factors = SqlSecondFactors(self)
 
     @property
     def users(self) -> SqlUsers:
@@ -515,6 +517,10 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
     @property
     def external_identities(self) -> SqlExternalIdentities:
         return self._external_identities
+
+    @property
+    def second_factors(self) -> SqlSecondFactors:
+        return self._second_factors
 
 
 if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, free at runtime)

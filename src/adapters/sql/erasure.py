@@ -130,6 +130,9 @@ _ENTRIES = [
     owned_by(auth.reset_tokens, "user_id"),
     owned_by(auth.api_tokens, "user_id"),
     owned_by(auth.external_identities, "user_id"),
+    owned_by(auth.second_factors, "user_id"),
+    owned_by(auth.recovery_codes, "user_id"),
+    owned_by(auth.sign_in_challenges, "user_id"),
     owned_by(auth.users, "id"),
     # gamification service
     owned_by(gamification.ledger, "user_id"),

@@ -9,6 +9,8 @@ from questlog_core.identity.events import ProfileUpdated as ProfileUpdated
 from questlog_core.identity.events import RefreshTokenReuseDetected as RefreshTokenReuseDetected
 from questlog_core.identity.events import RoleGranted as RoleGranted
 from questlog_core.identity.events import RoleRevoked as RoleRevoked
+from questlog_core.identity.events import SecondFactorDisabled as SecondFactorDisabled
+from questlog_core.identity.events import SecondFactorEnabled as SecondFactorEnabled
 from questlog_core.identity.events import UserDisabled as UserDisabled
 from questlog_core.identity.events import UserEnabled as UserEnabled
 from questlog_core.identity.events import UserRegistered as UserRegistered
@@ -23,6 +25,8 @@ __all__ = [
     "RefreshTokenReuseDetected",
     "RoleGranted",
     "RoleRevoked",
+    "SecondFactorDisabled",
+    "SecondFactorEnabled",
     "UserDisabled",
     "UserEnabled",
     "UserRegistered",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from questlog_core.identity.use_cases import AuthService
+from questlog_core.identity.use_cases import AuthService, second_factor_messages
 from questlog_core.identity.use_cases.external_login import ExternalSignInUseCases
 from questlog_core.identity.use_cases.external_messages import EXTERNAL_QUERIES, external_handlers
 from questlog_core.identity.use_cases.messages import QUERIES, ProfileRead, handlers
@@ -59,4 +59,9 @@ def bootstrap(
                 bus.register_query(message_type, handler)
             else:
                 bus.register(message_type, handler)
+    for message_type, handler in second_factor_messages.handlers(auth).items():
+        if message_type in second_factor_messages.QUERIES:
+            bus.register_query(message_type, handler)
+        else:
+            bus.register(message_type, handler)
     return bus

@@ -77,6 +77,25 @@ class AccountDeleted(DomainEvent, frozen=True, kw_only=True, tag="identity.accou
     the event carries nothing but the id, so it holds no personal data itself."""
 
 
+@register
+class SecondFactorEnabled(
+    DomainEvent, frozen=True, kw_only=True, tag="identity.second_factor_enabled.v1"
+):
+    """The owner confirmed an authenticator app: password sign-ins now need a code
+    (``method`` is ``"totp"``). Carries no secret and no code."""
+
+    method: str
+
+
+@register
+class SecondFactorDisabled(
+    DomainEvent, frozen=True, kw_only=True, tag="identity.second_factor_disabled.v1"
+):
+    """The owner turned two-step sign-in off (after proving a code or the password)."""
+
+    method: str
+
+
 __all__ = [
     "AccountDeleted",
     "PasswordChanged",
@@ -84,6 +103,8 @@ __all__ = [
     "RefreshTokenReuseDetected",
     "RoleGranted",
     "RoleRevoked",
+    "SecondFactorDisabled",
+    "SecondFactorEnabled",
     "UserDisabled",
     "UserEnabled",
     "UserRegistered",

@@ -15,6 +15,7 @@ from uuid import UUID
 import msgspec
 
 from questlog_core.identity.external import ExternalLink
+from questlog_core.identity.second_factor import SecondFactorRepository
 from questlog_core.identity.tokens import (
     PasswordResetToken,
     PersonalApiToken,
@@ -210,6 +211,8 @@ class AuthUnitOfWork(UnitOfWork, Protocol):
     def api_tokens(self) -> ApiTokenRepository: ...
     @property
     def external_identities(self) -> ExternalIdentityRepository: ...
+    @property
+    def second_factors(self) -> SecondFactorRepository: ...
 
     async def claim(self, consumer: str, event_id: EventId) -> bool:
         """Deprecated alias of ``inbox.claim`` (kept for code written before the unit-of-work

@@ -44,6 +44,8 @@ class Permission(StrEnum):
     NOTIFICATIONS_SEND = "notifications:send"
     #: read what everyone searches for (top and zero-result queries; admins only)
     SEARCH_ANALYTICS_READ = "search-analytics:read"
+    #: turn one's own two-step sign-in (TOTP) on or off (needs a password sign-in too)
+    SECOND_FACTOR_MANAGE = "second-factor:manage"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -59,6 +61,7 @@ _PLAYER: frozenset[Permission] = frozenset(
         Permission.SESSIONS_MANAGE,
         Permission.API_TOKENS_MANAGE,
         Permission.GAMIFICATION_WRITE,
+        Permission.SECOND_FACTOR_MANAGE,
     }
 )
 

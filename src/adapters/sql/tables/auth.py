@@ -21,6 +21,7 @@ may use them. Revoked access tokens are not here: they live in the shared revoca
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Index,
@@ -154,6 +155,47 @@ rate_hits = Table(
 )
 Index(None, rate_hits.c.expires_at)
 
+#: Two-step sign-in (:mod:`questlog_core.identity.second_factor`): one authenticator per
+#: account, pending until ``confirmed_at`` is set. ``sealed_secret`` is the TOTP secret under
+#: authenticated encryption (never the secret itself); ``last_used_step`` is the replay guard,
+#: moved forward by ``UPDATE ... WHERE last_used_step IS NULL OR last_used_step < :step``.
+second_factors = Table(
+    "auth_second_factors",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("method", String(16), nullable=False),
+    Column("sealed_secret", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("confirmed_at", UtcDateTime, nullable=True),
+    Column("last_used_step", BigInteger, nullable=True),
+    schema=SCHEMA,
+)
+
+#: Recovery codes: a keyed hash of each (see ``hash_recovery_code``), spent by compare-and-set.
+recovery_codes = Table(
+    "auth_recovery_codes",
+    metadata,
+    Column("user_id", Uuid, primary_key=True),
+    Column("code_hash", _HASH, primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    schema=SCHEMA,
+)
+
+#: Password sign-ins waiting for their second step (the hash of the challenge token).
+sign_in_challenges = Table(
+    "auth_sign_in_challenges",
+    metadata,
+    Column("token_hash", _HASH, primary_key=True),
+    Column("user_id", Uuid, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    Column("failures", Integer, nullable=False),
+    schema=SCHEMA,
+)
+Index(None, sign_in_challenges.c.user_id)
+
 #: every table above: what the apps' registry names for this service
 GROUP = declare_group(SCHEMA)
 
@@ -166,8 +208,11 @@ __all__ = [
     "inbox",
     "outbox",
     "rate_hits",
+    "recovery_codes",
     "refresh_tokens",
     "reset_tokens",
+    "second_factors",
     "sessions",
+    "sign_in_challenges",
     "users",
 ]

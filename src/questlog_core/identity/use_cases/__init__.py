@@ -69,6 +69,7 @@ from questlog_core.identity.use_cases.results import (
     TokenPair,
     read_profile,
 )
+from questlog_core.identity.use_cases.second_factor import SecondFactorUseCases
 from questlog_core.identity.use_cases.sessions import SessionUseCases, refuse_revoked
 from questlog_core.identity.use_cases.settings import AuthSettings
 from questlog_core.identity.use_cases.sign_in import SignInUseCases
@@ -81,6 +82,7 @@ class AuthService(
     AdminUseCases,
     ApiTokenUseCases,
     AccountDeletionUseCases,
+    SecondFactorUseCases,
 ):
     """The auth use cases over their ports (see the module docstring for the rules)."""
 

@@ -13,6 +13,7 @@ from questlog_core.errors import RateLimited
 from questlog_core.identity.devices import DeviceCookies
 from questlog_core.identity.passwords import PasswordPolicy
 from questlog_core.identity.ports import AsyncPasswordHasher, AuthUnitOfWork, TokenIssuer
+from questlog_core.identity.second_factor import SecretSealer
 from questlog_core.identity.tokens import (
     REFRESH_TOKEN_PREFIX,
     RefreshToken,
@@ -51,6 +52,7 @@ class AuthBase:
         settings: AuthSettings | None = None,
         policy: PasswordPolicy | None = None,
         device_key: bytes | None = None,
+        sealer: SecretSealer | None = None,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -67,6 +69,8 @@ class AuthBase:
         self._devices = DeviceCookies(
             device_key or secrets.token_bytes(32), max_age=self.settings.device_cookie_max_age
         )
+        # Seals TOTP secrets at rest; without one, enrolling a second factor is refused.
+        self._sealer = sealer
         self._dummy_hash: str | None = None
         self._dummy_lock = asyncio.Lock()
 
@@ -79,6 +83,50 @@ class AuthBase:
         decision = await self._limiter.hit(key, limit, window)
         if not decision.allowed:
             raise RateLimited(decision.retry_after_seconds)
+
+    def _sign_in_budgets(
+        self, user: User | None, address: str, ip: str | None, device_cookie: str | None
+    ) -> list[tuple[str, int, timedelta]]:
+        """The failure budgets a sign-in step spends (see :meth:`sign_in`): the trusted
+        device's own, or the account's and the client IP's."""
+        device = self._devices.verify(device_cookie, self._clock.now())
+        if device is not None and user is not None and device.user_id == user.id:
+            return [
+                (
+                    f"auth:login:device:{device.nonce}",
+                    self.settings.login_failures_per_device,
+                    self.settings.login_device_window,
+                )
+            ]
+        budgets = [
+            (
+                _account_key(address),
+                self.settings.login_attempts_per_account,
+                self.settings.login_account_window,
+            )
+        ]
+        if ip is not None:
+            budgets.insert(
+                0,
+                (
+                    f"auth:login:ip:{ip}",
+                    self.settings.login_attempts_per_ip,
+                    self.settings.login_ip_window,
+                ),
+            )
+        return budgets
+
+    async def _spend(self, budgets: list[tuple[str, int, timedelta]]) -> list[str]:
+        """Spend one hit of each budget (``RateLimited`` over any, with nothing spent)."""
+        spent: list[str] = []
+        try:
+            for key, limit, window in budgets:
+                await self._throttle(key, limit, window)
+                spent.append(key)
+        except RateLimited:
+            await self._refund(spent)  # refused before any check: not a failed attempt
+            raise
+        return spent
 
     async def _refund(self, keys: Iterable[str]) -> None:
         for key in keys:

@@ -37,6 +37,7 @@ from questlog_core.identity.ports import ExternalIdentity, IdentityProvider
 from questlog_core.identity.tokens import Principal
 from questlog_core.identity.use_cases.base import AuthBase
 from questlog_core.identity.use_cases.results import SignedIn
+from questlog_core.identity.use_cases.second_factor import SecondFactorRequired, issue_challenge
 from questlog_core.identity.users import MAX_DISPLAY_NAME_LENGTH, User, normalise_email
 from questlog_core.kernel.ids import UserId
 from questlog_core.ports.platform import Cache
@@ -177,8 +178,13 @@ class ExternalSignInUseCases(AuthBase):
         binding: str | None,
         ip: str | None = None,
         user_agent: str | None = None,
-    ) -> SignedIn:
+    ) -> SignedIn | SecondFactorRequired:
         """Complete a sign-in at the callback; a session like a password sign-in's.
+
+        An account with two-step sign-in on gets no session yet, exactly as after a right
+        password: a :class:`SecondFactorRequired` challenge, finished with a code at
+        ``POST /api/v1/auth/login/totp`` (a provider vouching for the person is the first
+        factor, never both).
 
         A failure spends one hit of the client IP's sign-in budget (the password sign-in's);
         over it, ``RateLimited``. Every refusal is :class:`ExternalSignInRefused` (401).
@@ -203,7 +209,7 @@ class ExternalSignInUseCases(AuthBase):
 
     async def _sign_in_as(
         self, identity: ExternalIdentity, *, ip: str | None, user_agent: str | None
-    ) -> SignedIn:
+    ) -> SignedIn | SecondFactorRequired:
         if not 0 < len(identity.subject) <= MAX_SUBJECT_LENGTH:
             raise ExternalSignInRefused("the provider gave no usable identifier")
         try:
@@ -249,6 +255,12 @@ class ExternalSignInUseCases(AuthBase):
                     raise ExternalSignInRefused(
                         f"this account is already linked to another {identity.provider} identity"
                     ) from None
+            factor = await uow.second_factors.get(user.id)
+            if factor is not None and factor.enabled:
+                # The provider stands in for the password; the code is still needed.
+                challenge = await issue_challenge(uow, user.id, now)
+                await uow.commit()
+                return challenge
             pair = await self._start_session(uow, user, ip=ip, user_agent=user_agent)
             await uow.commit()
         return SignedIn(

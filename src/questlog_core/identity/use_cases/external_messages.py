@@ -17,6 +17,7 @@ from questlog_core.identity.use_cases.external_login import (
     SignInProvider,
 )
 from questlog_core.identity.use_cases.results import SignedIn
+from questlog_core.identity.use_cases.second_factor import SecondFactorRequired
 
 Handler = Callable[[Any, Any], Awaitable[Any]]
 
@@ -66,7 +67,7 @@ def external_handlers(
     async def start(m: StartExternalSignIn, _: object) -> ExternalSignInStarted:
         return await external().start(m.provider, ip=m.ip)
 
-    async def finish(m: FinishExternalSignIn, _: object) -> SignedIn:
+    async def finish(m: FinishExternalSignIn, _: object) -> SignedIn | SecondFactorRequired:
         return await external().finish(
             m.provider,
             code=m.code,

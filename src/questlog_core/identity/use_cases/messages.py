@@ -31,6 +31,7 @@ from questlog_core.identity.use_cases.results import (
     SignedIn,
     TokenPair,
 )
+from questlog_core.identity.use_cases.second_factor import SecondFactorRequired
 from questlog_core.kernel.ids import UserId
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "RevokeApiToken",
     "RevokeRole",
     "RevokeSession",
+    "SecondFactorRequired",
     "SessionInfo",
     "SignedIn",
     "TokenPair",
@@ -247,7 +249,7 @@ def handlers(
             ip=m.ip,
         )
 
-    async def login(m: Login, _: object) -> SignedIn:
+    async def login(m: Login, _: object) -> SignedIn | SecondFactorRequired:
         return await auth().sign_in(
             email=m.email,
             password=m.password,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from questlog_core.errors import AlreadyExists, AuthenticationFailed, RateLimited, ValidationFailed
+from questlog_core.errors import AlreadyExists, AuthenticationFailed, ValidationFailed
 from questlog_core.identity.passwords import normalise_password
-from questlog_core.identity.use_cases.base import AuthBase, _account_key
+from questlog_core.identity.use_cases.base import AuthBase
 from questlog_core.identity.use_cases.results import RegistrationReceipt, SignedIn, TokenPair
+from questlog_core.identity.use_cases.second_factor import SecondFactorRequired, issue_challenge
 from questlog_core.identity.users import (
     User,
     normalise_email,
@@ -97,8 +98,11 @@ class SignInUseCases(AuthBase):
         ip: str | None = None,
         user_agent: str | None = None,
     ) -> TokenPair:
-        """Sign in without a device cookie: :meth:`sign_in`'s tokens."""
+        """Sign in without a device cookie: :meth:`sign_in`'s tokens (an account with
+        two-step sign-in on cannot sign in this way: ``AuthenticationFailed``)."""
         signed = await self.sign_in(email=email, password=password, ip=ip, user_agent=user_agent)
+        if isinstance(signed, SecondFactorRequired):
+            raise AuthenticationFailed("this account needs its second sign-in step")
         return signed.tokens
 
     async def sign_in(
@@ -109,7 +113,7 @@ class SignInUseCases(AuthBase):
         ip: str | None = None,
         user_agent: str | None = None,
         device_cookie: str | None = None,
-    ) -> SignedIn:
+    ) -> SignedIn | SecondFactorRequired:
         """Sign in: a new session with an access and a refresh token, and a new device cookie.
 
         Only failures spend a budget: each attempt spends one hit before the password is
@@ -119,6 +123,11 @@ class SignInUseCases(AuthBase):
         spends the client IP's budget and the account's shared budget. Over a budget:
         ``RateLimited`` (before the password is looked at); every other failure is
         ``AuthenticationFailed``.
+
+        An account with two-step sign-in on gets no session yet: the right password answers
+        a :class:`SecondFactorRequired` challenge, which
+        :meth:`~.second_factor.SecondFactorUseCases.complete_sign_in` trades, with a code,
+        for what this method would otherwise return.
         """
         try:
             address = normalise_email(email)
@@ -126,42 +135,12 @@ class SignInUseCases(AuthBase):
             address = email.strip().lower()[:320]  # counted like any other unknown address
         async with self._uow() as uow:
             user = await uow.users.by_email(address)
-        device = self._devices.verify(device_cookie, self._clock.now())
-        if device is not None and user is not None and device.user_id == user.id:
-            budgets = [
-                (
-                    f"auth:login:device:{device.nonce}",
-                    self.settings.login_failures_per_device,
-                    self.settings.login_device_window,
-                )
-            ]
-        else:
-            budgets = [
-                (
-                    _account_key(address),
-                    self.settings.login_attempts_per_account,
-                    self.settings.login_account_window,
-                )
-            ]
-            if ip is not None:
-                budgets.insert(
-                    0,
-                    (
-                        f"auth:login:ip:{ip}",
-                        self.settings.login_attempts_per_ip,
-                        self.settings.login_ip_window,
-                    ),
-                )
-        spent: list[str] = []
-        try:
-            for key, limit, window in budgets:
-                await self._throttle(key, limit, window)
-                spent.append(key)
-        except RateLimited:
-            await self._refund(spent)  # refused before any check: not a failed sign-in
-            raise
-        pair, user = await self._check_password_and_start_session(user, password, ip, user_agent)
+        spent = await self._spend(self._sign_in_budgets(user, address, ip, device_cookie))
+        outcome = await self._check_password_and_start_session(user, password, ip, user_agent)
         await self._refund(spent)
+        if isinstance(outcome, SecondFactorRequired):
+            return outcome
+        pair, user = outcome
         return SignedIn(
             tokens=pair,
             device_cookie=self._devices.issue(user.id, self._clock.now()),
@@ -170,7 +149,7 @@ class SignInUseCases(AuthBase):
 
     async def _check_password_and_start_session(
         self, user: User | None, password: str, ip: str | None, user_agent: str | None
-    ) -> tuple[TokenPair, User]:
+    ) -> tuple[TokenPair, User] | SecondFactorRequired:
         candidate = normalise_password(password)
         if user is None or len(candidate) > self.policy.max_length:
             # Same work as a real check, so the answer's timing says nothing about the account.
@@ -187,6 +166,12 @@ class SignInUseCases(AuthBase):
             if upgraded is not None and user.password_hash == stored:
                 user.upgrade_hash(upgraded)
                 await uow.users.save(user)
+            factor = await uow.second_factors.get(user.id)
+            if factor is not None and factor.enabled:
+                # The password was right, but the session waits for the second step.
+                challenge = await issue_challenge(uow, user.id, self._clock.now())
+                await uow.commit()
+                return challenge
             pair = await self._start_session(uow, user, ip=ip, user_agent=user_agent)
             await uow.commit()
         return pair, user
