@@ -6,5 +6,6 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from apps.integrations.controllers.overview import IntegrationsController
+from apps.integrations.controllers.webhooks import WebhookController
 
-ROUTES: list[ControllerRouterHandler] = [IntegrationsController]
+ROUTES: list[ControllerRouterHandler] = [IntegrationsController, WebhookController]
