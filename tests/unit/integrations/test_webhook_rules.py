@@ -31,7 +31,8 @@ AT = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 
 def test_a_signature_verifies_with_an_independent_implementation_and_only_for_its_body() -> None:
     secret = new_secret()
-    assert secret.startswith("whsec_") and len(base64.b64decode(secret[6:])) == 32
+    assert secret.startswith("whsec_")
+    assert len(base64.b64decode(secret[6:])) == 32
     body = b'{"type":"quest.completed.v1","data":{}}'
     headers = signature_headers(secret, "msg_1", AT, body)
     verify(secret, headers, body, now=AT.timestamp())

@@ -125,7 +125,8 @@ async def test_a_delivery_is_signed_sent_to_the_checked_address_and_logged() -> 
     assert report.delivered == 1
     [request] = world.http.requests
     # connected to the address that was checked, named as the URL names it
-    assert request.url.host == PUBLIC and request.url.path == "/in"
+    assert request.url.host == PUBLIC
+    assert request.url.path == "/in"
     assert request.headers["host"] == "hooks.example.com"
     assert request.extensions["sni_hostname"] == "hooks.example.com"
     verify(endpoint.secret, request.headers, request.content, now=START.timestamp())
@@ -145,7 +146,8 @@ async def test_a_name_that_now_resolves_to_a_private_address_is_refused_at_deliv
     assert world.http.requests == []  # nothing was sent anywhere
     [attempt] = world.store.attempts
     assert attempt.status_code is None
-    assert attempt.error is not None and "10.0.0.7" in attempt.error
+    assert attempt.error is not None
+    assert "10.0.0.7" in attempt.error
     assert world.resolver.asked == ["hooks.example.com", "hooks.example.com"]
 
 
@@ -174,9 +176,12 @@ async def test_failures_retry_with_backoff_until_the_last_attempt() -> None:
         if delivery.next_attempt_at is not None:
             world.clock.at = delivery.next_attempt_at
     [delivery] = world.store.deliveries.values()
-    assert delivery.status is DeliveryStatus.FAILED and delivery.attempts == 7
+    assert delivery.status is DeliveryStatus.FAILED
+    assert delivery.attempts == 7
     assert len(world.http.requests) == 7
-    gaps = [b.at - a.at for a, b in zip(world.store.attempts, world.store.attempts[1:])]
+    gaps = [
+        b.at - a.at for a, b in zip(world.store.attempts, world.store.attempts[1:], strict=False)
+    ]
     assert gaps == [
         timedelta(seconds=5),
         timedelta(minutes=5),
@@ -219,5 +224,6 @@ async def test_a_disabled_endpoint_is_sent_nothing() -> None:
         await uow.webhooks.save_endpoint(stored)
         await uow.commit()
     report = await world.send()
-    assert report.failed == 1 and world.http.requests == []
+    assert report.failed == 1
+    assert world.http.requests == []
     assert await queue_deliveries(world.completed(), world.uow(), world.clock, Ids()) == 0
