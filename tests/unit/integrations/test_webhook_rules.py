@@ -23,8 +23,7 @@ from questlog_core.integrations.webhooks import (
 )
 from questlog_core.kernel.errors import ValidationFailed
 from questlog_core.kernel.ids import EventId, UserId
-
-from .verifier import Unverified, verify
+from tests.support.standard_webhooks import Unverified, verify
 
 AT = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 

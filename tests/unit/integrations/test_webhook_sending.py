@@ -27,8 +27,7 @@ from questlog_core.integrations.use_cases import (
 from questlog_core.integrations.webhooks import DeliveryStatus, Endpoint
 from questlog_core.kernel.errors import ValidationFailed
 from questlog_core.kernel.ids import EventId, QuestId, UserId
-
-from .verifier import verify
+from tests.support.standard_webhooks import verify
 
 PUBLIC = "93.184.216.34"
 START = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
