@@ -5,7 +5,7 @@
 * SSRF at registration with ``QUESTLOG_WEBHOOK_ALLOW_PRIVATE`` off (the default): refused by
   literal IP, by a name the system resolves to loopback (``localhost``), by names stubbed at
   the resolver port to resolve to the metadata or a private address, by scheme and credentials.
-* End to end on SQLite: a completed quest's webhook reaches a real HTTP server on a random local
+* End to end on SQLite and PostgreSQL: a completed quest's webhook reaches a real HTTP server on a random local
   port, through the in-process worker (relay, integrations consumer, webhook sender), signed so
   that an independent verifier written from the specification accepts it; a receiver answering
   with a redirect is not followed. These need private addresses allowed (the receiver is on
@@ -252,7 +252,9 @@ def wait_for(condition: Any, seconds: float = 30.0) -> Any:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "settings", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 def test_a_completed_quest_is_delivered_signed_to_a_local_receiver(
     open_client: Client, receiver: Receiver, make_user: MakeUser
 ) -> None:
