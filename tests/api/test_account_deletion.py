@@ -240,7 +240,8 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
         "ai_token_usage", "notification_recipients", "notification_notifications",
         "notification_deliveries",
         "search_documents", "search_queries",
-        "webhook_endpoints", "webhook_deliveries", "webhook_attempts",
+        "integrations_webhook_endpoints", "integrations_webhook_deliveries",
+        "integrations_webhook_attempts",
     }  # fmt: skip
     for user_id, email in ((mover_id, mover_email), (stayer_id, stayer_email)):
         before = wait_for(lambda u=user_id, e=email: expected <= set(references(settings, u, e)))

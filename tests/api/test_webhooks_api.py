@@ -4,12 +4,13 @@
   disable, rotate the secret, delete; another user's endpoint is a 404.
 * SSRF at registration with ``QUESTLOG_WEBHOOK_ALLOW_PRIVATE`` off (the default): refused by
   literal IP, by a name the system resolves to loopback (``localhost``), by names stubbed at
-  the resolver port to resolve to the metadata or a private address, by scheme and credentials.
-* End to end on SQLite and PostgreSQL: a completed quest's webhook reaches a real HTTP server on a random local
-  port, through the in-process worker (relay, integrations consumer, webhook sender), signed so
-  that an independent verifier written from the specification accepts it; a receiver answering
-  with a redirect is not followed. These need private addresses allowed (the receiver is on
-  127.0.0.1) and are the only tests that allow them.
+  the resolver port to resolve to the metadata or a private address, by scheme and
+  credentials.
+* End to end on SQLite and PostgreSQL: a completed quest's webhook reaches a real HTTP server
+  on a random local port, through the in-process worker (relay, integrations consumer, webhook
+  sender), signed so that an independent verifier written from the specification accepts it;
+  a receiver answering with a redirect is not followed. These need private addresses allowed
+  (the receiver is on 127.0.0.1) and are the only tests that allow them.
 """
 
 from __future__ import annotations

@@ -177,3 +177,11 @@ def test_a_2xx_delivers_and_a_redirect_does_not() -> None:
         None,
         204,
     )
+
+
+def test_private_addresses_can_never_be_allowed_in_production() -> None:
+    from apps.settings import Settings, SettingsError
+
+    assert Settings(webhook_allow_private=True, environment="test").webhook_allow_private
+    with pytest.raises(SettingsError, match="WEBHOOK_ALLOW_PRIVATE"):
+        Settings(webhook_allow_private=True, environment="production")

@@ -1,9 +1,10 @@
 """Tables owned by the integrations service (schema ``integrations`` on PostgreSQL).
 
-Its outbox, inbox and dead letters, and the webhooks: ``webhook_endpoints`` (the users' URLs,
-the event kinds each wants, its secret), ``webhook_deliveries`` (one event to one endpoint:
-the exact body, where it stands, when it is next tried) and ``webhook_attempts`` (the delivery
-log: every try, its status code or error). No other service's adapter may use them.
+Its outbox, inbox and dead letters, and the webhooks: ``integrations_webhook_endpoints``
+(the users' URLs, the event kinds each wants, its secret), ``integrations_webhook_deliveries``
+(one event to one endpoint: the exact body, where it stands, when it is next tried) and
+``integrations_webhook_attempts`` (the delivery log: every try, its status code or error).
+No other service's adapter may use them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ inbox = inbox_table(SCHEMA)
 dead_letters = dead_letters_table(SCHEMA)
 
 webhook_endpoints = Table(
-    "webhook_endpoints",
+    "integrations_webhook_endpoints",
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("owner", Uuid, nullable=False),
@@ -47,7 +48,7 @@ webhook_endpoints = Table(
 )
 
 webhook_deliveries = Table(
-    "webhook_deliveries",
+    "integrations_webhook_deliveries",
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("owner", Uuid, nullable=False),
@@ -72,7 +73,7 @@ webhook_deliveries = Table(
 )
 
 webhook_attempts = Table(
-    "webhook_attempts",
+    "integrations_webhook_attempts",
     metadata,
     Column("id", SerialKey, primary_key=True, autoincrement=True),
     Column("delivery_id", Uuid, nullable=False),

@@ -78,7 +78,7 @@ def upgrade() -> None:
     )
     json = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
     op.create_table(
-        "webhook_endpoints",
+        "integrations_webhook_endpoints",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("owner", sa.Uuid(), nullable=False),
         sa.Column("url", sa.String(length=2000), nullable=False),
@@ -88,14 +88,17 @@ def upgrade() -> None:
         sa.Column("description", sa.String(length=200), nullable=False),
         sa.Column("created_at", when(timezone=True), nullable=False),
         sa.Column("updated_at", when(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoints")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_integrations_webhook_endpoints")),
         schema=SCHEMA,
     )
     op.create_index(
-        op.f("ix_webhook_endpoints_owner"), "webhook_endpoints", ["owner"], schema=SCHEMA
+        op.f("ix_integrations_webhook_endpoints_owner"),
+        "integrations_webhook_endpoints",
+        ["owner"],
+        schema=SCHEMA,
     )
     op.create_table(
-        "webhook_deliveries",
+        "integrations_webhook_deliveries",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("owner", sa.Uuid(), nullable=False),
         sa.Column("endpoint_id", sa.Uuid(), nullable=False),
@@ -109,26 +112,28 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("created_at", when(timezone=True), nullable=False),
         sa.Column("updated_at", when(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_integrations_webhook_deliveries")),
         sa.UniqueConstraint(
-            "endpoint_id", "event_id", name=op.f("uq_webhook_deliveries_endpoint_id_event_id")
+            "endpoint_id",
+            "event_id",
+            name=op.f("uq_integrations_webhook_deliveries_endpoint_id_event_id"),
         ),
         schema=SCHEMA,
     )
     op.create_index(
-        op.f("ix_webhook_deliveries_status_next_attempt_at"),
-        "webhook_deliveries",
+        op.f("ix_integrations_webhook_deliveries_status_next_attempt_at"),
+        "integrations_webhook_deliveries",
         ["status", "next_attempt_at"],
         schema=SCHEMA,
     )
     op.create_index(
-        op.f("ix_webhook_deliveries_endpoint_id_created_at"),
-        "webhook_deliveries",
+        op.f("ix_integrations_webhook_deliveries_endpoint_id_created_at"),
+        "integrations_webhook_deliveries",
         ["endpoint_id", "created_at"],
         schema=SCHEMA,
     )
     op.create_table(
-        "webhook_attempts",
+        "integrations_webhook_attempts",
         sa.Column("id", serial, autoincrement=True, nullable=False),
         sa.Column("delivery_id", sa.Uuid(), nullable=False),
         sa.Column("owner", sa.Uuid(), nullable=False),
@@ -136,26 +141,37 @@ def upgrade() -> None:
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("duration_ms", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_attempts")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_integrations_webhook_attempts")),
         schema=SCHEMA,
     )
     op.create_index(
-        op.f("ix_webhook_attempts_delivery_id"), "webhook_attempts", ["delivery_id"], schema=SCHEMA
+        op.f("ix_integrations_webhook_attempts_delivery_id"),
+        "integrations_webhook_attempts",
+        ["delivery_id"],
+        schema=SCHEMA,
     )
 
 
 def downgrade() -> None:
     op.drop_index(
-        op.f("ix_webhook_attempts_delivery_id"), table_name="webhook_attempts", schema=SCHEMA
+        op.f("ix_integrations_webhook_attempts_delivery_id"),
+        table_name="integrations_webhook_attempts",
+        schema=SCHEMA,
     )
-    op.drop_table("webhook_attempts", schema=SCHEMA)
+    op.drop_table("integrations_webhook_attempts", schema=SCHEMA)
     for index in ("status_next_attempt_at", "endpoint_id_created_at"):
         op.drop_index(
-            op.f(f"ix_webhook_deliveries_{index}"), table_name="webhook_deliveries", schema=SCHEMA
+            op.f(f"ix_integrations_webhook_deliveries_{index}"),
+            table_name="integrations_webhook_deliveries",
+            schema=SCHEMA,
         )
-    op.drop_table("webhook_deliveries", schema=SCHEMA)
-    op.drop_index(op.f("ix_webhook_endpoints_owner"), table_name="webhook_endpoints", schema=SCHEMA)
-    op.drop_table("webhook_endpoints", schema=SCHEMA)
+    op.drop_table("integrations_webhook_deliveries", schema=SCHEMA)
+    op.drop_index(
+        op.f("ix_integrations_webhook_endpoints_owner"),
+        table_name="integrations_webhook_endpoints",
+        schema=SCHEMA,
+    )
+    op.drop_table("integrations_webhook_endpoints", schema=SCHEMA)
     op.drop_table("integrations_dead_letters", schema=SCHEMA)
     op.drop_index(
         "ix_integrations_outbox_unpublished",
