@@ -14,6 +14,7 @@ from questlog_core.integrations.messages import (
     Attempt,
     DeliveryLog,
     Endpoint,
+    offered_event_types,
 )
 
 
@@ -53,12 +54,14 @@ EventKind = Annotated[
         examples=["quest.completed.v1"],
     ),
 ]
+_EVENT_KIND = {"type": "string", "enum": offered_event_types()}
 EventKinds = Annotated[
     list[EventKind],
     msgspec.Meta(
         min_length=1,
         max_length=100,
         description="the event kinds sent (see GET .../webhooks/event-types)",
+        extra_json_schema={"extra": {"items": _EVENT_KIND}},
     ),
 ]
 Description = Annotated[str, msgspec.Meta(max_length=200)]

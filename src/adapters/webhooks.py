@@ -30,7 +30,7 @@ class SystemResolver:
         loop = asyncio.get_running_loop()
         try:
             found = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror:
+        except (socket.gaierror, UnicodeError):  # no such name, or no valid name at all
             return []
         return list(dict.fromkeys(str(info[4][0]) for info in found))
 

@@ -280,6 +280,8 @@ def check_url(url: str, *, allow_private: bool = False) -> CheckedUrl:
     if any(c.isspace() for c in url) or parts.fragment:
         raise ValidationFailed("url", "must have no spaces and no fragment")
     literal = _is_ip(host)
+    if not literal and not _is_host_name(host):
+        raise ValidationFailed("url", "the host is not a valid name")
     if literal and not allow_private:
         reason = refusal_of_address(host)
         if reason is not None:
@@ -304,6 +306,16 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _is_host_name(host: str) -> bool:
+    """A DNS name: at most 253 characters, labels of 1-63 (after IDNA encoding)."""
+    try:
+        encoded = host.rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = encoded.split(".")
+    return len(encoded) <= 253 and all(0 < len(label) <= 63 for label in labels)
 
 
 def refusal_of_addresses(host: str, addresses: Sequence[str]) -> str | None:

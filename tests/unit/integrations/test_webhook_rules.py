@@ -111,6 +111,8 @@ def test_a_name_with_any_private_address_is_refused() -> None:
         "http://hooks.example.com/#fragment",
         "https://hooks.example.com:99999/",
         "https://hooks.example.com/" + "a" * 2000,
+        "https://" + "a" * 64 + ".example.com/",
+        "https://a..example.com/",
     ],
 )
 def test_urls_that_cannot_be_public_endpoints_are_refused(url: str) -> None:
