@@ -216,6 +216,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     oauth_oidc_client_secret: str = ""
     #: the name that provider goes by in URLs and lists (lowercase letters, digits, ``-``)
     oauth_oidc_name: str = "oidc"
+    #: deliver webhooks to loopback and private addresses too (development and tests only;
+    #: refused with ``environment=production``): without it such URLs are refused at
+    #: registration and before every attempt
+    webhook_allow_private: bool = False
+    #: seconds one webhook attempt may take, connecting included (connecting: at most 5)
+    webhook_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 10.0
+    #: seconds between two runs of the webhook sender (deliveries that fell due) in an
+    #: integrations worker or the all-in-one; 0 turns it off
+    webhook_send_seconds: Annotated[float, msgspec.Meta(ge=0)] = 2.0
 
     def __post_init__(self) -> None:
         from apps.http.client_address import parse_networks
@@ -256,6 +265,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
                 raise SettingsError(f"{variable}: required by QUESTLOG_PUSH={self.push}, but empty")
         if self.vapid_subject and not self.vapid_subject.startswith(("mailto:", "https://")):
             raise SettingsError("QUESTLOG_VAPID_SUBJECT: must be a mailto: or https:// URL")
+        if self.webhook_allow_private and self.environment == "production":
+            raise SettingsError(
+                "QUESTLOG_WEBHOOK_ALLOW_PRIVATE: never in production (it lets any user make "
+                "the server send requests inside its network)"
+            )
         self._check_oauth()
 
     def _check_oauth(self) -> None:

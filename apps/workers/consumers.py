@@ -24,6 +24,10 @@ claimed in its inbox).
 **search** keeps its full-text index of every player's quests from the lifecycle events,
 each applied once through the search inbox
 (:func:`questlog_core.search.projection.index_quest_event`).
+**integrations** queues one webhook delivery per endpoint of the owner that wants the event's
+kind, in the transaction that claims the event in its inbox
+(:func:`questlog_core.integrations.use_cases.queue_deliveries`); the webhook sender
+(:mod:`apps.workers.webhooks`) sends them.
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -55,6 +59,7 @@ from questlog_core.events.quests import (
     QuestStarted,
     QuestUpdated,
 )
+from questlog_core.integrations.use_cases import queue_deliveries, webhook_event_classes
 from questlog_core.moving.erasure import erase_account
 from questlog_core.notifications import use_cases as notifications
 from questlog_core.search.projection import INDEXED_EVENTS, index_quest_event
@@ -188,6 +193,23 @@ def _search_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
+#: the events webhooks can be sent for: every quest and game event
+WEBHOOK_EVENTS: tuple[type[DomainEvent], ...] = webhook_event_classes()
+
+
+def _integrations_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    erasure_of("integrations", bus, container)
+    clock, ids = container.clock(), container.ids()
+
+    async def queue(event: DomainEvent) -> None:
+        await queue_deliveries(event, container.integrations_uow(), clock, ids)
+
+    for event_type in WEBHOOK_EVENTS:
+        bus.subscribe(event_type, queue)
+    return bus
+
+
 #: the AI service's consumer: its read model of quests, each player's time zone, and erasing
 #: a deleted account's rows
 AI = Consumer(
@@ -218,6 +240,13 @@ AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth
 #: the search service's consumer: its full-text index of quests, and erasing a deleted
 #: account's rows (its index entries and logged queries)
 SEARCH = Consumer(context="search", events=(*INDEXED_EVENTS, AccountDeleted), bus=_search_bus)
+#: the integrations service's consumer: quest and game events queued as webhook deliveries
+#: for the owner's endpoints that want them, and erasing a deleted account's rows
+INTEGRATIONS = Consumer(
+    context="integrations",
+    events=(*WEBHOOK_EVENTS, AccountDeleted),
+    bus=_integrations_bus,
+)
 
 
 def consumers_of(event_type: str) -> list[Consumer]:
@@ -248,6 +277,7 @@ __all__ = [
     "AUTH",
     "GAMIFICATION",
     "GAMIFICATION_EVENTS",
+    "INTEGRATIONS",
     "NOTIFICATION",
     "QUEST",
     "SEARCH",

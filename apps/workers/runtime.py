@@ -6,7 +6,8 @@
   contexts' actors (:mod:`apps.workers.actors`), with failures after the last retry kept as
   dead letters;
 * the streak rollover's ticker (:mod:`apps.workers.schedules`) when it consumes the game's
-  events;
+  events, and the webhook sender's (:mod:`apps.workers.webhooks`) when it consumes the
+  integrations events;
 * the notification dispatcher (:mod:`apps.workers.notifications`) when the notification
   service is among them;
 * the :class:`~adapters.messaging.relay.OutboxRelay` of the chosen services' outboxes, in a
@@ -42,6 +43,7 @@ from apps.workers.actors import dead_letter_recorder, declare_actors, routes
 from apps.workers.broker import configure_broker, queue_name
 from apps.workers.notifications import NotificationDispatcher
 from apps.workers.schedules import StreakTicker, declare_roll_over_actor
+from apps.workers.webhooks import WebhookTicker, declare_send_webhooks_actor
 
 if TYPE_CHECKING:
     from apps.container import Container
@@ -78,6 +80,7 @@ class EventWorker:
         self._relay_task: asyncio.Task[Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: StreakTicker | None = None
+        self._webhook_ticker: WebhookTicker | None = None
         self.dispatcher = (
             NotificationDispatcher(settings) if "notification" in self.services else None
         )
@@ -96,6 +99,9 @@ class EventWorker:
         roll_over = None
         if "gamification" in self.contexts and settings.streak_rollover_seconds > 0:
             roll_over = declare_roll_over_actor(broker, settings, container)
+        send_webhooks = None
+        if "integrations" in self.contexts and settings.webhook_send_seconds > 0:
+            send_webhooks = declare_send_webhooks_actor(broker, settings, container)
         engine = container.engine()
         assert engine is not None  # checked in __init__: a SQL database
         # Before Retries in the list: "after" hooks run in reverse, so the recorder sees the
@@ -116,6 +122,9 @@ class EventWorker:
         if roll_over is not None:
             self._ticker = StreakTicker(roll_over, settings.streak_rollover_seconds)
             self._ticker.start()
+        if send_webhooks is not None:
+            self._webhook_ticker = WebhookTicker(send_webhooks, settings.webhook_send_seconds)
+            self._webhook_ticker.start()
         if self.with_relay:
             self._start_relay(broker)
         if self.dispatcher is not None:
@@ -175,6 +184,9 @@ class EventWorker:
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
+        if self._webhook_ticker is not None:
+            self._webhook_ticker.stop()
+            self._webhook_ticker = None
         if self.dispatcher is not None:
             self.dispatcher.stop(timeout)
         relay_loop, relay_task = self._relay_loop, self._relay_task

@@ -4,7 +4,8 @@ The all-in-one on SQLite and on PostgreSQL, with its in-process worker: a user g
 every service (quests, dependencies, a template, a category, an attachment, import links; XP,
 a player, achievements and a board score from a completion; the AI read model and token
 usage; the search index (on SQLite its FTS5 table too, searched by the owner's token) and the
-search query log; sessions, an API token, a reset token; events in the outboxes). ``DELETE
+search query log; a webhook endpoint with a delivery and its attempts; sessions, an API
+token, a reset token; events in the outboxes). ``DELETE
 /api/v1/auth/account`` with the password; then, once the ``AccountDeleted`` event has reached
 every service, **every table of the SQL metadata** is searched generically: no UUID column
 equal to the user's id, no text or JSON column mentioning the id (either spelling) or the email.
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import JSON, String, Text, Uuid, cast, func, or_, select
@@ -106,6 +108,14 @@ def sign_up(client: TestClient[Litestar], email: str) -> tuple[dict[str, str], u
     return headers, uuid.UUID(profile["id"])
 
 
+WEBHOOK_URL = "https://hooks.questlog.invalid/in"
+
+
+class _PublicResolver:
+    async def resolve(self, host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+
 def live_in_every_service(
     client: TestClient[Litestar], headers: dict[str, str], user_id: uuid.UUID, email: str
 ) -> None:
@@ -115,6 +125,18 @@ def live_in_every_service(
         assert response.status_code == status, response.text
         return response.json() if response.content else None
 
+    # a webhook endpoint for completions (its name resolves to a public address for the API,
+    # stubbed at the resolver port; the worker's real resolver finds no address for a name
+    # under .invalid, so its deliveries are attempted, logged and retried, never sent)
+    client.app.state.container.webhook_resolver.override(providers.Object(_PublicResolver()))
+    ok(
+        client.post(
+            "/api/v1/integrations/webhooks",
+            json={"url": WEBHOOK_URL, "event_types": ["quest.completed.v1"]},
+            headers=headers,
+        ),
+        201,
+    )
     # the player first: the completion below makes one too, and the two would race
     ok(
         client.put(
@@ -228,6 +250,8 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
         "ai_token_usage", "notification_recipients", "notification_notifications",
         "notification_deliveries",
         "search_documents", "search_queries",
+        "integrations_webhook_endpoints", "integrations_webhook_deliveries",
+        "integrations_webhook_attempts",
     }  # fmt: skip
     for user_id, email in ((mover_id, mover_email), (stayer_id, stayer_email)):
         before = wait_for(lambda u=user_id, e=email: expected <= set(references(settings, u, e)))

@@ -193,6 +193,12 @@ NOT_STATABLE: dict[tuple[str, str], str] = {
     ("POST /api/v1/ai/quick-add", "timezone"): "a time zone this server's tzdata knows",
     ("POST /api/v1/ai/suggest", "timezone"): "a time zone this server's tzdata knows",
     ("GET /api/v1/notifications/history", "cursor"): "an opaque cursor this listing handed out",
+    ("POST /api/v1/integrations/webhooks", "url"): (
+        "a host resolving only to public addresses (DNS, time-dependent); 20 per account"
+    ),
+    ("PATCH /api/v1/integrations/webhooks/{endpoint_id}", "url"): (
+        "a host resolving only to public addresses (DNS, time-dependent)"
+    ),
     ("POST /api/v1/notifications/send", "user_id"): "user_id or broadcast, exactly one",
     ("POST /api/v1/notifications/send", "title"): "not only whitespace",
     ("POST /api/v1/notifications/send", "key"): "not only whitespace",

@@ -23,6 +23,7 @@ from adapters.sql.tables import (
     ai,
     auth,
     gamification,
+    integrations,
     notification,
     quest,
     search,
@@ -160,6 +161,10 @@ _ENTRIES = [
     indexed_for(search.documents),
     owned_by(search.forgotten, "owner"),
     owned_by(search.queries, "owner"),
+    # integrations service (webhook attempts and deliveries before their endpoints)
+    owned_by(integrations.webhook_attempts, "owner"),
+    owned_by(integrations.webhook_deliveries, "owner"),
+    owned_by(integrations.webhook_endpoints, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one
     *(owned_by(outbox, "owner") for outbox in OUTBOXES.values()),

@@ -46,6 +46,10 @@ class Permission(StrEnum):
     SEARCH_ANALYTICS_READ = "search-analytics:read"
     #: turn one's own two-step sign-in (TOTP) on or off (needs a password sign-in too)
     SECOND_FACTOR_MANAGE = "second-factor:manage"
+    #: see one's own integrations (calendar feeds, webhook endpoints and their deliveries)
+    INTEGRATIONS_READ = "integrations:read"
+    #: add, change and remove one's own integrations
+    INTEGRATIONS_WRITE = "integrations:write"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -62,6 +66,8 @@ _PLAYER: frozenset[Permission] = frozenset(
         Permission.API_TOKENS_MANAGE,
         Permission.GAMIFICATION_WRITE,
         Permission.SECOND_FACTOR_MANAGE,
+        Permission.INTEGRATIONS_READ,
+        Permission.INTEGRATIONS_WRITE,
     }
 )
 

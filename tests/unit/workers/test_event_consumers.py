@@ -78,21 +78,26 @@ def test_the_relay_routes_only_the_events_someone_consumes() -> None:
     assert sorted((r.queue_name, r.actor_name) for r in route(QuestCompleted.type_name())) == [
         ("q1_ai", "ai.events"),
         ("q1_gamification", "gamification.events"),
+        ("q1_integrations", "integrations.events"),
         ("q1_notification", "notification.events"),
         ("q1_search", "search.events"),
     ]
     # the AI read model and the search index follow every quest's life; the game only
     # completions and reopenings; notifications the due dates (reminders) and what ends a
-    # quest (cancelling them)
+    # quest (cancelling them); integrations every quest and game event (webhooks)
     assert sorted((r.queue_name, r.actor_name) for r in route(QuestCreated.type_name())) == [
         ("q1_ai", "ai.events"),
+        ("q1_integrations", "integrations.events"),
         ("q1_notification", "notification.events"),
         ("q1_search", "search.events"),
     ]
-    assert [(r.queue_name, r.actor_name) for r in route(LevelReached.type_name())] == [
-        ("q1_notification", "notification.events")
+    assert sorted((r.queue_name, r.actor_name) for r in route(LevelReached.type_name())) == [
+        ("q1_integrations", "integrations.events"),
+        ("q1_notification", "notification.events"),
     ]
-    assert route(XpAwarded.type_name()) == []
+    assert [(r.queue_name, r.actor_name) for r in route(XpAwarded.type_name())] == [
+        ("q1_integrations", "integrations.events")
+    ]
 
 
 async def test_the_search_consumer_indexes_a_created_quest_once() -> None:

@@ -1,0 +1,101 @@
+"""Tables owned by the integrations service (schema ``integrations`` on PostgreSQL).
+
+Its outbox, inbox and dead letters, and the webhooks: ``integrations_webhook_endpoints``
+(the users' URLs, the event kinds each wants, its secret), ``integrations_webhook_deliveries``
+(one event to one endpoint: the exact body, where it stands, when it is next tried) and
+``integrations_webhook_attempts`` (the delivery log: every try, its status code or error).
+No other service's adapter may use them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from adapters.sql.tables.base import declare_group, metadata
+from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
+from adapters.sql.types import JsonDocument, SerialKey, UtcDateTime
+
+SCHEMA = "integrations"
+
+outbox = outbox_table(SCHEMA)
+inbox = inbox_table(SCHEMA)
+dead_letters = dead_letters_table(SCHEMA)
+
+webhook_endpoints = Table(
+    "integrations_webhook_endpoints",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner", Uuid, nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("event_types", JsonDocument, nullable=False),
+    Column("secret", String(100), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("description", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index(None, "owner"),
+    schema=SCHEMA,
+)
+
+webhook_deliveries = Table(
+    "integrations_webhook_deliveries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner", Uuid, nullable=False),
+    Column("endpoint_id", Uuid, nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    Column("event_type", String(120), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    Column("last_status_code", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    # one delivery per event and endpoint, however often the event arrives
+    UniqueConstraint("endpoint_id", "event_id"),
+    # the sender's scan: pending deliveries by when they are due
+    Index(None, "status", "next_attempt_at"),
+    # an endpoint's delivery log, newest first
+    Index(None, "endpoint_id", "created_at"),
+    schema=SCHEMA,
+)
+
+webhook_attempts = Table(
+    "integrations_webhook_attempts",
+    metadata,
+    Column("id", SerialKey, primary_key=True, autoincrement=True),
+    Column("delivery_id", Uuid, nullable=False),
+    Column("owner", Uuid, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("duration_ms", Integer, nullable=False),
+    Index(None, "delivery_id"),
+    schema=SCHEMA,
+)
+
+#: every table above: what the apps' registry names for this service
+GROUP = declare_group(SCHEMA)
+
+__all__ = [
+    "GROUP",
+    "SCHEMA",
+    "dead_letters",
+    "inbox",
+    "outbox",
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_endpoints",
+]
