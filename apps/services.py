@@ -199,6 +199,14 @@ SERVICES: tuple[Service, ...] = (
         consumer="apps.workers.consumers:SEARCH",
         parts=("identity", "search"),
     ),
+    Service(
+        name="integrations",
+        app="apps.integrations.app:create_app",
+        routes="apps.integrations.routes:ROUTES",
+        tables="adapters.sql.tables.integrations:GROUP",
+        consumer="apps.workers.consumers:INTEGRATIONS",
+        parts=("identity", "integrations"),
+    ),
 )
 
 

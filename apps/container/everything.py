@@ -11,6 +11,7 @@ from apps.container.ai import AiPart
 from apps.container.delivery import DeliveryPart
 from apps.container.gamification import GamificationPart
 from apps.container.identity import IdentityPart
+from apps.container.integrations import IntegrationsPart
 from apps.container.notification import NotificationPart
 from apps.container.quests import QuestsPart
 from apps.container.search import SearchPart
@@ -24,6 +25,7 @@ class Container(
     DeliveryPart,
     NotificationPart,
     SearchPart,
+    IntegrationsPart,
 ):
     """Every part: what the all-in-one builds."""
 

@@ -218,6 +218,10 @@ AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth
 #: the search service's consumer: its full-text index of quests, and erasing a deleted
 #: account's rows (its index entries and logged queries)
 SEARCH = Consumer(context="search", events=(*INDEXED_EVENTS, AccountDeleted), bus=_search_bus)
+#: the integrations service's consumer: erasing a deleted account's rows
+INTEGRATIONS = Consumer(
+    context="integrations", events=(AccountDeleted,), bus=_erasure_bus("integrations")
+)
 
 
 def consumers_of(event_type: str) -> list[Consumer]:
@@ -248,6 +252,7 @@ __all__ = [
     "AUTH",
     "GAMIFICATION",
     "GAMIFICATION_EVENTS",
+    "INTEGRATIONS",
     "NOTIFICATION",
     "QUEST",
     "SEARCH",

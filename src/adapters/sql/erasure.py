@@ -23,6 +23,7 @@ from adapters.sql.tables import (
     ai,
     auth,
     gamification,
+    integrations,  # noqa: F401  (declares its group: its outbox is erased below)
     notification,
     quest,
     search,

@@ -44,6 +44,10 @@ class Permission(StrEnum):
     NOTIFICATIONS_SEND = "notifications:send"
     #: read what everyone searches for (top and zero-result queries; admins only)
     SEARCH_ANALYTICS_READ = "search-analytics:read"
+    #: see one's own integrations (calendar feeds, webhook endpoints and their deliveries)
+    INTEGRATIONS_READ = "integrations:read"
+    #: add, change and remove one's own integrations
+    INTEGRATIONS_WRITE = "integrations:write"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -59,6 +63,8 @@ _PLAYER: frozenset[Permission] = frozenset(
         Permission.SESSIONS_MANAGE,
         Permission.API_TOKENS_MANAGE,
         Permission.GAMIFICATION_WRITE,
+        Permission.INTEGRATIONS_READ,
+        Permission.INTEGRATIONS_WRITE,
     }
 )
 

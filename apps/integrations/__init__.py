@@ -1,0 +1,1 @@
+"""The integrations service: calendar feeds and webhooks (``/api/v1/integrations/...``)."""

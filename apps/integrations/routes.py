@@ -1,0 +1,10 @@
+"""The integrations service's route handlers, mounted by its app and by the all-in-one
+gateway."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from apps.integrations.controllers.overview import IntegrationsController
+
+ROUTES: list[ControllerRouterHandler] = [IntegrationsController]
