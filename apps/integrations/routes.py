@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from apps.integrations.controllers.calendar import CalendarController
 from apps.integrations.controllers.overview import IntegrationsController
 
-ROUTES: list[ControllerRouterHandler] = [IntegrationsController]
+ROUTES: list[ControllerRouterHandler] = [IntegrationsController, CalendarController]

@@ -23,7 +23,10 @@ from quest and game events (:func:`questlog_core.notifications.use_cases.handle_
 claimed in its inbox).
 **search** keeps its full-text index of every player's quests from the lifecycle events,
 each applied once through the search inbox
-(:func:`questlog_core.search.projection.index_quest_event`).
+(:func:`questlog_core.search.projection.index_quest_event`). **integrations** keeps the
+calendar feeds' copy of every quest and each player's time zone from the quest lifecycle and
+identity profile events, each applied once through the integrations inbox
+(:func:`questlog_core.integrations.calendar.projection.project_calendar_event`).
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -54,6 +57,10 @@ from questlog_core.events.quests import (
     QuestReopened,
     QuestStarted,
     QuestUpdated,
+)
+from questlog_core.integrations.calendar.projection import (
+    CALENDAR_EVENTS,
+    project_calendar_event,
 )
 from questlog_core.moving.erasure import erase_account
 from questlog_core.notifications import use_cases as notifications
@@ -188,6 +195,18 @@ def _search_bus(container: Container) -> MessageBus[Any]:
     return bus
 
 
+def _integrations_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    erasure_of("integrations", bus, container)
+
+    async def follow(event: DomainEvent) -> None:
+        await project_calendar_event(event, container.calendar_uow())
+
+    for event_type in CALENDAR_EVENTS:
+        bus.subscribe(event_type, follow)
+    return bus
+
+
 #: the AI service's consumer: its read model of quests, each player's time zone, and erasing
 #: a deleted account's rows
 AI = Consumer(
@@ -218,9 +237,12 @@ AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth
 #: the search service's consumer: its full-text index of quests, and erasing a deleted
 #: account's rows (its index entries and logged queries)
 SEARCH = Consumer(context="search", events=(*INDEXED_EVENTS, AccountDeleted), bus=_search_bus)
-#: the integrations service's consumer: erasing a deleted account's rows
+#: the integrations service's consumer: the calendar's copy of each quest and each owner's
+#: time zone, and erasing a deleted account's rows
 INTEGRATIONS = Consumer(
-    context="integrations", events=(AccountDeleted,), bus=_erasure_bus("integrations")
+    context="integrations",
+    events=(*CALENDAR_EVENTS, AccountDeleted),
+    bus=_integrations_bus,
 )
 
 

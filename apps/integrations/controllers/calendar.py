@@ -22,6 +22,7 @@ from apps.http.dependencies import CurrentUser, container_of
 from apps.http.permissions import public, requires
 from apps.integrations.calendar_dependencies import CALENDAR_DEPENDENCIES, CalendarBus
 from apps.integrations.calendar_schemas import CalendarFeedIn, CalendarFeedOut, IssuedFeedOut
+from apps.integrations.controllers import INTEGRATIONS_PATH
 from questlog_core.errors import NotFound, RateLimited
 from questlog_core.identity.rbac import Permission
 from questlog_core.integrations.calendar.messages import (
@@ -35,7 +36,7 @@ from questlog_core.integrations.calendar.messages import (
 from questlog_core.kernel.ids import UserId
 
 #: where the calendar routes live
-CALENDAR_PATH = "/api/v1/integrations/calendar"
+CALENDAR_PATH = f"{INTEGRATIONS_PATH}/calendar"
 #: reads of feeds one client address may make per minute (a calendar app polls every few
 #: minutes at most; this stops token guessing at scale without hurting anyone's sync)
 FEED_READS_PER_MINUTE = 60

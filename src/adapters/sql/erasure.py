@@ -23,7 +23,7 @@ from adapters.sql.tables import (
     ai,
     auth,
     gamification,
-    integrations,  # noqa: F401  (declares its group: its outbox is erased below)
+    integrations,
     notification,
     quest,
     search,
@@ -156,6 +156,10 @@ _ENTRIES = [
     # search service (the query log holds what the user typed)
     indexed_for(search.documents),
     owned_by(search.queries, "owner"),
+    # integrations service: calendar feeds, its copy of the user's quests, their time zone
+    owned_by(integrations.calendar_feeds, "owner"),
+    owned_by(integrations.calendar_entries, "owner"),
+    owned_by(integrations.calendar_zones, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one
     *(owned_by(outbox, "owner") for outbox in OUTBOXES.values()),
