@@ -342,3 +342,40 @@ async def test_labels_and_the_number_of_live_feeds_are_bounded(make_uow: MakeUow
         await new_feed(make_uow, ALICE)
     await revoke_feed(ALICE, last.feed.feed_id, make_uow(), now=T0)
     await new_feed(make_uow, ALICE)  # a revoked feed frees its place
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+async def test_deleting_an_account_erases_its_feeds_quests_and_zone_only(
+    backend: str, engine: AsyncEngine | None, make_uow: MakeUow
+) -> None:
+    from adapters.sql.erasure import SqlErasureUnitOfWork
+    from questlog_core.events.identity import AccountDeleted
+    from questlog_core.moving.erasure import erase_account
+
+    assert engine is not None
+    await apply(
+        make_uow,
+        zone(ALICE, "Europe/Berlin"),
+        zone(BOB, "Asia/Tokyo"),
+        created(ALICE, "Alice's", due=T0 + timedelta(days=1)),
+        created(BOB, "Bob's", due=T0 + timedelta(days=1)),
+    )
+    alices = await new_feed(make_uow, ALICE)
+    bobs = await new_feed(make_uow, BOB)
+    deleted = AccountDeleted(event_id=eid(), occurred_at=T0, owner=ALICE)
+
+    erased = await erase_account(
+        deleted, SqlErasureUnitOfWork.of("integrations", engine), "integrations.erasure"
+    )
+
+    assert erased == 3  # the feed, the quest's copy and the zone
+    with pytest.raises(NotFound):
+        await read(make_uow, alices.token)
+    assert await list_feeds(ALICE, make_uow()) == []
+    async with make_uow() as uow:
+        assert await uow.zones.get(ALICE) is None
+        assert await uow.entries.in_feed(ALICE) == []
+        assert await uow.zones.get(BOB) == "Asia/Tokyo"
+    assert set(todos(await read(make_uow, bobs.token))) == {"Bob's"}
