@@ -9,6 +9,7 @@ second delivery change nothing). What a calendar app gets is parsed with ``icale
 from __future__ import annotations
 
 import itertools
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from apps.http.problems import PROBLEM_MEDIA_TYPE
+from apps.integrations.controllers.calendar import FEED_READS_PER_MINUTE
 from questlog_core.integrations.calendar.projection import (
     CALENDAR_EVENTS,
     project_calendar_event,
@@ -188,3 +190,57 @@ def test_guessed_tokens_and_bad_input_are_clear_4xx(client: Client, make_user: M
     assert unknown_field.status_code == 400, unknown_field.text
     assert client.post(f"{C}/feeds", json={}).status_code == 401
     assert client.get(f"{C}/feeds").status_code == 401
+
+
+def test_reading_feeds_is_limited_per_client_address(client: Client, make_user: MakeUser) -> None:
+    issued = new_feed(client, make_user(client))
+    for _ in range(FEED_READS_PER_MINUTE):
+        assert client.get(path_of(issued)).status_code == 200
+    limited = client.get(path_of(issued))
+    assert limited.status_code == 429
+    assert int(limited.headers["retry-after"]) > 0
+    # guessing counts too: a wrong token is no way around the limit
+    assert client.get(f"{C}/qcal_{'A' * 43}.ics").status_code == 429
+
+
+def test_a_feed_imported_into_another_account_brings_the_same_todos(
+    app: Litestar, client: Client, make_user: MakeUser
+) -> None:
+    me = berliner(client)
+    quest(client, me, title="Write report", due="2027-01-15T16:30:00Z", priority=4, tags=["work"])
+    done = quest(client, me, title="Call dentist", due="2027-01-16T08:00:00Z")
+    client.post(f"/api/v1/quests/{done}/complete", headers=me)
+    deliver_events(app, client)
+    body = client.get(path_of(new_feed(client, me))).content
+
+    other = make_user(client)
+    imported = client.post(
+        "/api/v1/quests/import?from=ical",
+        content=body,
+        headers={**other, "Content-Type": "text/calendar"},
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["created"] == 2
+    listed = client.get(
+        "/api/v1/quests", params={"status": "todo,done,archived"}, headers=other
+    ).json()["items"]
+    by_title = {q["title"]: q for q in listed}
+    assert set(by_title) == {"Write report", "Call dentist"}
+    report = by_title["Write report"]
+    assert datetime.fromisoformat(report["due"]) == datetime(2027, 1, 15, 16, 30, tzinfo=UTC)
+    assert report["priority"] == 4
+    assert report["tags"] == ["work"]
+    assert by_title["Call dentist"]["status"] in ("done", "archived")
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+def test_the_all_in_ones_worker_keeps_the_feed_current_by_itself(
+    client: Client, make_user: MakeUser
+) -> None:
+    me = make_user(client)
+    issued = new_feed(client, me)
+    quest(client, me, title="Water plants", due="2027-02-01T07:00:00Z")
+    deadline = time.monotonic() + 10
+    while "Water plants" not in todos(client.get(path_of(issued)).content):
+        assert time.monotonic() < deadline, "the integrations consumer did not apply the event"
+        time.sleep(0.05)

@@ -78,14 +78,16 @@ def test_the_relay_routes_only_the_events_someone_consumes() -> None:
     assert sorted((r.queue_name, r.actor_name) for r in route(QuestCompleted.type_name())) == [
         ("q1_ai", "ai.events"),
         ("q1_gamification", "gamification.events"),
+        ("q1_integrations", "integrations.events"),
         ("q1_notification", "notification.events"),
         ("q1_search", "search.events"),
     ]
-    # the AI read model and the search index follow every quest's life; the game only
-    # completions and reopenings; notifications the due dates (reminders) and what ends a
-    # quest (cancelling them)
+    # the AI read model, the search index and the calendar feeds follow every quest's life;
+    # the game only completions and reopenings; notifications the due dates (reminders) and
+    # what ends a quest (cancelling them)
     assert sorted((r.queue_name, r.actor_name) for r in route(QuestCreated.type_name())) == [
         ("q1_ai", "ai.events"),
+        ("q1_integrations", "integrations.events"),
         ("q1_notification", "notification.events"),
         ("q1_search", "search.events"),
     ]
