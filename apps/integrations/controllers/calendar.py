@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post
+from litestar.datastructures import ResponseHeader
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
@@ -132,6 +134,24 @@ class CalendarController(Controller):
         "/{filename:str}",
         rate_limited=True,
         media_type=CALENDAR_MEDIA_TYPE,
+        responses={
+            HTTP_304_NOT_MODIFIED: ResponseSpec(
+                None, description="``If-None-Match`` names the current ETag: no body."
+            )
+        },
+        response_headers=[
+            ResponseHeader(
+                name="ETag",
+                description="a strong validator of the document",
+                documentation_only=True,
+            ),
+            ResponseHeader(
+                name="Last-Modified",
+                description="the newest change among the feed's quests (absent when empty)",
+                required=False,
+                documentation_only=True,
+            ),
+        ],
         **public(),
     )
     async def read(
