@@ -205,7 +205,7 @@ SERVICES: tuple[Service, ...] = (
         routes="apps.integrations.routes:ROUTES",
         tables="adapters.sql.tables.integrations:GROUP",
         consumer="apps.workers.consumers:INTEGRATIONS",
-        parts=("identity", "integrations"),
+        parts=("identity", "integrations", "calendar"),
     ),
 )
 

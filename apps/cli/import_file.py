@@ -1,4 +1,4 @@
-"""``questlog import FILE --from taskwarrior|todoist|habitica``: see :mod:`apps.cli.moving`."""
+"""``questlog import FILE --from taskwarrior|todoist|habitica|ical``: see :mod:`apps.cli.moving`."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
     questlog import tasks.json --from taskwarrior [--user EMAIL] [--timezone Europe/Berlin]
     questlog import todoist.csv --from todoist
+    questlog import tasks.ics --from ical
     questlog export [--user ada@example.com] [--format questlog|taskwarrior] [-o FILE]
 
 They run the same use cases as ``POST /api/v1/quests/import`` and the export endpoints, on the
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 REFUSED = 1
 BAD_INPUT = 2
-SOURCES = ("taskwarrior", "todoist", "habitica")
+SOURCES = ("taskwarrior", "todoist", "habitica", "ical")
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
@@ -117,6 +118,7 @@ def run_import(args: argparse.Namespace) -> int:
 async def _import(args: argparse.Namespace, settings: Settings, raw: bytes, zone: str) -> int:
     import msgspec
 
+    from adapters.ical import IMPORT_READERS
     from apps.container import build_container, close_container
     from questlog_core.errors import DomainError, ErrorKind
     from questlog_core.ids import UserId
@@ -132,7 +134,7 @@ async def _import(args: argparse.Namespace, settings: Settings, raw: bytes, zone
             print(f"questlog import: {exc}", file=sys.stderr)
             return REFUSED
         clock, ids = container.clock(), container.ids()
-        plan = read_plan(args.source, raw, now=clock.now(), timezone=zone)
+        plan = read_plan(args.source, raw, now=clock.now(), timezone=zone, readers=IMPORT_READERS)
 
         def transaction() -> ImportTransaction:
             made: ImportTransaction = container.import_transaction()

@@ -8,6 +8,7 @@ not selected is simply absent at run time (an ``AttributeError``, never a silent
 from __future__ import annotations
 
 from apps.container.ai import AiPart
+from apps.container.calendar import CalendarPart
 from apps.container.delivery import DeliveryPart
 from apps.container.gamification import GamificationPart
 from apps.container.identity import IdentityPart
@@ -26,6 +27,7 @@ class Container(
     NotificationPart,
     SearchPart,
     IntegrationsPart,
+    CalendarPart,
 ):
     """Every part: what the all-in-one builds."""
 

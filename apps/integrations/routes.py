@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from apps.integrations.controllers.calendar import CalendarController
 from apps.integrations.controllers.overview import IntegrationsController
 from apps.integrations.controllers.webhooks import WebhookController
 
-ROUTES: list[ControllerRouterHandler] = [IntegrationsController, WebhookController]
+ROUTES: list[ControllerRouterHandler] = [
+    IntegrationsController,
+    CalendarController,
+    WebhookController,
+]

@@ -26,8 +26,11 @@ each applied once through the search inbox
 (:func:`questlog_core.search.projection.index_quest_event`).
 **integrations** queues one webhook delivery per endpoint of the owner that wants the event's
 kind, in the transaction that claims the event in its inbox
-(:func:`questlog_core.integrations.use_cases.queue_deliveries`); the webhook sender
-(:mod:`apps.workers.webhooks`) sends them.
+(:func:`questlog_core.integrations.use_cases.queue_deliveries`; the webhook sender,
+:mod:`apps.workers.webhooks`, sends them), and keeps the calendar feeds' copy of every quest
+and each player's time zone from the quest lifecycle and identity profile events, each applied
+once through its own inbox name
+(:func:`questlog_core.integrations.calendar.projection.project_calendar_event`).
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -58,6 +61,10 @@ from questlog_core.events.quests import (
     QuestReopened,
     QuestStarted,
     QuestUpdated,
+)
+from questlog_core.integrations.calendar.projection import (
+    CALENDAR_EVENTS,
+    project_calendar_event,
 )
 from questlog_core.integrations.use_cases import queue_deliveries, webhook_event_classes
 from questlog_core.moving.erasure import erase_account
@@ -205,8 +212,13 @@ def _integrations_bus(container: Container) -> MessageBus[Any]:
     async def queue(event: DomainEvent) -> None:
         await queue_deliveries(event, container.integrations_uow(), clock, ids)
 
+    async def follow(event: DomainEvent) -> None:
+        await project_calendar_event(event, container.calendar_uow())
+
     for event_type in WEBHOOK_EVENTS:
         bus.subscribe(event_type, queue)
+    for event_type in CALENDAR_EVENTS:
+        bus.subscribe(event_type, follow)
     return bus
 
 
@@ -241,10 +253,11 @@ AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth
 #: account's rows (its index entries and logged queries)
 SEARCH = Consumer(context="search", events=(*INDEXED_EVENTS, AccountDeleted), bus=_search_bus)
 #: the integrations service's consumer: quest and game events queued as webhook deliveries
-#: for the owner's endpoints that want them, and erasing a deleted account's rows
+#: for the owner's endpoints that want them, the calendar's copy of each quest and each
+#: owner's time zone, and erasing a deleted account's rows
 INTEGRATIONS = Consumer(
     context="integrations",
-    events=(*WEBHOOK_EVENTS, AccountDeleted),
+    events=tuple(dict.fromkeys((*WEBHOOK_EVENTS, *CALENDAR_EVENTS, AccountDeleted))),
     bus=_integrations_bus,
 )
 

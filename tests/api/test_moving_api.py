@@ -23,6 +23,7 @@ SAMPLES = [
     ("todoist", "todoist.csv", "text/csv"),
     ("todoist", "todoist.json", "application/json"),
     ("habitica", "habitica.json", "application/json"),
+    ("ical", "ical.ics", "text/calendar"),
 ]
 
 

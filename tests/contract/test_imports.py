@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from adapters.ical import read_ical
 from adapters.memory.clock import FixedClock, RandomIds
 from adapters.memory.imports import InMemoryImportLinks, Key
 from adapters.sql.imports import sql_import_transaction
@@ -42,6 +43,7 @@ READERS = {
     "todoist.csv": read_todoist,
     "todoist.json": read_todoist,
     "habitica.json": read_habitica,
+    "ical.ics": read_ical,
 }
 
 

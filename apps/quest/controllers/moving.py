@@ -14,6 +14,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter, SkipValidation
 from litestar.status_codes import HTTP_200_OK
 
+from adapters.ical import IMPORT_READERS
 from apps.http.dependencies import ClockDep, CurrentUser, IdsDep, QuestUowDep, container_of
 from apps.http.permissions import requires
 from apps.quest.controllers._shared import (
@@ -45,7 +46,7 @@ def provide_import_transactions(request: Request[Any, Any, Any]) -> ImportTransa
 
 
 class ImportController(Controller):
-    """``POST /api/v1/quests/import?from=taskwarrior|todoist|habitica``."""
+    """``POST /api/v1/quests/import?from=taskwarrior|todoist|habitica|ical``."""
 
     path = QUESTS_PATH + "/import"
     tags = ["moving"]
@@ -78,11 +79,12 @@ class ImportController(Controller):
         """Import an export file (the raw request body) into the caller's quests.
 
         Taskwarrior: ``task export`` JSON. Todoist: the CSV project template or Sync API
-        JSON. Habitica: the user data export JSON. Records imported before are skipped, so
-        sending the same file twice creates nothing new. Floating dates and repetitions are
-        read in the ``X-Timezone`` zone (UTC without one). A file that is not such an export
-        is a 422 naming ``file``; one over 20 MiB is a 413. The report lists every record or
-        field that did not come over, with the reason.
+        JSON. Habitica: the user data export JSON. iCalendar (``ical``): an ``.ics`` file of
+        VTODOs (RFC 5545; VEVENTs are reported, not imported). Records imported before are
+        skipped, so sending the same file twice creates nothing new. Floating dates and
+        repetitions are read in the ``X-Timezone`` zone (UTC without one). A file that is not
+        such an export is a 422 naming ``file``; one over 20 MiB is a 413. The report lists
+        every record or field that did not come over, with the reason.
         """
         _refuse_declared_oversize(request, MAX_IMPORT_BYTES)
         body = await request.body()
@@ -91,7 +93,7 @@ class ImportController(Controller):
         if not body.strip():
             raise ValidationFailed("file", "the request body is empty: send the export file")
         zone = owner_timezone(timezone)
-        plan = read_plan(source, body, now=clock.now(), timezone=zone)
+        plan = read_plan(source, body, now=clock.now(), timezone=zone, readers=IMPORT_READERS)
         report = await apply_import(ApplyImport(owner=_owner(user), plan=plan), imports, clock, ids)
         return ImportReportOut.from_domain(report)
 

@@ -165,6 +165,10 @@ _ENTRIES = [
     owned_by(integrations.webhook_attempts, "owner"),
     owned_by(integrations.webhook_deliveries, "owner"),
     owned_by(integrations.webhook_endpoints, "owner"),
+    # integrations service: calendar feeds, its copy of the user's quests, their time zone
+    owned_by(integrations.calendar_feeds, "owner"),
+    owned_by(integrations.calendar_entries, "owner"),
+    owned_by(integrations.calendar_zones, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one
     *(owned_by(outbox, "owner") for outbox in OUTBOXES.values()),

@@ -38,6 +38,9 @@ class ImportSource(StrEnum):
     TASKWARRIOR = "taskwarrior"
     TODOIST = "todoist"
     HABITICA = "habitica"
+    #: an iCalendar (RFC 5545) ``.ics`` file of VTODOs; parsed by ``adapters.ical`` (the domain
+    #: may not import the ``icalendar`` library), so it is not in :data:`~.reading.READERS`
+    ICAL = "ical"
 
 
 class DraftStatus(StrEnum):

@@ -108,6 +108,21 @@ def test_import_into_the_only_account_then_again_changes_nothing(
     assert quest_count("ada@example.com") == 304
 
 
+def test_an_ics_file_imports_with_from_ical_once(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_account(capsys, monkeypatch, "ada@example.com")
+    sample = str(FIXTURES / "ical.ics")
+    args = ("import", sample, "--from", "ical", "--timezone", "Europe/Berlin")
+    code, out, err = questlog(capsys, monkeypatch, *args)
+    assert code == 0, err
+    assert out.startswith("327 records: 319 quests created, 0 imported before;")
+    assert "only VTODO (to-dos) become quests" in out
+    code, out, _ = questlog(capsys, monkeypatch, *args)
+    assert code == 0
+    assert out.startswith("327 records: 0 quests created, 319 imported before;")
+
+
 def test_with_two_accounts_the_user_must_be_named(
     env: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

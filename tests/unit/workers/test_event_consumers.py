@@ -82,9 +82,10 @@ def test_the_relay_routes_only_the_events_someone_consumes() -> None:
         ("q1_notification", "notification.events"),
         ("q1_search", "search.events"),
     ]
-    # the AI read model and the search index follow every quest's life; the game only
-    # completions and reopenings; notifications the due dates (reminders) and what ends a
-    # quest (cancelling them); integrations every quest and game event (webhooks)
+    # the AI read model, the search index and the calendar feeds follow every quest's life;
+    # the game only completions and reopenings; notifications the due dates (reminders) and
+    # what ends a quest (cancelling them); integrations every quest and game event (webhooks
+    # and the calendar feeds)
     assert sorted((r.queue_name, r.actor_name) for r in route(QuestCreated.type_name())) == [
         ("q1_ai", "ai.events"),
         ("q1_integrations", "integrations.events"),

@@ -1,7 +1,11 @@
 """Tables owned by the integrations service (schema ``integrations`` on PostgreSQL).
 
-Its outbox, inbox and dead letters, and the webhooks: ``integrations_webhook_endpoints``
-(the users' URLs, the event kinds each wants, its secret), ``integrations_webhook_deliveries``
+Its outbox, inbox and dead letters; each integration adds its own tables here. Calendar
+feeds: ``integrations_calendar_feeds`` (a token's SHA-256 per feed),
+``integrations_calendar_entries`` (its copy of each quest, fed by quest events) and
+``integrations_calendar_zones`` (each owner's time zone, fed by identity events). Webhooks:
+``integrations_webhook_endpoints`` (the users' URLs, the event kinds each wants, its secret),
+``integrations_webhook_deliveries``
 (one event to one endpoint: the exact body, where it stands, when it is next tried) and
 ``integrations_webhook_attempts`` (the delivery log: every try, its status code or error).
 No other service's adapter may use them.
@@ -86,12 +90,63 @@ webhook_attempts = Table(
     schema=SCHEMA,
 )
 
+#: calendar feeds: a token (stored as its SHA-256 only) that opens one user's feed
+calendar_feeds = Table(
+    "integrations_calendar_feeds",
+    metadata,
+    Column("feed_id", Uuid, primary_key=True),
+    Column("owner", Uuid, nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("rotated_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    # a feed is read by its token's hash: one row each
+    UniqueConstraint("token_hash"),
+    Index(None, "owner"),
+    schema=SCHEMA,
+)
+
+#: the calendar's copy of each quest (fed by quest events, never read from the quest tables)
+calendar_entries = Table(
+    "integrations_calendar_entries",
+    metadata,
+    Column("owner", Uuid, primary_key=True),
+    Column("quest_id", Uuid, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("tags", JsonDocument, nullable=False),
+    Column("category", String(100), nullable=True),
+    Column("priority", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("due", UtcDateTime, nullable=True),
+    Column("completed_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("started", Boolean, nullable=False),
+    # a feed reads the owner's quests by due date
+    Index(None, "owner", "due"),
+    schema=SCHEMA,
+)
+
+#: each owner's time zone, from identity's events (due times are shown in it)
+calendar_zones = Table(
+    "integrations_calendar_zones",
+    metadata,
+    Column("owner", Uuid, primary_key=True),
+    Column("timezone", String(64), nullable=False),
+    schema=SCHEMA,
+)
+
 #: every table above: what the apps' registry names for this service
 GROUP = declare_group(SCHEMA)
 
 __all__ = [
     "GROUP",
     "SCHEMA",
+    "calendar_entries",
+    "calendar_feeds",
+    "calendar_zones",
     "dead_letters",
     "inbox",
     "outbox",

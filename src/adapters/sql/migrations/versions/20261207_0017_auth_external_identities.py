@@ -2,7 +2,7 @@
 (``auth_external_identities``).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 03:00:00.000000+00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import adapters.sql.types
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0015"
+down_revision: str | Sequence[str] | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,246 @@
+"""``/api/v1/integrations/calendar`` over HTTP on the all-in-one (memory, SQLite, PostgreSQL).
+
+Quests are made through the quest service's API and the time zone through the auth service's;
+their events reach the calendar the way the integrations consumer applies them (delivered here
+by the test; on SQL the in-process worker may have applied them already, and the inbox makes a
+second delivery change nothing). What a calendar app gets is parsed with ``icalendar``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import icalendar
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from apps.http.problems import PROBLEM_MEDIA_TYPE
+from apps.integrations.controllers.calendar import FEED_READS_PER_MINUTE
+from questlog_core.integrations.calendar.projection import (
+    CALENDAR_EVENTS,
+    project_calendar_event,
+)
+
+from .conftest import ON_EVERY_DATABASE, PASSWORD, MakeUser
+from .test_ai_api import auth_service_events, quest_service_events
+
+Client = TestClient[Litestar]
+C = "/api/v1/integrations/calendar"
+_emails = itertools.count(1)
+
+
+def deliver_events(app: Litestar, client: Client) -> None:
+    """Every quest and identity event committed so far is applied to the calendar."""
+    events = [
+        e
+        for e in [*auth_service_events(app, client), *quest_service_events(app, client)]
+        if isinstance(e, CALENDAR_EVENTS)
+    ]
+
+    async def feed() -> None:
+        for event in events:
+            await project_calendar_event(event, app.state.container.calendar_uow())
+
+    client.blocking_portal.call(feed)
+
+
+def berliner(client: Client) -> dict[str, str]:
+    """A new user whose profile is in Europe/Berlin."""
+    email = f"cal{next(_emails)}@example.com"
+    made = client.post(
+        "/api/v1/auth/register",
+        json={
+            "email": email,
+            "password": PASSWORD,
+            "display_name": "Ada",
+            "timezone": "Europe/Berlin",
+        },
+    )
+    assert made.status_code == 202, made.text
+    login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+def quest(client: Client, headers: dict[str, str], **fields: Any) -> str:
+    made = client.post("/api/v1/quests", json=fields, headers=headers)
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def new_feed(client: Client, headers: dict[str, str], label: str = "Phone") -> dict[str, Any]:
+    made = client.post(f"{C}/feeds", json={"label": label}, headers=headers)
+    assert made.status_code == 201, made.text
+    body: dict[str, Any] = made.json()
+    return body
+
+
+def path_of(feed: dict[str, Any]) -> str:
+    url = str(feed["url"])
+    return url[url.index("/api/") :]
+
+
+def todos(body: bytes) -> dict[str, icalendar.Todo]:
+    calendar = icalendar.Calendar.from_ical(body)
+    return {str(t["SUMMARY"]): t for t in calendar.walk("VTODO")}
+
+
+@pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)
+def test_a_calendar_app_reads_due_quests_in_the_owners_zone_with_their_status(
+    app: Litestar, client: Client
+) -> None:
+    me = berliner(client)
+    report = quest(
+        client,
+        me,
+        title="Write report",
+        due="2027-01-15T16:30:00Z",
+        notes="Q4 numbers",
+        tags=["work"],
+        priority=3,
+    )
+    dentist = quest(client, me, title="Call dentist", due="2027-01-16T08:00:00Z")
+    quest(client, me, title="No date")
+    done = client.post(f"/api/v1/quests/{dentist}/complete", headers=me)
+    assert done.status_code == 200, done.text
+    issued = new_feed(client, me)
+    assert issued["url"].endswith(".ics")
+    assert issued["webcal_url"].startswith("webcal://")
+    deliver_events(app, client)
+
+    read = client.get(path_of(issued))
+
+    assert read.status_code == 200, read.text
+    assert read.headers["content-type"].startswith("text/calendar")
+    shown = todos(read.content)
+    assert set(shown) == {"Write report", "Call dentist"}
+    todo = shown["Write report"]
+    assert str(todo["UID"]) == f"{report}@questlog"
+    due = todo.decoded("DUE")
+    assert str(due.tzinfo) == "Europe/Berlin"
+    assert (due.hour, due.minute) == (17, 30)
+    assert due == datetime(2027, 1, 15, 16, 30, tzinfo=UTC)
+    assert str(todo["STATUS"]) == "NEEDS-ACTION"
+    assert str(todo["DESCRIPTION"]) == "Q4 numbers"
+    assert int(todo["PRIORITY"]) == 3
+    assert str(shown["Call dentist"]["STATUS"]) == "COMPLETED"
+    assert "COMPLETED" in shown["Call dentist"]
+
+    again = client.get(path_of(issued), headers={"If-None-Match": read.headers["etag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+@pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)
+def test_a_revoked_or_rotated_url_is_404_and_only_the_owner_manages_a_feed(
+    app: Litestar, client: Client, make_user: MakeUser
+) -> None:
+    me = berliner(client)
+    stranger = make_user(client)
+    quest(client, me, title="Mine", due="2027-01-15T16:30:00Z")
+    quest(client, stranger, title="Theirs", due="2027-01-15T16:30:00Z")
+    deliver_events(app, client)
+    mine = new_feed(client, me)
+    theirs = new_feed(client, stranger)
+
+    assert set(todos(client.get(path_of(theirs)).content)) == {"Theirs"}
+    assert set(todos(client.get(path_of(mine)).content)) == {"Mine"}
+    feed_id = mine["feed"]["id"]
+    # another user can neither see, rotate nor revoke my feed
+    assert [f["id"] for f in client.get(f"{C}/feeds", headers=stranger).json()] == [
+        theirs["feed"]["id"]
+    ]
+    assert client.post(f"{C}/feeds/{feed_id}/rotate", headers=stranger).status_code == 404
+    assert client.delete(f"{C}/feeds/{feed_id}", headers=stranger).status_code == 404
+    assert client.get(path_of(mine)).status_code == 200
+
+    rotated = client.post(f"{C}/feeds/{feed_id}/rotate", headers=me)
+    assert rotated.status_code == 200, rotated.text
+    gone = client.get(path_of(mine))
+    assert gone.status_code == 404
+    assert gone.headers["content-type"].startswith(PROBLEM_MEDIA_TYPE)
+    assert client.get(path_of(rotated.json())).status_code == 200
+
+    assert client.delete(f"{C}/feeds/{feed_id}", headers=me).status_code == 204
+    assert client.get(path_of(rotated.json())).status_code == 404
+    listed = client.get(f"{C}/feeds", headers=me).json()
+    assert [(f["label"], f["revoked_at"] is not None) for f in listed] == [("Phone", True)]
+    assert "url" not in listed[0]
+    assert client.delete(f"{C}/feeds/{feed_id}", headers=me).status_code == 404
+
+
+def test_guessed_tokens_and_bad_input_are_clear_4xx(client: Client, make_user: MakeUser) -> None:
+    me = make_user(client)
+    for path in (
+        f"{C}/qcal_{'A' * 43}.ics",
+        f"{C}/nothing.ics",
+        f"{C}/qcal_{'A' * 43}.json",
+        f"{C}/qcal_{'A' * 43}",
+    ):
+        missing = client.get(path)
+        assert missing.status_code == 404, path
+        assert missing.headers["content-type"].startswith(PROBLEM_MEDIA_TYPE)
+    too_long = client.post(f"{C}/feeds", json={"label": "x" * 101}, headers=me)
+    assert too_long.status_code in (400, 422), too_long.text
+    unknown_field = client.post(f"{C}/feeds", json={"colour": "red"}, headers=me)
+    assert unknown_field.status_code == 400, unknown_field.text
+    assert client.post(f"{C}/feeds", json={}).status_code == 401
+    assert client.get(f"{C}/feeds").status_code == 401
+
+
+def test_reading_feeds_is_limited_per_client_address(client: Client, make_user: MakeUser) -> None:
+    issued = new_feed(client, make_user(client))
+    for _ in range(FEED_READS_PER_MINUTE):
+        assert client.get(path_of(issued)).status_code == 200
+    limited = client.get(path_of(issued))
+    assert limited.status_code == 429
+    assert int(limited.headers["retry-after"]) > 0
+    # guessing counts too: a wrong token is no way around the limit
+    assert client.get(f"{C}/qcal_{'A' * 43}.ics").status_code == 429
+
+
+def test_a_feed_imported_into_another_account_brings_the_same_todos(
+    app: Litestar, client: Client, make_user: MakeUser
+) -> None:
+    me = berliner(client)
+    quest(client, me, title="Write report", due="2027-01-15T16:30:00Z", priority=4, tags=["work"])
+    done = quest(client, me, title="Call dentist", due="2027-01-16T08:00:00Z")
+    client.post(f"/api/v1/quests/{done}/complete", headers=me)
+    deliver_events(app, client)
+    body = client.get(path_of(new_feed(client, me))).content
+
+    other = make_user(client)
+    imported = client.post(
+        "/api/v1/quests/import?from=ical",
+        content=body,
+        headers={**other, "Content-Type": "text/calendar"},
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["created"] == 2
+    listed = client.get(
+        "/api/v1/quests", params={"status": "todo,done,archived"}, headers=other
+    ).json()["items"]
+    by_title = {q["title"]: q for q in listed}
+    assert set(by_title) == {"Write report", "Call dentist"}
+    report = by_title["Write report"]
+    assert datetime.fromisoformat(report["due"]) == datetime(2027, 1, 15, 16, 30, tzinfo=UTC)
+    assert report["priority"] == 4
+    assert report["tags"] == ["work"]
+    assert by_title["Call dentist"]["status"] in ("done", "archived")
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+def test_the_all_in_ones_worker_keeps_the_feed_current_by_itself(
+    client: Client, make_user: MakeUser
+) -> None:
+    me = make_user(client)
+    issued = new_feed(client, me)
+    quest(client, me, title="Water plants", due="2027-02-01T07:00:00Z")
+    deadline = time.monotonic() + 10
+    while "Water plants" not in todos(client.get(path_of(issued)).content):
+        assert time.monotonic() < deadline, "the integrations consumer did not apply the event"
+        time.sleep(0.05)
