@@ -75,7 +75,7 @@ def test_a_player_manages_their_endpoints(
     assert "quest.completed.v1" in kinds
     assert "gamification.level_reached.v1" in kinds
     overview = client.get("/api/v1/integrations", headers=me).json()["items"]
-    assert [k["name"] for k in overview] == ["webhooks"]
+    assert [k["name"] for k in overview] == ["calendar", "webhooks"]
 
     made = register(client, me, description="my automation")
     assert made.status_code == 201, made.text
