@@ -44,6 +44,10 @@ class Permission(StrEnum):
     NOTIFICATIONS_SEND = "notifications:send"
     #: read what everyone searches for (top and zero-result queries; admins only)
     SEARCH_ANALYTICS_READ = "search-analytics:read"
+    #: ask which variant of a running experiment one is in (which records one's exposure)
+    EXPERIMENTS_READ = "experiments:read"
+    #: define, start, stop experiments and read their summaries (admins only)
+    EXPERIMENTS_MANAGE = "experiments:manage"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -59,6 +63,7 @@ _PLAYER: frozenset[Permission] = frozenset(
         Permission.SESSIONS_MANAGE,
         Permission.API_TOKENS_MANAGE,
         Permission.GAMIFICATION_WRITE,
+        Permission.EXPERIMENTS_READ,
     }
 )
 
@@ -73,6 +78,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.GAMIFICATION_AWARD,
         Permission.NOTIFICATIONS_SEND,
         Permission.SEARCH_ANALYTICS_READ,
+        Permission.EXPERIMENTS_MANAGE,
     },
 }
 
