@@ -30,7 +30,9 @@ class ExperimentsPart(Platform):
     experiment_uow = providers.Selector(
         Platform.config.database_kind,
         memory=providers.Factory(InMemoryExperimentUnitOfWork, store=experiment_store),
-        sql=providers.Factory(SqlExperimentUnitOfWork, engine=Platform.engine, clock=Platform.clock),
+        sql=providers.Factory(
+            SqlExperimentUnitOfWork, engine=Platform.engine, clock=Platform.clock
+        ),
     )
     #: reading experiments and summaries
     experiment_reader_uow = providers.Selector(

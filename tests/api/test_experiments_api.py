@@ -107,9 +107,7 @@ def test_a_player_gets_a_stable_variant_and_is_exposed_once(
 
 
 @pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)
-def test_not_running_means_no_variant_and_no_exposure(
-    client: Client, make_user: MakeUser
-) -> None:
+def test_not_running_means_no_variant_and_no_exposure(client: Client, make_user: MakeUser) -> None:
     admin = _admin(client)
     player = make_user(client)
     unknown = client.get(f"{X}/never-made/variant", headers=player)
@@ -175,14 +173,16 @@ def test_the_summary_counts_completions_after_exposure_with_intervals(
     _deliver_completions(app, client, expected=2)
 
     summary = _summary(client, admin)
-    assert summary["metric"] == "completion_rate" and summary["level"] == 0.95
+    assert summary["metric"] == "completion_rate"
+    assert summary["level"] == 0.95
     control, tips = summary["variants"]
     n_control, n_tips = len(by_variant["control"]), len(by_variant["tips"])
     assert (control["exposed"], control["converted"], control["completions"]) == (n_control, 0, 0)
     assert (tips["exposed"], tips["converted"], tips["completions"]) == (n_tips, 1, 2)
     assert tips["value"]["estimate"] == pytest.approx(1 / n_tips)
     assert 0 < tips["value"]["low"] < tips["value"]["estimate"] < tips["value"]["high"] <= 1
-    assert control["value"]["estimate"] == 0 and control["value"]["low"] == 0
+    assert control["value"]["estimate"] == 0
+    assert control["value"]["low"] == 0
     assert control["difference"] is None
     assert tips["difference"]["estimate"] == pytest.approx(1 / n_tips)
     assert tips["difference"]["low"] < 0 < tips["difference"]["high"]  # too few users to tell

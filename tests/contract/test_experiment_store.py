@@ -101,7 +101,9 @@ async def test_a_user_gets_the_hashed_variant_and_the_same_one_every_time(
 ) -> None:
     await running(make_uow)
     for n in range(1, 30):
-        first = await assign_variant(user(n), "onboarding-tips", T0 + timedelta(hours=1), make_uow())
+        first = await assign_variant(
+            user(n), "onboarding-tips", T0 + timedelta(hours=1), make_uow()
+        )
         again = await assign_variant(user(n), "onboarding-tips", T0 + timedelta(days=2), make_uow())
         assert first.variant == assign("onboarding-tips", user(n), VARIANTS)
         assert again.variant == first.variant
@@ -133,7 +135,8 @@ async def test_concurrent_first_requests_record_one_exposure(
     assert [v.exposed for v in summary.variants if v.exposed] == [1]
     async with make_uow() as uow:
         stored = await uow.exposures.get("onboarding-tips", user(7))
-    assert stored is not None and stored.variant == answers[0].variant
+    assert stored is not None
+    assert stored.variant == answers[0].variant
 
 
 async def test_only_a_running_experiment_assigns_and_exposes(make_uow: MakeUow) -> None:
@@ -153,7 +156,9 @@ async def test_only_a_running_experiment_assigns_and_exposes(make_uow: MakeUow) 
     assert (await assign_variant(user(1), "later", T0, make_uow())).variant is not None
     stopped = await stop_experiment("later", T0 + timedelta(days=1), make_uow())
     assert stopped.status is ExperimentStatus.STOPPED
-    assert (await assign_variant(user(2), "later", T0 + timedelta(days=2), make_uow())).variant is None
+    assert (
+        await assign_variant(user(2), "later", T0 + timedelta(days=2), make_uow())
+    ).variant is None
     summary = await experiment_summary("later", make_uow())
     assert sum(v.exposed for v in summary.variants) == 1
 
@@ -172,7 +177,8 @@ async def test_life_cycle_and_keys_are_checked(make_uow: MakeUow) -> None:
     with pytest.raises(ValidationFailed):
         await running(make_uow, "two", variants=[Variant(key="a"), Variant(key="a")])
     [only] = await list_experiments(make_uow())
-    assert only.key == "onboarding-tips" and only.variants == tuple(VARIANTS)
+    assert only.key == "onboarding-tips"
+    assert only.variants == tuple(VARIANTS)
     assert only.started_at == only.stopped_at == T0
 
 
@@ -193,7 +199,8 @@ async def test_completions_count_within_the_window_after_exposure_once_per_event
     assert await count_completion(stranger, make_uow()) == 0
     async with make_uow() as uow:
         exposure = await uow.exposures.get("onboarding-tips", user(1))
-    assert exposure is not None and exposure.completions == 1
+    assert exposure is not None
+    assert exposure.completions == 1
 
 
 async def test_summary_adds_up_the_stored_exposures_with_intervals(make_uow: MakeUow) -> None:
@@ -221,7 +228,8 @@ async def test_summary_adds_up_the_stored_exposures_with_intervals(make_uow: Mak
         3,
     )
     assert (tips.exposed, tips.converted, tips.completions) == (len(by_variant["tips"]), 7, 14)
-    assert control.value is not None and tips.value is not None
+    assert control.value is not None
+    assert tips.value is not None
     assert control.value.estimate == pytest.approx(3 / control.exposed)
     assert control.value.low < control.value.estimate < control.value.high
     assert control.difference is None

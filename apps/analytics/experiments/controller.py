@@ -53,7 +53,9 @@ class ExperimentsController(Controller):
         return AssignmentOut.from_domain(answer)
 
     @post("/", status_code=201, **requires(Permission.EXPERIMENTS_MANAGE))
-    async def define(self, data: ExperimentIn, bus: ExperimentsBus, clock: ClockDep) -> ExperimentOut:
+    async def define(
+        self, data: ExperimentIn, bus: ExperimentsBus, clock: ClockDep
+    ) -> ExperimentOut:
         """A new experiment, as a draft (409 if the key is taken). Nobody is exposed until it
         starts."""
         command = DefineExperiment(

@@ -32,6 +32,7 @@ __all__ = ["SqlExperimentRepository", "SqlExperimentUnitOfWork", "SqlExposureLog
 
 _VARIANTS = msgspec.json.Decoder(list[Variant])
 
+
 def _row(experiment: Experiment) -> dict[str, Any]:
     return {
         "key": experiment.key,
@@ -45,6 +46,7 @@ def _row(experiment: Experiment) -> dict[str, Any]:
         "started_at": experiment.started_at,
         "stopped_at": experiment.stopped_at,
     }
+
 
 def _experiment(row: Any) -> Experiment:
     return Experiment(
@@ -60,6 +62,7 @@ def _experiment(row: Any) -> Experiment:
         stopped_at=row.stopped_at,
     )
 
+
 def _exposure(row: Any) -> Exposure:
     return Exposure(
         experiment=row.experiment,
@@ -68,6 +71,7 @@ def _exposure(row: Any) -> Exposure:
         exposed_at=row.exposed_at,
         completions=row.completions,
     )
+
 
 class SqlExperimentRepository:
     """Experiment definitions in ``analytics_experiments``."""
@@ -97,11 +101,10 @@ class SqlExperimentRepository:
 
     async def list(self) -> list[Experiment]:
         rows = await self._uow.connection.execute(
-            select(t.experiments).order_by(
-                t.experiments.c.created_at.desc(), t.experiments.c.key
-            )
+            select(t.experiments).order_by(t.experiments.c.created_at.desc(), t.experiments.c.key)
         )
         return [_experiment(r) for r in rows]
+
 
 class SqlExposureLog:
     """Exposures in ``analytics_exposures``, one row per user and experiment."""
@@ -150,9 +153,7 @@ class SqlExposureLog:
             )
         )
         result = await self._uow.connection.execute(
-            update(e)
-            .where(e.c.owner == user, in_window)
-            .values(completions=e.c.completions + 1)
+            update(e).where(e.c.owner == user, in_window).values(completions=e.c.completions + 1)
         )
         return int(result.rowcount or 0)
 
@@ -186,6 +187,7 @@ class SqlExposureLog:
             delete(t.exposures).where(t.exposures.c.owner == user)
         )
         return int(result.rowcount or 0)
+
 
 class SqlExperimentUnitOfWork(SqlUnitOfWork):
     """One transaction over the experiments, the exposures and the analytics inbox/outbox."""

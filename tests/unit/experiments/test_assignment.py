@@ -16,13 +16,15 @@ from questlog_core.kernel.ids import UserId
 
 users = st.uuids().map(UserId)
 keys = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,20}", fullmatch=True)
-variant_sets = st.lists(
-    st.integers(min_value=1, max_value=10_000), min_size=2, max_size=10
-).map(lambda ws: [Variant(key=f"v{i}", weight=w) for i, w in enumerate(ws)])
+variant_sets = st.lists(st.integers(min_value=1, max_value=10_000), min_size=2, max_size=10).map(
+    lambda ws: [Variant(key=f"v{i}", weight=w) for i, w in enumerate(ws)]
+)
 
 
 @given(keys, users, variant_sets)
-def test_the_same_user_always_gets_the_same_variant(key: str, user: UserId, variants: list[Variant]) -> None:
+def test_the_same_user_always_gets_the_same_variant(
+    key: str, user: UserId, variants: list[Variant]
+) -> None:
     first = assign(key, user, variants)
     assert all(assign(key, user, list(variants)) == first for _ in range(3))
     assert first in {v.key for v in variants}
@@ -83,7 +85,8 @@ def test_another_process_computes_the_same_variants() -> None:
         "from uuid import UUID\n"
         "from questlog_core.analytics.experiments.model import Variant, assign\n"
         "vs=[Variant(key='a',weight=3),Variant(key='b',weight=2),Variant(key='c',weight=5)]\n"
-        f"print(','.join(assign('cross-process', UUID(int=i*7919), vs) for i in range({len(ids)})))\n"
+        f"n={len(ids)}\n"
+        "print(','.join(assign('cross-process', UUID(int=i*7919), vs) for i in range(n)))\n"
     )
     # a fresh interpreter with a different hash seed: nothing depends on Python's hash()
     out = subprocess.run(

@@ -25,7 +25,9 @@ from questlog_core.analytics.experiments.stats import (
         (1, 29, 0.0061, 0.1718),
     ],
 )
-def test_wilson_interval_matches_the_published_values(x: int, n: int, low: float, high: float) -> None:
+def test_wilson_interval_matches_the_published_values(
+    x: int, n: int, low: float, high: float
+) -> None:
     interval = wilson_interval(x, n)
     assert interval is not None
     assert interval.estimate == pytest.approx(x / n)

@@ -9,7 +9,7 @@ this module first).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, Uuid
+from sqlalchemy import Column, Index, Integer, String, Table, Text, Uuid
 
 from adapters.sql.tables.base import metadata
 from adapters.sql.types import JsonDocument, UtcDateTime
@@ -36,12 +36,7 @@ experiments = Table(
 exposures = Table(
     "analytics_exposures",
     metadata,
-    Column(
-        "experiment",
-        String(64),
-        ForeignKey(experiments.c.key, ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    Column("experiment", String(64), primary_key=True),
     Column("owner", Uuid, primary_key=True),
     Column("variant", String(64), nullable=False),
     Column("exposed_at", UtcDateTime, nullable=False),

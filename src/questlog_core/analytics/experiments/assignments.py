@@ -4,7 +4,7 @@ all-in-one, a worker) learns a user's variant without a network hop."""
 
 from __future__ import annotations
 
-from questlog_core.analytics.experiments.messages import AssignVariant, Assignment
+from questlog_core.analytics.experiments.messages import Assignment, AssignVariant
 from questlog_core.analytics.experiments.ports import ExperimentUnitOfWork
 from questlog_core.kernel.bus import MessageBus
 from questlog_core.kernel.clock import Clock

@@ -53,7 +53,9 @@ class ExposureLog(Protocol):
 
     async def get(self, experiment: str, user: UserId) -> Exposure | None: ...
 
-    async def count_completion(self, user: UserId, at: datetime, window_days: dict[str, int]) -> int:
+    async def count_completion(
+        self, user: UserId, at: datetime, window_days: dict[str, int]
+    ) -> int:
         """Add one completion to each of ``user``'s exposures to the experiments named in
         ``window_days`` whose window holds ``at`` (``exposed_at <= at < exposed_at + days``);
         how many exposures counted it."""

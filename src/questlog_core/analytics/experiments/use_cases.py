@@ -139,9 +139,7 @@ async def assign_variant(
         if experiment is None or experiment.status is not ExperimentStatus.RUNNING:
             return Assignment(experiment=key, variant=None)
         exposure = await uow.exposures.expose(
-            Exposure(
-                experiment=key, user=user, variant=experiment.variant_of(user), exposed_at=at
-            )
+            Exposure(experiment=key, user=user, variant=experiment.variant_of(user), exposed_at=at)
         )
         await uow.commit()
     return Assignment(experiment=key, variant=exposure.variant, exposed_at=exposure.exposed_at)
