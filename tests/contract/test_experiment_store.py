@@ -248,3 +248,26 @@ async def test_erasing_a_user_forgets_their_exposures_only(make_uow: MakeUow) ->
     async with make_uow() as uow:
         assert await uow.exposures.get("onboarding-tips", user(1)) is None
         assert await uow.exposures.get("onboarding-tips", user(2)) is not None
+
+
+async def test_completions_per_user_is_a_mean_with_its_interval(make_uow: MakeUow) -> None:
+    await running(make_uow, "per-user", metric=Metric.COMPLETIONS_PER_USER)
+    at = T0 + timedelta(hours=1)
+    per_variant: dict[str, list[int]] = {"control": [], "tips": []}
+    for n in range(1, 13):
+        answer = await assign_variant(user(n), "per-user", at, make_uow())
+        assert answer.variant is not None
+        done = n % 4  # 0 to 3 quests each
+        per_variant[answer.variant].append(done)
+        for k in range(done):
+            await count_completion(completed(user(n), at + timedelta(hours=k + 1)), make_uow())
+    summary = await experiment_summary("per-user", make_uow())
+    for row in summary.variants:
+        values = per_variant[row.variant]
+        assert row.exposed == len(values)
+        assert row.completions == sum(values)
+        assert row.converted == sum(1 for v in values if v)
+        if len(values) >= 2:
+            assert row.value is not None
+            assert row.value.estimate == pytest.approx(sum(values) / len(values))
+            assert row.value.low <= row.value.estimate <= row.value.high
