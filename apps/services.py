@@ -199,6 +199,12 @@ SERVICES: tuple[Service, ...] = (
         consumer="apps.workers.consumers:SEARCH",
         parts=("identity", "search"),
     ),
+    Service(
+        name="analytics",
+        tables="adapters.sql.tables.analytics:GROUP",
+        consumer="apps.workers.consumers:ANALYTICS",
+        parts=("identity", "analytics"),
+    ),
 )
 
 

@@ -3,8 +3,9 @@
 A dependency-injector container built from :class:`~apps.settings.Settings`, in parts: what
 every service shares (:mod:`.platform`: clock, ids, engine, Redis, cache, rate limiter,
 revocation feed) and one part per area (:mod:`.identity`, :mod:`.quests`, :mod:`.gamification`,
-:mod:`.ai`, :mod:`.delivery`, :mod:`.notification`, :mod:`.search`), each extending the shared
-one. Each service's entry in the registry (:mod:`apps.services`) names the parts it needs;
+:mod:`.ai`, :mod:`.delivery`, :mod:`.notification`, :mod:`.search`, :mod:`.analytics`), each
+extending the shared one. Each service's entry in the registry (:mod:`apps.services`) names
+the parts it needs;
 :func:`build_container` composes only those, so ``questlog serve auth`` has no quest, game or
 AI providers at all, and never imports their adapters. Where a deployment can choose, a
 ``Selector`` picks the adapter by a setting (``cache``: memory/redis, ``email``:
@@ -49,6 +50,7 @@ PARTS: dict[str, str] = {
     "delivery": "apps.container.delivery:DeliveryPart",
     "notification": "apps.container.notification:NotificationPart",
     "search": "apps.container.search:SearchPart",
+    "analytics": "apps.container.analytics:AnalyticsPart",
 }
 
 

@@ -8,6 +8,7 @@ not selected is simply absent at run time (an ``AttributeError``, never a silent
 from __future__ import annotations
 
 from apps.container.ai import AiPart
+from apps.container.analytics import AnalyticsPart
 from apps.container.delivery import DeliveryPart
 from apps.container.gamification import GamificationPart
 from apps.container.identity import IdentityPart
@@ -24,6 +25,7 @@ class Container(
     DeliveryPart,
     NotificationPart,
     SearchPart,
+    AnalyticsPart,
 ):
     """Every part: what the all-in-one builds."""
 

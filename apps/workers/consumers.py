@@ -218,6 +218,8 @@ AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth
 #: the search service's consumer: its full-text index of quests, and erasing a deleted
 #: account's rows (its index entries and logged queries)
 SEARCH = Consumer(context="search", events=(*INDEXED_EVENTS, AccountDeleted), bus=_search_bus)
+#: the analytics service's consumer: erasing a deleted account's recorded events
+ANALYTICS = Consumer(context="analytics", events=(AccountDeleted,), bus=_erasure_bus("analytics"))
 
 
 def consumers_of(event_type: str) -> list[Consumer]:
@@ -245,6 +247,7 @@ def consumers_of(event_type: str) -> list[Consumer]:
 
 __all__ = [
     "AI",
+    "ANALYTICS",
     "AUTH",
     "GAMIFICATION",
     "GAMIFICATION_EVENTS",

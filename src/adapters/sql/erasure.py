@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.tables import (
     ai,
+    analytics,
     auth,
     gamification,
     notification,
@@ -155,6 +156,8 @@ _ENTRIES = [
     # search service (the query log holds what the user typed)
     indexed_for(search.documents),
     owned_by(search.queries, "owner"),
+    # analytics service
+    owned_by(analytics.events, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one
     *(owned_by(outbox, "owner") for outbox in OUTBOXES.values()),

@@ -45,7 +45,15 @@ FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
 #: The schemas the migration scripts write to, frozen like the scripts themselves (history):
 #: on SQLite they are translated away even when this process declared no table group. A
 #: new service's first migration creates its schema (on PostgreSQL) and adds it here.
-HISTORY_SCHEMAS: Final = ("quest", "auth", "gamification", "notification", "ai", "search")
+HISTORY_SCHEMAS: Final = (
+    "quest",
+    "auth",
+    "gamification",
+    "notification",
+    "ai",
+    "search",
+    "analytics",
+)
 
 _T = TypeVar("_T")
 

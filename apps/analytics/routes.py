@@ -1,0 +1,5 @@
+"""The analytics service's route handlers, mounted by its app and by the all-in-one gateway."""
+
+from litestar.types import ControllerRouterHandler
+
+ROUTES: list[ControllerRouterHandler] = []
