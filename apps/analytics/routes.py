@@ -2,4 +2,6 @@
 
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from apps.analytics.experiments.controller import ExperimentsController
+
+ROUTES: list[ControllerRouterHandler] = [ExperimentsController]

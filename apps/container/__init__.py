@@ -51,6 +51,7 @@ PARTS: dict[str, str] = {
     "notification": "apps.container.notification:NotificationPart",
     "search": "apps.container.search:SearchPart",
     "analytics": "apps.container.analytics:AnalyticsPart",
+    "experiments": "apps.container.experiments:ExperimentsPart",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from apps.container.ai import AiPart
 from apps.container.analytics import AnalyticsPart
 from apps.container.delivery import DeliveryPart
+from apps.container.experiments import ExperimentsPart
 from apps.container.gamification import GamificationPart
 from apps.container.identity import IdentityPart
 from apps.container.notification import NotificationPart
@@ -26,6 +27,7 @@ class Container(
     NotificationPart,
     SearchPart,
     AnalyticsPart,
+    ExperimentsPart,
 ):
     """Every part: what the all-in-one builds."""
 

@@ -24,6 +24,9 @@ claimed in its inbox).
 **search** keeps its full-text index of every player's quests from the lifecycle events,
 each applied once through the search inbox
 (:func:`questlog_core.search.projection.index_quest_event`).
+**analytics** counts each completed quest toward the experiment exposures of its owner whose
+window holds it (:func:`questlog_core.analytics.experiments.use_cases.count_completion`,
+claimed in the analytics inbox).
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -39,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.ai.zones import project_identity_event
+from questlog_core.analytics.experiments.use_cases import count_completion
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
 from questlog_core.events.identity import AccountDeleted, ProfileUpdated, UserRegistered
@@ -218,8 +222,24 @@ AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth
 #: the search service's consumer: its full-text index of quests, and erasing a deleted
 #: account's rows (its index entries and logged queries)
 SEARCH = Consumer(context="search", events=(*INDEXED_EVENTS, AccountDeleted), bus=_search_bus)
-#: the analytics service's consumer: erasing a deleted account's recorded events
-ANALYTICS = Consumer(context="analytics", events=(AccountDeleted,), bus=_erasure_bus("analytics"))
+
+
+def _analytics_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    erasure_of("analytics", bus, container)
+
+    async def count_toward_experiments(event: QuestCompleted) -> None:
+        await count_completion(event, container.experiment_uow())
+
+    bus.subscribe(QuestCompleted, count_toward_experiments)
+    return bus
+
+
+#: the analytics service's consumer: completions counted toward experiment exposures, and
+#: erasing a deleted account's rows (recorded events, exposures)
+ANALYTICS = Consumer(
+    context="analytics", events=(QuestCompleted, AccountDeleted), bus=_analytics_bus
+)
 
 
 def consumers_of(event_type: str) -> list[Consumer]:

@@ -23,6 +23,7 @@ from adapters.sql.tables import (
     ai,
     analytics,
     auth,
+    experiments,
     gamification,
     notification,
     quest,
@@ -156,8 +157,9 @@ _ENTRIES = [
     # search service (the query log holds what the user typed)
     indexed_for(search.documents),
     owned_by(search.queries, "owner"),
-    # analytics service
+    # analytics service (an exposure says which variant of an experiment the user was in)
     owned_by(analytics.events, "owner"),
+    owned_by(experiments.exposures, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one
     *(owned_by(outbox, "owner") for outbox in OUTBOXES.values()),
@@ -169,8 +171,11 @@ ERASERS: dict[str, tuple[Table, Eraser]] = {table.name: (table, erase) for table
 
 #: every other table → why it holds nothing of any one user
 HOLDS_NO_USER_DATA: dict[str, str] = {
-    inbox.name: "event ids a consumer handled, with no owner or payload"
-    for inbox in INBOXES.values()
+    **{
+        inbox.name: "event ids a consumer handled, with no owner or payload"
+        for inbox in INBOXES.values()
+    },
+    experiments.experiments.name: "experiment definitions (key, variants, metric), no user",
 }
 
 

@@ -37,7 +37,10 @@ events = Table(
     schema=SCHEMA,
 )
 
-#: every table above: what the apps' registry names for this service
+# the experiment tables live in this schema too; declared before the group is gathered
+from adapters.sql.tables import experiments  # noqa: E402
+
+#: every table above, and the experiment tables: what the apps' registry names for this service
 GROUP = declare_group(SCHEMA)
 
-__all__ = ["GROUP", "SCHEMA", "dead_letters", "events", "inbox", "outbox"]
+__all__ = ["GROUP", "SCHEMA", "dead_letters", "events", "experiments", "inbox", "outbox"]
