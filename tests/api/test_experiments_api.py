@@ -217,12 +217,15 @@ def test_bad_definitions_and_transitions_are_clear_4xx(client: Client) -> None:
         body: dict[str, Any] = response.json()
         return body
 
-    problem(client.post(X, json={**TIPS, "variants": [{"key": "only"}]}, headers=admin), 400)
-    problem(client.post(X, json={**TIPS, "key": "Not A Key"}, headers=admin), 400)
-    problem(client.post(X, json={**TIPS, "window_days": 0}, headers=admin), 400)
+    # a value outside the published bounds is a 422 naming the field; a wrong type a 400
+    for field, value in (("variants", [{"key": "only"}]), ("key", "Not A Key"), ("window_days", 0)):
+        body = problem(client.post(X, json={**TIPS, field: value}, headers=admin), 422)
+        assert [e["field"] for e in body["errors"]] == [field], body
+    problem(client.post(X, json={**TIPS, "window_days": "a week"}, headers=admin), 400)
     problem(client.post(X, json={**TIPS, "metric": "happiness"}, headers=admin), 400)
     twice = [{"key": "a"}, {"key": "a"}]
-    problem(client.post(X, json={**TIPS, "variants": twice}, headers=admin), 422)
+    assert problem(client.post(X, json={**TIPS, "variants": twice}, headers=admin), 422)
+
     assert client.get(X, headers=admin).json() == {"items": []}  # nothing half-written
 
     assert client.post(X, json=TIPS, headers=admin).status_code == 201

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 
 from apps.analytics.experiments import EXPERIMENTS_PATH
 from apps.analytics.experiments.dependencies import DEPENDENCIES, ExperimentsBus
@@ -54,7 +54,7 @@ class ExperimentsController(Controller):
 
     @post("/", status_code=201, **requires(Permission.EXPERIMENTS_MANAGE))
     async def define(
-        self, data: ExperimentIn, bus: ExperimentsBus, clock: ClockDep
+        self, data: JSONBody[ExperimentIn], bus: ExperimentsBus, clock: ClockDep
     ) -> ExperimentOut:
         """A new experiment, as a draft (409 if the key is taken). Nobody is exposed until it
         starts."""
