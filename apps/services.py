@@ -207,6 +207,14 @@ SERVICES: tuple[Service, ...] = (
         consumer="apps.workers.consumers:INTEGRATIONS",
         parts=("identity", "integrations", "calendar"),
     ),
+    Service(
+        name="analytics",
+        app="apps.analytics.app:create_app",
+        routes="apps.analytics.routes:ROUTES",
+        tables="adapters.sql.tables.analytics:GROUP",
+        consumer="apps.workers.consumers:ANALYTICS",
+        parts=("identity", "analytics", "experiments"),
+    ),
 )
 
 

@@ -4,11 +4,11 @@ A dependency-injector container built from :class:`~apps.settings.Settings`, in 
 every service shares (:mod:`.platform`: clock, ids, engine, Redis, cache, rate limiter,
 revocation feed) and one part per area (:mod:`.identity`, :mod:`.quests`, :mod:`.gamification`,
 :mod:`.ai`, :mod:`.delivery`, :mod:`.notification`, :mod:`.search`, :mod:`.integrations`,
-:mod:`.calendar`), each extending the shared one. Each service's entry in the registry
-(:mod:`apps.services`) names the parts it needs; :func:`build_container` composes only those,
-so ``questlog serve auth`` has no quest, game or AI providers at all, and never imports their
-adapters. Where a deployment can
-choose, a ``Selector`` picks the adapter by a setting (``cache``: memory/redis, ``email``:
+:mod:`.calendar`, :mod:`.analytics`, :mod:`.experiments`), each extending the shared one.
+Each service's entry in the registry (:mod:`apps.services`) names the parts it needs;
+:func:`build_container` composes only those, so ``questlog serve auth`` has no quest, game or
+AI providers at all, and never imports their adapters. Where a deployment can choose, a
+``Selector`` picks the adapter by a setting (``cache``: memory/redis, ``email``:
 console/outbox/smtp/sendgrid, ``push``: log/fcm/webpush, ``storage``: local/s3,
 ``language_model``: local/openai/anthropic with failover, ``embedder``: local/openai,
 ``vector_index``: numpy/pinecone, the database by its URL's kind). Pools and clients open on
@@ -52,6 +52,8 @@ PARTS: dict[str, str] = {
     "search": "apps.container.search:SearchPart",
     "integrations": "apps.container.integrations:IntegrationsPart",
     "calendar": "apps.container.calendar:CalendarPart",
+    "analytics": "apps.container.analytics:AnalyticsPart",
+    "experiments": "apps.container.experiments:ExperimentsPart",
 }
 
 

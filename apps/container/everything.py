@@ -8,8 +8,10 @@ not selected is simply absent at run time (an ``AttributeError``, never a silent
 from __future__ import annotations
 
 from apps.container.ai import AiPart
+from apps.container.analytics import AnalyticsPart
 from apps.container.calendar import CalendarPart
 from apps.container.delivery import DeliveryPart
+from apps.container.experiments import ExperimentsPart
 from apps.container.gamification import GamificationPart
 from apps.container.identity import IdentityPart
 from apps.container.integrations import IntegrationsPart
@@ -28,6 +30,8 @@ class Container(
     SearchPart,
     IntegrationsPart,
     CalendarPart,
+    AnalyticsPart,
+    ExperimentsPart,
 ):
     """Every part: what the all-in-one builds."""
 

@@ -31,6 +31,9 @@ kind, in the transaction that claims the event in its inbox
 and each player's time zone from the quest lifecycle and identity profile events, each applied
 once through its own inbox name
 (:func:`questlog_core.integrations.calendar.projection.project_calendar_event`).
+**analytics** counts each completed quest toward the experiment exposures of its owner whose
+window holds it (:func:`questlog_core.analytics.experiments.use_cases.count_completion`,
+claimed in the analytics inbox).
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -46,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.ai.zones import project_identity_event
+from questlog_core.analytics.experiments.use_cases import count_completion
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
 from questlog_core.events.identity import AccountDeleted, ProfileUpdated, UserRegistered
@@ -262,6 +266,24 @@ INTEGRATIONS = Consumer(
 )
 
 
+def _analytics_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    erasure_of("analytics", bus, container)
+
+    async def count_toward_experiments(event: QuestCompleted) -> None:
+        await count_completion(event, container.experiment_uow())
+
+    bus.subscribe(QuestCompleted, count_toward_experiments)
+    return bus
+
+
+#: the analytics service's consumer: completions counted toward experiment exposures, and
+#: erasing a deleted account's rows (recorded events, exposures)
+ANALYTICS = Consumer(
+    context="analytics", events=(QuestCompleted, AccountDeleted), bus=_analytics_bus
+)
+
+
 def consumers_of(event_type: str) -> list[Consumer]:
     """The consumers (of every service in the registry) that take events tagged
     ``event_type``."""
@@ -287,6 +309,7 @@ def consumers_of(event_type: str) -> list[Consumer]:
 
 __all__ = [
     "AI",
+    "ANALYTICS",
     "AUTH",
     "GAMIFICATION",
     "GAMIFICATION_EVENTS",

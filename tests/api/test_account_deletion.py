@@ -4,8 +4,8 @@ The all-in-one on SQLite and on PostgreSQL, with its in-process worker: a user g
 every service (quests, dependencies, a template, a category, an attachment, import links; XP,
 a player, achievements and a board score from a completion; the AI read model and token
 usage; the search index (on SQLite its FTS5 table too, searched by the owner's token) and the
-search query log; a webhook endpoint with a delivery and its attempts; sessions, an API
-token, a reset token; events in the outboxes). ``DELETE
+search query log; a webhook endpoint with a delivery and its attempts; an experiment
+exposure; sessions, an API token, a reset token; events in the outboxes). ``DELETE
 /api/v1/auth/account`` with the password; then, once the ``AccountDeleted`` event has reached
 every service, **every table of the SQL metadata** is searched generically: no UUID column
 equal to the user's id, no text or JSON column mentioning the id (either spelling) or the email.
@@ -196,6 +196,9 @@ def live_in_every_service(
     assert waiting["second_factor_required"] is True
     # what the user typed, in the search service's query log
     ok(client.get("/api/v1/search", params={"q": "write"}, headers=headers))
+    # which variant of a running experiment the user is in (analytics: an exposure)
+    client.blocking_portal.call(_running_experiment, client.app.state.container)
+    ok(client.get("/api/v1/analytics/experiments/moving-out/variant", headers=headers))
     ledger = client.app.state.container.token_usage()
     client.blocking_portal.call(
         ledger.record,
@@ -208,6 +211,26 @@ def live_in_every_service(
             output_tokens=30,
         ),
     )
+
+
+async def _running_experiment(container: Any) -> None:
+    """The experiment ``moving-out``, running (made once per database)."""
+    from questlog_core.analytics.experiments.messages import (
+        DefineExperiment,
+        GetExperiment,
+        StartExperiment,
+        Variant,
+    )
+    from questlog_core.errors import NotFound
+
+    bus = container.experiments_bus()
+    try:
+        await bus.handle(GetExperiment(key="moving-out"))
+    except NotFound:
+        at = datetime.now(UTC)
+        variants = [Variant(key="stay"), Variant(key="go")]
+        await bus.handle(DefineExperiment(key="moving-out", name="M", variants=variants, at=at))
+        await bus.handle(StartExperiment(key="moving-out", at=at))
 
 
 def _small_export() -> bytes:
@@ -252,6 +275,7 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
         "search_documents", "search_queries",
         "integrations_webhook_endpoints", "integrations_webhook_deliveries",
         "integrations_webhook_attempts",
+        "analytics_exposures",
     }  # fmt: skip
     for user_id, email in ((mover_id, mover_email), (stayer_id, stayer_email)):
         before = wait_for(lambda u=user_id, e=email: expected <= set(references(settings, u, e)))

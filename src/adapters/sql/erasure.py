@@ -21,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.tables import (
     ai,
+    analytics,
     auth,
+    experiments,
     gamification,
     integrations,
     notification,
@@ -169,6 +171,9 @@ _ENTRIES = [
     owned_by(integrations.calendar_feeds, "owner"),
     owned_by(integrations.calendar_entries, "owner"),
     owned_by(integrations.calendar_zones, "owner"),
+    # analytics service (an exposure says which variant of an experiment the user was in)
+    owned_by(analytics.events, "owner"),
+    owned_by(experiments.exposures, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one
     *(owned_by(outbox, "owner") for outbox in OUTBOXES.values()),
@@ -180,8 +185,11 @@ ERASERS: dict[str, tuple[Table, Eraser]] = {table.name: (table, erase) for table
 
 #: every other table → why it holds nothing of any one user
 HOLDS_NO_USER_DATA: dict[str, str] = {
-    inbox.name: "event ids a consumer handled, with no owner or payload"
-    for inbox in INBOXES.values()
+    **{
+        inbox.name: "event ids a consumer handled, with no owner or payload"
+        for inbox in INBOXES.values()
+    },
+    experiments.experiments.name: "experiment definitions (key, variants, metric), no user",
 }
 
 

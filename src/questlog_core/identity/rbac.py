@@ -50,6 +50,10 @@ class Permission(StrEnum):
     INTEGRATIONS_READ = "integrations:read"
     #: add, change and remove one's own integrations
     INTEGRATIONS_WRITE = "integrations:write"
+    #: ask which variant of a running experiment one is in (which records one's exposure)
+    EXPERIMENTS_READ = "experiments:read"
+    #: define, start, stop experiments and read their summaries (admins only)
+    EXPERIMENTS_MANAGE = "experiments:manage"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -68,6 +72,7 @@ _PLAYER: frozenset[Permission] = frozenset(
         Permission.SECOND_FACTOR_MANAGE,
         Permission.INTEGRATIONS_READ,
         Permission.INTEGRATIONS_WRITE,
+        Permission.EXPERIMENTS_READ,
     }
 )
 
@@ -82,6 +87,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.GAMIFICATION_AWARD,
         Permission.NOTIFICATIONS_SEND,
         Permission.SEARCH_ANALYTICS_READ,
+        Permission.EXPERIMENTS_MANAGE,
     },
 }
 

@@ -75,8 +75,10 @@ async def test_a_completion_delivered_twice_awards_xp_once() -> None:
 def test_the_relay_routes_only_the_events_someone_consumes() -> None:
     settings = Settings(queue_prefix="q1")
     route = routes(settings)
+    # the analytics service counts completions toward experiment exposures
     assert sorted((r.queue_name, r.actor_name) for r in route(QuestCompleted.type_name())) == [
         ("q1_ai", "ai.events"),
+        ("q1_analytics", "analytics.events"),
         ("q1_gamification", "gamification.events"),
         ("q1_integrations", "integrations.events"),
         ("q1_notification", "notification.events"),

@@ -53,6 +53,7 @@ HISTORY_SCHEMAS: Final = (
     "ai",
     "search",
     "integrations",
+    "analytics",
 )
 
 _T = TypeVar("_T")

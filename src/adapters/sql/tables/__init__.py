@@ -1,12 +1,12 @@
 """SQLAlchemy Core tables, one module per owning service, all in one :data:`metadata`.
 
 Each service's module (:mod:`.quest`, :mod:`.auth`, :mod:`.gamification`, :mod:`.notification`,
-:mod:`.ai`, :mod:`.search`) declares its tables with ``schema=<service>`` (a real schema on
-PostgreSQL, translated away on SQLite by the engine, see :mod:`adapters.sql.engine`) and ends
-with its :class:`~adapters.sql.tables.base.TableGroup`. This package does not list the
-services: the apps' registry (``apps/services.py``) imports the modules of the services it
-serves and passes their groups to :func:`metadata_for` and the engine; an adapter imports its
-own service's module.
+:mod:`.ai`, :mod:`.search`, :mod:`.analytics`) declares its tables with ``schema=<service>``
+(a real schema on PostgreSQL, translated away on SQLite by the engine, see
+:mod:`adapters.sql.engine`) and ends with its :class:`~adapters.sql.tables.base.TableGroup`.
+This package does not list the services: the apps' registry (``apps/services.py``) imports
+the modules of the services it serves and passes their groups to :func:`metadata_for` and the
+engine; an adapter imports its own service's module.
 """
 
 from __future__ import annotations

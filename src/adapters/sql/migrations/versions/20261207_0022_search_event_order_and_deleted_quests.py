@@ -8,7 +8,7 @@ vacuum merges it: 12,000 pending entries after loading 100,000 quests cost each 
 index at once (a little slower to write, one quest at a time), and searches stay fast.
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-07 03:00:00.000000+00:00
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 import adapters.sql.types
 
 revision: str = "0022"
-down_revision: str | Sequence[str] | None = "0018"
+down_revision: str | Sequence[str] | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
