@@ -56,6 +56,7 @@ Q = TypeVar("Q")
 P = TypeVar("P")
 Q_co = TypeVar("Q_co", covariant=True)
 P_co = TypeVar("P_co", covariant=True)
+S = TypeVar("S", bound=msgspec.Struct)
 
 _SEP = b"|"
 
@@ -293,6 +294,9 @@ class _WriteNotingQuests:
 
     async def list(self, owner: UserId, query: QuestQuery) -> Page[Quest]:
         return await self._inner.list(owner, query)
+
+    async def list_as(self, owner: UserId, query: QuestQuery, shape: type[S]) -> Page[S]:
+        return await self._inner.list_as(owner, query, shape)
 
     async def statuses(
         self, owner: UserId, quest_ids: Collection[QuestId]
