@@ -184,8 +184,15 @@ class CachedReads(Generic[T]):
         await self._store(owner, key, generation, value)
 
     async def invalidate(self, owner: UUID) -> None:
-        """Forget everything cached for ``owner`` in this scope (after a committed write)."""
-        await self._bump(owner)
+        """Forget everything cached for ``owner`` in this scope (after a committed write).
+
+        One round trip: deleting the generation is enough. Every cached value carries the
+        generation it was read under, and the next read starts a new, random one, which no
+        value stored before (even by a read that loaded before this write committed) can
+        carry. A failed delete is queued for replay by the Redis adapter, which then serves
+        nothing from this process until the invalidation has landed.
+        """
+        await self._cache.delete(self._generation_key(owner))
 
     async def _bump(self, owner: UUID) -> bytes:
         gen_key = self._generation_key(owner)
