@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 S = TypeVar("S", bound=msgspec.Struct)
 
+_EVERY_STATUS: Final = frozenset(QuestStatus)
+_ALL_BUT_ARCHIVED: Final = _EVERY_STATUS - {QuestStatus.ARCHIVED}
+
 # The hot path's statement is built once (construction and cache-key work are paid once).
 _GET_QUEST: Final = select(t.quests).where(
     t.quests.c.id == bindparam("quest_id"), t.quests.c.owner == bindparam("owner")
@@ -129,7 +132,13 @@ class SqlQuestRepository:
         q = t.quests.c
         statement = statement.where(q.owner == owner)
         if query.status:
-            statement = statement.where(q.status.in_([s.value for s in query.status]))
+            wanted = frozenset(query.status)
+            if wanted == _ALL_BUT_ARCHIVED:
+                # The default listing: one comparison instead of an IN list SQLAlchemy expands
+                # on every execution (same rows: a quest has exactly one of the statuses).
+                statement = statement.where(q.status != QuestStatus.ARCHIVED.value)
+            elif wanted != _EVERY_STATUS:
+                statement = statement.where(q.status.in_([s.value for s in query.status]))
         if query.category is not None:
             statement = statement.where(q.category == query.category)
         if query.tag is not None:
