@@ -153,6 +153,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     web_csrf_secret: str = ""
     #: a label for the deployment (``development``, ``test``, ``production``), shown at start
     environment: Literal["development", "production", "test"] = "development"
+    #: database connections each process keeps pooled; as many again may be opened for a
+    #: burst. Requests beyond that wait for a connection (see the pool timeout below).
+    database_pool_size: Annotated[int, msgspec.Meta(ge=1, le=500)] = 10
     #: seconds a request waits for a pooled database connection before it gets a 503
     database_pool_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
     #: seconds to open a PostgreSQL connection before giving up with a 503 (at least 2)

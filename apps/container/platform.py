@@ -72,6 +72,8 @@ def engine_for(url: str, settings: Settings | None = None) -> AsyncEngine | None
     return make_engine(
         url,
         schemas=schemas(),
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_pool_size,
         pool_timeout=settings.database_pool_timeout_seconds,
         connect_timeout_seconds=settings.database_connect_timeout_seconds,
         statement_timeout_ms=settings.database_statement_timeout_ms,

@@ -14,11 +14,13 @@ from typing import Any
 from uuid import UUID
 
 from dependency_injector import providers
-from litestar.di import NamedDependency
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 
 from adapters.caching import CachedQuestReads
-from apps.quest.schemas import QuestOut
+from apps.http.dependencies import container_of
+from apps.quest.schemas import QuestOut, QuestPageOut
 from questlog_core.ids import QuestId, UserId
 from questlog_core.ports.quests import QuestUnitOfWork
 from questlog_core.services import quests as quest_cases
@@ -30,8 +32,8 @@ QuestReadsDep = NamedDependency[SkipValidation[QuestReads]]
 
 
 class QuestViews:
-    """Where cached quest reads come from: one quest, read through a read-only unit of work,
-    as the API shows it."""
+    """Quests as the API shows them, read through a read-only unit of work: one quest (where
+    cached reads come from) and a page of the listing."""
 
     #: what the cache stores
     shape = QuestOut
@@ -43,6 +45,25 @@ class QuestViews:
         query = quest_cases.GetQuest(owner=UserId(owner), quest_id=QuestId(quest_id))
         return QuestOut.from_domain(await quest_cases.get_quest(query, self._uow()))
 
+    async def page(self, query: quest_cases.ListQuests) -> QuestPageOut:
+        """A page of quests as ``GET /api/v1/quests`` answers it, decoded from the rows
+        straight into :class:`QuestOut` (no domain object per quest; not cached)."""
+        page = await quest_cases.list_quests_as(query, self._uow(), QuestOut)
+        return QuestPageOut(items=page.items, next_cursor=page.next_cursor)
+
+
+def provide_quest_views(state: State) -> QuestViews:
+    """The ``quest_views`` dependency: the quest views the container holds."""
+    views: QuestViews = container_of(state).quest_views()
+    return views
+
+
+#: the ``quest_views`` dependency of a route that lists quests
+QUEST_VIEWS: dict[str, Provide] = {
+    "quest_views": Provide(provide_quest_views, sync_to_thread=False)
+}
+QuestViewsDep = NamedDependency[SkipValidation[QuestViews]]
+
 
 def provide(container: Any) -> None:
     """Plug the quest views into ``container``'s quests part."""
@@ -51,4 +72,12 @@ def provide(container: Any) -> None:
     )
 
 
-__all__ = ["QuestReads", "QuestReadsDep", "QuestViews", "provide"]
+__all__ = [
+    "QUEST_VIEWS",
+    "QuestReads",
+    "QuestReadsDep",
+    "QuestViews",
+    "QuestViewsDep",
+    "provide",
+    "provide_quest_views",
+]

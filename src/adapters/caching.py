@@ -56,6 +56,7 @@ Q = TypeVar("Q")
 P = TypeVar("P")
 Q_co = TypeVar("Q_co", covariant=True)
 P_co = TypeVar("P_co", covariant=True)
+S = TypeVar("S", bound=msgspec.Struct)
 
 _SEP = b"|"
 
@@ -183,8 +184,15 @@ class CachedReads(Generic[T]):
         await self._store(owner, key, generation, value)
 
     async def invalidate(self, owner: UUID) -> None:
-        """Forget everything cached for ``owner`` in this scope (after a committed write)."""
-        await self._bump(owner)
+        """Forget everything cached for ``owner`` in this scope (after a committed write).
+
+        One round trip: deleting the generation is enough. Every cached value carries the
+        generation it was read under, and the next read starts a new, random one, which no
+        value stored before (even by a read that loaded before this write committed) can
+        carry. A failed delete is queued for replay by the Redis adapter, which then serves
+        nothing from this process until the invalidation has landed.
+        """
+        await self._cache.delete(self._generation_key(owner))
 
     async def _bump(self, owner: UUID) -> bytes:
         gen_key = self._generation_key(owner)
@@ -293,6 +301,9 @@ class _WriteNotingQuests:
 
     async def list(self, owner: UserId, query: QuestQuery) -> Page[Quest]:
         return await self._inner.list(owner, query)
+
+    async def list_as(self, owner: UserId, query: QuestQuery, shape: type[S]) -> Page[S]:
+        return await self._inner.list_as(owner, query, shape)
 
     async def statuses(
         self, owner: UserId, quest_ids: Collection[QuestId]

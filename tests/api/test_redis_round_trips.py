@@ -135,3 +135,32 @@ def test_a_read_ahead_never_serves_another_owners_cached_quest(
 
     assert stolen.status_code == 404
     assert "Alice" not in stolen.text
+
+
+def test_a_write_invalidates_with_one_delete_and_the_next_reads_see_it(
+    redis_app: tuple[TestClient[Litestar], CommandLog], make_user: MakeUser
+) -> None:
+    client, log = redis_app
+    headers = make_user(client)
+    quest_id = client.post(QUESTS, json={"title": "Feed the cat"}, headers=headers).json()["id"]
+    assert client.get(f"{QUESTS}/{quest_id}", headers=headers).status_code == 200  # cached
+
+    log.names.clear()
+    done = client.post(f"{QUESTS}/{quest_id}/complete", headers=headers)
+    assert done.status_code == 200, done.text
+    written = [n.upper() for n in log.names]
+
+    # The revocation lookup, then deletes of the owner's generation (the writer's own after
+    # its commit; the event consumer's for the events it relays may land now too): no new
+    # generation is written on the write path, the next read starts one.
+    assert written[0] == "MGET"
+    assert "DEL" in written
+    assert "SET" not in written
+
+    first = client.get(f"{QUESTS}/{quest_id}", headers=headers)
+    assert first.json()["status"] == "done"
+    assert first.headers["etag"] == f'"v{done.json()["quest"]["version"]}"'
+    log.names.clear()
+    again = client.get(f"{QUESTS}/{quest_id}", headers=headers)
+    assert again.json()["status"] == "done"
+    assert [n.upper() for n in log.names] == ["MGET"]  # served from the cache again

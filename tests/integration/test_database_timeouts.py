@@ -44,7 +44,9 @@ async def test_a_statement_longer_than_the_statement_timeout_is_cancelled(
 async def test_the_services_engine_takes_its_timeouts_from_the_settings(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    settings = Settings(database_url=postgres_url, database_statement_timeout_ms=1234)
+    settings = Settings(
+        database_url=postgres_url, database_statement_timeout_ms=1234, database_pool_size=32
+    )
     engine = engine_for(settings.database_url, settings)
     assert engine is not None
     try:
@@ -52,6 +54,8 @@ async def test_the_services_engine_takes_its_timeouts_from_the_settings(
             shown = (await connection.execute(text("SHOW statement_timeout"))).scalar_one()
         assert shown == "1234ms"
         assert engine.pool.timeout() == settings.database_pool_timeout_seconds  # type: ignore[attr-defined]
+        assert engine.pool.size() == 32  # type: ignore[attr-defined]
+        assert engine.pool._max_overflow == 32  # type: ignore[attr-defined]
     finally:
         await engine.dispose()
 
@@ -94,6 +98,7 @@ async def test_an_exhausted_pool_is_an_outage_after_the_pool_timeout(tmp_path: P
     ("variable", "value"),
     [
         ("QUESTLOG_DATABASE_POOL_TIMEOUT_SECONDS", "0"),
+        ("QUESTLOG_DATABASE_POOL_SIZE", "0"),
         ("QUESTLOG_DATABASE_CONNECT_TIMEOUT_SECONDS", "1"),
         ("QUESTLOG_DATABASE_STATEMENT_TIMEOUT_MS", "-1"),
         ("QUESTLOG_REVOCATION_GRACE_SECONDS", "-5"),

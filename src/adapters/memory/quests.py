@@ -20,6 +20,8 @@ from collections.abc import Collection, Sequence
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+import msgspec
+
 from adapters import tracing
 from adapters.memory.messaging import InMemoryOutbox as _SharedOutbox
 from questlog_core.errors import (
@@ -296,6 +298,7 @@ class InMemoryQuestUnitOfWork:
 
 K = TypeVar("K")
 V = TypeVar("V")
+S = TypeVar("S", bound=msgspec.Struct)
 
 
 def _apply_staged(staged: dict[K, V | None], target: dict[K, V]) -> None:
@@ -403,6 +406,13 @@ class InMemoryQuestRepository:
         more = len(quests) > limit
         cursor = encode_cursor(page[-1], query.sort, query.descending) if more else None
         return Page([self._hand_out(q) for q in page], cursor)
+
+    async def list_as(self, owner: UserId, query: QuestQuery, shape: type[S]) -> Page[S]:
+        # The reference: the listed quests through their JSON form (what the SQL adapters
+        # decode from rows), so every adapter's shape means the same thing.
+        page = await self.list(owner, query)
+        items = msgspec.json.decode(msgspec.json.encode(page.items), type=builtins.list[shape])  # type: ignore[valid-type]
+        return Page(items, page.next_cursor)
 
     async def statuses(
         self, owner: UserId, quest_ids: Collection[QuestId]

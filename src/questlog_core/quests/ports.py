@@ -18,6 +18,11 @@ with the sort value and id both descending when ``descending`` is set; missing d
 sort last. A cursor names the last quest of a page by that key; the next page holds the quests
 strictly after it. :func:`encode_cursor`/:func:`decode_cursor` are shared by all adapters so a
 cursor means the same thing everywhere.
+
+A page can also come back in the caller's own shape (:meth:`QuestRepository.list_as`): the
+same quests, order and cursor as :meth:`QuestRepository.list`, each decoded straight into a
+msgspec Struct whose fields are named as :class:`~questlog_core.quests.model.Quest`'s, so a
+read-only listing need not build a domain object per row.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ __all__ = [
     "CategoryRepository",
     "DependencyRepository",
     "Inbox",
+    "Listed",
     "Outbox",
     "OutboxRecord",
     "Page",
@@ -65,6 +71,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+#: a caller's shape of a listed quest (see :meth:`QuestRepository.list_as`)
+S = TypeVar("S", bound=msgspec.Struct)
 
 DEFAULT_PAGE_SIZE: Final = 50
 MAX_PAGE_SIZE: Final = 200
@@ -128,7 +136,22 @@ def _micros(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
-def sort_value(quest: Quest, sort: QuestSort) -> tuple[int, int]:
+class Listed(Protocol):
+    """What a listing's order reads of a quest: a :class:`Quest`, or any shape of it."""
+
+    @property
+    def id(self) -> UUID: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def due(self) -> datetime | None: ...
+    @property
+    def priority(self) -> int: ...
+
+
+def sort_value(quest: Listed, sort: QuestSort) -> tuple[int, int]:
     """``(nulls_last_flag, value)`` of a quest for a sort: times as integer microseconds since
     the epoch (exact, unlike floats), priority as its number; a missing due date is ``(1, 0)``."""
     if sort is QuestSort.CREATED:
@@ -140,7 +163,7 @@ def sort_value(quest: Quest, sort: QuestSort) -> tuple[int, int]:
     return 0, int(quest.priority)
 
 
-def scan_key(quest: Quest, sort: QuestSort, descending: bool) -> tuple[int, int, int]:
+def scan_key(quest: Listed, sort: QuestSort, descending: bool) -> tuple[int, int, int]:
     """The position of a quest in a listing: sorting by this key ascending gives the order."""
     null, value = sort_value(quest, sort)
     ident = quest.id.int
@@ -158,7 +181,7 @@ class _Cursor(msgspec.Struct, frozen=True, array_like=True):
 _cursor_decoder = msgspec.json.Decoder(_Cursor)
 
 
-def encode_cursor(quest: Quest, sort: QuestSort, descending: bool) -> str:
+def encode_cursor(quest: Listed, sort: QuestSort, descending: bool) -> str:
     """An opaque cursor pointing just after ``quest`` in the given order."""
     null, value = sort_value(quest, sort)
     raw = msgspec.json.encode(_Cursor(sort, descending, null, value, quest.id))
@@ -211,6 +234,13 @@ class QuestRepository(Protocol):
         """One page of the owner's quests matching ``query`` (see :class:`QuestQuery`).
 
         Raises ``ValidationFailed`` (field ``cursor``) for a foreign or malformed cursor."""
+        ...
+
+    async def list_as(self, owner: UserId, query: QuestQuery, shape: type[S]) -> Page[S]:
+        """:meth:`list`'s page (same quests, order, cursor and errors), each quest as
+        ``shape``: a msgspec Struct whose fields are among :class:`Quest`'s, typed as Quest's
+        JSON form (enums by value, tuples as lists, the recurrence and checklist items as
+        objects). Adapters decode rows straight into ``shape`` where they can."""
         ...
 
     async def statuses(

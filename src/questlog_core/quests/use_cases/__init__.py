@@ -75,6 +75,7 @@ from questlog_core.quests.use_cases.lifecycle import (
 from questlog_core.quests.use_cases.listing import (
     get_quest,
     list_quests,
+    list_quests_as,
     plan_quests,
 )
 from questlog_core.quests.use_cases.progress import (
@@ -154,6 +155,7 @@ __all__ = [
     "list_categories",
     "list_dependencies",
     "list_quests",
+    "list_quests_as",
     "list_templates",
     "plan_quests",
     "remove_dependency",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+import msgspec
+
 from questlog_core.errors import ValidationFailed
 from questlog_core.quests.dependencies import DependencyGraph
 from questlog_core.quests.model import (
@@ -35,8 +39,27 @@ async def get_quest(query: GetQuest, uow: QuestUnitOfWork) -> Quest:
         return await uow.quests.get(query.owner, query.quest_id)
 
 
+S = TypeVar("S", bound=msgspec.Struct)
+
+
 async def list_quests(query: ListQuests, uow: QuestUnitOfWork) -> Page[Quest]:
     """A page of the owner's quests; archived quests only when asked for by status."""
+    port_query = _port_query(query)
+    async with uow:
+        return await uow.quests.list(query.owner, port_query)
+
+
+async def list_quests_as(query: ListQuests, uow: QuestUnitOfWork, shape: type[S]) -> Page[S]:
+    """:func:`list_quests`'s page (same checks, quests, order and cursor), each quest as
+    ``shape`` (see :meth:`~questlog_core.quests.ports.QuestRepository.list_as`): for a
+    read-only answer that needs no domain object per quest."""
+    port_query = _port_query(query)
+    async with uow:
+        return await uow.quests.list_as(query.owner, port_query, shape)
+
+
+def _port_query(query: ListQuests) -> QuestQuery:
+    """The repository's query for ``query``; ``ValidationFailed`` names a bad filter."""
     statuses = tuple(_status(s) for s in query.status) or tuple(
         s for s in QuestStatus if s is not QuestStatus.ARCHIVED
     )
@@ -55,7 +78,7 @@ async def list_quests(query: ListQuests, uow: QuestUnitOfWork) -> Page[Quest]:
             raise ValidationFailed(name, "must be a date-time with a time zone")
     if isinstance(query.limit, bool) or not isinstance(query.limit, int):
         raise ValidationFailed("limit", f"must be a whole number 1..{MAX_PAGE_SIZE}")
-    port_query = QuestQuery(
+    return QuestQuery(
         status=statuses,
         category=query.category,
         tag=query.tag,
@@ -69,8 +92,6 @@ async def list_quests(query: ListQuests, uow: QuestUnitOfWork) -> Page[Quest]:
         cursor=query.cursor,
         limit=query.limit,
     )
-    async with uow:
-        return await uow.quests.list(query.owner, port_query)
 
 
 async def plan_quests(query: PlanQuests, uow: QuestUnitOfWork) -> QuestPlan:
