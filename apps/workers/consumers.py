@@ -24,6 +24,9 @@ claimed in its inbox).
 **search** keeps its full-text index of every player's quests from the lifecycle events,
 each applied once through the search inbox
 (:func:`questlog_core.search.projection.index_quest_event`).
+**analytics** records product events (the quest lifecycle, AI features used, notifications
+opened) as its own rows, each once through the analytics inbox
+(:func:`questlog_core.analytics.recording.record_event`): requests never write them.
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -39,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.ai.zones import project_identity_event
+from questlog_core.analytics.recording import RECORDED_EVENTS, record_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
 from questlog_core.events.identity import AccountDeleted, ProfileUpdated, UserRegistered
@@ -185,6 +189,18 @@ def _search_bus(container: Container) -> MessageBus[Any]:
 
     for event_type in INDEXED_EVENTS:
         bus.subscribe(event_type, index)
+    return bus
+
+
+def _analytics_bus(container: Container) -> MessageBus[Any]:
+    bus: MessageBus[Any] = MessageBus()
+    erasure_of("analytics", bus, container)
+
+    async def record(event: DomainEvent) -> None:
+        await record_event(event, container.analytics_uow())
+
+    for event_type in RECORDED_EVENTS:
+        bus.subscribe(event_type, record)
     return bus
 
 
