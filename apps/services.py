@@ -202,6 +202,8 @@ SERVICES: tuple[Service, ...] = (
     ),
     Service(
         name="analytics",
+        app="apps.analytics.app:create_app",
+        routes="apps.analytics.routes:ROUTES",
         tables="adapters.sql.tables.analytics:GROUP",
         consumer="apps.workers.consumers:ANALYTICS",
         parts=("identity", "analytics"),

@@ -1,5 +1,6 @@
 """The analytics service's route handlers, mounted by its app and by the all-in-one gateway."""
 
-from litestar.types import ControllerRouterHandler
+from apps.analytics.controllers.admin import AnalyticsAdminController
+from apps.analytics.controllers.me import MyAnalyticsController
 
-ROUTES: list[ControllerRouterHandler] = []
+ROUTES = [MyAnalyticsController, AnalyticsAdminController]

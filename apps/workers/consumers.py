@@ -234,8 +234,11 @@ AUTH = Consumer(context="auth", events=(AccountDeleted,), bus=_erasure_bus("auth
 #: the search service's consumer: its full-text index of quests, and erasing a deleted
 #: account's rows (its index entries and logged queries)
 SEARCH = Consumer(context="search", events=(*INDEXED_EVENTS, AccountDeleted), bus=_search_bus)
-#: the analytics service's consumer: erasing a deleted account's recorded events
-ANALYTICS = Consumer(context="analytics", events=(AccountDeleted,), bus=_erasure_bus("analytics"))
+#: the analytics service's consumer: product events (quest lifecycle, AI feature use,
+#: notifications opened) recorded in its own tables, and erasing a deleted account's records
+ANALYTICS = Consumer(
+    context="analytics", events=(*RECORDED_EVENTS, AccountDeleted), bus=_analytics_bus
+)
 
 
 def consumers_of(event_type: str) -> list[Consumer]:

@@ -44,6 +44,10 @@ class Permission(StrEnum):
     NOTIFICATIONS_SEND = "notifications:send"
     #: read what everyone searches for (top and zero-result queries; admins only)
     SEARCH_ANALYTICS_READ = "search-analytics:read"
+    #: read and export one's own product analytics (summary, records)
+    ANALYTICS_READ = "analytics:read"
+    #: read every player's daily analytics figures (admins only)
+    ANALYTICS_READ_ALL = "analytics:read-all"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -59,6 +63,7 @@ _PLAYER: frozenset[Permission] = frozenset(
         Permission.SESSIONS_MANAGE,
         Permission.API_TOKENS_MANAGE,
         Permission.GAMIFICATION_WRITE,
+        Permission.ANALYTICS_READ,
     }
 )
 
@@ -73,6 +78,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.GAMIFICATION_AWARD,
         Permission.NOTIFICATIONS_SEND,
         Permission.SEARCH_ANALYTICS_READ,
+        Permission.ANALYTICS_READ_ALL,
     },
 }
 
