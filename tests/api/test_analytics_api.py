@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from adapters.sql.tables import inbox_of
 from apps.http.problems import PROBLEM_MEDIA_TYPE
+from questlog_core.ai.events import AiFeatureUsed
 from questlog_core.analytics.recording import CONSUMER, RECORDED_EVENTS, record_event
 from questlog_core.services.auth import AuthService
 
@@ -219,3 +220,44 @@ def test_requests_record_nothing_the_consumer_does(
     record_everything(app, client)
     assert len(store.events) == 2
     assert summary(client, me)["completions"] == 1
+
+
+@pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)
+def test_ai_features_used_are_published_by_the_ai_service_and_counted(
+    app: Litestar, client: Client, make_user: MakeUser
+) -> None:
+    me, other = make_user(client), make_user(client)
+    for _ in range(2):
+        added = client.post("/api/v1/ai/quick-add", json={"text": "Buy milk"}, headers=me)
+        assert added.status_code == 200, added.text
+    figures = client.get("/api/v1/ai/insights", headers=me)
+    assert figures.status_code == 200, figures.text
+    assert client.get("/api/v1/ai/insights", headers=other).status_code == 200
+
+    container = app.state.container
+    if container.engine() is None:
+        # no relay in memory: hand the AI service's outbox to the recording, as the consumer
+        used = [e for e in container.ai_store().outbox if isinstance(e, AiFeatureUsed)]
+        assert [e.feature for e in used] == ["quick_add", "quick_add", "insights", "insights"]
+
+        async def feed() -> None:
+            for event in used:
+                await record_event(event, container.analytics_uow())
+
+        client.blocking_portal.call(feed)
+
+    def features_of(headers: dict[str, str]) -> list[dict[str, Any]]:
+        # recorded a moment after the answers (SQL: relay, broker, analytics consumer)
+        deadline = time.monotonic() + 15
+        while True:
+            use: list[dict[str, Any]] = summary(client, headers)["ai_feature_use"]
+            if sum(u["count"] for u in use) >= (3 if headers is me else 1):
+                return use
+            assert time.monotonic() < deadline, use
+            time.sleep(0.05)
+
+    assert features_of(me) == [
+        {"feature": "quick_add", "count": 2},
+        {"feature": "insights", "count": 1},
+    ]
+    assert features_of(other) == [{"feature": "insights", "count": 1}]

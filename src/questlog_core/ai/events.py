@@ -10,7 +10,15 @@ from questlog_core.kernel.events import DomainEvent, register
 __all__ = ["AI_FEATURES", "AiFeatureUsed"]
 
 #: the AI features a player can use, as :class:`AiFeatureUsed` names them
-AI_FEATURES: tuple[str, ...] = ("quick_add", "insights", "analyze", "next", "breakdown")
+AI_FEATURES: tuple[str, ...] = (
+    "quick_add",
+    "breakdown",
+    "classify",
+    "suggest",
+    "prioritize",
+    "insights",
+    "analyze",
+)
 
 
 @register
