@@ -206,8 +206,8 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
     live_in_every_service(client, mover, mover_id, mover_email)
     live_in_every_service(client, stayer, stayer_id, stayer_email)
 
-    # the events have reached the game, the AI read model, the search index and the
-    # notification service (the first completion's achievement, emailed to the address it
+    # the events have reached the game, the AI read model, the search index, analytics and
+    # the notification service (the first completion's achievement, emailed to the address it
     # learnt): data in every service
     expected = {
         "quests", "quest_dependencies", "quest_templates", "quest_categories",
@@ -217,7 +217,7 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
         "gamification_achievements", "gamification_board_scores", "ai_quest_views",
         "ai_token_usage", "notification_recipients", "notification_notifications",
         "notification_deliveries",
-        "search_documents", "search_queries",
+        "search_documents", "search_queries", "analytics_events",
     }  # fmt: skip
     for user_id, email in ((mover_id, mover_email), (stayer_id, stayer_email)):
         before = wait_for(lambda u=user_id, e=email: expected <= set(references(settings, u, e)))
