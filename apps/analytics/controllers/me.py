@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from litestar import Controller, get
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
 from litestar.response import Stream
 
@@ -26,8 +28,31 @@ from questlog_core.identity.rbac import Permission
 from questlog_core.kernel.bus import MessageBus
 from questlog_core.kernel.ids import UserId
 
-#: the media type of each export format
-EXPORT_MEDIA_TYPES: dict[str, str] = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+#: the media type of each export format (text types get their charset from Litestar)
+EXPORT_MEDIA_TYPES: dict[str, str] = {"csv": "text/csv", "json": "application/json"}
+
+
+@dataclass
+class ExportOperation(Operation):
+    """The export's OpenAPI operation: its 200 answer is CSV or JSON, by ``format``."""
+
+    def __post_init__(self) -> None:
+        answer = (self.responses or {}).get("200")
+        if isinstance(answer, OpenAPIResponse):
+            answer.content = {
+                "text/csv": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
+                "application/json": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        required=["records"],
+                        properties={
+                            "records": Schema(
+                                type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.OBJECT)
+                            )
+                        },
+                    )
+                ),
+            }
 
 
 async def _pages(
@@ -89,6 +114,7 @@ class MyAnalyticsController(Controller):
     @get(
         "/export",
         **requires(Permission.ANALYTICS_READ),
+        operation_class=ExportOperation,
         response_description="The caller's records: CSV with a header row (columns position, "
         "event_id, kind, at, properties as a JSON object) or JSON "
         '``{"records": [...]}``, oldest first.',
