@@ -189,6 +189,7 @@ SERVICES: tuple[Service, ...] = (
         routes="apps.ai.routes:ROUTES",
         tables="adapters.sql.tables.ai:GROUP",
         consumer="apps.workers.consumers:AI",
+        publishes=("questlog_core.ai.events",),
         parts=("identity", "ai"),
     ),
     Service(

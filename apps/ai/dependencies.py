@@ -9,8 +9,12 @@ only by the routes that can ask a model.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+from typing import TypeVar
 
+from litestar import Response
+from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
@@ -20,16 +24,22 @@ from questlog_core.ai.bootstrap import bootstrap
 from questlog_core.ai.breakdown import Breakdown, break_down_locally
 from questlog_core.ai.classify import Classification, classify_locally
 from questlog_core.ai.insights import Narrative, narrate_locally
+from questlog_core.ai.messages import RecordFeatureUse
 from questlog_core.ai.quick_add import QuickAddDraft, quick_add_locally
 from questlog_core.ai.ranking import Rerank, local_rerank
 from questlog_core.errors import RateLimited
 from questlog_core.identity.tokens import Principal
 from questlog_core.kernel.bus import MessageBus
+from questlog_core.kernel.ids import EventId, UserId
 from questlog_core.ports.ai import AiUnitOfWork, LanguageModel
 from questlog_core.ports.platform import RateLimiter
 
 #: the window of the per-user AI rate limit
 AI_WINDOW = timedelta(minutes=1)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def provide_ai_model(state: State) -> LanguageModel:
@@ -87,3 +97,44 @@ DEPENDENCIES: dict[str, Provide] = {
     "bus": Provide(provide_ai_bus, sync_to_thread=False),
     "ai_budget": Provide(provide_ai_budget),
 }
+
+
+async def _record_use(bus: MessageBus[AiUnitOfWork], command: RecordFeatureUse) -> None:
+    try:
+        await bus.handle(command)
+    except Exception:
+        # The caller was answered; only this use goes uncounted by analytics.
+        log.warning("AI feature use not recorded", exc_info=True)
+
+
+class FeatureUse:
+    """Answers an AI route and, once the answer is sent, records that the caller used the
+    feature (:class:`~questlog_core.ai.messages.RecordFeatureUse`: an ``AiFeatureUsed`` event
+    in the AI outbox, for analytics). A failure to record never fails the answer."""
+
+    def __init__(self, state: State, user: Principal) -> None:
+        self._state = state
+        self._user = user
+
+    def answered(self, body: T, feature: str) -> Response[T]:
+        """``body`` as the response, with ``feature``'s use recorded after it is sent."""
+        container = container_of(self._state)
+        command = RecordFeatureUse(
+            event_id=EventId(container.ids().new_id()),
+            owner=UserId(self._user.user_id),
+            feature=feature,
+            at=container.clock().now(),
+        )
+        task = BackgroundTask(_record_use, provide_ai_bus(self._state), command)
+        return Response(body, background=task)
+
+
+def provide_feature_use(state: State, user: SkipValidation[Principal]) -> FeatureUse:
+    """The caller's :class:`FeatureUse`."""
+    return FeatureUse(state, user)
+
+
+#: records the caller's use of the route's AI feature (``usage: FeatureUseDep``)
+FeatureUseDep = NamedDependency[SkipValidation[FeatureUse]]
+
+DEPENDENCIES["usage"] = Provide(provide_feature_use, sync_to_thread=False)

@@ -31,9 +31,11 @@ kind, in the transaction that claims the event in its inbox
 and each player's time zone from the quest lifecycle and identity profile events, each applied
 once through its own inbox name
 (:func:`questlog_core.integrations.calendar.projection.project_calendar_event`).
-**analytics** counts each completed quest toward the experiment exposures of its owner whose
-window holds it (:func:`questlog_core.analytics.experiments.use_cases.count_completion`,
-claimed in the analytics inbox).
+**analytics** records product events (the quest lifecycle, AI features used, notifications
+opened) as its own rows, each once through the analytics inbox
+(:func:`questlog_core.analytics.recording.record_event`): requests never write them; and counts
+each completed quest toward the experiment exposures of its owner whose window holds it
+(:func:`questlog_core.analytics.experiments.use_cases.count_completion`, its own inbox name).
 
 **Every** service consumes ``AccountDeleted`` (:func:`erasure_of`): it deletes the deleted
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
@@ -50,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.ai.zones import project_identity_event
 from questlog_core.analytics.experiments.use_cases import count_completion
+from questlog_core.analytics.recording import RECORDED_EVENTS, record_event
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
 from questlog_core.events.identity import AccountDeleted, ProfileUpdated, UserRegistered
@@ -270,17 +273,25 @@ def _analytics_bus(container: Container) -> MessageBus[Any]:
     bus: MessageBus[Any] = MessageBus()
     erasure_of("analytics", bus, container)
 
+    async def record(event: DomainEvent) -> None:
+        await record_event(event, container.analytics_uow())
+
     async def count_toward_experiments(event: QuestCompleted) -> None:
         await count_completion(event, container.experiment_uow())
 
+    for event_type in RECORDED_EVENTS:
+        bus.subscribe(event_type, record)
     bus.subscribe(QuestCompleted, count_toward_experiments)
     return bus
 
 
-#: the analytics service's consumer: completions counted toward experiment exposures, and
-#: erasing a deleted account's rows (recorded events, exposures)
+#: the analytics service's consumer: product events (quest lifecycle, AI feature use,
+#: notifications opened) recorded in its own tables, completions counted toward experiment
+#: exposures, and erasing a deleted account's records and exposures
 ANALYTICS = Consumer(
-    context="analytics", events=(QuestCompleted, AccountDeleted), bus=_analytics_bus
+    context="analytics",
+    events=tuple(dict.fromkeys((*RECORDED_EVENTS, QuestCompleted, AccountDeleted))),
+    bus=_analytics_bus,
 )
 
 

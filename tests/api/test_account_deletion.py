@@ -260,8 +260,8 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
     live_in_every_service(client, mover, mover_id, mover_email)
     live_in_every_service(client, stayer, stayer_id, stayer_email)
 
-    # the events have reached the game, the AI read model, the search index and the
-    # notification service (the first completion's achievement, emailed to the address it
+    # the events have reached the game, the AI read model, the search index, analytics and
+    # the notification service (the first completion's achievement, emailed to the address it
     # learnt): data in every service
     expected = {
         "quests", "quest_dependencies", "quest_templates", "quest_categories",
@@ -276,6 +276,7 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
         "integrations_webhook_endpoints", "integrations_webhook_deliveries",
         "integrations_webhook_attempts",
         "analytics_exposures",
+        "analytics_events",
     }  # fmt: skip
     for user_id, email in ((mover_id, mover_email), (stayer_id, stayer_email)):
         before = wait_for(lambda u=user_id, e=email: expected <= set(references(settings, u, e)))

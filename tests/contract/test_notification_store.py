@@ -26,6 +26,7 @@ from questlog_core.events.identity import UserDisabled, UserEnabled, UserRegiste
 from questlog_core.events.quests import QuestCompleted, QuestCreated, QuestFacts, QuestUpdated
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.notifications import use_cases as uc
+from questlog_core.notifications.events import NotificationsRead
 from questlog_core.notifications.model import (
     Channel,
     DeliveryState,
@@ -142,9 +143,22 @@ async def test_history_pages_newest_first_and_filters_by_kind_and_read_state(
     with pytest.raises(NotFound):
         await uc.mark_read(bob, [n3], uow(), clock)
     assert (await _history(uow, alice)).unread == 5
-    assert await uc.mark_read(alice, [n3], uow(), clock) == 1
+    marking = uow()
+    assert await uc.mark_read(alice, [n3], marking, clock, ids) == 1
+    (opened,) = marking.committed_events()
+    assert isinstance(opened, NotificationsRead)
+    assert (opened.owner, opened.count, opened.notification_ids) == (alice, 1, (n3,))
     assert [i.notification.title for i in (await _history(uow, alice, read=True)).items] == ["n3"]
-    assert await uc.mark_read(alice, None, uow(), clock) == 4
+    marking = uow()
+    assert await uc.mark_read(alice, None, marking, clock, ids) == 4
+    (opened,) = marking.committed_events()
+    assert isinstance(opened, NotificationsRead)
+    assert opened.all_of_them
+    assert opened.count == 4
+    # nothing left unread: nothing was opened, no event
+    marking = uow()
+    assert await uc.mark_read(alice, None, marking, clock, ids) == 0
+    assert marking.committed_events() == []
     assert (await _history(uow, alice, read=False)).items == []
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, post
+from litestar import Controller, Response, post
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus
+from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus, FeatureUseDep
 from apps.ai.schemas import BreakdownIn, BreakdownPreview
 from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
@@ -24,8 +24,9 @@ class BreakdownController(Controller):
         data: JSONBody[BreakdownIn],
         user: CurrentUser,
         bus: AiBus,
+        usage: FeatureUseDep,
         ai_budget: AiBudgetDep,
-    ) -> BreakdownPreview:
+    ) -> Response[BreakdownPreview]:
         """Steps in order with estimates and the parent's XP split, as a quest-template body
         (``template``) that ``POST /api/v1/templates`` accepts as is; instantiating it creates
         the sub-quests and their dependency chain."""
@@ -38,4 +39,4 @@ class BreakdownController(Controller):
             granularity=data.granularity,
         )
         preview: BreakdownPreview = await bus.handle(cmd)
-        return preview
+        return usage.answered(preview, "breakdown")

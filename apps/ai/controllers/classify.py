@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, post
+from litestar import Controller, Response, post
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus
+from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus, FeatureUseDep
 from apps.ai.schemas import Classified, ClassifyIn
 from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
@@ -24,10 +24,11 @@ class ClassifyController(Controller):
         data: JSONBody[ClassifyIn],
         user: CurrentUser,
         bus: AiBus,
+        usage: FeatureUseDep,
         ai_budget: AiBudgetDep,
-    ) -> Classified:
+    ) -> Response[Classified]:
         """Classify a title and notes from the caller's own labelled quests (nearest
         neighbours) and keyword rules, or by the language model given those as examples."""
         cmd = ClassifyQuest(owner=user.user_id, title=data.title, notes=data.notes)
         classified: Classified = await bus.handle(cmd)
-        return classified
+        return usage.answered(classified, "classify")

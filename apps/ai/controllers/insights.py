@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, QueryParameter
 
-from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus
+from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus, FeatureUseDep
 from apps.ai.schemas import Analysis, AnalyzeIn, Insights
 from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
@@ -25,6 +25,7 @@ class InsightsController(Controller):
         self,
         user: CurrentUser,
         bus: AiBus,
+        usage: FeatureUseDep,
         clock: ClockDep,
         timezone: Annotated[
             str | None,
@@ -36,14 +37,14 @@ class InsightsController(Controller):
             ),
         ] = None,
         days: Annotated[int, QueryParameter(ge=1, le=365, description="window in days")] = 30,
-    ) -> Insights:
+    ) -> Response[Insights]:
         """Completions by hour and weekday, estimate accuracy, category balance and overdue
         trend over the last ``days`` days, plus short sentences; no language model."""
         query = GetInsights(
             owner=user.user_id, now=clock.now(), timezone=timezone, window_days=days
         )
         figures: Insights = await bus.handle(query)
-        return figures
+        return usage.answered(figures, "insights")
 
     @post("/analyze", status_code=200, rate_limited=True, **requires(Permission.AI_USE))
     async def analyze(
@@ -51,13 +52,14 @@ class InsightsController(Controller):
         data: JSONBody[AnalyzeIn],
         user: CurrentUser,
         bus: AiBus,
+        usage: FeatureUseDep,
         clock: ClockDep,
         ai_budget: AiBudgetDep,
-    ) -> Analysis:
+    ) -> Response[Analysis]:
         """The insights plus a short narrative by the language model (the local fallback
         returns the computed sentences, ``degraded: true``)."""
         query = Analyze(
             owner=user.user_id, now=clock.now(), timezone=data.timezone, window_days=data.days
         )
         analysis: Analysis = await bus.handle(query)
-        return analysis
+        return usage.answered(analysis, "analyze")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Controller, post
+from litestar import Controller, Response, post
 from litestar.datastructures import State
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import DEPENDENCIES, AiBus, spend_ai_request
+from apps.ai.dependencies import DEPENDENCIES, AiBus, FeatureUseDep, spend_ai_request
 from apps.ai.schemas import Prioritized, PrioritizeIn
 from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
@@ -28,9 +28,10 @@ class PrioritizeController(Controller):
         data: JSONBody[PrioritizeIn],
         user: CurrentUser,
         bus: AiBus,
+        usage: FeatureUseDep,
         clock: ClockDep,
         state: State,
-    ) -> Prioritized:
+    ) -> Response[Prioritized]:
         """Rank the quests in the body, or the caller's open quests (from the AI service's
         read model) when the body has none. Each item carries its score, its own score and
         each factor's contribution; ``rerank_top`` asks the language model to re-order the
@@ -68,4 +69,4 @@ class PrioritizeController(Controller):
             rerank_top=data.rerank_top,
         )
         ranked: Prioritized = await bus.handle(query)
-        return ranked
+        return usage.answered(ranked, "prioritize")

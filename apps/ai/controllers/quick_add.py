@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, post
+from litestar import Controller, Response, post
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus
+from apps.ai.dependencies import DEPENDENCIES, AiBudgetDep, AiBus, FeatureUseDep
 from apps.ai.schemas import QuickAdded, QuickAddIn
 from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
@@ -24,9 +24,10 @@ class QuickAddController(Controller):
         data: JSONBody[QuickAddIn],
         user: CurrentUser,
         bus: AiBus,
+        usage: FeatureUseDep,
         clock: ClockDep,
         ai_budget: AiBudgetDep,
-    ) -> QuickAdded:
+    ) -> Response[QuickAdded]:
         """Read title, due date, recurrence (RRULE), priority, tags, estimate and difficulty
         from ``text`` in ``timezone`` (by default the time zone of the caller's profile). The
         local parser reads the common forms; the language
@@ -34,4 +35,4 @@ class QuickAddController(Controller):
         ``quest`` object is in the shape ``POST /api/v1/quests`` accepts."""
         cmd = QuickAdd(owner=user.user_id, text=data.text, now=clock.now(), timezone=data.timezone)
         added: QuickAdded = await bus.handle(cmd)
-        return added
+        return usage.answered(added, "quick_add")

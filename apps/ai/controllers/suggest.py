@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, post
+from litestar import Controller, Response, post
 from litestar.params import JSONBody
 
-from apps.ai.dependencies import DEPENDENCIES, AiBus
+from apps.ai.dependencies import DEPENDENCIES, AiBus, FeatureUseDep
 from apps.ai.schemas import SuggestIn, Suggestions
 from apps.http.dependencies import ClockDep, CurrentUser
 from apps.http.permissions import requires
@@ -24,8 +24,9 @@ class SuggestController(Controller):
         data: JSONBody[SuggestIn],
         user: CurrentUser,
         bus: AiBus,
+        usage: FeatureUseDep,
         clock: ClockDep,
-    ) -> Suggestions:
+    ) -> Response[Suggestions]:
         """The best-ranked open, unblocked quests (read model) that fit ``minutes`` and whose
         difficulty suits ``energy`` (low: trivial/easy; medium: up to medium; high: any).
         With ``title``, also the caller's similar past quests with their real durations and
@@ -41,4 +42,4 @@ class SuggestController(Controller):
             templates=data.templates,
         )
         suggestions: Suggestions = await bus.handle(cmd)
-        return suggestions
+        return usage.answered(suggestions, "suggest")

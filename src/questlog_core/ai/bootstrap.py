@@ -23,7 +23,8 @@ def bootstrap(
     embedder: Callable[[], Embedder],
     index: Callable[[], VectorIndex],
 ) -> MessageBus[AiUnitOfWork]:
-    """The AI bus: every query on a unit of work made by ``reader`` (the AI read model's)."""
+    """The AI bus: every message on a unit of work made by ``reader`` (the AI read model's,
+    which can also commit: recording a feature's use writes the AI outbox)."""
     bus: MessageBus[AiUnitOfWork] = MessageBus(reader, reader=reader)
     for message_type, handler in handlers(model=model, embedder=embedder, index=index).items():
         if message_type in QUERIES:

@@ -1,10 +1,11 @@
 """The AI context's queries as messages for the bus, and the handler of each.
 
-Every AI route only reads (previews, rankings, figures: nothing is created), so each message
-here is a query, answered with the AI read model's unit of work. Five of them are the use
-cases' own query structs (re-exported here); :class:`GetInsights` and :class:`Analyze` wrap the
-two use cases that take plain arguments. :func:`handlers` binds each to its use case with the
-ports injected at bootstrap (see :mod:`questlog_core.ai.bootstrap`).
+Every AI route only reads (previews, rankings, figures: nothing is created), so each of its
+messages is a query, answered with the AI read model's unit of work; once answered, the one
+command, :class:`RecordFeatureUse`, puts an ``AiFeatureUsed`` event in the AI outbox. Five of
+the queries are the use cases' own query structs (re-exported here); :class:`GetInsights` and
+:class:`Analyze` wrap the two use cases that take plain arguments. :func:`handlers` binds each
+to its use case with the ports injected at bootstrap (see :mod:`questlog_core.ai.bootstrap`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import msgspec
 
 from questlog_core.ai.breakdown import BreakDown, BreakdownPreview, break_down
 from questlog_core.ai.classify import Classified, ClassifyQuest, classify
+from questlog_core.ai.events import AiFeatureUsed
 from questlog_core.ai.insights import (
     Analysis,
     Insights,
@@ -32,7 +34,7 @@ from questlog_core.ai.quick_add import QuickAdd as QuickAddLine
 from questlog_core.ai.quick_add import QuickAdded, quick_add
 from questlog_core.ai.ranking import Prioritize, Prioritized, RankableQuest, prioritize
 from questlog_core.ai.zones import player_zone
-from questlog_core.kernel.ids import UserId
+from questlog_core.kernel.ids import EventId, UserId
 
 __all__ = [
     "QUERIES",
@@ -43,6 +45,7 @@ __all__ = [
     "Prioritize",
     "QuickAdd",
     "RankableQuest",
+    "RecordFeatureUse",
     "Suggest",
     "handlers",
 ]
@@ -78,7 +81,18 @@ class Analyze(msgspec.Struct, frozen=True, kw_only=True):
     window_days: int = 30
 
 
-#: every AI message (all of them only read)
+class RecordFeatureUse(msgspec.Struct, frozen=True, kw_only=True):
+    """``owner`` was answered by the AI ``feature`` at ``at``: publish
+    :class:`~questlog_core.ai.events.AiFeatureUsed` (through the AI outbox) for analytics.
+    The one command: dispatched after the answer was sent, never before it."""
+
+    event_id: EventId
+    owner: UserId
+    feature: str
+    at: datetime
+
+
+#: every AI message but :class:`RecordFeatureUse` (all of them only read)
 QUERIES: frozenset[type[msgspec.Struct]] = frozenset(
     {BreakDown, ClassifyQuest, QuickAdd, Suggest, Prioritize, GetInsights, Analyze}
 )
@@ -125,7 +139,17 @@ def handlers(
             q.owner, uow, model(), now=q.now, timezone=zone, window_days=q.window_days
         )
 
+    async def used(c: RecordFeatureUse, uow: AiUnitOfWork) -> None:
+        async with uow:
+            uow.record(
+                AiFeatureUsed(
+                    event_id=c.event_id, occurred_at=c.at, owner=c.owner, feature=c.feature
+                )
+            )
+            await uow.commit()
+
     return {
+        RecordFeatureUse: used,
         BreakDown: breakdown,
         ClassifyQuest: classification,
         QuickAdd: quick,

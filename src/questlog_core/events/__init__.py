@@ -22,6 +22,7 @@ from questlog_core.kernel.events import decode_event as _decode_registered
 def _import_every_context() -> None:
     # Imported on first use, not at module load: a context's model imports its own events
     # module, and this package must not sit on that import path.
+    import questlog_core.ai.events
     import questlog_core.gamification.events
     import questlog_core.identity.events
     import questlog_core.notifications.events

@@ -54,6 +54,10 @@ class Permission(StrEnum):
     EXPERIMENTS_READ = "experiments:read"
     #: define, start, stop experiments and read their summaries (admins only)
     EXPERIMENTS_MANAGE = "experiments:manage"
+    #: read and export one's own product analytics (summary, records)
+    ANALYTICS_READ = "analytics:read"
+    #: read every player's daily analytics figures (admins only)
+    ANALYTICS_READ_ALL = "analytics:read-all"
 
 
 _PLAYER: frozenset[Permission] = frozenset(
@@ -73,6 +77,7 @@ _PLAYER: frozenset[Permission] = frozenset(
         Permission.INTEGRATIONS_READ,
         Permission.INTEGRATIONS_WRITE,
         Permission.EXPERIMENTS_READ,
+        Permission.ANALYTICS_READ,
     }
 )
 
@@ -88,6 +93,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.NOTIFICATIONS_SEND,
         Permission.SEARCH_ANALYTICS_READ,
         Permission.EXPERIMENTS_MANAGE,
+        Permission.ANALYTICS_READ_ALL,
     },
 }
 

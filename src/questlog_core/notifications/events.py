@@ -37,4 +37,14 @@ class ChannelDeactivated(
     device_id: UUID | None = None
 
 
-__all__ = ["ChannelDeactivated", "DeliveryAbandoned"]
+@register
+class NotificationsRead(DomainEvent, frozen=True, kw_only=True, tag="notification.read.v1"):
+    """A user opened notifications: ``count`` of them went from unread to read, by id
+    (``notification_ids``) or all at once (``all_of_them``, the ids then left empty)."""
+
+    count: int
+    notification_ids: tuple[UUID, ...] = ()
+    all_of_them: bool = False
+
+
+__all__ = ["ChannelDeactivated", "DeliveryAbandoned", "NotificationsRead"]

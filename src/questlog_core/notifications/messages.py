@@ -133,7 +133,7 @@ def handlers(
         return await history(q.user, q.query, uow)
 
     async def read(c: MarkRead, uow: NotificationUnitOfWork) -> int:
-        return await mark_read(c.user, c.ids, uow, clock())
+        return await mark_read(c.user, c.ids, uow, clock(), ids())
 
     async def preferences(q: GetPreferences, uow: NotificationUnitOfWork) -> Preferences:
         return await preferences_of(q.user, uow)

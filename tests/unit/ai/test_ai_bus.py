@@ -41,7 +41,8 @@ def _bus(model: Any = None) -> Any:
 
 def test_every_ai_message_has_exactly_one_handler_and_only_reads() -> None:
     every = ai.handlers(model=lambda: None, embedder=lambda: None, index=lambda: None)  # type: ignore[arg-type, return-value]
-    assert set(every) == MESSAGES == ai.QUERIES
+    # every message but the one command, recording a feature's use after the answer, reads
+    assert set(every) == MESSAGES == ai.QUERIES | {ai.RecordFeatureUse}
     bus = _bus()
     assert all(bus.handles(message) for message in MESSAGES)
     with pytest.raises(ValueError, match="has a handler already"):
@@ -59,6 +60,26 @@ def test_ai_controllers_import_only_the_messages(path: Path) -> None:
         and name != "questlog_core.ai.messages"
     }
     assert reaching_past_the_bus == set()
+
+
+def test_recording_a_feature_use_puts_ai_feature_used_in_the_ai_outbox() -> None:
+    from adapters.memory.ai import InMemoryAiStore, InMemoryAiUnitOfWork
+    from questlog_core.ai.events import AiFeatureUsed
+    from questlog_core.ids import EventId
+
+    store = InMemoryAiStore()
+    bus = bootstrap(
+        reader=lambda: InMemoryAiUnitOfWork(store),
+        model=lambda: None,  # type: ignore[arg-type, return-value]
+        embedder=lambda: None,  # type: ignore[arg-type, return-value]
+        index=lambda: None,  # type: ignore[arg-type, return-value]
+    )
+    event_id = EventId(UUID(int=99))
+    command = ai.RecordFeatureUse(event_id=event_id, owner=OWNER, feature="quick_add", at=NOW)
+    asyncio.run(bus.handle(command))
+    assert store.outbox == [
+        AiFeatureUsed(event_id=event_id, occurred_at=NOW, owner=OWNER, feature="quick_add")
+    ]
 
 
 def test_a_ranking_goes_through_the_bus() -> None:

@@ -12,7 +12,7 @@ import pytest
 from apps.container import build_container
 from apps.settings import Settings
 from apps.workers.actors import routes
-from apps.workers.consumers import GAMIFICATION, SEARCH
+from apps.workers.consumers import ANALYTICS, GAMIFICATION, SEARCH
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
 from questlog_core.events.gamification import LevelReached, XpAwarded
@@ -87,9 +87,10 @@ def test_the_relay_routes_only_the_events_someone_consumes() -> None:
     # the AI read model, the search index and the calendar feeds follow every quest's life;
     # the game only completions and reopenings; notifications the due dates (reminders) and
     # what ends a quest (cancelling them); integrations every quest and game event (webhooks
-    # and the calendar feeds)
+    # and the calendar feeds); analytics records it
     assert sorted((r.queue_name, r.actor_name) for r in route(QuestCreated.type_name())) == [
         ("q1_ai", "ai.events"),
+        ("q1_analytics", "analytics.events"),
         ("q1_integrations", "integrations.events"),
         ("q1_notification", "notification.events"),
         ("q1_search", "search.events"),
@@ -101,6 +102,42 @@ def test_the_relay_routes_only_the_events_someone_consumes() -> None:
     assert [(r.queue_name, r.actor_name) for r in route(XpAwarded.type_name())] == [
         ("q1_integrations", "integrations.events")
     ]
+
+
+async def test_the_analytics_consumer_records_a_completion_once_without_what_was_typed() -> None:
+    container = build_container(Settings(database_url="memory://"))
+    bus = ANALYTICS.bus(container)
+    owner = UserId(uuid.uuid4())
+    at = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    event = QuestCompleted(
+        event_id=EventId(uuid.uuid4()),
+        occurred_at=at,
+        owner=owner,
+        quest_id=QuestId(uuid.uuid4()),
+        occurrence=0,
+        difficulty="easy",
+        priority=0,
+        due=None,
+        completed_at=at,
+        created_at=at,
+        on_time=True,
+        owner_timezone="UTC",
+        category="home",
+    )
+
+    assert await bus.dispatch(event) == 1
+    assert await bus.dispatch(event) == 1  # redelivered: claimed in the inbox already
+
+    (record,) = container.analytics_store().events
+    assert (record.owner, record.kind, record.at) == (owner, "quest.completed", at)
+    assert record.properties["category"] == "home"
+    # and the consumer takes what it records, plus the account's deletion
+    assert {e.type_name() for e in ANALYTICS.events} >= {
+        "quest.completed.v1",
+        "ai.feature_used.v1",
+        "notification.read.v1",
+        "identity.account_deleted.v1",
+    }
 
 
 async def test_the_search_consumer_indexes_a_created_quest_once() -> None:

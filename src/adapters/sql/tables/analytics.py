@@ -1,13 +1,14 @@
 """Tables owned by the analytics service (schema ``analytics`` on PostgreSQL).
 
 Its outbox, inbox and dead letters, and ``analytics_events``: one row per product event the
-analytics consumer recorded (the player, its kind, when it happened, a few small properties).
-Daily figures are computed from these rows by query. No other service's adapter may use them.
+analytics consumer recorded (the player, its kind, when it happened and on which UTC day, a
+few small properties). Daily figures are computed from these rows by query. No other service's
+adapter may use them.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, String, Table, Uuid
+from sqlalchemy import Column, Date, Index, String, Table, Uuid
 
 from adapters.sql.tables.base import declare_group, metadata
 from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
@@ -29,11 +30,13 @@ events = Table(
     Column("owner", Uuid, nullable=False),
     Column("kind", String(64), nullable=False),
     Column("at", UtcDateTime, nullable=False),
+    #: ``at``'s UTC calendar day, kept on write so daily figures group alike on every database
+    Column("day", Date, nullable=False),
     Column("properties", JsonDocument, nullable=False),
     # a player's summary and export read their rows in time order
     Index(None, "owner", "at"),
-    # the admins' daily view reads every row of a window
-    Index(None, "at", "kind"),
+    # the admins' daily view groups every row of a window of days
+    Index(None, "day", "kind"),
     schema=SCHEMA,
 )
 

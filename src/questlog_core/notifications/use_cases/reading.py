@@ -9,7 +9,8 @@ from uuid import UUID
 import msgspec
 
 from questlog_core.errors import NotFound, ValidationFailed
-from questlog_core.ids import UserId
+from questlog_core.ids import EventId, UserId
+from questlog_core.notifications.events import NotificationsRead
 from questlog_core.notifications.model import Delivery, Device, DevicePlatform, Notification
 from questlog_core.notifications.ports import HistoryQuery, NotificationUnitOfWork
 from questlog_core.notifications.preferences import Preferences
@@ -57,16 +58,34 @@ async def history(user: UserId, query: HistoryQuery, uow: NotificationUnitOfWork
 
 
 async def mark_read(
-    user: UserId, ids: Sequence[UUID] | None, uow: NotificationUnitOfWork, clock: Clock
+    user: UserId,
+    ids: Sequence[UUID] | None,
+    uow: NotificationUnitOfWork,
+    clock: Clock,
+    id_factory: IdFactory | None = None,
 ) -> int:
     """Mark some (``ids``) or all (``None``) of the user's notifications read; how many were
-    unread. Another user's ids are not found (404), and nothing is marked."""
+    unread. Another user's ids are not found (404), and nothing is marked. When some were
+    unread and ``id_factory`` is given, :class:`NotificationsRead` goes to the outbox in the
+    same transaction (what product analytics counts as notifications opened)."""
     async with uow:
         if ids is not None:
             for notification_id in ids:
                 if await uow.notifications.get(user, notification_id) is None:
                     raise NotFound("notification", notification_id)
-        changed = await uow.notifications.mark_read(user, ids, clock.now())
+        now = clock.now()
+        changed = await uow.notifications.mark_read(user, ids, now)
+        if changed and id_factory is not None:
+            uow.record(
+                NotificationsRead(
+                    event_id=EventId(id_factory.new_id()),
+                    occurred_at=now,
+                    owner=user,
+                    count=changed,
+                    notification_ids=tuple(ids or ()),
+                    all_of_them=ids is None,
+                )
+            )
         await uow.commit()
     return changed
 

@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column("owner", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("at", when(timezone=True), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("properties", json, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_analytics_events")),
         sa.UniqueConstraint("event_id", name=op.f("uq_analytics_events_event_id")),
@@ -97,16 +98,18 @@ def upgrade() -> None:
         schema=SCHEMA,
     )
     op.create_index(
-        op.f("ix_analytics_events_at_kind"),
+        op.f("ix_analytics_events_day_kind"),
         "analytics_events",
-        ["at", "kind"],
+        ["day", "kind"],
         unique=False,
         schema=SCHEMA,
     )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_analytics_events_at_kind"), table_name="analytics_events", schema=SCHEMA)
+    op.drop_index(
+        op.f("ix_analytics_events_day_kind"), table_name="analytics_events", schema=SCHEMA
+    )
     op.drop_index(
         op.f("ix_analytics_events_owner_at"), table_name="analytics_events", schema=SCHEMA
     )

@@ -1,0 +1,103 @@
+"""Turning the other services' events into analytics records.
+
+:func:`recorded_from` is the pure rule (which events count, as what kind, with which small
+properties: never titles, notes or anything typed); :func:`record_event` claims the event in
+the analytics inbox in the same transaction as the record, so a redelivered event is recorded
+once. Nothing here runs in a request: the analytics consumer calls it.
+"""
+
+from __future__ import annotations
+
+from questlog_core.ai.events import AiFeatureUsed
+from questlog_core.analytics.model import Kind, PropertyValue, RecordedEvent
+from questlog_core.analytics.ports import AnalyticsUnitOfWork
+from questlog_core.kernel.events import DomainEvent
+from questlog_core.notifications.events import NotificationsRead
+from questlog_core.quests.events import (
+    QuestAbandoned,
+    QuestArchived,
+    QuestCompleted,
+    QuestCreated,
+    QuestDeleted,
+    QuestReopened,
+    QuestStarted,
+)
+
+__all__ = ["CONSUMER", "RECORDED_EVENTS", "record_event", "recorded_from"]
+
+#: the inbox consumer name of the recording
+CONSUMER = "analytics.record"
+
+#: the event types analytics records
+RECORDED_EVENTS: tuple[type[DomainEvent], ...] = (
+    QuestCreated,
+    QuestStarted,
+    QuestCompleted,
+    QuestReopened,
+    QuestAbandoned,
+    QuestArchived,
+    QuestDeleted,
+    AiFeatureUsed,
+    NotificationsRead,
+)
+
+
+def _kind_and_properties(event: DomainEvent) -> tuple[Kind, dict[str, PropertyValue]] | None:
+    match event:
+        case QuestCreated():
+            return Kind.QUEST_CREATED, {
+                "quest_id": str(event.quest_id),
+                "category": event.category,
+                "difficulty": event.difficulty,
+            }
+        case QuestCompleted():
+            return Kind.QUEST_COMPLETED, {
+                "quest_id": str(event.quest_id),
+                "category": event.category,
+                "difficulty": event.difficulty,
+                "on_time": event.on_time,
+            }
+        case QuestStarted():
+            return Kind.QUEST_STARTED, {"quest_id": str(event.quest_id)}
+        case QuestReopened():
+            return Kind.QUEST_REOPENED, {"quest_id": str(event.quest_id)}
+        case QuestAbandoned():
+            return Kind.QUEST_ABANDONED, {"quest_id": str(event.quest_id)}
+        case QuestArchived():
+            return Kind.QUEST_ARCHIVED, {"quest_id": str(event.quest_id)}
+        case QuestDeleted():
+            return Kind.QUEST_DELETED, {"quest_id": str(event.quest_id)}
+        case AiFeatureUsed():
+            return Kind.AI_FEATURE_USED, {"feature": event.feature}
+        case NotificationsRead():
+            return Kind.NOTIFICATION_OPENED, {"count": event.count}
+    return None
+
+
+def recorded_from(event: DomainEvent) -> RecordedEvent | None:
+    """The analytics record of ``event`` (``None`` for an event analytics does not count)."""
+    found = _kind_and_properties(event)
+    if found is None:
+        return None
+    kind, properties = found
+    return RecordedEvent(
+        event_id=event.event_id,
+        owner=event.owner,
+        kind=kind,
+        at=event.occurred_at,
+        properties=properties,
+    )
+
+
+async def record_event(event: DomainEvent, uow: AnalyticsUnitOfWork) -> bool:
+    """Record ``event`` once (claimed in the analytics inbox with the record); whether it was
+    recorded now (``False``: already seen, or not counted)."""
+    record = recorded_from(event)
+    if record is None:
+        return False
+    async with uow:
+        if not await uow.inbox.claim(CONSUMER, event.event_id):
+            return False
+        added = await uow.records.add(record)
+        await uow.commit()
+    return added

@@ -1,0 +1,214 @@
+"""Contract suite of the analytics context on memory, SQLite and PostgreSQL.
+
+Events reach the records only through the recording use case (what the consumer runs), as in
+production; summaries, exports and the daily view go through the use cases. Every backend must
+agree on what is counted, on which day, and that one player's records never show in another's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from uuid import UUID, uuid4
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.memory.analytics import InMemoryAnalyticsStore, InMemoryAnalyticsUnitOfWork
+from adapters.sql.analytics import SqlAnalyticsUnitOfWork, reading_analytics_uow
+from questlog_core.ai.events import AiFeatureUsed
+from questlog_core.analytics.model import Kind
+from questlog_core.analytics.ports import AnalyticsUnitOfWork
+from questlog_core.analytics.recording import record_event
+from questlog_core.analytics.use_cases import daily_figures, export_page, summary_of
+from questlog_core.errors import ValidationFailed
+from questlog_core.events.quests import QuestCompleted, QuestCreated, QuestUpdated
+from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.notifications.events import NotificationsRead
+
+NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+ALICE = UserId(UUID(int=1))
+BOB = UserId(UUID(int=2))
+
+MakeUow = Callable[[], AnalyticsUnitOfWork]
+
+
+@pytest.fixture
+def uows(engine: AsyncEngine | None) -> tuple[MakeUow, MakeUow]:
+    """(writer, reader) units of work on one store."""
+    if engine is None:
+        store = InMemoryAnalyticsStore()
+        return (lambda: InMemoryAnalyticsUnitOfWork(store),) * 2  # type: ignore[return-value]
+    return (lambda: SqlAnalyticsUnitOfWork(engine)), (lambda: reading_analytics_uow(engine))
+
+
+def completed(
+    owner: UserId, at: datetime, *, category: str | None = None, event_id: EventId | None = None
+) -> QuestCompleted:
+    return QuestCompleted(
+        event_id=event_id or EventId(uuid4()),
+        occurred_at=at,
+        owner=owner,
+        quest_id=QuestId(uuid4()),
+        occurrence=0,
+        difficulty="easy",
+        priority=0,
+        due=None,
+        completed_at=at,
+        created_at=at - timedelta(hours=1),
+        on_time=True,
+        owner_timezone="UTC",
+        category=category,
+    )
+
+
+def created(owner: UserId, at: datetime) -> QuestCreated:
+    return QuestCreated(
+        event_id=EventId(uuid4()),
+        occurred_at=at,
+        owner=owner,
+        quest_id=QuestId(uuid4()),
+        title="Secret title never recorded",
+        difficulty="hard",
+        notes="private notes",
+    )
+
+
+def ai_used(owner: UserId, at: datetime, feature: str) -> AiFeatureUsed:
+    return AiFeatureUsed(event_id=EventId(uuid4()), occurred_at=at, owner=owner, feature=feature)
+
+
+def opened(owner: UserId, at: datetime, count: int) -> NotificationsRead:
+    return NotificationsRead(
+        event_id=EventId(uuid4()), occurred_at=at, owner=owner, count=count, all_of_them=True
+    )
+
+
+async def test_a_summary_counts_the_players_own_events_by_day_week_category_and_feature(
+    uows: tuple[MakeUow, MakeUow],
+) -> None:
+    writer, reader = uows
+    yesterday = NOW - timedelta(days=1)
+    for event in (
+        completed(ALICE, NOW - timedelta(hours=1), category="home"),
+        completed(ALICE, NOW - timedelta(hours=2), category="home"),
+        completed(ALICE, yesterday, category=None),
+        completed(ALICE, NOW - timedelta(days=40), category="old"),  # outside the window
+        created(ALICE, NOW - timedelta(hours=3)),
+        ai_used(ALICE, NOW - timedelta(minutes=5), "quick_add"),
+        ai_used(ALICE, NOW - timedelta(minutes=6), "quick_add"),
+        ai_used(ALICE, NOW - timedelta(minutes=7), "insights"),
+        opened(ALICE, NOW - timedelta(minutes=8), 4),
+        completed(BOB, NOW - timedelta(hours=1), category="work"),  # someone else's
+    ):
+        assert await record_event(event, writer())
+
+    summary = await summary_of(ALICE, NOW, 7, reader())
+
+    assert summary.completions == 3
+    assert summary.since == datetime(2026, 12, 1, tzinfo=UTC)
+    assert summary.completions_per_day[-2:] == [(date(2026, 12, 6), 1), (date(2026, 12, 7), 2)]
+    assert len(summary.completions_per_day) == 7
+    assert sum(n for _, n in summary.completions_per_day) == 3
+    # 2026-12-07 is a Monday: the window touches two ISO weeks
+    assert summary.completions_per_week == [(date(2026, 11, 30), 1), (date(2026, 12, 7), 2)]
+    assert summary.completions_by_category == [("home", 2), (None, 1)]
+    assert summary.ai_feature_use == [("quick_add", 2), ("insights", 1)]
+    assert summary.counts[Kind.QUEST_CREATED] == 1
+    assert summary.counts[Kind.QUEST_REOPENED] == 0
+    assert summary.notifications_opened == 4
+    assert summary.active_days == 2
+
+
+async def test_an_event_is_recorded_once_and_other_events_not_at_all(
+    uows: tuple[MakeUow, MakeUow],
+) -> None:
+    writer, reader = uows
+    event = completed(ALICE, NOW)
+    assert await record_event(event, writer())
+    assert not await record_event(event, writer())  # redelivered
+    unrelated = QuestUpdated(
+        event_id=EventId(uuid4()),
+        occurred_at=NOW,
+        owner=ALICE,
+        quest_id=QuestId(uuid4()),
+        changes=("title",),
+    )
+    assert not await record_event(unrelated, writer())
+
+    page = await export_page(ALICE, 0, reader())
+    assert [r.kind for r in page] == [Kind.QUEST_COMPLETED]
+
+
+async def test_records_keep_small_properties_never_what_the_player_typed(
+    uows: tuple[MakeUow, MakeUow],
+) -> None:
+    writer, reader = uows
+    event = created(ALICE, NOW)
+    await record_event(event, writer())
+    (record,) = await export_page(ALICE, 0, reader())
+    assert record.properties == {
+        "quest_id": str(event.quest_id),
+        "category": None,
+        "difficulty": "hard",
+    }
+    assert record.event_id == event.event_id
+    assert record.at == NOW
+
+
+async def test_an_export_pages_through_only_the_callers_records_in_order(
+    uows: tuple[MakeUow, MakeUow],
+) -> None:
+    writer, reader = uows
+    for n in range(7):
+        await record_event(completed(ALICE, NOW - timedelta(minutes=n)), writer())
+        await record_event(completed(BOB, NOW - timedelta(minutes=n)), writer())
+    pages: list[list[object]] = []
+    after = 0
+    while page := await export_page(ALICE, after, reader(), limit=3):
+        pages.append(list(page))
+        assert all(r.owner == ALICE for r in page)
+        after = page[-1].position
+    assert [len(p) for p in pages] == [3, 3, 1]
+    positions = [r.position for p in pages for r in p]  # type: ignore[attr-defined]
+    assert positions == sorted(positions)
+
+
+async def test_the_daily_view_counts_active_players_and_completions_per_utc_day(
+    uows: tuple[MakeUow, MakeUow],
+) -> None:
+    writer, reader = uows
+    day1 = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)
+    # 00:30 on the 7th at +02:00 is 22:30 UTC on the 6th: days are UTC days
+    late_evening = datetime(2026, 12, 7, 0, 30, tzinfo=timezone(timedelta(hours=2)))
+    for event in (
+        completed(ALICE, day1),
+        completed(ALICE, day1 + timedelta(minutes=1)),
+        created(BOB, day1),
+        ai_used(BOB, late_evening, "next"),
+        completed(BOB, datetime(2026, 12, 8, 1, tzinfo=UTC)),  # after the range
+    ):
+        await record_event(event, writer())
+
+    figures = await daily_figures(date(2026, 12, 4), date(2026, 12, 7), reader())
+
+    assert [(f.day, f.active_users, f.completions, f.completing_users) for f in figures] == [
+        (date(2026, 12, 4), 0, 0, 0),
+        (date(2026, 12, 5), 2, 2, 1),
+        (date(2026, 12, 6), 1, 0, 0),
+        (date(2026, 12, 7), 0, 0, 0),
+    ]
+
+
+async def test_bad_windows_are_refused_with_the_field_named(
+    uows: tuple[MakeUow, MakeUow],
+) -> None:
+    _, reader = uows
+    with pytest.raises(ValidationFailed) as raised:
+        await daily_figures(date(2026, 12, 7), date(2026, 12, 6), reader())
+    assert raised.value.field == "to"
+    with pytest.raises(ValidationFailed):
+        await daily_figures(date(2025, 1, 1), date(2026, 12, 6), reader())
+    with pytest.raises(ValidationFailed) as raised:
+        await summary_of(ALICE, NOW, 0, reader())
+    assert raised.value.field == "days"
