@@ -115,7 +115,7 @@ def test_a_calendar_app_reads_due_quests_in_the_owners_zone_with_their_status(
     read = client.get(path_of(issued))
 
     assert read.status_code == 200, read.text
-    assert read.headers["content-type"].startswith("text/calendar")
+    assert read.headers["content-type"] == "text/calendar; charset=utf-8"
     shown = todos(read.content)
     assert set(shown) == {"Write report", "Call dentist"}
     todo = shown["Write report"]

@@ -43,7 +43,7 @@ CALENDAR_PATH = f"{INTEGRATIONS_PATH}/calendar"
 #: minutes at most; this stops token guessing at scale without hurting anyone's sync)
 FEED_READS_PER_MINUTE = 60
 #: the media type of a feed (RFC 5545 section 8.1)
-CALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
+CALENDAR_MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text types
 
 IfNoneMatch = Annotated[
     str | None,
