@@ -180,6 +180,10 @@ def _constraint_reason(message: str) -> str | None:
     return message
 
 
+#: Litestar's words for a required parameter that was not sent
+_MISSING_PARAMETER = re.compile(r"Missing required (query|header|cookie|path) parameter '([^']+)'")
+
+
 def _parse_errors(extra: object, detail: str) -> list[dict[str, Any]]:
     """Litestar's ``[{message, key, source}]`` (or a decoder's message) as ``errors``; an entry
     whose value broke a stated bound (in the body or query) is marked ``bound``."""
@@ -206,6 +210,12 @@ def _parse_errors(extra: object, detail: str) -> list[dict[str, Any]]:
             error["bound"] = True
         errors.append(error)
     if not errors:
+        missing = _MISSING_PARAMETER.match(detail)
+        if missing is not None:  # a required query, header or cookie parameter left out
+            errors.append(
+                field_error(missing.group(2), f"the {missing.group(1)} parameter is required")
+            )
+            return errors
         found = _BYTE_POSITION.search(detail)
         errors.append(field_error("body", detail, position=int(found.group(1)) if found else None))
     return errors

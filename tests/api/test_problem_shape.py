@@ -65,3 +65,11 @@ def test_a_closed_set_lists_what_is_allowed(
     assert error["allowed"] == ["trivial", "easy", "medium", "hard", "epic"]
     listed = client.get(f"{QUESTS}?sort=colour", headers=alice)
     assert errors_of(listed, 422)[0]["allowed"] == ["created", "updated", "due", "priority"]
+
+
+def test_a_required_query_parameter_left_out_is_named(
+    client: TestClient[Litestar], make_user: MakeUser
+) -> None:
+    alice = make_user(client)
+    missing = client.get("/api/v1/search", headers=alice)
+    assert errors_of(missing, 400) == [{"field": "q", "reason": "the query parameter is required"}]
