@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from uuid import UUID
 
 import msgspec
@@ -185,7 +185,7 @@ class DeliveryOut(msgspec.Struct, frozen=True, kw_only=True):
 # --- moving out ---------------------------------------------------------------------------
 
 #: the ``format`` of the integrations service's data export
-INTEGRATIONS_EXPORT_FORMAT = "questlog.integrations.export.v1"
+INTEGRATIONS_EXPORT_FORMAT: Final = "questlog.integrations.export.v1"
 
 
 class EndpointExportOut(EndpointOut, frozen=True, kw_only=True):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from uuid import UUID
 
 import msgspec
@@ -320,7 +320,7 @@ class UnsubscribedOut(msgspec.Struct, frozen=True, kw_only=True):
 # --- moving out ---------------------------------------------------------------------------
 
 #: the ``format`` of the notification service's data export
-NOTIFICATION_EXPORT_FORMAT = "questlog.notifications.export.v1"
+NOTIFICATION_EXPORT_FORMAT: Final = "questlog.notifications.export.v1"
 
 
 class ExportedNotificationOut(NotificationOut, frozen=True, kw_only=True):

@@ -29,7 +29,7 @@ from .test_notification_api import N, User, _send, _user
 from .test_webhooks_api import StubResolver
 
 Client = TestClient[Litestar]
-I = "/api/v1/integrations"
+INTEGRATIONS = "/api/v1/integrations"
 
 
 def _container(client: Client) -> Container:
@@ -90,13 +90,12 @@ def test_the_notification_export_holds_everything_of_the_callers(
         client.get(f"{N}/export", headers=bob.headers), "questlog-notifications.json"
     )
     assert [n["title"] for n in theirs["notifications"]] == ["For Bob"]
-    assert theirs["devices"] == [] and theirs["scheduled"] == []
+    assert theirs["devices"] == []
+    assert theirs["scheduled"] == []
     assert "Email only" not in str(theirs)
 
 
-def test_a_new_user_exports_defaults_and_nothing_else(
-    client: Client, make_user: MakeUser
-) -> None:
+def test_a_new_user_exports_defaults_and_nothing_else(client: Client, make_user: MakeUser) -> None:
     fresh = User(client, make_user(client))
     body = _assert_attachment(
         client.get(f"{N}/export", headers=fresh.headers), "questlog-notifications.json"
@@ -145,7 +144,9 @@ def _deliver_once(client: Client, owner: UserId, status: int) -> None:
         container.clock(),
         container.ids(),
     )
-    sender = HttpxWebhookSender(5.0, transport=httpx.MockTransport(lambda _: httpx.Response(status)))
+    sender = HttpxWebhookSender(
+        5.0, transport=httpx.MockTransport(lambda _: httpx.Response(status))
+    )
 
     async def send() -> None:
         await send_due(
@@ -165,20 +166,28 @@ def test_the_integrations_export_holds_feeds_and_endpoints_with_their_log_only(
 ) -> None:
     app.state.container.webhook_resolver.override(providers.Object(StubResolver()))
     alice, bob = User(client, make_user(client)), User(client, make_user(client))
-    feed = client.post(f"{I}/calendar/feeds", json={"label": "Phone"}, headers=alice.headers)
+    feed = client.post(
+        f"{INTEGRATIONS}/calendar/feeds", json={"label": "Phone"}, headers=alice.headers
+    )
     assert feed.status_code == 201, feed.text
-    revoked = client.post(f"{I}/calendar/feeds", json={"label": "Old laptop"}, headers=alice.headers)
+    revoked = client.post(
+        f"{INTEGRATIONS}/calendar/feeds", json={"label": "Old laptop"}, headers=alice.headers
+    )
     revoked_id = revoked.json()["feed"]["id"]
-    assert client.delete(f"{I}/calendar/feeds/{revoked_id}", headers=alice.headers).is_success
+    assert client.delete(
+        f"{INTEGRATIONS}/calendar/feeds/{revoked_id}", headers=alice.headers
+    ).is_success
     hook = {"url": "https://hooks.example.com/questlog", "event_types": ["quest.completed.v1"]}
-    made = client.post(f"{I}/webhooks", json={**hook, "description": "mine"}, headers=alice.headers)
+    made = client.post(
+        f"{INTEGRATIONS}/webhooks", json={**hook, "description": "mine"}, headers=alice.headers
+    )
     assert made.status_code == 201, made.text
     secret = made.json()["secret"]
-    theirs = client.post(f"{I}/webhooks", json=hook, headers=bob.headers)
+    theirs = client.post(f"{INTEGRATIONS}/webhooks", json=hook, headers=bob.headers)
     assert theirs.status_code == 201
     _deliver_once(client, UserId(alice.id), 503)
 
-    answer = client.get(f"{I}/export", headers=alice.headers)
+    answer = client.get(f"{INTEGRATIONS}/export", headers=alice.headers)
     body = _assert_attachment(answer, "questlog-integrations.json")
     assert body["format"] == "questlog.integrations.export.v1"
     feeds = {f["label"]: f for f in body["calendar_feeds"]}
@@ -195,11 +204,12 @@ def test_the_integrations_export_holds_feeds_and_endpoints_with_their_log_only(
     # neither the webhook secret nor the feed's URL (its token) is exported
     assert secret not in answer.text
     feed_token = feed.json()["url"].rsplit("/", 1)[-1].removesuffix(".ics")
-    assert len(feed_token) > 20 and feed_token not in answer.text
+    assert len(feed_token) > 20
+    assert feed_token not in answer.text
     assert "secret" not in endpoint
 
     bobs = _assert_attachment(
-        client.get(f"{I}/export", headers=bob.headers), "questlog-integrations.json"
+        client.get(f"{INTEGRATIONS}/export", headers=bob.headers), "questlog-integrations.json"
     )
     assert bobs["calendar_feeds"] == []
     [bobs_endpoint] = bobs["webhooks"]
@@ -208,6 +218,6 @@ def test_the_integrations_export_holds_feeds_and_endpoints_with_their_log_only(
 
 
 def test_the_integrations_export_needs_integrations_read(client: Client) -> None:
-    answer = client.get(f"{I}/export")
+    answer = client.get(f"{INTEGRATIONS}/export")
     assert answer.status_code == 401
     assert answer.headers["content-type"].startswith("application/problem+json")

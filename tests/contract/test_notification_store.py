@@ -585,7 +585,8 @@ async def test_an_export_holds_every_notification_of_its_user_in_app_or_not(
     assert [i.notification.in_app for i in data.notifications] == [False, True]
     assert [d.channel for d in data.notifications[0].deliveries] == [Channel.EMAIL]
     assert data.notifications[1].deliveries == []
-    assert data.recipient is not None and data.recipient.user == alice
+    assert data.recipient is not None
+    assert data.recipient.user == alice
     assert data.preferences.channels[Kind.SYSTEM_ANNOUNCEMENT] == {Channel.EMAIL}
     assert [d.label for d in data.devices] == ["Pixel"]
     theirs = await uc.export_notifications(bob, uow())

@@ -275,7 +275,11 @@ def test_the_account_export_holds_notifications_integrations_and_analytics_of_th
                 )
                 await register_device(device, container.notification_uow(), clock, ids)
                 await create_feed(
-                    owner, f"{name}'s phone", container.calendar_uow(), feed_id=uuid4(), now=clock.now()
+                    owner,
+                    f"{name}'s phone",
+                    container.calendar_uow(),
+                    feed_id=uuid4(),
+                    now=clock.now(),
                 )
                 now = datetime.now(UTC)
                 completed = QuestCompleted(
