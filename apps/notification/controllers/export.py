@@ -13,8 +13,7 @@ from apps.notification.schemas import NotificationExportOut
 from questlog_core.identity.rbac import Permission
 from questlog_core.ids import UserId
 from questlog_core.kernel.bus import MessageBus
-from questlog_core.notifications.messages import ExportNotifications
-from questlog_core.notifications.ports import NotificationUnitOfWork
+from questlog_core.notifications.messages import ExportNotifications, NotificationUnitOfWork
 from questlog_core.ports.platform import Clock
 
 

@@ -57,6 +57,7 @@ __all__ = [
     "ListDevices",
     "MarkRead",
     "NotificationData",
+    "NotificationUnitOfWork",
     "RegisterDevice",
     "RemoveDevice",
     "ScheduleNotification",
