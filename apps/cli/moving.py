@@ -1,4 +1,5 @@
-"""``questlog import`` and ``questlog export``: move one account's quests in and out.
+"""``questlog import`` and ``questlog export``: move one account's quests in, and the whole
+account (each service's export in one document) or its quests out.
 
     questlog import tasks.json --from taskwarrior [--user EMAIL] [--timezone Europe/Berlin]
     questlog import todoist.csv --from todoist
