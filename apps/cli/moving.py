@@ -1,4 +1,5 @@
-"""``questlog import`` and ``questlog export``: move one account's quests in and out.
+"""``questlog import`` and ``questlog export``: move one account's quests in, and the whole
+account (each service's export in one document) or its quests out.
 
     questlog import tasks.json --from taskwarrior [--user EMAIL] [--timezone Europe/Berlin]
     questlog import todoist.csv --from todoist
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from apps.container import Container
     from apps.settings import Settings
+    from questlog_core.ids import UserId
 
 REFUSED = 1
 BAD_INPUT = 2
@@ -201,8 +203,9 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("questlog", "taskwarrior"),
         default="questlog",
         help="questlog: the whole account (profile, quests, dependencies, templates, "
-        "categories, attachment records, XP ledger, achievements, streak); taskwarrior: the "
-        "quests as `task export` JSON",
+        "categories, attachment records, XP ledger, achievements, streak, notifications and "
+        "their preferences and devices, calendar feeds, webhook endpoints and their delivery "
+        "log, analytics records); taskwarrior: the quests as `task export` JSON",
     )
     parser.add_argument("-o", "--output", help="write to this file (default: standard output)")
 
@@ -225,6 +228,54 @@ def run_export(args: argparse.Namespace) -> int:
 
 #: the ``format`` of a whole-account export
 ACCOUNT_EXPORT_FORMAT = "questlog.account.export.v1"
+
+
+async def _other_services(container: Container, owner: UserId) -> dict[str, Any]:
+    """The notification, integrations and analytics parts of a whole-account export, each
+    asked of its service's own bus (as its export endpoint does)."""
+    from apps.analytics.schemas import RecordOut
+    from apps.integrations.controllers.export import integrations_export
+    from apps.notification.controllers.export import notification_export
+    from questlog_core.analytics.bootstrap import bootstrap as analytics_bus
+    from questlog_core.analytics.messages import ExportMyRecords
+    from questlog_core.integrations.bootstrap import bootstrap as integrations_bus
+    from questlog_core.integrations.calendar.bootstrap import bootstrap as calendar_bus
+    from questlog_core.integrations.use_cases import Webhooks
+    from questlog_core.notifications.bootstrap import bootstrap as notification_bus
+
+    clock = container.clock()
+    notifications = notification_bus(
+        unit_of_work=container.notification_uow, clock=container.clock, ids=container.ids
+    )
+    webhooks = Webhooks(
+        resolver=container.webhook_resolver(),
+        clock=clock,
+        ids=container.ids(),
+        policy=container.webhook_policy(),
+    )
+    integrations = integrations_bus(
+        writer=container.integrations_uow,
+        reader=container.integrations_reader_uow,
+        webhooks=webhooks,
+    )
+    calendar = calendar_bus(
+        writer=container.calendar_uow,
+        reader=container.calendar_reader_uow,
+        clock=clock,
+        ids=container.ids(),
+        renderer=container.calendar_renderer(),
+    )
+    analytics = analytics_bus(reader=container.analytics_reader_uow)
+    records: list[RecordOut] = []
+    after = 0
+    while page := await analytics.handle(ExportMyRecords(owner=owner, after=after)):
+        records += [RecordOut.from_domain(r) for r in page]
+        after = page[-1].position
+    return {
+        "notifications": await notification_export(owner, notifications, clock),
+        "integrations": await integrations_export(owner, integrations, calendar, clock),
+        "analytics": {"records": records},
+    }
 
 
 async def _export(args: argparse.Namespace, settings: Settings) -> tuple[int, bytes | None]:
@@ -256,6 +307,7 @@ async def _export(args: argparse.Namespace, settings: Settings) -> tuple[int, by
                 "account": profile,
                 "quests": QuestExportOut.from_domain(data, clock.now()),
                 "gamification": await game_export(owner, container.game_reader_uow(), clock),
+                **await _other_services(container, owner),
             }
     except DomainError as exc:
         print(f"questlog export: {exc.detail}", file=sys.stderr)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from apps.integrations.controllers.calendar import CalendarController
+from apps.integrations.controllers.export import IntegrationsExportController
 from apps.integrations.controllers.overview import IntegrationsController
 from apps.integrations.controllers.webhooks import WebhookController
 
@@ -13,4 +14,5 @@ ROUTES: list[ControllerRouterHandler] = [
     IntegrationsController,
     CalendarController,
     WebhookController,
+    IntegrationsExportController,
 ]

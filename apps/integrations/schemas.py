@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Final, Literal
 from uuid import UUID
 
 import msgspec
 
+from apps.integrations.calendar_schemas import CalendarFeedOut
+from questlog_core.integrations.calendar.messages import CalendarFeed
 from questlog_core.integrations.messages import (
     URL_MAX_LENGTH,
     Attempt,
     DeliveryLog,
     Endpoint,
+    EndpointExport,
     offered_event_types,
 )
 
@@ -176,4 +179,47 @@ class DeliveryOut(msgspec.Struct, frozen=True, kw_only=True):
             last_error=d.last_error,
             created_at=d.created_at,
             attempt_log=[AttemptOut.from_domain(a) for a in log.attempts],
+        )
+
+
+# --- moving out ---------------------------------------------------------------------------
+
+#: the ``format`` of the integrations service's data export
+INTEGRATIONS_EXPORT_FORMAT: Final = "questlog.integrations.export.v1"
+
+
+class EndpointExportOut(EndpointOut, frozen=True, kw_only=True):
+    """A webhook endpoint with its whole delivery log, newest delivery first (its secret is
+    left out: it signs what the endpoint is sent)."""
+
+    deliveries: list[DeliveryOut]
+
+    @classmethod
+    def exported(cls, log: EndpointExport) -> EndpointExportOut:
+        shown = EndpointOut.from_domain(log.endpoint)
+        return cls(
+            **msgspec.structs.asdict(shown),
+            deliveries=[DeliveryOut.from_domain(d) for d in log.deliveries],
+        )
+
+
+class IntegrationsExportOut(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the integrations service keeps of the caller: calendar feeds (labels and
+    dates, revoked ones too; never their URLs, which hold the token) and webhook endpoints
+    (never their secrets) with every delivery and attempt."""
+
+    format: Literal["questlog.integrations.export.v1"]
+    exported_at: datetime
+    calendar_feeds: list[CalendarFeedOut]
+    webhooks: list[EndpointExportOut]
+
+    @classmethod
+    def from_domain(
+        cls, feeds: list[CalendarFeed], webhooks: list[EndpointExport], exported_at: datetime
+    ) -> IntegrationsExportOut:
+        return cls(
+            format=INTEGRATIONS_EXPORT_FORMAT,
+            exported_at=exported_at,
+            calendar_feeds=[CalendarFeedOut.from_domain(f) for f in feeds],
+            webhooks=[EndpointExportOut.exported(w) for w in webhooks],
         )

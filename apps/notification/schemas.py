@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from uuid import UUID
 
 import msgspec
@@ -24,13 +24,15 @@ from questlog_core.notifications.model import (
     DevicePlatform,
     Kind,
     Notification,
+    Recipient,
+    ScheduledNotification,
 )
 from questlog_core.notifications.preferences import (
     MAX_REMINDER_OFFSETS,
     Preferences,
     QuietHours,
 )
-from questlog_core.notifications.use_cases import HistoryItem, HistoryPage, Sent
+from questlog_core.notifications.use_cases import HistoryItem, HistoryPage, NotificationData, Sent
 
 KindName = Literal[
     "reminder",
@@ -313,3 +315,93 @@ class UnsubscribedOut(msgspec.Struct, frozen=True, kw_only=True):
     kind: KindName
     channel: ChannelName
     unsubscribed: bool = True
+
+
+# --- moving out ---------------------------------------------------------------------------
+
+#: the ``format`` of the notification service's data export
+NOTIFICATION_EXPORT_FORMAT: Final = "questlog.notifications.export.v1"
+
+
+class ExportedNotificationOut(NotificationOut, frozen=True, kw_only=True):
+    """A notification as exported: ``in_app`` false when the caller's preferences kept it
+    out of the in-app list (it was sent by email or push only)."""
+
+    in_app: bool
+
+    @classmethod
+    def exported(cls, item: HistoryItem) -> ExportedNotificationOut:
+        shown = NotificationOut.from_domain(item)
+        return cls(**msgspec.structs.asdict(shown), in_app=item.notification.in_app)
+
+
+class RecipientOut(msgspec.Struct, frozen=True, kw_only=True):
+    """How the notification service reaches the caller (learned from their account):
+    ``email_active`` false once the address bounced for good or the account was disabled."""
+
+    email: str
+    timezone: str
+    email_active: bool
+    deactivated_reason: str | None
+
+    @classmethod
+    def from_domain(cls, recipient: Recipient) -> RecipientOut:
+        return cls(
+            email=recipient.email,
+            timezone=recipient.timezone,
+            email_active=recipient.email_active,
+            deactivated_reason=recipient.deactivated_reason,
+        )
+
+
+class ScheduledOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A notification of the caller's waiting to be sent at ``due_at`` (a reminder)."""
+
+    id: UUID
+    kind: KindName
+    title: str
+    body: str
+    data: dict[str, str]
+    due_at: datetime
+    created_at: datetime
+
+    @classmethod
+    def from_domain(cls, scheduled: ScheduledNotification) -> ScheduledOut:
+        return cls(
+            id=scheduled.id,
+            kind=scheduled.kind.value,
+            title=scheduled.title,
+            body=scheduled.body,
+            data=scheduled.data,
+            due_at=scheduled.due_at,
+            created_at=scheduled.created_at,
+        )
+
+
+class NotificationExportOut(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the notification service keeps of the caller: how it reaches them
+    (``recipient``, ``null`` until it heard of the account), their preferences, every
+    notification (oldest first, read or not, in-app or email/push only, each with its
+    deliveries), the reminders still waiting, and their push devices. Device tokens and Web
+    Push subscription keys are left out: they are credentials that let whoever holds them
+    push to the device."""
+
+    format: Literal["questlog.notifications.export.v1"]
+    exported_at: datetime
+    recipient: RecipientOut | None
+    preferences: PreferencesIO
+    notifications: list[ExportedNotificationOut]
+    scheduled: list[ScheduledOut]
+    devices: list[DeviceOut]
+
+    @classmethod
+    def from_domain(cls, data: NotificationData, exported_at: datetime) -> NotificationExportOut:
+        return cls(
+            format=NOTIFICATION_EXPORT_FORMAT,
+            exported_at=exported_at,
+            recipient=RecipientOut.from_domain(data.recipient) if data.recipient else None,
+            preferences=PreferencesIO.from_domain(data.preferences),
+            notifications=[ExportedNotificationOut.exported(i) for i in data.notifications],
+            scheduled=[ScheduledOut.from_domain(s) for s in data.scheduled],
+            devices=[DeviceOut.from_domain(d) for d in data.devices],
+        )

@@ -547,3 +547,50 @@ async def test_a_disabled_account_gets_no_email_until_enabled_again(
     await uc.send_notification(uc.SendNotification(user=dave, draft=_draft()), uow(), clock, ids)
     latest = (await _history(uow, dave)).items[0]
     assert [d.channel for d in latest.deliveries] == [Channel.EMAIL]
+
+
+async def test_an_export_holds_every_notification_of_its_user_in_app_or_not(
+    uow: Uow, clock: FixedClock
+) -> None:
+    alice, bob = _user(), _user()
+    await _register(uow, clock, alice)
+    await _register(uow, clock, bob)
+    email_only = dict(Preferences().channels)
+    email_only[Kind.SYSTEM_ANNOUNCEMENT] = frozenset({Channel.EMAIL})
+    await uc.set_preferences(alice, Preferences(channels=email_only), uow())
+    await uc.send_notification(
+        uc.SendNotification(user=alice, draft=_draft(title="By email"), key="a"), uow(), clock, ids
+    )
+    clock.advance(timedelta(minutes=1))
+    await uc.send_notification(
+        uc.SendNotification(user=alice, draft=_draft(Kind.AI_SUGGESTION, "In app"), key="b"),
+        uow(),
+        clock,
+        ids,
+    )
+    await uc.send_notification(
+        uc.SendNotification(user=bob, draft=_draft(title="Bob's")), uow(), clock, ids
+    )
+    await uc.register_device(
+        uc.RegisterDevice(user=alice, platform=DevicePlatform.FCM, token="t", label="Pixel"),
+        uow(),
+        clock,
+        ids,
+    )
+    # the email-only one is not in the in-app history ...
+    assert [i.notification.title for i in (await _history(uow, alice)).items] == ["In app"]
+    data = await uc.export_notifications(alice, uow())
+    # ... but it is Alice's, so her export has it, oldest first, with its delivery
+    assert [i.notification.title for i in data.notifications] == ["By email", "In app"]
+    assert [i.notification.in_app for i in data.notifications] == [False, True]
+    assert [d.channel for d in data.notifications[0].deliveries] == [Channel.EMAIL]
+    assert data.notifications[1].deliveries == []
+    assert data.recipient is not None
+    assert data.recipient.user == alice
+    assert data.preferences.channels[Kind.SYSTEM_ANNOUNCEMENT] == {Channel.EMAIL}
+    assert [d.label for d in data.devices] == ["Pixel"]
+    theirs = await uc.export_notifications(bob, uow())
+    assert [i.notification.title for i in theirs.notifications] == ["Bob's"]
+    assert theirs.devices == []
+    nobody = await uc.export_notifications(_user(), uow())
+    assert (nobody.recipient, nobody.notifications, nobody.devices) == (None, [], [])

@@ -25,12 +25,14 @@ from adapters.webhooks import HttpxWebhookSender
 from questlog_core.events.quests import QuestCompleted, QuestCreated
 from questlog_core.integrations.ports import IntegrationsUnitOfWork
 from questlog_core.integrations.use_cases import (
+    DELIVERIES_MAX,
     RegisterEndpoint,
     UpdateEndpoint,
     WebhookPolicy,
     Webhooks,
     delete_endpoint,
     delivery_log,
+    export_webhooks,
     list_endpoints,
     queue_deliveries,
     send_due,
@@ -125,7 +127,7 @@ class Env:
     async def queue(self, event: Any) -> int:
         return await queue_deliveries(event, self.make_uow(), self.clock, Ids())
 
-    async def send(self) -> Any:
+    async def send(self, limit: int = 50) -> Any:
         return await send_due(
             self.make_uow,
             Resolver(),
@@ -133,6 +135,7 @@ class Env:
             self.clock,
             policy=WebhookPolicy(),
             lease=timedelta(minutes=1),
+            limit=limit,
         )
 
 
@@ -209,3 +212,27 @@ async def test_disabling_and_deleting_an_endpoint(make_uow: MakeUow) -> None:
     assert await list_endpoints(ALICE, make_uow()) == []
     async with make_uow() as uow:
         assert await uow.webhooks.deliveries_of(ALICE, endpoint.id, limit=10) == []
+
+
+async def test_an_export_holds_every_endpoint_and_delivery_of_its_owner_only(
+    make_uow: MakeUow,
+) -> None:
+    env = Env(make_uow, status=500)
+    first = await env.register(ALICE)
+    second = await env.register(ALICE, ["quest.created.v1"])
+    await env.register(BOB)
+    # more deliveries than the delivery log's largest page: an export has every one
+    for _ in range(DELIVERIES_MAX + 2):
+        await env.queue(completed(ALICE))
+    await env.queue(completed(BOB))
+    assert (await env.send(limit=DELIVERIES_MAX + 3)).retrying == DELIVERIES_MAX + 3
+    exported = await export_webhooks(ALICE, make_uow())
+    by_id = {e.endpoint.id: e for e in exported}
+    assert set(by_id) == {first.id, second.id}  # made at the same instant: in id order
+    logs = by_id[first.id].deliveries
+    assert len(logs) == DELIVERIES_MAX + 2
+    assert all(log.delivery.owner == ALICE for log in logs)
+    assert all([a.status_code for a in log.attempts] == [500] for log in logs)
+    assert by_id[second.id].deliveries == []
+    [bobs] = await export_webhooks(BOB, make_uow())
+    assert len(bobs.deliveries) == 1

@@ -78,7 +78,7 @@ class _Webhooks:
         return None if found is None else copy.deepcopy(found)
 
     async def deliveries_of(
-        self, owner: UserId, endpoint_id: UUID, *, limit: int
+        self, owner: UserId, endpoint_id: UUID, *, limit: int | None
     ) -> list[Delivery]:
         found = [
             d

@@ -143,6 +143,10 @@ class InMemoryNotifications(_Repository):
             1 for n in self._s.notifications.values() if n.user == user and n.in_app and not n.read
         )
 
+    async def of_user(self, user: UserId) -> list[Notification]:
+        rows = [n for n in self._s.notifications.values() if n.user == user]
+        return [_copy(n) for n in sorted(rows, key=lambda n: (n.created_at, n.id))]
+
 
 class InMemoryDeliveries(_Repository):
     async def add(self, delivery: Delivery) -> bool:
@@ -186,6 +190,11 @@ class InMemoryDeliveries(_Repository):
             if d.user == user and d.notification_id == notification_id
         ]
         return [_copy(d) for d in sorted(rows, key=lambda d: (d.channel, d.target))]
+
+    async def of_user(self, user: UserId) -> list[Delivery]:
+        rows = [d for d in self._s.deliveries.values() if d.user == user]
+        rows.sort(key=lambda d: (d.notification_id, d.channel, d.target))
+        return [_copy(d) for d in rows]
 
 
 class InMemorySchedules(_Repository):

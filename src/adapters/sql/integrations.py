@@ -149,7 +149,7 @@ class SqlWebhookStore:
         return None if row is None else _delivery(row)
 
     async def deliveries_of(
-        self, owner: UserId, endpoint_id: UUID, *, limit: int
+        self, owner: UserId, endpoint_id: UUID, *, limit: int | None
     ) -> list[Delivery]:
         rows = await self._uow.connection.execute(
             select(_D)

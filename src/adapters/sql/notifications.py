@@ -139,6 +139,11 @@ class SqlNotifications(_Repository):
         )
         return int((await self._c.execute(statement)).scalar_one())
 
+    async def of_user(self, user: UserId) -> list[Notification]:
+        n = t.notifications
+        statement = select(n).where(n.c.user_id == user).order_by(n.c.created_at, n.c.id)
+        return [_notification(r) for r in (await self._c.execute(statement)).all()]
+
 
 def _delivery(row: Any) -> Delivery:
     return Delivery(
@@ -211,6 +216,15 @@ class SqlDeliveries(_Repository):
             select(d)
             .where(d.c.user_id == user, d.c.notification_id == notification_id)
             .order_by(d.c.channel, d.c.target)
+        )
+        return [_delivery(r) for r in (await self._c.execute(statement)).all()]
+
+    async def of_user(self, user: UserId) -> list[Delivery]:
+        d = t.deliveries
+        statement = (
+            select(d)
+            .where(d.c.user_id == user)
+            .order_by(d.c.notification_id, d.c.channel, d.c.target)
         )
         return [_delivery(r) for r in (await self._c.execute(statement)).all()]
 

@@ -17,11 +17,13 @@ from questlog_core.integrations.ports import IntegrationsUnitOfWork
 from questlog_core.integrations.use_cases import (
     DELIVERIES_MAX,
     DeliveryLog,
+    EndpointExport,
     RegisterEndpoint,
     UpdateEndpoint,
     Webhooks,
     delete_endpoint,
     delivery_log,
+    export_webhooks,
     get_endpoint,
     list_endpoints,
     offered_event_types,
@@ -49,6 +51,8 @@ __all__ = [
     "Delivery",
     "DeliveryLog",
     "Endpoint",
+    "EndpointExport",
+    "ExportWebhooks",
     "GetDeliveryLog",
     "GetEndpoint",
     "ListEndpoints",
@@ -95,8 +99,17 @@ class GetDeliveryLog(msgspec.Struct, frozen=True, kw_only=True):
     limit: int = 50
 
 
+class ExportWebhooks(msgspec.Struct, frozen=True, kw_only=True):
+    """Every endpoint of the owner's with its whole delivery log (answers a list of
+    :class:`EndpointExport`)."""
+
+    owner: UserId
+
+
 #: the messages that only read
-QUERIES: frozenset[type[Any]] = frozenset({ListEndpoints, GetEndpoint, GetDeliveryLog})
+QUERIES: frozenset[type[Any]] = frozenset(
+    {ListEndpoints, GetEndpoint, GetDeliveryLog, ExportWebhooks}
+)
 
 Handler = Callable[[Any, IntegrationsUnitOfWork], Awaitable[Any]]
 
@@ -119,6 +132,9 @@ def handlers(webhooks: Webhooks) -> dict[type[Any], Handler]:
     async def log(m: GetDeliveryLog, uow: IntegrationsUnitOfWork) -> list[DeliveryLog]:
         return await delivery_log(m.owner, m.endpoint_id, min(m.limit, DELIVERIES_MAX), uow)
 
+    async def exporting(m: ExportWebhooks, uow: IntegrationsUnitOfWork) -> list[EndpointExport]:
+        return await export_webhooks(m.owner, uow)
+
     return {
         RegisterEndpoint: webhooks.register,
         UpdateEndpoint: webhooks.update,
@@ -127,4 +143,5 @@ def handlers(webhooks: Webhooks) -> dict[type[Any], Handler]:
         DeleteEndpoint: deleting,
         RotateSecret: rotating,
         GetDeliveryLog: log,
+        ExportWebhooks: exporting,
     }

@@ -60,9 +60,9 @@ class WebhookStore(Protocol):
     async def delivery(self, delivery_id: UUID) -> Delivery | None: ...
 
     async def deliveries_of(
-        self, owner: UserId, endpoint_id: UUID, *, limit: int
+        self, owner: UserId, endpoint_id: UUID, *, limit: int | None
     ) -> list[Delivery]:
-        """The endpoint's newest deliveries first."""
+        """The endpoint's newest deliveries first (``limit`` ``None``: every one)."""
         ...
 
     async def claim_due(self, now: datetime, until: datetime, limit: int) -> list[Delivery]:

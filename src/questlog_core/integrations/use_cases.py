@@ -227,6 +227,37 @@ async def delivery_log(
     return [DeliveryLog(delivery=d, attempts=by_delivery[d.id]) for d in deliveries]
 
 
+@dataclass(frozen=True, kw_only=True)
+class EndpointExport:
+    """An endpoint with its whole delivery log (newest delivery first)."""
+
+    endpoint: Endpoint
+    deliveries: list[DeliveryLog]
+
+
+async def export_webhooks(owner: UserId, uow: IntegrationsUnitOfWork) -> list[EndpointExport]:
+    """Every endpoint of the owner's (oldest first), each with every delivery and attempt it
+    has, read in one transaction: what a data export holds."""
+    async with uow:
+        endpoints = await uow.webhooks.endpoints_of(owner)
+        logs: list[EndpointExport] = []
+        for endpoint in endpoints:
+            deliveries = await uow.webhooks.deliveries_of(owner, endpoint.id, limit=None)
+            attempts = await uow.webhooks.attempts_of([d.id for d in deliveries])
+            by_delivery: dict[UUID, list[Attempt]] = {d.id: [] for d in deliveries}
+            for attempt in attempts:
+                by_delivery[attempt.delivery_id].append(attempt)
+            logs.append(
+                EndpointExport(
+                    endpoint=endpoint,
+                    deliveries=[
+                        DeliveryLog(delivery=d, attempts=by_delivery[d.id]) for d in deliveries
+                    ],
+                )
+            )
+    return logs
+
+
 async def queue_deliveries(
     event: DomainEvent, uow: IntegrationsUnitOfWork, clock: Clock, ids: IdFactory
 ) -> int:

@@ -26,11 +26,13 @@ from questlog_core.notifications.unsubscribe import Unsubscribe
 from questlog_core.notifications.use_cases import (
     Draft,
     HistoryPage,
+    NotificationData,
     RegisterDevice,
     ScheduleNotification,
     SendNotification,
     Sent,
     devices_of,
+    export_notifications,
     history,
     mark_read,
     preferences_of,
@@ -46,6 +48,7 @@ from questlog_core.ports.platform import Clock, IdFactory
 __all__ = [
     "QUERIES",
     "Draft",
+    "ExportNotifications",
     "GetHistory",
     "GetPreferences",
     "HistoryPage",
@@ -53,6 +56,8 @@ __all__ = [
     "Kind",
     "ListDevices",
     "MarkRead",
+    "NotificationData",
+    "NotificationUnitOfWork",
     "RegisterDevice",
     "RemoveDevice",
     "ScheduleNotification",
@@ -111,8 +116,17 @@ class RemoveDevice(msgspec.Struct, frozen=True, kw_only=True):
     device_id: UUID
 
 
+class ExportNotifications(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the notification service keeps of ``user`` (answers a
+    :class:`NotificationData`)."""
+
+    user: UserId
+
+
 #: the notification messages that only read
-QUERIES: frozenset[type[msgspec.Struct]] = frozenset({GetHistory, GetPreferences, ListDevices})
+QUERIES: frozenset[type[msgspec.Struct]] = frozenset(
+    {GetHistory, GetPreferences, ListDevices, ExportNotifications}
+)
 
 Handler = Callable[[Any, NotificationUnitOfWork], Awaitable[Any]]
 
@@ -153,6 +167,9 @@ def handlers(
     async def remove(c: RemoveDevice, uow: NotificationUnitOfWork) -> None:
         await remove_device(c.user, c.device_id, uow)
 
+    async def export(q: ExportNotifications, uow: NotificationUnitOfWork) -> NotificationData:
+        return await export_notifications(q.user, uow)
+
     return {
         SendNotification: send,
         ScheduleNotification: schedule,
@@ -164,4 +181,5 @@ def handlers(
         RegisterDevice: register,
         ListDevices: devices,
         RemoveDevice: remove,
+        ExportNotifications: export,
     }

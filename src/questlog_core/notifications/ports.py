@@ -60,6 +60,11 @@ class NotificationRepository(Protocol):
 
     async def unread_count(self, user: UserId) -> int: ...
 
+    async def of_user(self, user: UserId) -> list[Notification]:
+        """Every notification of ``user``, in-app or not, read or not, oldest first (what a
+        data export holds)."""
+        ...
+
 
 class DeliveryRepository(Protocol):
     async def add(self, delivery: Delivery) -> bool:
@@ -77,6 +82,11 @@ class DeliveryRepository(Protocol):
         ...
 
     async def of_notification(self, user: UserId, notification_id: UUID) -> list[Delivery]: ...
+
+    async def of_user(self, user: UserId) -> list[Delivery]:
+        """Every delivery of ``user``'s notifications, by notification then channel and
+        target (what a data export holds)."""
+        ...
 
 
 class ScheduleRepository(Protocol):

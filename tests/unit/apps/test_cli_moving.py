@@ -241,3 +241,80 @@ def test_export_writes_the_whole_account_and_taskwarrior_json_reads_back(
     assert code == 0, err
     assert out.startswith("304 records: 304 quests created, 0 imported before; 121 dependencies")
     assert quest_count("bob@example.com") == 304
+
+
+def test_the_account_export_holds_notifications_integrations_and_analytics_of_that_user_only(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from questlog_core.analytics.recording import record_event
+    from questlog_core.events.quests import QuestCompleted
+    from questlog_core.identity.tokens import operator_principal
+    from questlog_core.integrations.calendar.use_cases import create_feed
+    from questlog_core.kernel.ids import EventId, QuestId, UserId
+    from questlog_core.notifications.model import DevicePlatform
+    from questlog_core.notifications.use_cases import RegisterDevice, register_device
+
+    make_account(capsys, monkeypatch, "ada@example.com")
+    make_account(capsys, monkeypatch, "bob@example.com")
+
+    async def seed() -> None:
+        """What the services keep of each user: a push device, a calendar feed, a recorded
+        completion (the workers would have recorded it)."""
+        container = build_container(Settings.from_env())
+        try:
+            clock, ids = container.clock(), container.ids()
+            for email in ("ada@example.com", "bob@example.com"):
+                found = await container.auth_service().find_user(operator_principal(), email)
+                owner, name = UserId(found.id), email.split("@")[0]
+                device = RegisterDevice(
+                    user=owner, platform=DevicePlatform.FCM, token=f"{name}-push-token", label=name
+                )
+                await register_device(device, container.notification_uow(), clock, ids)
+                await create_feed(
+                    owner,
+                    f"{name}'s phone",
+                    container.calendar_uow(),
+                    feed_id=uuid4(),
+                    now=clock.now(),
+                )
+                now = datetime.now(UTC)
+                completed = QuestCompleted(
+                    event_id=EventId(uuid4()),
+                    occurred_at=now,
+                    owner=owner,
+                    quest_id=QuestId(uuid4()),
+                    occurrence=0,
+                    difficulty="easy",
+                    priority=2,
+                    due=None,
+                    completed_at=now,
+                    created_at=now,
+                    on_time=True,
+                    owner_timezone="UTC",
+                )
+                assert await record_event(completed, container.analytics_uow())
+        finally:
+            await close_container(container)
+
+    asyncio.run(seed())
+    code, out, err = questlog(capsys, monkeypatch, "export", "--user", "ada@example.com")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["format"] == "questlog.account.export.v1"
+    notifications = document["notifications"]
+    assert notifications["format"] == "questlog.notifications.export.v1"
+    assert [d["label"] for d in notifications["devices"]] == ["ada"]
+    assert "preferences" in notifications
+    integrations = document["integrations"]
+    assert integrations["format"] == "questlog.integrations.export.v1"
+    assert [f["label"] for f in integrations["calendar_feeds"]] == ["ada's phone"]
+    assert integrations["webhooks"] == []
+    [record] = document["analytics"]["records"]
+    assert record["kind"] == "quest.completed"
+    # nothing of Bob's, and no push token of anyone's
+    assert "bob" not in out
+    assert "push-token" not in out

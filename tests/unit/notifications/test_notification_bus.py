@@ -31,6 +31,7 @@ PARTS = {
     notifications.Draft,
     notifications.HistoryPage,
     notifications.HistoryQuery,
+    notifications.NotificationData,
     notifications.Sent,
 }
 MESSAGES = {

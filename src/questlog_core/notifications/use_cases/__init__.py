@@ -4,6 +4,7 @@
   batches);
 * :mod:`.delivery`: send queued emails and pushes, with retries and permanent failures;
 * :mod:`.reading`: history, mark read, preferences, devices, unsubscribe;
+* :mod:`.exporting`: everything kept of one user, for moving out;
 * :mod:`.consuming`: reactions to other contexts' events.
 """
 
@@ -13,6 +14,10 @@ from questlog_core.notifications.use_cases.delivery import (
     DeliveryReport,
     Outlets,
     deliver_due,
+)
+from questlog_core.notifications.use_cases.exporting import (
+    NotificationData,
+    export_notifications,
 )
 from questlog_core.notifications.use_cases.reading import (
     HistoryItem,
@@ -48,6 +53,7 @@ __all__ = [
     "Draft",
     "HistoryItem",
     "HistoryPage",
+    "NotificationData",
     "Outlets",
     "RegisterDevice",
     "ScheduleNotification",
@@ -56,6 +62,7 @@ __all__ = [
     "deliver_due",
     "devices_of",
     "dispatch_due",
+    "export_notifications",
     "handle_event",
     "history",
     "mark_read",
