@@ -3,8 +3,9 @@
 Each table of the SQL metadata either has an eraser in :data:`adapters.sql.erasure.ERASERS`
 (how one user's rows are found) or is named in ``HOLDS_NO_USER_DATA`` with the reason, or in
 ``KEPT_TO_HONOUR_ERASURE`` (each service's tombstones: an erased account's id and when, nothing
-else, checked below). A table added later without any of them makes :func:`test_every_table_is_erased_or_says_why_not` fail:
-the list below is read from the metadata, not written here.
+else, checked below). A table added later without any of them makes
+:func:`test_every_table_is_erased_or_says_why_not` fail: the list below is read from the
+metadata, not written here.
 """
 
 from __future__ import annotations
