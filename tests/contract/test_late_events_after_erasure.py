@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sql.erasure import ERASED_ACCOUNTS, SqlErasureUnitOfWork
 from adapters.sql.tables import metadata
 from apps.container import Container, build_container, close_container
+from apps.http.observability import ContainerCollector
 from apps.settings import Settings
 from apps.workers import consumers
 from apps.workers.consumers import DROPPED_LATE_EVENTS, erasure_of
@@ -164,6 +165,10 @@ async def test_a_late_event_of_a_deleted_account_creates_no_row(
     assert await rows_of(engine, service, gone) == {}
     dropped = sum(n for (s, _), n in DROPPED_LATE_EVENTS.items() if s == service)
     assert dropped - dropped_before == len(late)
+    # and /metrics says so (in the all-in-one, whose HTTP process runs the consumers)
+    (family,) = [m for m in ContainerCollector(container).collect() if "late" in m.name]
+    exported = sum(x.value for x in family.samples if x.labels.get("service") == service)
+    assert exported == dropped
 
     # the other player's events still flow: a new quest of theirs reaches the service
     await deliver(bus, [e for e in life_of(kept) if type(e) in consumer.events])
