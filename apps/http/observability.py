@@ -153,12 +153,24 @@ class HttpMetrics:
 
 
 class ContainerCollector(Collector):
-    """Read at scrape time: the read caches' hit counts and the SQL pool's use."""
+    """Read at scrape time: the read caches' hit counts, the SQL pool's use, and the late
+    events about erased accounts this process's consumers dropped."""
 
     def __init__(self, container: Any) -> None:
         self._container = container
 
     def collect(self) -> Iterable[Metric]:
+        from apps.workers.consumers import DROPPED_LATE_EVENTS
+
+        dropped = CounterMetricFamily(
+            "questlog_late_events_dropped",
+            "Events about an account the consuming service had erased, dropped before any "
+            "handler ran (consumers running in this process), by service and event type.",
+            labels=["service", "event_type"],
+        )
+        for (service, event_type), count in sorted(DROPPED_LATE_EVENTS.items()):
+            dropped.add_metric([service, event_type], count)
+        yield dropped
         reads = CounterMetricFamily(
             "questlog_cache_reads",
             "Reads through the read caches of this process: hit (served) or miss (loaded).",

@@ -41,10 +41,18 @@ each completed quest toward the experiment exposures of its owner whose window h
 account's rows in its own tables, claimed in its own inbox (``questlog_core.moving.erasure``).
 A new service adds ``erasure_of("<service>", bus, container)`` to its bus (or a
 ``Consumer`` with :func:`_erasure_bus`) and its tables to ``adapters.sql.erasure``.
+
+:func:`erasure_of` also puts the **late-event guard** on the bus, so every consumer has it:
+an event about an account the service erased (it arrived after ``AccountDeleted``: it waited
+in a queue, was redelivered, or was relayed late from another service's outbox) is dropped
+before any handler runs, logged at info and counted in :data:`DROPPED_LATE_EVENTS`; and after
+the handlers the service's rows of the owner are erased again if the erasure committed while
+they ran (:func:`questlog_core.moving.erasure.unless_erased`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -74,7 +82,7 @@ from questlog_core.integrations.calendar.projection import (
     project_calendar_event,
 )
 from questlog_core.integrations.use_cases import queue_deliveries, webhook_event_classes
-from questlog_core.moving.erasure import erase_account
+from questlog_core.moving.erasure import Dispatch, erase_account, unless_erased
 from questlog_core.notifications import use_cases as notifications
 from questlog_core.search.projection import INDEXED_EVENTS, index_quest_event
 from questlog_core.services import gamification as game
@@ -92,10 +100,24 @@ class Consumer:
     bus: Callable[[Container], MessageBus[Any]]
 
 
+#: events dropped by the late-event guard in this process, by (service, event type)
+DROPPED_LATE_EVENTS: Counter[tuple[str, str]] = Counter()
+
+
 def erasure_of(service: str, bus: MessageBus[Any], container: Container) -> MessageBus[Any]:
     """Subscribe ``service``'s erasure of a deleted account (its own tables, claimed in its own
-    inbox) on ``bus``: the one handler each service adds for ``AccountDeleted``."""
-    from adapters.sql.erasure import SqlErasureUnitOfWork
+    inbox) on ``bus``: the one handler each service adds for ``AccountDeleted``; and guard the
+    bus against late events about an account the service erased."""
+    from adapters.sql.erasure import SqlErasedAccounts, SqlErasureUnitOfWork
+
+    def count(event: DomainEvent) -> None:
+        DROPPED_LATE_EVENTS[(service, event.type_name())] += 1
+
+    async def guard(event: DomainEvent, dispatch: Dispatch) -> int:
+        engine = container.engine()
+        if engine is None:
+            return await dispatch()  # memory:// has no event flow and keeps no tombstones
+        return await unless_erased(event, SqlErasedAccounts(service, engine), dispatch, count)
 
     async def erase(event: AccountDeleted) -> None:
         engine = container.engine()
@@ -107,6 +129,7 @@ def erasure_of(service: str, bus: MessageBus[Any], container: Container) -> Mess
         await erase_account(event, uow, f"{service}.erasure", files)
 
     bus.subscribe(AccountDeleted, erase)
+    bus.guard(guard)
     return bus
 
 
@@ -322,6 +345,7 @@ __all__ = [
     "AI",
     "ANALYTICS",
     "AUTH",
+    "DROPPED_LATE_EVENTS",
     "GAMIFICATION",
     "GAMIFICATION_EVENTS",
     "INTEGRATIONS",

@@ -10,7 +10,10 @@ exposure; sessions, an API token, a reset token; events in the outboxes). ``DELE
 every service, **every table of the SQL metadata** is searched generically: no UUID column
 equal to the user's id, no text or JSON column mentioning the id (either spelling) or the email.
 Another user's data is untouched. The attachment's bytes leave the file storage too. The
-tables are read from the metadata, so a table added later is searched too.
+tables are read from the metadata, so a table added later is searched too. What each service
+keeps on purpose is checked apart: its tombstone of the account (the id and when, nothing
+else). Then events of the deleted account arrive late at every consumer (a quest created and
+completed, a registration): still not one row of it anywhere.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.sql.type_api import TypeEngine
 
 from adapters.sql.engine import make_engine
+from adapters.sql.erasure import KEPT_TO_HONOUR_ERASURE
 from adapters.sql.search import owner_token
 from adapters.sql.tables import metadata
 from adapters.sql.tables.search import FTS_TABLE
@@ -62,6 +66,8 @@ def references(settings: Settings, user_id: uuid.UUID, email: str) -> dict[str, 
         try:
             async with engine.connect() as connection:
                 for table in metadata.sorted_tables:
+                    if table.name in KEPT_TO_HONOUR_ERASURE:
+                        continue  # the tombstones: see erased_in
                     conditions = []
                     for column in table.columns:
                         if isinstance(column.type, Uuid):
@@ -87,6 +93,59 @@ def references(settings: Settings, user_id: uuid.UUID, email: str) -> dict[str, 
         return found
 
     return asyncio.run(count())
+
+
+def erased_in(settings: Settings, user_id: uuid.UUID) -> set[str]:
+    """The tombstone tables holding the account (as its id and when, nothing else)."""
+
+    async def find() -> set[str]:
+        engine = make_engine(settings.database_url, pool_size=1)
+        found: set[str] = set()
+        try:
+            async with engine.connect() as connection:
+                for table in metadata.sorted_tables:
+                    if table.name not in KEPT_TO_HONOUR_ERASURE:
+                        continue
+                    assert [c.name for c in table.columns] == ["owner", "erased_at"]
+                    query = select(func.count()).where(table.c.owner == user_id)
+                    if await connection.scalar(query.select_from(table)):
+                        found.add(table.name)
+        finally:
+            await engine.dispose()
+        return found
+
+    return asyncio.run(find())
+
+
+async def deliver_late(container: Any, user_id: uuid.UUID) -> None:
+    """Events of the account reaching every consumer after its erasure (from a queue, a
+    redelivery, another service's outbox relayed late)."""
+    from apps.services import consumers
+    from questlog_core.events import DomainEvent
+    from questlog_core.events.identity import UserRegistered
+    from questlog_core.events.quests import QuestCompleted, QuestCreated
+    from questlog_core.ids import EventId, QuestId
+
+    now, owner, quest = datetime.now(UTC), UserId(user_id), QuestId(uuid.uuid4())
+
+    def ids() -> dict[str, Any]:
+        return {"event_id": EventId(uuid.uuid4()), "occurred_at": now, "owner": owner}
+
+    late: list[DomainEvent] = [
+        UserRegistered(
+            **ids(), email="late@example.com", display_name="L", timezone="UTC", day_start_hour=0
+        ),
+        QuestCreated(**ids(), quest_id=quest, title="Late", difficulty="easy", due=now),
+        QuestCompleted(
+            **ids(), quest_id=quest, occurrence=0, difficulty="easy", priority=0, due=now,
+            completed_at=now, created_at=now, on_time=True, owner_timezone="UTC",
+        ),
+    ]  # fmt: skip
+    for consumer in consumers().values():
+        bus = consumer.bus(container)
+        for event in late:
+            if type(event) in consumer.events:
+                await bus.dispatch(event)
 
 
 def stored_files(settings: Settings, user_id: uuid.UUID) -> list[Path]:
@@ -301,6 +360,12 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
 
     left = wait_for(lambda: not references(settings, mover_id, mover_email))
     assert left, references(settings, mover_id, mover_email)
+    tombstones = set(KEPT_TO_HONOUR_ERASURE)
+    assert wait_for(lambda: erased_in(settings, mover_id) == tombstones)
+    assert erased_in(settings, stayer_id) == set()
+    # late events of the account create nothing again in any service
+    client.blocking_portal.call(deliver_late, client.app.state.container, mover_id)
+    assert references(settings, mover_id, mover_email) == {}
     assert stored_files(settings, mover_id) == []  # the attachment's bytes went too
     assert stored_files(settings, stayer_id)
     # the other user keeps everything (their own late events may only add rows)

@@ -3,9 +3,11 @@ each service's ``AccountDeleted`` consumer erases them in.
 
 :data:`ERASERS` names, for every table that can hold something of one user, how to find that
 user's rows (usually: the column holding the user's id). :data:`HOLDS_NO_USER_DATA` names every
-other table, with the reason. ``tests/unit/moving/test_erasure_registry.py`` checks that the
-two together cover every table of :data:`adapters.sql.tables.metadata`, so a table added
-without a line here fails the build instead of keeping a deleted user's data.
+other table, with the reason, and :data:`KEPT_TO_HONOUR_ERASURE` the tables that keep an erased
+account's id on purpose (each service's tombstones), with the reason.
+``tests/unit/moving/test_erasure_registry.py`` checks that the three together cover every
+table of :data:`adapters.sql.tables.metadata`, so a table added without a line here fails the
+build instead of keeping a deleted user's data.
 
 A service's consumer erases only its own tables (the tables of its schema), in the order of
 :data:`ERASERS`.
@@ -13,10 +15,11 @@ A service's consumer erases only its own tables (the tables of its schema), in t
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
-from sqlalchemy import Table, delete, or_, select, text
+from sqlalchemy import Table, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.tables import (
@@ -117,6 +120,8 @@ def indexed_for(table: Table) -> tuple[Table, Eraser]:
 OUTBOXES: dict[str, Table] = {g.schema: g.outbox for g in declared_groups()}
 INBOXES: dict[str, Table] = {g.schema: g.inbox for g in declared_groups()}
 DEAD_LETTERS: dict[str, Table] = {g.schema: g.dead_letters for g in declared_groups()}
+#: every service's tombstones: the accounts it erased
+ERASED_ACCOUNTS: dict[str, Table] = {g.schema: g.erased_accounts for g in declared_groups()}
 
 _ENTRIES = [
     # quest service
@@ -192,6 +197,16 @@ HOLDS_NO_USER_DATA: dict[str, str] = {
     experiments.experiments.name: "experiment definitions (key, variants, metric), no user",
 }
 
+#: tables that keep an erased account's id on purpose → why keeping it honours the deletion
+KEPT_TO_HONOUR_ERASURE: dict[str, str] = {
+    erased.name: (
+        "the ids of the accounts the service erased and when, nothing else (the id is a random "
+        "UUID): without them an event about the account delivered after its erasure would "
+        "create its rows again"
+    )
+    for erased in ERASED_ACCOUNTS.values()
+}
+
 
 async def _attachment_keys(connection: AsyncConnection, owner: UserId) -> list[str]:
     a = quest.attachments.c
@@ -205,6 +220,33 @@ FILE_KEYS: dict[str, Callable[[AsyncConnection, UserId], Awaitable[list[str]]]] 
 }
 
 
+def _int4(value: bytes) -> int:
+    """A signed 32-bit key (what ``pg_advisory_xact_lock(int, int)`` takes) from ``value``."""
+    return zlib.crc32(value) - (1 << 32 if zlib.crc32(value) >= 1 << 31 else 0)
+
+
+async def _lock_account(
+    connection: AsyncConnection, service: str, owner: UserId, *, shared: bool
+) -> None:
+    """On PostgreSQL, lock ``owner``'s account in ``service`` until the transaction ends:
+    exclusive for the erasure, shared for a sweep (see
+    :class:`~questlog_core.moving.erasure.ErasedAccounts`). SQLite writes one transaction at
+    a time: nothing to take. Two accounts whose keys collide only wait for each other."""
+    if connection.dialect.name != "postgresql":
+        return
+    lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+    keys = (_int4(f"erasure:{service}".encode()), _int4(owner.bytes))
+    await connection.execute(select(lock(*keys)))
+
+
+async def _erase_rows(connection: AsyncConnection, service: str, owner: UserId) -> int:
+    removed = 0
+    for table, erase in ERASERS.values():
+        if table.schema == service:
+            removed += await erase(connection, owner)
+    return removed
+
+
 class SqlPersonalData:
     """:class:`~questlog_core.moving.erasure.PersonalData` of one service's tables."""
 
@@ -213,11 +255,16 @@ class SqlPersonalData:
         self._service = service
 
     async def erase(self, owner: UserId) -> int:
-        removed = 0
-        for table, erase in ERASERS.values():
-            if table.schema == self._service:
-                removed += await erase(self._uow.connection, owner)
-        return removed
+        # the lock first: a sweep running now finishes before the deletes start (and sees
+        # its handler's rows deleted), one starting now waits for the tombstone
+        await _lock_account(self._uow.connection, self._service, owner, shared=False)
+        return await _erase_rows(self._uow.connection, self._service, owner)
+
+    async def remember_erased(self, owner: UserId) -> None:
+        table = ERASED_ACCOUNTS[self._service]
+        connection = self._uow.connection
+        if await connection.scalar(select(table.c.owner).where(table.c.owner == owner)) is None:
+            await connection.execute(table.insert().values(owner=owner, erased_at=self._uow.now()))
 
     async def file_keys(self, owner: UserId) -> list[str]:
         keys_of = FILE_KEYS.get(self._service)
@@ -254,16 +301,46 @@ class SqlErasureUnitOfWork(SqlUnitOfWork):
         return made(engine, clock)
 
 
+class SqlErasedAccounts:
+    """:class:`~questlog_core.moving.erasure.ErasedAccounts` of one service on SQL: its
+    tombstones table, and its erasers for what a late handler wrote."""
+
+    def __init__(self, service: str, engine: AsyncEngine) -> None:
+        if service not in ERASED_ACCOUNTS:
+            raise ValueError(f"no service {service!r}")
+        self._service = service
+        self._engine = engine
+        self._table = ERASED_ACCOUNTS[service]
+
+    async def sweep(self, owner: UserId) -> int | None:
+        table = self._table
+        # A read first (no write lock on SQLite; autocommit on PostgreSQL, where the shared
+        # lock is taken and let go in one statement: enough to wait out an erasure holding it,
+        # after which the read sees its tombstone).
+        async with SqlErasureUnitOfWork.of(self._service, self._engine).reading() as reader:
+            await _lock_account(reader.connection, self._service, owner, shared=True)
+            query = select(table.c.owner).where(table.c.owner == owner)
+            if await reader.connection.scalar(query) is None:
+                return None
+        async with SqlErasureUnitOfWork.of(self._service, self._engine) as uow:
+            removed = await _erase_rows(uow.connection, self._service, owner)
+            await uow.commit()
+        return removed
+
+
 def tables_of_every_service() -> list[Table]:
     """Every table of the metadata (what the coverage test walks)."""
     return list(all_tables.sorted_tables)
 
 
 __all__ = [
+    "ERASED_ACCOUNTS",
     "ERASERS",
     "FILE_KEYS",
     "HOLDS_NO_USER_DATA",
+    "KEPT_TO_HONOUR_ERASURE",
     "Eraser",
+    "SqlErasedAccounts",
     "SqlErasureUnitOfWork",
     "SqlPersonalData",
     "mentioning",

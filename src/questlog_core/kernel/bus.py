@@ -20,7 +20,9 @@ Two ways events reach subscribers:
   outbox and the broker: every subscriber runs and a failure propagates, so the broker
   delivers the event again. Subscribers there are idempotent (each claims the event id in its
   context's inbox in the transaction that applies it), so the ones that had succeeded change
-  nothing the second time.
+  nothing the second time. A bus may have one **dispatch guard** (:meth:`MessageBus.guard`)
+  around all its subscribers: a worker's consumer drops there the events about an account the
+  service erased (:func:`questlog_core.moving.erasure.unless_erased`).
 
 Subscribers are registered per context at bootstrap (see ``apps.workers.consumers``), with
 their ports (units of work, clock, ids) injected there: the bus itself knows none of them.
@@ -34,7 +36,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from questlog_core.kernel.events import DomainEvent
 
-__all__ = ["CommitsEvents", "MessageBus"]
+__all__ = ["CommitsEvents", "DispatchGuard", "MessageBus"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,10 @@ class CommitsEvents(Protocol):
 U = TypeVar("U", bound=CommitsEvents)
 C = TypeVar("C")
 E = TypeVar("E", bound=DomainEvent)
+
+#: runs around :meth:`MessageBus.dispatch`: given the event and a call that runs its
+#: subscribers (returning how many ran), decides whether and how to make that call
+DispatchGuard = Callable[[DomainEvent, Callable[[], Awaitable[int]]], Awaitable[int]]
 
 
 class MessageBus(Generic[U]):
@@ -67,6 +73,7 @@ class MessageBus(Generic[U]):
         self._handlers: dict[type[Any], Callable[[Any, U], Awaitable[Any]]] = {}
         self._queries: set[type[Any]] = set()
         self._subscribers: dict[type[Any], list[Callable[[Any], Awaitable[None]]]] = {}
+        self._guard: DispatchGuard | None = None
 
     def register(self, command_type: type[C], handler: Callable[[C, U], Awaitable[Any]]) -> None:
         """Route ``command_type`` to ``handler`` (one handler per command type).
@@ -97,6 +104,16 @@ class MessageBus(Generic[U]):
         """Call ``handler`` with every committed event of ``event_type`` (or a subclass)."""
         self._subscribers.setdefault(event_type, []).append(handler)
 
+    def guard(self, guard: DispatchGuard) -> None:
+        """Run every :meth:`dispatch` through ``guard`` (one per bus).
+
+        Raises:
+            ValueError: the bus has a guard already.
+        """
+        if self._guard is not None:
+            raise ValueError("the bus has a dispatch guard already")
+        self._guard = guard
+
     async def handle(self, command: object) -> Any:
         """Run the command's (or query's) handler, then dispatch the events it committed.
 
@@ -121,8 +138,14 @@ class MessageBus(Generic[U]):
         """Run every subscriber of ``event`` in order; returns how many ran.
 
         Unlike :meth:`publish`, a failing subscriber's error propagates (after the others
-        ran), so a broker redelivers the event.
+        ran), so a broker redelivers the event. With a :meth:`guard`, the guard decides
+        whether they run (0 when it dropped the event).
         """
+        if self._guard is not None:
+            return await self._guard(event, lambda: self._run_subscribers(event))
+        return await self._run_subscribers(event)
+
+    async def _run_subscribers(self, event: DomainEvent) -> int:
         failures: list[Exception] = []
         ran = 0
         for event_type in type(event).__mro__:

@@ -12,7 +12,12 @@ from __future__ import annotations
 from sqlalchemy import Column, Index, Integer, SmallInteger, String, Table, Uuid
 
 from adapters.sql.tables.base import declare_group, metadata
-from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
+from adapters.sql.tables.messaging import (
+    dead_letters_table,
+    erased_accounts_table,
+    inbox_table,
+    outbox_table,
+)
 from adapters.sql.types import JsonDocument, SerialKey, UtcDateTime
 
 SCHEMA = "ai"
@@ -20,6 +25,7 @@ SCHEMA = "ai"
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
 dead_letters = dead_letters_table(SCHEMA)
+erased_accounts = erased_accounts_table(SCHEMA)
 
 token_usage = Table(
     "ai_token_usage",

@@ -11,7 +11,12 @@ from __future__ import annotations
 from sqlalchemy import Column, Date, Index, String, Table, Uuid
 
 from adapters.sql.tables.base import declare_group, metadata
-from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
+from adapters.sql.tables.messaging import (
+    dead_letters_table,
+    erased_accounts_table,
+    inbox_table,
+    outbox_table,
+)
 from adapters.sql.types import JsonDocument, SerialKey, UtcDateTime
 
 SCHEMA = "analytics"
@@ -19,6 +24,7 @@ SCHEMA = "analytics"
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
 dead_letters = dead_letters_table(SCHEMA)
+erased_accounts = erased_accounts_table(SCHEMA)
 
 #: one row per recorded product event
 events = Table(

@@ -35,7 +35,12 @@ from sqlalchemy import (
 )
 
 from adapters.sql.tables.base import declare_group, metadata
-from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
+from adapters.sql.tables.messaging import (
+    dead_letters_table,
+    erased_accounts_table,
+    inbox_table,
+    outbox_table,
+)
 from adapters.sql.types import JsonDocument, UtcDateTime
 
 SCHEMA = "auth"
@@ -43,6 +48,7 @@ SCHEMA = "auth"
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
 dead_letters = dead_letters_table(SCHEMA)
+erased_accounts = erased_accounts_table(SCHEMA)
 
 #: Token hashes are hex SHA-256 (64 characters); the headroom admits a longer digest later.
 _HASH = String(128)

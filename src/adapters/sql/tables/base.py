@@ -59,6 +59,11 @@ class TableGroup:
         return self.table(f"{self.schema}_inbox")
 
     @property
+    def erased_accounts(self) -> Table:
+        """The accounts the service erased (their ids and when: its tombstones)."""
+        return self.table(f"{self.schema}_erased_accounts")
+
+    @property
     def dead_letters(self) -> Table:
         """Messages the service's consumers gave up on after their last retry."""
         return self.table(f"{self.schema}_dead_letters")

@@ -25,7 +25,12 @@ from sqlalchemy import (
 )
 
 from adapters.sql.tables.base import declare_group, metadata
-from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
+from adapters.sql.tables.messaging import (
+    dead_letters_table,
+    erased_accounts_table,
+    inbox_table,
+    outbox_table,
+)
 from adapters.sql.types import JsonDocument, SerialKey, UtcDateTime
 
 SCHEMA = "gamification"
@@ -33,6 +38,7 @@ SCHEMA = "gamification"
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
 dead_letters = dead_letters_table(SCHEMA)
+erased_accounts = erased_accounts_table(SCHEMA)
 
 ledger = Table(
     "gamification_ledger",

@@ -4,7 +4,10 @@ The **outbox** holds the events a unit of work produced, written in the same tra
 the state change, so a crash can never keep one and drop the other; a relay publishes the
 unpublished rows in ``position`` order and stamps ``published_at``. The **inbox** holds the
 ids of events a consumer has processed; a consumer claims an event id inside its own
-transaction and skips the event when the claim finds it already there.
+transaction and skips the event when the claim finds it already there. The **erased
+accounts** (tombstones) hold the id of every account the service erased and when: events about
+that account arriving later are dropped instead of creating its rows again
+(:func:`questlog_core.moving.erasure.unless_erased`).
 """
 
 from __future__ import annotations
@@ -88,4 +91,17 @@ def dead_letters_table(service: str) -> Table:
     )
 
 
-__all__ = ["dead_letters_table", "inbox_table", "outbox_table"]
+def erased_accounts_table(service: str) -> Table:
+    """The accounts ``service`` erased (``<service>_erased_accounts``): the account's id, a
+    random UUID, and when, nothing else. Kept so an event about the account delivered after
+    its erasure is dropped instead of bringing its rows back."""
+    return Table(
+        f"{service}_erased_accounts",
+        metadata,
+        Column("owner", Uuid, primary_key=True),
+        Column("erased_at", UtcDateTime, nullable=False),
+        schema=service,
+    )
+
+
+__all__ = ["dead_letters_table", "erased_accounts_table", "inbox_table", "outbox_table"]

@@ -22,7 +22,12 @@ from sqlalchemy import (
 )
 
 from adapters.sql.tables.base import declare_group, metadata
-from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
+from adapters.sql.tables.messaging import (
+    dead_letters_table,
+    erased_accounts_table,
+    inbox_table,
+    outbox_table,
+)
 from adapters.sql.types import JsonDocument, UtcDateTime
 
 SCHEMA = "notification"
@@ -30,6 +35,7 @@ SCHEMA = "notification"
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
 dead_letters = dead_letters_table(SCHEMA)
+erased_accounts = erased_accounts_table(SCHEMA)
 
 notifications = Table(
     "notification_notifications",

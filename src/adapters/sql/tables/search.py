@@ -21,7 +21,12 @@ from __future__ import annotations
 from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, Uuid
 
 from adapters.sql.tables.base import declare_group, metadata
-from adapters.sql.tables.messaging import dead_letters_table, inbox_table, outbox_table
+from adapters.sql.tables.messaging import (
+    dead_letters_table,
+    erased_accounts_table,
+    inbox_table,
+    outbox_table,
+)
 from adapters.sql.types import JsonDocument, SerialKey, UtcDateTime
 
 SCHEMA = "search"
@@ -29,6 +34,7 @@ SCHEMA = "search"
 outbox = outbox_table(SCHEMA)
 inbox = inbox_table(SCHEMA)
 dead_letters = dead_letters_table(SCHEMA)
+erased_accounts = erased_accounts_table(SCHEMA)
 
 #: separates tags in ``tag_keys`` (a tag never contains whitespace, so never this)
 TAG_SEPARATOR = "\x1f"
