@@ -84,6 +84,10 @@ def bad_commands(owner: UserId) -> list[tuple[Callable[..., Awaitable[Any]], Any
         (svc.list_quests, ListQuests(owner=o, status=("sleeping",))),
         (svc.list_quests, ListQuests(owner=o, sort="colour")),
         (svc.list_quests, ListQuests(owner=o, cursor="not-a-cursor")),
+        # the same checks when the page is answered in a caller's shape (rows, not quests)
+        (_as_views, ListQuests(owner=o, status=("sleeping",))),
+        (_as_views, ListQuests(owner=o, sort="colour")),
+        (_as_views, ListQuests(owner=o, cursor="not-a-cursor")),
         (svc.update_quest, svc.UpdateQuest(owner=o, quest_id=MISSING, expected_version=1)),
         (svc.delete_quest, svc.DeleteQuest(owner=o, quest_id=MISSING)),
         (svc.start_quest, svc.StartQuest(owner=o, quest_id=MISSING)),
@@ -127,6 +131,14 @@ def bad_commands(owner: UserId) -> list[tuple[Callable[..., Awaitable[Any]], Any
         (svc.update_category, svc.UpdateCategory(owner=o, category_id=CategoryId(MISSING))),
         (svc.delete_category, svc.DeleteCategory(owner=o, category_id=CategoryId(MISSING))),
     ]
+
+
+async def _as_views(query: ListQuests, uow: Any) -> Any:
+    """``list_quests_as`` with a plain shape, callable like the other use cases."""
+    return await svc.list_quests_as(query, uow, dict)
+
+
+_as_views.__name__ = "list_quests_as"
 
 
 async def test_bad_input_to_every_use_case_raises_a_typed_domain_error(
