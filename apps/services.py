@@ -12,7 +12,8 @@ Who reads it: the all-in-one gateway (which routers to mount), ``questlog serve 
 ``questlog worker SERVICE`` (their choices, and what to build), the contracts generator, the
 engine and the migrations (which schemas and tables), the dead-letter store, and the tests that
 walk every service. Adding a service is one entry in :data:`SERVICES` (plus its package, its
-table module and, for new tables, a migration).
+table module and, for new tables, a migration: a new service's begins with
+:func:`adapters.sql.migrations.service_schema.create_service_schema`).
 
 Everything a service is made of is named by import path and loaded on first use, so importing
 this module is cheap (the CLI builds its argument choices from it) and serving one service

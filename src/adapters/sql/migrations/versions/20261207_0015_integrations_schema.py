@@ -15,6 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import adapters.sql.types
+from adapters.sql.migrations.service_schema import create_service_schema, drop_service_tables
 
 revision: str = "0015"
 down_revision: str | Sequence[str] | None = "0012"
@@ -25,57 +26,9 @@ SCHEMA = "integrations"
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(sa.schema.CreateSchema(SCHEMA, if_not_exists=True))
+    create_service_schema(SCHEMA)
     when = adapters.sql.types.UtcDateTime
     serial = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-    op.create_table(
-        "integrations_inbox",
-        sa.Column("consumer", sa.String(length=120), nullable=False),
-        sa.Column("event_id", sa.Uuid(), nullable=False),
-        sa.Column("processed_at", when(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name=op.f("pk_integrations_inbox")),
-        schema=SCHEMA,
-    )
-    op.create_table(
-        "integrations_outbox",
-        sa.Column("position", serial, autoincrement=True, nullable=False),
-        sa.Column("event_id", sa.Uuid(), nullable=False),
-        sa.Column("event_type", sa.String(length=120), nullable=False),
-        sa.Column("owner", sa.Uuid(), nullable=False),
-        sa.Column("occurred_at", when(timezone=True), nullable=False),
-        sa.Column("recorded_at", when(timezone=True), nullable=False),
-        sa.Column("payload", sa.Text(), nullable=False),
-        sa.Column("published_at", when(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("request_id", sa.String(length=128), nullable=True),
-        sa.PrimaryKeyConstraint("position", name=op.f("pk_integrations_outbox")),
-        sa.UniqueConstraint("event_id", name=op.f("uq_integrations_outbox_event_id")),
-        schema=SCHEMA,
-    )
-    op.create_index(
-        "ix_integrations_outbox_unpublished",
-        "integrations_outbox",
-        ["position"],
-        unique=False,
-        schema=SCHEMA,
-        postgresql_where=sa.text("published_at IS NULL"),
-        sqlite_where=sa.text("published_at IS NULL"),
-    )
-    op.create_table(
-        "integrations_dead_letters",
-        sa.Column("message_id", sa.String(length=64), nullable=False),
-        sa.Column("queue_name", sa.String(length=200), nullable=False),
-        sa.Column("actor_name", sa.String(length=200), nullable=False),
-        sa.Column("event_id", sa.Uuid(), nullable=True),
-        sa.Column("event_type", sa.String(length=120), nullable=True),
-        sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("failed_at", when(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("message_id", name=op.f("pk_integrations_dead_letters")),
-        schema=SCHEMA,
-    )
     json = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
     op.create_table(
         "integrations_webhook_endpoints",
@@ -172,13 +125,4 @@ def downgrade() -> None:
         schema=SCHEMA,
     )
     op.drop_table("integrations_webhook_endpoints", schema=SCHEMA)
-    op.drop_table("integrations_dead_letters", schema=SCHEMA)
-    op.drop_index(
-        "ix_integrations_outbox_unpublished",
-        table_name="integrations_outbox",
-        schema=SCHEMA,
-        postgresql_where=sa.text("published_at IS NULL"),
-        sqlite_where=sa.text("published_at IS NULL"),
-    )
-    op.drop_table("integrations_outbox", schema=SCHEMA)
-    op.drop_table("integrations_inbox", schema=SCHEMA)
+    drop_service_tables(SCHEMA)
