@@ -184,6 +184,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     worker_time_limit_seconds: int = 60
     #: the outbox relay's safety-net poll; it wakes at each commit otherwise
     relay_poll_seconds: float = 5.0
+    #: the most events the relay puts in one message for a consumer, which applies them in one
+    #: transaction (a burst of quest events costs one commit per consumer, not one per event;
+    #: on SQLite that transaction holds the writer lock while it runs); 1 sends each alone
+    consumer_batch_size: Annotated[int, msgspec.Meta(ge=1, le=500)] = 32
     #: how long published outbox rows are kept before the relay deletes them
     outbox_retention_hours: int = 168
     #: first part of every broker queue name, so deployments (or test runs) can share a broker

@@ -44,6 +44,7 @@ from apps.workers.broker import configure_broker, queue_name
 from apps.workers.notifications import NotificationDispatcher
 from apps.workers.schedules import StreakTicker, declare_roll_over_actor
 from apps.workers.webhooks import WebhookTicker, declare_send_webhooks_actor
+from questlog_core.events.identity import AccountDeleted
 
 if TYPE_CHECKING:
     from apps.container import Container
@@ -156,7 +157,14 @@ class EventWorker:
         assert engine is not None
         relay = self.relay = OutboxRelay(
             [SqlOutbox(engine, s, container.clock()) for s in self.services],
-            DramatiqPublisher(broker, routes(settings), blocking_client=settings.broker != "stub"),
+            DramatiqPublisher(
+                broker,
+                routes(settings),
+                blocking_client=settings.broker != "stub",
+                batch_size=settings.consumer_batch_size,
+                # An erasure commits on its own (see apps.workers.consumers).
+                alone={AccountDeleted.type_name()},
+            ),
             container.clock(),
             poll_interval=timedelta(seconds=settings.relay_poll_seconds),
             retention=timedelta(hours=settings.outbox_retention_hours),

@@ -8,7 +8,11 @@ was written (:mod:`adapters.caching`), replaying leaderboard writes on Redis
 * entering starts with nothing noted; leaving without a commit, or a rollback, forgets the
   notes (nothing changed); a commit that raises runs nothing;
 * after a successful ``commit`` it runs its effect with what was noted, *before* the use case
-  returns, so the caller's next read sees it.
+  returns, so the caller's next read sees it;
+* inside :func:`deferring_effects` (a consumer applying a burst of events in one shared
+  transaction, :mod:`adapters.sql.shared_transaction`), a ``commit`` only releases a savepoint:
+  the effect, with what was noted at that commit, waits until the shared transaction itself
+  commits, and never runs if it rolls back.
 
 Everything else (the other repositories, the outbox and inbox methods) is the inner unit of
 work's, reached through attribute access, so a decorator follows its context's unit-of-work
@@ -17,15 +21,47 @@ protocol without restating it.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 U = TypeVar("U")
 
+#: an effect to run once a transaction has committed
+Effect = Callable[[], Awaitable[None]]
+
+#: the effects waiting for the shared transaction of this task, if one is open
+_waiting: ContextVar[list[Effect] | None] = ContextVar("questlog_waiting_effects", default=None)
+
+
+async def after_commit(effect: Effect) -> None:
+    """Run ``effect`` now, or, inside :func:`deferring_effects`, once the shared transaction
+    commits."""
+    waiting = _waiting.get()
+    if waiting is None:
+        await effect()
+    else:
+        waiting.append(effect)
+
+
+@asynccontextmanager
+async def deferring_effects() -> AsyncIterator[list[Effect]]:
+    """Collect the effects :func:`after_commit` is given in this task instead of running them;
+    yields the list, in order, for the caller to run once its transaction committed (or to
+    drop when it rolled back)."""
+    waiting: list[Effect] = []
+    token = _waiting.set(waiting)
+    try:
+        yield waiting
+    finally:
+        _waiting.reset(token)
+
 
 class AfterCommitUnitOfWork(Generic[U]):
     """Base of the after-commit decorators (see the module docstring). Subclasses implement
-    :meth:`_forget` (drop the notes) and :meth:`_after_commit` (the effect)."""
+    :meth:`_forget` (drop the notes) and :meth:`_effect` (the effect of the notes)."""
 
     def __init__(self, inner: U) -> None:
         self._inner = inner
@@ -49,9 +85,10 @@ class AfterCommitUnitOfWork(Generic[U]):
         await self._inner.__aexit__(exc_type, exc, tb)  # type: ignore[attr-defined]
 
     async def commit(self) -> None:
-        """Commit the inner unit of work; then, and only if that worked, run the effect."""
+        """Commit the inner unit of work; then, and only if that worked, run the effect (see
+        :func:`after_commit`: inside a shared transaction, once that one commits)."""
         await self._inner.commit()  # type: ignore[attr-defined]
-        await self._after_commit()
+        await after_commit(self._effect())
 
     async def rollback(self) -> None:
         """Roll the inner unit of work back and forget the notes."""
@@ -61,8 +98,10 @@ class AfterCommitUnitOfWork(Generic[U]):
     def _forget(self) -> None:
         raise NotImplementedError
 
-    async def _after_commit(self) -> None:
+    def _effect(self) -> Effect:
+        """The effect of what was noted so far, taken (the notes are cleared): what it does
+        must not depend on notes made after this call."""
         raise NotImplementedError
 
 
-__all__ = ["AfterCommitUnitOfWork"]
+__all__ = ["AfterCommitUnitOfWork", "Effect", "after_commit", "deferring_effects"]

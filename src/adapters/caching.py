@@ -32,7 +32,7 @@ from uuid import UUID
 
 import msgspec
 
-from adapters.after_commit import AfterCommitUnitOfWork
+from adapters.after_commit import AfterCommitUnitOfWork, Effect
 from questlog_core.events import DomainEvent
 from questlog_core.identity.users import User
 from questlog_core.ids import QuestId, UserId
@@ -344,11 +344,15 @@ class InvalidatingQuestUnitOfWork(AfterCommitUnitOfWork[QuestUnitOfWork]):
     def _forget(self) -> None:
         self._owners.clear()
 
-    async def _after_commit(self) -> None:
+    def _effect(self) -> Effect:
         owners = self._owners | {UserId(e.owner) for e in self._inner.committed_events()}
         self._owners.clear()
-        for owner in owners:
-            await self._reads.invalidate(owner)
+
+        async def invalidate() -> None:
+            for owner in owners:
+                await self._reads.invalidate(owner)
+
+        return invalidate
 
 
 class ProfileSource(Protocol[P_co]):
@@ -450,11 +454,15 @@ class InvalidatingAuthUnitOfWork(AfterCommitUnitOfWork[AuthUnitOfWork]):
     def _forget(self) -> None:
         self._written.clear()
 
-    async def _after_commit(self) -> None:
+    def _effect(self) -> Effect:
         written = set(self._written)
         self._written.clear()
-        for user_id in written:
-            await self._profiles.invalidate(user_id)
+
+        async def invalidate() -> None:
+            for user_id in written:
+                await self._profiles.invalidate(user_id)
+
+        return invalidate
 
 
 __all__ = [

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from adapters.after_commit import AfterCommitUnitOfWork
+from adapters.after_commit import AfterCommitUnitOfWork, Effect
 from adapters.redis.leaderboard import RedisLeaderboard
 from questlog_core.errors import ServiceUnavailable
 from questlog_core.gamification.leaderboards import Board, BoardEntry, BoardRow, periods_of
@@ -153,10 +153,14 @@ class ProjectedGamificationUnitOfWork(AfterCommitUnitOfWork[GamificationUnitOfWo
     def _forget(self) -> None:
         self._pending.clear()  # uncommitted board writes never reach Redis
 
-    async def _after_commit(self) -> None:
+    def _effect(self) -> Effect:
         writes = list(self._pending)
         self._pending.clear()
-        await self._projection.apply(writes)
+
+        async def apply() -> None:
+            await self._projection.apply(writes)
+
+        return apply
 
 
 __all__ = ["BoardProjection", "ProjectedGamificationUnitOfWork", "ProjectedLeaderboard"]

@@ -6,7 +6,7 @@ from types import TracebackType
 
 import pytest
 
-from adapters.after_commit import AfterCommitUnitOfWork
+from adapters.after_commit import AfterCommitUnitOfWork, Effect
 
 
 class Inner:
@@ -50,9 +50,14 @@ class Noting(AfterCommitUnitOfWork[Inner]):
     def _forget(self) -> None:
         self.noted.clear()
 
-    async def _after_commit(self) -> None:
-        self.effects.append(list(self.noted))
+    def _effect(self) -> Effect:
+        noted = list(self.noted)
         self.noted.clear()
+
+        async def effect() -> None:
+            self.effects.append(noted)
+
+        return effect
 
 
 async def test_a_commit_runs_the_effect_once_with_what_was_noted() -> None:

@@ -19,9 +19,10 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
-from sqlalchemy import Table, delete, func, or_, select, text
+from sqlalchemy import Table, bindparam, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sql.shared_transaction import joined
 from adapters.sql.tables import (
     ai,
     analytics,
@@ -311,16 +312,26 @@ class SqlErasedAccounts:
         self._service = service
         self._engine = engine
         self._table = ERASED_ACCOUNTS[service]
+        owner = self._table.c.owner
+        self._query = select(owner).where(owner == bindparam("owner", type_=owner.type))
 
     async def sweep(self, owner: UserId) -> int | None:
-        table = self._table
+        # Inside a consumer's burst (one shared transaction) the answer for an owner found
+        # not erased holds until the burst ends: on PostgreSQL the shared lock taken below is
+        # held to its end, so no erasure of the owner commits meanwhile; on SQLite the burst
+        # holds the write lock. So a burst asks once per owner, not twice per event.
+        shared = joined(self._engine)
+        settled = ("not erased", self._service, owner)
+        if shared is not None and settled in shared.settled:
+            return None
         # A read first (no write lock on SQLite; autocommit on PostgreSQL, where the shared
         # lock is taken and let go in one statement: enough to wait out an erasure holding it,
         # after which the read sees its tombstone).
         async with SqlErasureUnitOfWork.of(self._service, self._engine).reading() as reader:
             await _lock_account(reader.connection, self._service, owner, shared=True)
-            query = select(table.c.owner).where(table.c.owner == owner)
-            if await reader.connection.scalar(query) is None:
+            if await reader.connection.scalar(self._query, {"owner": owner}) is None:
+                if shared is not None:
+                    shared.settled.add(settled)
                 return None
         async with SqlErasureUnitOfWork.of(self._service, self._engine) as uow:
             removed = await _erase_rows(uow.connection, self._service, owner)

@@ -5,6 +5,10 @@ that connection; ``commit`` writes the events collected along the way into the o
 service's outbox *in the same transaction* and commits; leaving without ``commit`` rolls
 everything back (state, inbox claims and outbox rows alike).
 
+Inside a :func:`~adapters.sql.shared_transaction.shared_transaction` of its engine (a
+consumer applying a burst of events), a unit of work joins that transaction instead: a
+savepoint is its transaction, and what follows a real commit waits for the shared one.
+
 A unit of work made with :meth:`SqlUnitOfWork.reading` only reads: on SQLite its transaction
 begins deferred (no write lock, so reads never queue behind writers; see
 :mod:`adapters.sql.engine`), and its ``commit`` refuses, so nothing written through it by
@@ -18,10 +22,11 @@ from datetime import UTC, datetime
 from typing import ClassVar, Protocol, Self
 
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
 from adapters.sql.engine import READ_ONLY
 from adapters.sql.messaging import append_to_outbox, claim_in_inbox, outbox_committed
+from adapters.sql.shared_transaction import SharedTransaction, joined
 from adapters.sql.statistics import note_inserted
 from adapters.sql.writers import BUSY_DETAIL, WriterGate, enter_gate, writer_gate
 from questlog_core.errors import ServiceUnavailable
@@ -85,6 +90,9 @@ class SqlUnitOfWork:
         self._inserted: dict[str, int] = {}
         self._dialect = engine.dialect.name
         self._inbox = SqlInbox(self)
+        # Inside a shared transaction: it, and this unit of work's savepoint in it.
+        self._shared: SharedTransaction | None = None
+        self._savepoint: AsyncTransaction | None = None
 
     def reading(self) -> Self:
         """This unit of work, for queries only (see the module docstring); returns ``self``."""
@@ -102,9 +110,25 @@ class SqlUnitOfWork:
         """The clock's time (system UTC when none was given)."""
         return self._clock.now() if self._clock is not None else datetime.now(UTC)
 
+    def _reset(self) -> None:
+        self._events = []
+        self._seen = []
+        self._last_committed = ()
+        self._inserted = {}
+        self.committed = False
+
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("the unit of work is already open")
+        shared = joined(self._engine)
+        if shared is not None:
+            # A reader has nothing to take back: no savepoint (two statements per read).
+            if not self.read_only:
+                self._savepoint = await shared.connection.begin_nested()
+            self._shared = shared
+            self._connection = shared.connection
+            self._reset()
+            return self
         # SQLite writers of this process pass one at a time (see adapters.sql.writers).
         gate = None if self.read_only else writer_gate(self._engine)
         if gate is not None:
@@ -129,17 +153,22 @@ class SqlUnitOfWork:
             raise
         self._gate = gate
         self._connection = connection
-        self._events = []
-        self._seen = []
-        self._last_committed = ()
-        self._inserted = {}
-        self.committed = False
+        self._reset()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         connection, self._connection = self._connection, None
         gate, self._gate = self._gate, None
         if connection is None:
+            return
+        if self._shared is not None:
+            savepoint, self._savepoint, self._shared = self._savepoint, None, None
+            try:
+                if savepoint is not None and savepoint.is_active:
+                    await savepoint.rollback()
+            finally:
+                if not self.committed:
+                    self._discard_events()
             return
         try:
             if connection.in_transaction():
@@ -171,7 +200,12 @@ class SqlUnitOfWork:
 
     async def rollback(self) -> None:
         """Discard every change since the transaction began (it may go on afterwards)."""
-        await self.connection.rollback()
+        if self._shared is not None:
+            if self._savepoint is not None and self._savepoint.is_active:
+                await self._savepoint.rollback()
+            self._savepoint = await self.connection.begin_nested()
+        else:
+            await self.connection.rollback()
         self._discard_events()
 
     def inserted(self, table: str, rows: int = 1) -> None:
@@ -225,20 +259,36 @@ class SqlUnitOfWork:
         if self.read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         events = self._events_to_write()
+        shared = self._shared
         try:
             await append_to_outbox(connection, self.service, events, self.now())
-            await connection.commit()
+            if shared is None:
+                await connection.commit()
+            else:
+                if self._savepoint is not None:
+                    await self._savepoint.commit()
+                # Statements after a commit (a unit of work may commit twice) get their own
+                # savepoint, as they would get their own transaction.
+                self._savepoint = await connection.begin_nested()
         except OperationalError as error:
             raise _busy(error) or error from error
         self.committed = True
         self._last_committed = tuple(events)
         self._events = []
         self._seen = []
-        if events:
-            outbox_committed(self._engine, self.service)
         inserted, self._inserted = self._inserted, {}
-        for table, rows in inserted.items():
-            note_inserted(self._engine, table, rows)
+        engine, service = self._engine, self.service
+
+        def committed() -> None:
+            if events:
+                outbox_committed(engine, service)
+            for table, rows in inserted.items():
+                note_inserted(engine, table, rows)
+
+        if shared is None:
+            committed()
+        else:
+            shared.on_commit.append(committed)
 
 
 __all__ = ["SqlInbox", "SqlUnitOfWork"]

@@ -158,7 +158,16 @@ async def gated_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection
 
 @asynccontextmanager
 async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """``engine.begin()`` behind the writer gate: commits on success, rolls back on error."""
+    """``engine.begin()`` behind the writer gate: commits on success, rolls back on error.
+    Inside a shared transaction of ``engine`` (:mod:`adapters.sql.shared_transaction`), a
+    savepoint of it instead."""
+    from adapters.sql.shared_transaction import joined
+
+    shared = joined(engine)
+    if shared is not None:
+        async with shared.connection.begin_nested():
+            yield shared.connection
+        return
     async with gated_connection(engine) as connection, connection.begin():
         yield connection
 
