@@ -182,3 +182,27 @@ async def test_a_write_transaction_inside_joins_instead_of_waiting(context: Cont
             async with write_transaction(engine) as connection:
                 assert connection.in_transaction()
     assert await _stored(context, change)
+
+
+async def test_a_unit_that_writes_after_its_commit_and_leaves_is_refused_whole(
+    context: Context,
+) -> None:
+    """One savepoint cannot keep the commit and drop what came after it: the unit is taken
+    back whole and says so (a consumer then applies that event alone), the others stay."""
+    first, after, other = context.change(), context.change(), context.change()
+
+    async def write_after_commit() -> None:
+        async with context.uow() as uow:
+            await first.make(uow)
+            await uow.commit()
+            await after.make(uow)  # and leaves without committing again
+
+    async with shared_transaction(_engine(context)):
+        with pytest.raises(RuntimeError, match="after its commit"):
+            await write_after_commit()
+        written = await _commit(context, other)
+
+    assert not await _stored(context, first)
+    assert not await _stored(context, after)
+    assert await _stored(context, other)
+    assert await context.outbox_types() == written

@@ -147,9 +147,7 @@ def test_the_relay_puts_consecutive_events_of_a_consumer_in_bursts_in_order() ->
 
     def numbers(queue: str) -> list[list[int]]:
         return [
-            [msgspec.json.decode(a)["n"] for a in m.args]
-            for m in messages
-            if m.queue_name == queue
+            [msgspec.json.decode(a)["n"] for a in m.args] for m in messages if m.queue_name == queue
         ]
 
     # at most 3 per message, each consumer's events in outbox order, the deletion alone

@@ -10,7 +10,9 @@ of work on the same engine opened by the same task joins one transaction instead
   writes its outbox rows and releases the savepoint; leaving without a commit (an error)
   rolls back to the savepoint, so a failing event takes back only its own writes, inbox claim
   included, and the others go on (a read-only unit of work only reads: it joins without a
-  savepoint);
+  savepoint). One savepoint cannot keep a commit and drop what came after it, so a unit of
+  work that writes after its commit and leaves without committing again, or rolls back
+  after a commit, is refused with an error and taken back whole;
 * the shared transaction commits once at the end; everything that must follow a *real*
   commit (waking the outbox relay, counting inserted rows for ``ANALYZE``, the after-commit
   effects of :mod:`adapters.after_commit` such as cache invalidation or the leaderboard

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import ClassVar, Protocol, Self
 
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.engine import READ_ONLY
 from adapters.sql.messaging import append_to_outbox, claim_in_inbox, outbox_committed
@@ -90,9 +90,11 @@ class SqlUnitOfWork:
         self._inserted: dict[str, int] = {}
         self._dialect = engine.dialect.name
         self._inbox = SqlInbox(self)
-        # Inside a shared transaction: it, and this unit of work's savepoint in it.
+        # Inside a shared transaction: it, this unit of work's savepoint in it (its name,
+        # None for a reader), and whether the connection was asked for after a commit.
         self._shared: SharedTransaction | None = None
-        self._savepoint: AsyncTransaction | None = None
+        self._savepoint: str | None = None
+        self._used_after_commit = False
 
     def reading(self) -> Self:
         """This unit of work, for queries only (see the module docstring); returns ``self``."""
@@ -104,6 +106,8 @@ class SqlUnitOfWork:
         """The transaction's connection (only inside ``async with``)."""
         if self._connection is None:
             raise RuntimeError("the unit of work is used outside its `async with` block")
+        if self.committed and self._shared is not None:
+            self._used_after_commit = True
         return self._connection
 
     def now(self) -> datetime:
@@ -122,11 +126,16 @@ class SqlUnitOfWork:
             raise RuntimeError("the unit of work is already open")
         shared = joined(self._engine)
         if shared is not None:
-            # A reader has nothing to take back: no savepoint (two statements per read).
+            # Plain statements, not SQLAlchemy's nested transactions: a burst runs one
+            # SAVEPOINT and one RELEASE per event, at the cost of a statement each. A reader
+            # has nothing to take back: no savepoint.
             if not self.read_only:
-                self._savepoint = await shared.connection.begin_nested()
+                name = f"uow_{id(self):x}"
+                await shared.connection.exec_driver_sql(f"SAVEPOINT {name}")
+                self._savepoint = name
             self._shared = shared
             self._connection = shared.connection
+            self._used_after_commit = False
             self._reset()
             return self
         # SQLite writers of this process pass one at a time (see adapters.sql.writers).
@@ -162,13 +171,7 @@ class SqlUnitOfWork:
         if connection is None:
             return
         if self._shared is not None:
-            savepoint, self._savepoint, self._shared = self._savepoint, None, None
-            try:
-                if savepoint is not None and savepoint.is_active:
-                    await savepoint.rollback()
-            finally:
-                if not self.committed:
-                    self._discard_events()
+            await self._leave_savepoint(connection, failed=exc[1] is not None)
             return
         try:
             if connection.in_transaction():
@@ -198,12 +201,38 @@ class SqlUnitOfWork:
         self._events = []
         self._last_committed = ()
 
+    async def _leave_savepoint(self, connection: AsyncConnection, *, failed: bool) -> None:
+        """Leave a shared transaction: keep this unit's savepoint if it committed, else take
+        it back. A unit that wrote after its commit without committing again cannot keep the
+        one and drop the other in a single savepoint: it is taken back whole, and an error
+        says so (the consumer then applies that event alone)."""
+        name, self._savepoint, self._shared = self._savepoint, None, None
+        wrote_after = self.committed and self._used_after_commit
+        try:
+            if name is not None:
+                if self.committed and not wrote_after:
+                    await connection.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+                else:
+                    await connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}")
+                    await connection.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+        finally:
+            if not self.committed or wrote_after:
+                self.committed = False
+                self._discard_events()
+        if wrote_after and not failed:
+            raise RuntimeError(
+                "a unit of work used its connection after its commit and left without "
+                "committing again; inside a shared transaction it was taken back whole"
+            )
+
     async def rollback(self) -> None:
         """Discard every change since the transaction began (it may go on afterwards)."""
         if self._shared is not None:
-            if self._savepoint is not None and self._savepoint.is_active:
-                await self._savepoint.rollback()
-            self._savepoint = await self.connection.begin_nested()
+            if self.committed:
+                # One savepoint cannot drop what came after a commit and keep the commit.
+                raise RuntimeError("a rollback after a commit inside a shared transaction")
+            if self._savepoint is not None:
+                await self.connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {self._savepoint}")
         else:
             await self.connection.rollback()
         self._discard_events()
@@ -264,15 +293,12 @@ class SqlUnitOfWork:
             await append_to_outbox(connection, self.service, events, self.now())
             if shared is None:
                 await connection.commit()
-            else:
-                if self._savepoint is not None:
-                    await self._savepoint.commit()
-                # Statements after a commit (a unit of work may commit twice) get their own
-                # savepoint, as they would get their own transaction.
-                self._savepoint = await connection.begin_nested()
+            # In a shared transaction the savepoint is released when the unit leaves; a
+            # second commit keeps what came after the first too.
         except OperationalError as error:
             raise _busy(error) or error from error
         self.committed = True
+        self._used_after_commit = False
         self._last_committed = tuple(events)
         self._events = []
         self._seen = []
