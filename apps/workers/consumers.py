@@ -113,11 +113,16 @@ def erasure_of(service: str, bus: MessageBus[Any], container: Container) -> Mess
     def count(event: DomainEvent) -> None:
         DROPPED_LATE_EVENTS[(service, event.type_name())] += 1
 
+    readers: dict[object, SqlErasedAccounts] = {}  # one per engine, built once
+
     async def guard(event: DomainEvent, dispatch: Dispatch) -> int:
         engine = container.engine()
         if engine is None:
             return await dispatch()  # memory:// has no event flow and keeps no tombstones
-        return await unless_erased(event, SqlErasedAccounts(service, engine), dispatch, count)
+        erased = readers.get(engine)
+        if erased is None:
+            erased = readers[engine] = SqlErasedAccounts(service, engine)
+        return await unless_erased(event, erased, dispatch, count)
 
     async def erase(event: AccountDeleted) -> None:
         engine = container.engine()

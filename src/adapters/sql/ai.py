@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -102,6 +102,17 @@ def _view(row: Any) -> QuestView:
     )
 
 
+# Built once: the read model is written for every quest event, and building a statement per
+# call (its clauses, bind parameters and cache key) cost more than running it.
+_VIEW_KEY = (
+    t.quest_views.c.owner == bindparam("key_owner"),
+    t.quest_views.c.quest_id == bindparam("key_quest_id"),
+)
+_UPDATE_VIEW = update(t.quest_views).where(*_VIEW_KEY)
+_INSERT_VIEW = insert(t.quest_views)
+_DELETE_VIEW = delete(t.quest_views).where(*_VIEW_KEY)
+
+
 class SqlQuestViews:
     """The read model's rows, on the unit of work's connection, always filtered by owner."""
 
@@ -115,21 +126,16 @@ class SqlQuestViews:
         return None if row is None else _view(row)
 
     async def put(self, view: QuestView) -> None:
-        table = t.quest_views
         row = _row(view)
-        changed = await self._uow.connection.execute(
-            update(table)
-            .where(table.c.owner == view.owner, table.c.quest_id == view.quest_id)
-            .values(row)
-        )
+        connection = self._uow.connection
+        keys = {"key_owner": view.owner, "key_quest_id": view.quest_id}
+        changed = await connection.execute(_UPDATE_VIEW, {**row, **keys})
         if changed.rowcount == 0:
-            await self._uow.connection.execute(insert(table).values(row))
+            await connection.execute(_INSERT_VIEW, row)
 
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
-        table = t.quest_views
-        await self._uow.connection.execute(
-            delete(table).where(table.c.owner == owner, table.c.quest_id == quest_id)
-        )
+        keys = {"key_owner": owner, "key_quest_id": quest_id}
+        await self._uow.connection.execute(_DELETE_VIEW, keys)
 
     async def of_owner(self, owner: UserId, *, open_only: bool = False) -> list[QuestView]:
         table = t.quest_views

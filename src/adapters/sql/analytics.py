@@ -42,6 +42,13 @@ def _day(value: date | str) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+# Built once per dialect: every recorded event runs it.
+_RECORD = {
+    "postgresql": pg_insert(t.events).on_conflict_do_nothing(index_elements=["event_id"]),
+    "sqlite": sqlite_insert(t.events).on_conflict_do_nothing(index_elements=["event_id"]),
+}
+
+
 class SqlAnalyticsRecords:
     """The recorded events on the unit of work's connection."""
 
@@ -58,11 +65,7 @@ class SqlAnalyticsRecords:
             "properties": dict(event.properties),
         }
         connection = self._uow.connection
-        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        statement = (
-            insert(t.events).values(**values).on_conflict_do_nothing(index_elements=["event_id"])
-        )
-        result = await connection.execute(statement)
+        result = await connection.execute(_RECORD[connection.dialect.name], values)
         added = bool(result.rowcount)
         if added:
             self._uow.inserted("analytics.analytics_events")

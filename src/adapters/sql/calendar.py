@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.tables import integrations as t
@@ -105,6 +105,14 @@ class SqlCalendarFeeds:
         return None if row is None else _feed(row)
 
 
+# Built once: every quest event writes an entry (see adapters.sql.ai for why).
+_INSERT_ENTRY = insert(t.calendar_entries)
+_DELETE_ENTRY = delete(t.calendar_entries).where(
+    t.calendar_entries.c.owner == bindparam("key_owner"),
+    t.calendar_entries.c.quest_id == bindparam("key_quest_id"),
+)
+
+
 class SqlCalendarEntries:
     """The calendar's copy of each quest, always filtered by owner."""
 
@@ -120,29 +128,28 @@ class SqlCalendarEntries:
     async def put(self, entry: CalendarEntry) -> None:
         await self.remove(entry.owner, entry.quest_id)
         await self._uow.connection.execute(
-            insert(t.calendar_entries).values(
-                owner=entry.owner,
-                quest_id=entry.quest_id,
-                title=entry.title,
-                notes=entry.notes,
-                tags=list(entry.tags),
-                category=entry.category,
-                priority=entry.priority,
-                status=entry.status,
-                due=entry.due,
-                completed_at=entry.completed_at,
-                created_at=entry.created_at,
-                updated_at=entry.updated_at,
-                started=entry.started,
-            )
+            _INSERT_ENTRY,
+            {
+                "owner": entry.owner,
+                "quest_id": entry.quest_id,
+                "title": entry.title,
+                "notes": entry.notes,
+                "tags": list(entry.tags),
+                "category": entry.category,
+                "priority": entry.priority,
+                "status": entry.status,
+                "due": entry.due,
+                "completed_at": entry.completed_at,
+                "created_at": entry.created_at,
+                "updated_at": entry.updated_at,
+                "started": entry.started,
+            },
         )
         self._uow.inserted("integrations.integrations_calendar_entries")
 
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
-        e = t.calendar_entries
-        await self._uow.connection.execute(
-            delete(e).where(e.c.owner == owner, e.c.quest_id == quest_id)
-        )
+        keys = {"key_owner": owner, "key_quest_id": quest_id}
+        await self._uow.connection.execute(_DELETE_ENTRY, keys)
 
     async def in_feed(self, owner: UserId) -> list[CalendarEntry]:
         e = t.calendar_entries
