@@ -148,8 +148,9 @@ _PG_DOCUMENTS = t.documents.to_metadata(MetaData())
 _PG_DOCUMENTS.append_column(Column(t.VECTOR_COLUMN, TSVECTOR))
 
 
-#: what a search statement's form depends on: (has statuses, has category, number of tags,
-#: has due_from, has due_before); the values are bound parameters
+#: what a SQLite search statement's form depends on: (has statuses, has category, number of
+#: tags, has due_from, has due_before); the values are bound parameters (on PostgreSQL,
+#: ``search.search_page`` builds the form from the filters it is given)
 _Shape = tuple[bool, bool, int, bool, bool]
 
 
@@ -168,7 +169,7 @@ def _like_escape(value: str) -> str:
     return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
-def _search_parameters(
+def _sqlite_search_parameters(
     owner: UserId, query: SearchQuery, *, offset: int, limit: int
 ) -> dict[str, Any]:
     f = query.filters
@@ -208,7 +209,7 @@ def _filters(shape: _Shape) -> list[ColumnElement[bool]]:
 @functools.cache
 def _sqlite_search_statement(shape: _Shape) -> Select[Any]:
     """The SQLite search statement of one filter shape, built once: every value is a bound
-    parameter (:func:`_search_parameters`), so a search neither builds nor compiles SQL. The
+    parameter (:func:`_sqlite_search_parameters`), so a search neither builds nor compiles SQL. The
     window is the owner's most recently indexed matches (highest ids), then ranked."""
     d = t.documents
     fts: ColumnClause[Any] = literal_column("search_fts")
@@ -415,7 +416,7 @@ class SqlQuestSearchIndex:
         statement: Select[Any]
         if self._sqlite:
             statement = _sqlite_search_statement(_shape(query))
-            parameters = _search_parameters(owner, query, offset=offset, limit=limit)
+            parameters = _sqlite_search_parameters(owner, query, offset=offset, limit=limit)
             parameters["match"] = fts5_match(owner, query)
         else:
             statement = _PG_SEARCH
