@@ -209,8 +209,8 @@ def _filters(shape: _Shape) -> list[ColumnElement[bool]]:
 @functools.cache
 def _sqlite_search_statement(shape: _Shape) -> Select[Any]:
     """The SQLite search statement of one filter shape, built once: every value is a bound
-    parameter (:func:`_sqlite_search_parameters`), so a search neither builds nor compiles SQL. The
-    window is the owner's most recently indexed matches (highest ids), then ranked."""
+    parameter (:func:`_sqlite_search_parameters`), so a search neither builds nor compiles
+    SQL. The window is the owner's most recently indexed matches (highest ids), then ranked."""
     d = t.documents
     fts: ColumnClause[Any] = literal_column("search_fts")
     rowid: ColumnClause[Any] = literal_column("search_fts.rowid")
