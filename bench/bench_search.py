@@ -11,6 +11,10 @@ and a word with a status filter. Prints p50/p99 per shape and overall, and p99 a
 (20 ms), with the machine's load average. PostgreSQL (default
 ``postgresql://postgres@127.0.0.1:5432/test``): a scratch database is created, migrated and
 dropped at the end. Nothing here fails on time.
+
+Wall time on a shared machine is mostly waiting for a CPU, so each shape also gets the CPU time
+a search cost: this process's (SQLite's engine runs in it) plus, for PostgreSQL on this host
+(Linux), the database's backends serving the benchmark (``/proc/<pid>/schedstat``).
 """
 
 from __future__ import annotations
@@ -110,6 +114,33 @@ def workload(owner: UserId, count: int, rng: random.Random) -> list[tuple[str, S
     return shapes
 
 
+def _backend_pids(url: str) -> list[int]:
+    """The PostgreSQL backends connected to the benchmark's database (none for SQLite)."""
+    if not url.startswith("postgresql"):
+        return []
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def _cpu_ns(pids: list[int]) -> int | None:
+    """CPU time so far of this process and of ``pids`` (None when the backends' cannot be
+    read: PostgreSQL on another host, or not Linux)."""
+    total = time.process_time_ns()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as stats:
+                total += int(stats.read().split()[0])
+        except OSError:
+            return None
+    return total
+
+
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -142,20 +173,39 @@ async def run(url: str, label: str, n: int, queries: int) -> None:
         for _, command in work[:50]:  # warm the caches and the pool
             await search_quests(command, SqlSearchUnitOfWork(engine).reading())
         by_kind: dict[str, list[float]] = {}
+        cpu_by_kind: dict[str, list[float]] = {}
         hits: list[int] = []
+        pids = _backend_pids(url)
         load_before = os.getloadavg()
         for kind, command in work:
+            cpu = _cpu_ns(pids)
             t = time.perf_counter()
             page = await search_quests(command, SqlSearchUnitOfWork(engine).reading())
             by_kind.setdefault(kind, []).append((time.perf_counter() - t) * 1000)
+            cpu_after = _cpu_ns(pids)
+            if cpu is not None and cpu_after is not None:
+                cpu_by_kind.setdefault(kind, []).append((cpu_after - cpu) / 1e6)
             hits.append(len(page.hits))
         load_after = os.getloadavg()
         every = [ms for values in by_kind.values() for ms in values]
         print(f"-- {label}: {n:,} quests of one user (+2,000 of another), loaded in {loaded:.1f} s")
         for kind, values in by_kind.items():
+            cpu_values = cpu_by_kind.get(kind)
+            cpu_text = (
+                f"   CPU p50 {_pct(cpu_values, 50):6.2f} ms  p99 {_pct(cpu_values, 99):6.2f} ms"
+                if cpu_values
+                else ""
+            )
             print(
                 f"   {kind:14s} p50 {_pct(values, 50):7.2f} ms   p99 {_pct(values, 99):7.2f} ms"
-                f"   ({len(values)} searches)"
+                f"   ({len(values)} searches){cpu_text}"
+            )
+        every_cpu = [ms for values in cpu_by_kind.values() for ms in values]
+        if every_cpu:
+            print(
+                f"   {'all, CPU':14s} p50 {_pct(every_cpu, 50):7.2f} ms   "
+                f"p99 {_pct(every_cpu, 99):7.2f} ms   (this process"
+                f"{f' + {len(pids)} PostgreSQL backend(s)' if pids else ''})"
             )
         p99 = _pct(every, 99)
         print(

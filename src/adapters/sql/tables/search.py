@@ -8,7 +8,9 @@ The full-text part differs per database and lives outside :data:`metadata` (its 
 creates it; the models-versus-migrations check skips it by the names below):
 
 * PostgreSQL: ``search_documents.search_vector``, a ``tsvector`` the adapter writes from the
-  words of :mod:`questlog_core.search.text` (title weight A, tags B, notes C), with a GIN index.
+  words of :mod:`questlog_core.search.text` (title weight A, tags B, notes C), with a GIN index;
+  searches call the function ``search.search_page`` (migration 0024), which reads
+  ``search_documents`` by column name: a migration changing those columns replaces it too.
 * SQLite: ``search_fts``, an FTS5 table of the same words (its rowid is the document's ``id``)
   and of the owner (one token, so a search intersects with the owner's rows inside the
   full-text index), with the shadow tables FTS5 keeps beside it.
