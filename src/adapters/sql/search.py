@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     Column,
     ColumnClause,
     ColumnElement,
@@ -300,6 +301,24 @@ def _pg_search_parameters(
     }
 
 
+# Built once: the index is written for every quest event, and building a statement per call
+# (its clauses, bind parameters and cache key) cost more than running it on SQLite.
+_KEY_OWNER: BindParameter[Any] = bindparam("key_owner", type_=t.documents.c.owner.type)
+_KEY_QUEST: BindParameter[Any] = bindparam("key_quest_id", type_=t.documents.c.quest_id.type)
+_GET_DOCUMENT = select(t.documents).where(
+    t.documents.c.owner == _KEY_OWNER, t.documents.c.quest_id == _KEY_QUEST
+)
+_REMOVE_DOCUMENT = (
+    delete(t.documents)
+    .where(t.documents.c.owner == _KEY_OWNER, t.documents.c.quest_id == _KEY_QUEST)
+    .returning(t.documents.c.id)
+)
+_INSERT_DOCUMENTS = insert(t.documents).returning(t.documents.c.id, sort_by_parameter_order=True)
+_IS_FORGOTTEN = select(t.forgotten.c.quest_id).where(
+    t.forgotten.c.owner == _KEY_OWNER, t.forgotten.c.quest_id == _KEY_QUEST
+)
+
+
 class SqlQuestSearchIndex:
     """The index on the unit of work's connection, always filtered by owner."""
 
@@ -311,9 +330,8 @@ class SqlQuestSearchIndex:
         return self._uow.connection.dialect.name == "sqlite"
 
     async def get(self, owner: UserId, quest_id: QuestId) -> SearchDocument | None:
-        d = t.documents
-        query = select(d).where(d.c.owner == owner, d.c.quest_id == quest_id)
-        row = (await self._uow.connection.execute(query)).first()
+        keys = {"key_owner": owner, "key_quest_id": quest_id}
+        row = (await self._uow.connection.execute(_GET_DOCUMENT, keys)).first()
         return None if row is None else _document(row)
 
     async def get_many(
@@ -348,10 +366,7 @@ class SqlQuestSearchIndex:
             )
             await connection.execute(statement, rows)
             return
-        d = t.documents
-        result = await connection.execute(
-            insert(d).returning(d.c.id, sort_by_parameter_order=True), rows
-        )
+        result = await connection.execute(_INSERT_DOCUMENTS, rows)
         await self._write_fts(list(zip(result.scalars(), documents, strict=True)))
 
     async def _write_fts(self, rows: list[tuple[int, SearchDocument]]) -> None:
@@ -373,11 +388,9 @@ class SqlQuestSearchIndex:
         )
 
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
-        d = t.documents
         connection = self._uow.connection
-        removed = await connection.execute(
-            delete(d).where(d.c.owner == owner, d.c.quest_id == quest_id).returning(d.c.id)
-        )
+        keys = {"key_owner": owner, "key_quest_id": quest_id}
+        removed = await connection.execute(_REMOVE_DOCUMENT, keys)
         doc_id = removed.scalar_one_or_none()
         if doc_id is not None and self._sqlite:
             await connection.execute(
@@ -391,9 +404,8 @@ class SqlQuestSearchIndex:
             self._uow.inserted("search.search_forgotten")
 
     async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
-        f = t.forgotten.c
-        query = select(f.quest_id).where(f.owner == owner, f.quest_id == quest_id)
-        return (await self._uow.connection.execute(query)).first() is not None
+        keys = {"key_owner": owner, "key_quest_id": quest_id}
+        return (await self._uow.connection.execute(_IS_FORGOTTEN, keys)).first() is not None
 
     async def forgotten_among(self, owner: UserId, quest_ids: Collection[QuestId]) -> set[QuestId]:
         if not quest_ids:
