@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import builtins
+from collections import OrderedDict
 from collections.abc import Collection
-from functools import cache
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import msgspec
@@ -40,14 +41,19 @@ if TYPE_CHECKING:
 S = TypeVar("S", bound=msgspec.Struct)
 
 
-@cache
+#: listing shapes whose statements are kept: every combination of filters is possible (tens
+#: of thousands), the ones in use are few
+LISTING_SHAPES_KEPT: Final = 256
+
+
+@lru_cache(maxsize=LISTING_SHAPES_KEPT)
 def _quest_rows(listing: ListingShape) -> Select[Any]:
     """The listing statement of whole rows (for :class:`Quest`), built once per shape."""
     return listing_statement(select(t.quests), listing)
 
 
 #: compiled documents listings: (dialect, driver, schemas, shape type, listing shape) -> query
-_DOCUMENT_QUERIES: dict[tuple[Any, ...], PreparedQuery] = {}
+_DOCUMENT_QUERIES: OrderedDict[tuple[Any, ...], PreparedQuery] = OrderedDict()
 
 
 def _prepared_documents(
@@ -69,6 +75,8 @@ def _prepared_documents(
     if prepared is None:
         prepared = PreparedQuery(listing_statement(select(document), listing), connection)
         _DOCUMENT_QUERIES[key] = prepared
+        if len(_DOCUMENT_QUERIES) > LISTING_SHAPES_KEPT:
+            _DOCUMENT_QUERIES.popitem(last=False)  # the oldest compiled
     return prepared, decoder
 
 
