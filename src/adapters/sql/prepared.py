@@ -23,10 +23,9 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import Connection, Select
 from sqlalchemy.ext.asyncio import AsyncConnection
-
-from adapters.sql.engine import WriterConnection
 
 
 class PreparedQuery:
@@ -76,9 +75,12 @@ class PreparedQuery:
         # The open transaction's connection (no greenlet hop, unlike get_raw_connection).
         driver = _open(connection).connection.driver_connection
         parameters = self.parameters(values)
-        if isinstance(driver, WriterConnection):
-            # Inline when the connection runs on the loop's thread, else one hop to its own.
-            rows: list[Any] = await driver._execute(_fetch_all, driver._conn, self.sql, parameters)
+        if isinstance(driver, aiosqlite.Connection):
+            # Inline when the connection runs on the loop's thread (a WriterConnection in a
+            # transaction), else one hop to the connection's own thread.
+            rows: list[Any] = await driver._execute(  # type: ignore[no-untyped-call]
+                _fetch_all, driver._conn, self.sql, parameters
+            )
             return rows
         cursor = driver.cursor()  # type: ignore[union-attr]
         try:
