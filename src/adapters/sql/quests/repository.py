@@ -3,35 +3,36 @@
 from __future__ import annotations
 
 import builtins
+from collections import OrderedDict
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import msgspec
-from sqlalchemy import Select, bindparam, delete, exists, literal, or_, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql import dialects
+from adapters.sql.prepared import PreparedQuery, schema_translation
 from adapters.sql.quests.documents import quest_documents
-from adapters.sql.quests.listing import _SORT_COLUMNS, _after_cursor, _contains, _has_tag
+from adapters.sql.quests.listing import ListingShape, listing_statement, listing_values
 from adapters.sql.quests.rows import _quest, _quest_values
 from adapters.sql.tables import quest as t
 from questlog_core.errors import (
     AlreadyExists,
     ConcurrencyConflict,
     QuestNotFound,
-    ValidationFailed,
 )
 from questlog_core.ids import QuestId, UserId
 from questlog_core.ports.quests import (
-    TEXT_QUERY_MAX_LENGTH,
     Page,
     QuestQuery,
-    QuestSort,
     clamp_limit,
-    decode_cursor,
     encode_cursor,
 )
-from questlog_core.quests.model import OPEN_STATUSES, Quest, QuestStatus
+from questlog_core.quests.model import Quest, QuestStatus
+from questlog_core.quests.ports import Listed
 
 if TYPE_CHECKING:
     from adapters.sql.quests.unit_of_work import SqlQuestUnitOfWork
@@ -39,8 +40,45 @@ if TYPE_CHECKING:
 
 S = TypeVar("S", bound=msgspec.Struct)
 
-_EVERY_STATUS: Final = frozenset(QuestStatus)
-_ALL_BUT_ARCHIVED: Final = _EVERY_STATUS - {QuestStatus.ARCHIVED}
+
+#: listing shapes whose statements are kept: every combination of filters is possible (tens
+#: of thousands), the ones in use are few
+LISTING_SHAPES_KEPT: Final = 256
+
+
+@lru_cache(maxsize=LISTING_SHAPES_KEPT)
+def _quest_rows(listing: ListingShape) -> Select[Any]:
+    """The listing statement of whole rows (for :class:`Quest`), built once per shape."""
+    return listing_statement(select(t.quests), listing)
+
+
+#: compiled documents listings: (dialect, driver, schemas, shape type, listing shape) -> query
+_DOCUMENT_QUERIES: OrderedDict[tuple[Any, ...], PreparedQuery] = OrderedDict()
+
+
+def _prepared_documents(
+    connection: AsyncConnection, shape: type[S], listing: ListingShape
+) -> tuple[PreparedQuery, msgspec.json.Decoder[list[S]]]:
+    """The compiled listing of ``shape`` documents for ``listing`` on ``connection``'s
+    dialect and schema translation (compiled on first use), and the page's decoder."""
+    dialect = connection.dialect
+    translate = schema_translation(connection)
+    schema = t.quests.schema
+    key = (
+        dialect.driver,
+        None if translate is None else translate.get(schema, schema),
+        shape,
+        listing,
+    )
+    document, decoder = quest_documents(dialect.name, shape)
+    prepared = _DOCUMENT_QUERIES.get(key)
+    if prepared is None:
+        prepared = PreparedQuery(listing_statement(select(document), listing), connection)
+        _DOCUMENT_QUERIES[key] = prepared
+        if len(_DOCUMENT_QUERIES) > LISTING_SHAPES_KEPT:
+            _DOCUMENT_QUERIES.popitem(last=False)  # the oldest compiled
+    return prepared, decoder
+
 
 # The hot path's statement is built once (construction and cache-key work are paid once).
 _GET_QUEST: Final = select(t.quests).where(
@@ -104,9 +142,10 @@ class SqlQuestRepository:
             raise QuestNotFound(quest_id)
 
     async def list(self, owner: UserId, query: QuestQuery) -> Page[Quest]:
+        c = self._uow.connection
         limit = clamp_limit(query.limit)
-        statement = self._listing(select(t.quests), owner, query, limit)
-        rows = (await self._uow.connection.execute(statement)).all()
+        shape, values = listing_values(c.dialect.name, owner, query, limit)
+        rows = (await c.execute(_quest_rows(shape), values)).all()
         page = [self._hand_out(r) for r in rows[:limit]]
         more = len(rows) > limit
         cursor = encode_cursor(page[-1], query.sort, query.descending) if more else None
@@ -114,71 +153,20 @@ class SqlQuestRepository:
 
     async def list_as(self, owner: UserId, query: QuestQuery, shape: type[S]) -> Page[S]:
         # The database writes each row as a JSON object of the shape's fields and msgspec
-        # decodes the page in one call: no Quest, no per-column result processing.
+        # decodes the page in one call: no Quest, no per-column result processing. The
+        # statement is compiled once per listing shape and runs on the driver (see
+        # adapters.sql.prepared): SQLAlchemy's per-execution work cost as much as SQLite's.
         c = self._uow.connection
-        document, decoder = quest_documents(c.dialect.name, shape)
         limit = clamp_limit(query.limit)
-        statement = self._listing(select(document), owner, query, limit)
-        rows = (await c.execute(statement)).all()
+        listing, values = listing_values(c.dialect.name, owner, query, limit)
+        prepared, decoder = _prepared_documents(c, shape, listing)
+        rows = await prepared.all(c, values)
         items = decoder.decode("[" + ",".join([r[0] for r in rows[:limit]]) + "]")
         more = len(rows) > limit
-        cursor = encode_cursor(items[-1], query.sort, query.descending) if more else None
+        # quest_documents refuses a shape without the order's fields, so items are Listed
+        last = cast(Listed, items[-1]) if more else None
+        cursor = None if last is None else encode_cursor(last, query.sort, query.descending)
         return Page(items, cursor)
-
-    def _listing(self, statement: Select[Any], owner: UserId, query: QuestQuery, limit: int) -> Any:
-        """``statement`` (a select from the quests table) filtered, ordered and limited to
-        one page of ``query`` plus one row (to tell whether there is a next page)."""
-        c = self._uow.connection
-        q = t.quests.c
-        statement = statement.where(q.owner == owner)
-        if query.status:
-            wanted = frozenset(query.status)
-            if wanted == _ALL_BUT_ARCHIVED:
-                # The default listing: one comparison instead of an IN list SQLAlchemy expands
-                # on every execution (same rows: a quest has exactly one of the statuses).
-                statement = statement.where(q.status != QuestStatus.ARCHIVED.value)
-            elif wanted != _EVERY_STATUS:
-                statement = statement.where(q.status.in_([s.value for s in query.status]))
-        if query.category is not None:
-            statement = statement.where(q.category == query.category)
-        if query.tag is not None:
-            statement = statement.where(_has_tag(c, query.tag))
-        if query.due_after is not None:
-            statement = statement.where(q.due >= query.due_after)
-        if query.due_before is not None:
-            statement = statement.where(q.due < query.due_before)
-        if query.parent_id is not None:
-            statement = statement.where(q.parent_id == query.parent_id)
-        if query.text:
-            if len(query.text) > TEXT_QUERY_MAX_LENGTH:
-                raise ValidationFailed("text", f"at most {TEXT_QUERY_MAX_LENGTH} characters")
-            needle = query.text.casefold()
-            statement = statement.where(
-                or_(_contains(c, q.title_folded, needle), _contains(c, q.notes_folded, needle))
-            )
-        if query.blocked is not None:
-            prerequisite = t.quests.alias("prerequisite")
-            d = t.dependencies.c
-            blocked = exists(
-                select(literal(1))
-                .select_from(t.dependencies.join(prerequisite, prerequisite.c.id == d.prerequisite))
-                .where(
-                    d.owner == owner,
-                    d.dependent == q.id,
-                    prerequisite.c.owner == owner,
-                    prerequisite.c.status.in_([s.value for s in OPEN_STATUSES]),
-                )
-            )
-            statement = statement.where(blocked if query.blocked else ~blocked)
-        if query.cursor is not None:
-            position = decode_cursor(query.cursor, query.sort, query.descending)
-            statement = statement.where(_after_cursor(query, position))
-        key = _SORT_COLUMNS[query.sort]
-        order: list[Any] = []
-        if query.sort is QuestSort.DUE:
-            order.append(key.is_(None))  # undated last, in both directions
-        order += [key.desc(), q.id.desc()] if query.descending else [key, q.id]
-        return statement.order_by(*order).limit(limit + 1)
 
     async def statuses(
         self, owner: UserId, quest_ids: Collection[QuestId]
