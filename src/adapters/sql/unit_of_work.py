@@ -45,6 +45,18 @@ _READ_ONLY_OPTIONS: dict[str, dict[str, object]] = {
 }
 
 
+def _reading_engine(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` with the read-only options of its dialect (same pool), made once and kept on
+    the engine: setting them on each connection cost a SQLAlchemy call per read."""
+    sync = engine.sync_engine
+    reading: AsyncEngine | None = getattr(sync, "_questlog_reading", None)
+    if reading is None:
+        options = _READ_ONLY_OPTIONS.get(engine.dialect.name, {READ_ONLY: True})
+        reading = engine.execution_options(**options)
+        sync._questlog_reading = reading  # type: ignore[attr-defined]
+    return reading
+
+
 def _busy(error: OperationalError) -> ServiceUnavailable | None:
     """A database too busy to answer is a 503 to retry, not a crash."""
     if "database is locked" in str(error.orig):
@@ -143,11 +155,9 @@ class SqlUnitOfWork:
         if gate is not None:
             await enter_gate(gate)
         try:
-            connection = await self._engine.connect()
+            engine = _reading_engine(self._engine) if self.read_only else self._engine
+            connection = await engine.connect()
             try:
-                if self.read_only:
-                    options = _READ_ONLY_OPTIONS.get(self._dialect, {READ_ONLY: True})
-                    await connection.execution_options(**options)
                 await connection.begin()
             except BaseException:
                 await connection.close()
@@ -174,10 +184,10 @@ class SqlUnitOfWork:
             await self._leave_savepoint(connection, failed=exc[1] is not None)
             return
         try:
-            if connection.in_transaction():
-                await connection.rollback()
-        finally:
+            # Closing rolls back a transaction still open, and then the pool does not roll
+            # back again (it would after an explicit rollback).
             await connection.close()
+        finally:
             if gate is not None:
                 gate.release()
             if not self.committed:
