@@ -170,6 +170,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     trusted_proxies: str = ""
     #: request log lines: ``json``, ``console`` (readable), or ``auto`` (JSON in production)
     log_format: Literal["auto", "json", "console"] = "auto"
+    #: the lowest level logged by the request log and the HTTP server (``questlog serve
+    #: --log-level`` sets it); the request lines are ``info``, so ``warning`` leaves them out
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
     #: who may read ``/metrics``: direct peers in these IPs/CIDRs (comma-separated; empty: off)
     metrics_allow: str = "127.0.0.1, ::1"
     #: leaderboards: ``sql`` (the database's own board) or ``redis`` (sorted sets fed after each

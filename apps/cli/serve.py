@@ -14,8 +14,12 @@ uvloop and httptools instead. Both come with the ``server`` extra.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from apps.services import names
+
+if TYPE_CHECKING:
+    from apps.settings import Settings
 
 #: ``all`` and every service in the registry (:mod:`apps.services`)
 SERVICES = ("all", *names())
@@ -34,7 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=SERVERS,
         help="HTTP server: granian (default, fastest measured) or uvicorn (uvloop + httptools)",
     )
-    parser.add_argument("--log-level", default="info")
+    parser.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error", "critical"),
+        help="lowest level logged by the request log and the server (default: "
+        "QUESTLOG_LOG_LEVEL, info); request lines are info, so warning leaves them out",
+    )
 
 
 def listening_url(host: str, port: int) -> str:
@@ -56,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
     # Links in emails (password reset) and signed file URLs point where this server listens
     # unless QUESTLOG_PUBLIC_URL says otherwise (behind a proxy or on a public host it must).
     os.environ.setdefault("QUESTLOG_PUBLIC_URL", listening_url(args.host, args.port))
+    if args.log_level is not None:
+        # The app is built from settings in the server's process: the flag travels as the
+        # setting it stands for.
+        os.environ["QUESTLOG_LOG_LEVEL"] = args.log_level
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -88,13 +101,13 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
     if args.server == "granian":
-        _run_granian(factory, args)
+        _run_granian(factory, args, settings)
     else:
-        _run_uvicorn(factory, args)
+        _run_uvicorn(factory, args, settings)
     return 0
 
 
-def _run_uvicorn(factory: str, args: argparse.Namespace) -> None:
+def _run_uvicorn(factory: str, args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     uvicorn.run(
@@ -103,7 +116,7 @@ def _run_uvicorn(factory: str, args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level=args.log_level,
+        log_level=settings.log_level,
         access_log=False,
         # The C event loop and HTTP parser (both in the server extra): without them uvicorn
         # falls back to asyncio's pure-Python loop parts and h11.
@@ -112,12 +125,12 @@ def _run_uvicorn(factory: str, args: argparse.Namespace) -> None:
     )
 
 
-def _run_granian(factory: str, args: argparse.Namespace) -> None:
+def _run_granian(factory: str, args: argparse.Namespace, settings: Settings) -> None:
     from granian.constants import Interfaces, Loops
     from granian.log import LogLevels
     from granian.server import Server
 
-    level = args.log_level.lower()
+    level = settings.log_level
     Server(
         factory,
         address=args.host,

@@ -98,9 +98,10 @@ class _Stdout:
         sys.stdout.flush()
 
 
-def request_logger(log_format: str, stream: TextIO | None = None) -> Any:
+def request_logger(log_format: str, stream: TextIO | None = None, level: str = "info") -> Any:
     """A structlog logger writing one line per event to ``stream`` (default: the current
-    stdout): JSON for ``json``, a readable key=value line for ``console``."""
+    stdout): JSON for ``json``, a readable key=value line for ``console``; events below
+    ``level`` are dropped before anything is formatted."""
     renderer: Any
     if log_format == "json":
         # msgspec encodes the event ~10x faster than the stdlib json module
@@ -114,7 +115,9 @@ def request_logger(log_format: str, stream: TextIO | None = None) -> Any:
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping()[level.upper()]
+        ),
     ).bind()  # the concrete logger, not a lazy proxy resolved on every call
 
 
@@ -308,16 +311,18 @@ class RequestObserver:
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-def observe(app: Any, *, container: Any, log_format: str, metrics_allow: str) -> None:
+def observe(
+    app: Any, *, container: Any, log_format: str, metrics_allow: str, log_level: str = "info"
+) -> None:
     """Wrap ``app`` (a built Litestar app) in a :class:`RequestObserver` that logs with
-    ``log_format`` and serves ``/metrics`` to ``metrics_allow``."""
+    ``log_format`` from ``log_level`` up and serves ``/metrics`` to ``metrics_allow``."""
     from apps.http.client_address import parse_networks
 
     registry = CollectorRegistry(auto_describe=False)
     registry.register(ContainerCollector(container))
     observer = RequestObserver(
         app.asgi_handler,
-        log=request_logger(log_format),
+        log=request_logger(log_format, level=log_level),
         registry=registry,
         metrics_allow=parse_networks(metrics_allow),
     )

@@ -147,5 +147,6 @@ def create_service_app(
         container=container,
         log_format=settings.resolved_log_format,
         metrics_allow=settings.metrics_allow,
+        log_level=settings.log_level,
     )
     return app

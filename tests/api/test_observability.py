@@ -171,6 +171,16 @@ def test_the_log_format_setting_overrides_the_environment(
     assert len(_request_lines(capsys.readouterr().out)) == 1
 
 
+def test_the_log_level_setting_leaves_request_lines_out_from_warning_up(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    quiet = settings.replace(log_format="json", log_level="warning")
+    with TestClient(app=_app(quiet), base_url=BASE_URL) as c:
+        c.get("/health")
+        c.get("/api/v1/quests")  # a 401: still a request line, at info
+    assert _request_lines(capsys.readouterr().out) == []
+
+
 # --- /metrics ----------------------------------------------------------------------------------
 
 
