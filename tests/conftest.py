@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -68,6 +69,21 @@ def redis_url() -> str:
 def amqp_url() -> str:
     """``amqp://`` URL of the test RabbitMQ server."""
     return require_server("RabbitMQ", AMQP_URL)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url: str) -> Iterator[str]:
+    """A database migrated once per session (per xdist worker), never connected to by tests:
+    the template :func:`tests.support.databases.copy_database` copies a fresh database from."""
+    from adapters.sql.migrations import upgrade
+    from adapters.sql.scratch import create_database, drop_database
+
+    url = create_database(postgres_url, "template")
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_database(url)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

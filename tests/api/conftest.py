@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import shutil
 from collections.abc import Callable, Iterator
@@ -27,13 +26,11 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
-from adapters.sql.engine import make_engine
 from adapters.sql.migrations import upgrade
 from adapters.sql.scratch import create_database, drop_database
-from adapters.sql.tables import metadata_for
 from apps.gateway import create_app
-from apps.services import table_groups
 from apps.settings import Settings
+from tests.support.databases import empty_database
 
 BASE_URL = "http://testserver.local"
 PASSWORD = "correct horse battery staple"
@@ -62,23 +59,6 @@ def api_postgres_database(postgres_url: str) -> Iterator[str]:
         drop_database(url)
 
 
-def _empty_postgres(url: str) -> None:
-    """Delete every row (children first) through the engine, which maps each service's
-    tables to its own PostgreSQL schema."""
-
-    async def empty() -> None:
-        engine = make_engine(url, pool_size=1)
-        try:
-            async with engine.begin() as connection:
-                tables = metadata_for("postgresql", table_groups()).sorted_tables
-                for table in reversed(tables):
-                    await connection.execute(table.delete())
-        finally:
-            await engine.dispose()
-
-    asyncio.run(empty())
-
-
 @pytest.fixture(params=["memory", "sqlite"])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Test settings on the in-memory database, a migrated SQLite file or (when asked for)
@@ -87,7 +67,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
         database_url = "memory://"
     elif request.param == "postgres":
         database_url = request.getfixturevalue("api_postgres_database")
-        _empty_postgres(database_url)
+        empty_database(database_url)
     else:
         path = tmp_path / "questlog.db"
         shutil.copyfile(request.getfixturevalue("api_sqlite_template"), path)

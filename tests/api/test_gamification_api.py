@@ -9,7 +9,6 @@ The container's clock is a fixed one, moved between days; players sign in again 
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import shutil
 import time
@@ -26,9 +25,6 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from adapters.memory.clock import FixedClock
-from adapters.sql.engine import make_engine
-from adapters.sql.migrations import upgrade
-from adapters.sql.scratch import create_database, drop_database
 from apps.container import Container
 from apps.settings import Settings
 from questlog_core.events.quests import QuestCompleted, QuestReopened
@@ -36,7 +32,7 @@ from questlog_core.gamification.achievements import BUILTIN_ACHIEVEMENTS
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.services import gamification as game
 from questlog_core.services.auth import AuthService
-from tests.contract.conftest import empty_tables
+from tests.support.databases import empty_database
 
 from .conftest import BASE_URL, PASSWORD, cheap_hasher
 
@@ -47,30 +43,10 @@ MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 _emails = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def api_postgres_database(postgres_url: str) -> Iterator[str]:
-    """A migrated PostgreSQL database of this session's own (dropped at the end)."""
-    url = create_database(postgres_url, "gameapi")
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        drop_database(url)
-
-
-async def _empty(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await empty_tables(connection)
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """The API's settings on memory, a migrated SQLite file or an emptied PostgreSQL database
-    (a database of this session's own)."""
+    (the API tests' database of this session, see ``api_postgres_database``)."""
     if request.param == "memory":
         url = "memory://"
     elif request.param == "sqlite":
@@ -79,7 +55,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
         url = f"sqlite:///{path}"
     else:
         url = request.getfixturevalue("api_postgres_database")
-        asyncio.run(_empty(url))
+        empty_database(url)
     return Settings(
         database_url=url,
         migrate_on_start=False,

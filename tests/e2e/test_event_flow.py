@@ -102,14 +102,13 @@ def test_all_in_one_on_sqlite_feeds_the_ai_read_model_from_quest_events(tmp_path
 
 
 @pytest.fixture
-def database(postgres_url: str) -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database of this test alone."""
-    from adapters.sql.migrations import upgrade
-    from adapters.sql.scratch import create_database, drop_database
+def database(postgres_template: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database of this test alone (a copy of the template)."""
+    from adapters.sql.scratch import drop_database
+    from tests.support.databases import copy_database
 
-    url = create_database(postgres_url, "events")
+    url = copy_database(postgres_template, "events")
     try:
-        upgrade(url)
         yield url
     finally:
         drop_database(url)

@@ -87,13 +87,13 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def database(postgres_url: str) -> Iterator[str]:
-    from adapters.sql.migrations import upgrade
-    from adapters.sql.scratch import create_database, drop_database
+def database(postgres_template: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database of this test alone (a copy of the template)."""
+    from adapters.sql.scratch import drop_database
+    from tests.support.databases import copy_database
 
-    url = create_database(postgres_url, "notify")
+    url = copy_database(postgres_template, "notify")
     try:
-        upgrade(url)
         yield url
     finally:
         drop_database(url)
