@@ -98,6 +98,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     enable.add_argument("user", metavar="USER")
 
+    reset = sub.add_parser(
+        "reset-second-factor",
+        help="turn two-step sign-in off for an owner who lost their authenticator",
+        description="Turn an account's two-step sign-in (TOTP) off, with its recovery codes, "
+        "for an owner who lost both: its sessions and access tokens end, and the next sign-in "
+        "is by password alone until a new authenticator is enrolled. Check who is asking "
+        "before you run it: it removes the account's second factor.",
+        epilog=_EPILOG,
+    )
+    reset.add_argument("user", metavar="USER")
+    reset.add_argument("--reason", default="", help="recorded with the sessions' end")
+
     listing = sub.add_parser(
         "list",
         help="every account, by email",
@@ -210,15 +222,21 @@ async def _act(
         print(f"created {_describe(profile)}")
         return 0
     user_id = await _user_id(auth, args.user)
-    if args.action == "grant-role":
-        profile = await auth.grant_role(operator, user_id, args.role)
-    elif args.action == "revoke-role":
-        profile = await auth.revoke_role(operator, user_id, args.role)
-    elif args.action == "disable":
-        profile = await auth.disable_user(operator, user_id, reason=args.reason)
+    if args.action == "reset-second-factor":
+        if not await auth.reset_second_factor(operator, user_id, reason=args.reason):
+            print(f"{args.user}: two-step sign-in was not on; nothing changed")
+            return 0
+        print(f"{args.user}: two-step sign-in turned off; its sessions ended")
     else:
-        profile = await auth.enable_user(operator, user_id)
-    print(_describe(profile))
+        if args.action == "grant-role":
+            profile = await auth.grant_role(operator, user_id, args.role)
+        elif args.action == "revoke-role":
+            profile = await auth.revoke_role(operator, user_id, args.role)
+        elif args.action == "disable":
+            profile = await auth.disable_user(operator, user_id, reason=args.reason)
+        else:
+            profile = await auth.enable_user(operator, user_id)
+        print(_describe(profile))
     if args.action != "enable" and settings.cache != "redis":
         minutes = int(auth.settings.access_token_ttl.total_seconds() // 60)
         print(

@@ -227,6 +227,62 @@ def test_roles_and_disabling_go_through_the_use_cases(
     assert sign_in(client, "ada@example.com").status_code == 200
 
 
+def test_an_operator_turns_two_step_sign_in_off_for_an_owner_who_lost_it(
+    client: TestClient[Litestar],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import base64
+    from datetime import UTC, datetime
+
+    from questlog_core.identity.second_factor import hotp, time_step
+
+    code, _, _ = questlog(
+        capsys,
+        monkeypatch,
+        "users",
+        "create",
+        "lin@example.com",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    assert code == 0
+    signed = sign_in(client, "lin@example.com")
+    lin = bearer(signed)
+    refresh = signed.json()["refresh_token"]
+    enrolled = client.post("/api/v1/auth/totp/enrol", headers=lin)
+    assert enrolled.status_code == 201, enrolled.text
+    encoded = enrolled.json()["secret"]
+    secret = base64.b32decode(encoded + "=" * (-len(encoded) % 8))
+    code_now = hotp(secret, time_step(datetime.now(UTC)))
+    confirmed = client.post("/api/v1/auth/totp/confirm", json={"code": code_now}, headers=lin)
+    assert confirmed.status_code == 200, confirmed.text
+    assert sign_in(client, "lin@example.com").json()["second_factor_required"] is True
+    rotated = client.post("/api/v1/auth/refresh", json={"refresh_token": refresh})
+    assert rotated.status_code == 200, rotated.text  # the session lives until the reset
+    refresh = rotated.json()["refresh_token"]
+
+    code, out, _ = questlog(
+        capsys,
+        monkeypatch,
+        "users",
+        "reset-second-factor",
+        "lin@example.com",
+        "--reason",
+        "lost phone, identity checked",
+    )
+
+    assert code == 0
+    assert "two-step sign-in turned off; its sessions ended" in out
+    # the sessions ended: the old refresh token is refused; the password alone signs in
+    again = client.post("/api/v1/auth/refresh", json={"refresh_token": refresh})
+    assert again.status_code == 401
+    assert "access_token" in sign_in(client, "lin@example.com").json()
+    code, out, _ = questlog(capsys, monkeypatch, "users", "reset-second-factor", "lin@example.com")
+    assert code == 0
+    assert "was not on; nothing changed" in out
+
+
 def test_list_shows_every_account_by_email(
     env: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -306,5 +362,13 @@ def test_help_names_every_action(
 ) -> None:
     code, out, _ = questlog(capsys, monkeypatch, "users", "--help")
     assert code == 0
-    for action in ("create", "grant-role", "revoke-role", "disable", "enable", "list"):
+    for action in (
+        "create",
+        "grant-role",
+        "revoke-role",
+        "disable",
+        "enable",
+        "list",
+        "reset-second-factor",
+    ):
         assert action in out

@@ -110,3 +110,25 @@ async def test_without_a_sealing_key_enrolling_is_refused(world: AuthWorld) -> N
     principal = await _signed_in(service)
     with pytest.raises(ServiceUnavailable, match="not configured"):
         await service.enrol_totp(principal)
+
+
+async def test_an_operator_reset_turns_it_off_ends_sessions_and_is_announced(
+    world: AuthWorld,
+) -> None:
+    from questlog_core.errors import PermissionDenied
+    from questlog_core.identity.tokens import operator_principal
+
+    service = _service(world)
+    principal = await _signed_in(service)
+    await _turn_on(service, world, principal)
+    waiting = await service.sign_in(email=EMAIL, password=PASSWORD)
+    assert isinstance(waiting, SecondFactorRequired)
+    with pytest.raises(PermissionDenied):  # a user cannot reset anyone's, their own included
+        await service.reset_second_factor(principal, principal.user_id)
+
+    assert await service.reset_second_factor(operator_principal(), principal.user_id)
+
+    events = [e for e in world.store.outbox if "SecondFactor" in type(e).__name__]
+    assert [type(e) for e in events] == [SecondFactorEnabled, SecondFactorDisabled]
+    assert isinstance(await service.sign_in(email=EMAIL, password=PASSWORD), SignedIn)
+    assert not await service.reset_second_factor(operator_principal(), principal.user_id)

@@ -12,6 +12,9 @@ step of a password sign-in (:mod:`questlog_core.identity.second_factor` has the 
   IP's) and a success refunds it, so wrong codes count toward the same lockout; a challenge
   is also spent after :data:`CHALLENGE_MAX_FAILURES` wrong codes.
 * **Turn off** needs a current code, a recovery code or the password (throttled the same way).
+  An operator can turn it off for an owner who lost both the authenticator and the recovery
+  codes (:meth:`SecondFactorUseCases.reset_second_factor`, ``questlog users
+  reset-second-factor``); the account's sessions end with it.
 * Changing the factor needs an access token from a sign-in, not a personal API token; API
   tokens themselves are not affected by two-step sign-in (they are a credential of their own,
   made by a signed-in user).
@@ -20,6 +23,7 @@ step of a password sign-in (:mod:`questlog_core.identity.second_factor` has the 
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 import msgspec
 
@@ -32,6 +36,7 @@ from questlog_core.errors import (
 from questlog_core.identity.events import SecondFactorDisabled, SecondFactorEnabled
 from questlog_core.identity.passwords import normalise_password
 from questlog_core.identity.ports import AuthUnitOfWork
+from questlog_core.identity.rbac import Permission
 from questlog_core.identity.second_factor import (
     CHALLENGE_MAX_FAILURES,
     CHALLENGE_PREFIX,
@@ -240,6 +245,34 @@ class SecondFactorUseCases(AuthBase):
                 )
             await uow.commit()
         await self._refund(spent)
+
+    async def reset_second_factor(
+        self, actor: Principal, user_id: UUID, *, reason: str = ""
+    ) -> bool:
+        """An operator turns another account's two-step sign-in off (its owner lost both the
+        authenticator and the recovery codes): the factor and its codes go, and the account's
+        sessions and access tokens end, so whoever held a session must sign in again, by
+        password alone until a new factor is enrolled. Returns whether there was a factor
+        (``False``: nothing changed). ``reason`` is logged with the sessions' end."""
+        actor.require(Permission.USERS_MANAGE)
+        async with self._uow() as uow:
+            user = await uow.users.get(UserId(user_id))
+            factor = await uow.second_factors.get(user.id)
+            if factor is None:
+                return False
+            now = self._clock.now()
+            await uow.second_factors.remove(user.id)
+            if factor.enabled:
+                uow.record(
+                    SecondFactorDisabled(
+                        event_id=self._event_id(), occurred_at=now, owner=user.id, method=METHOD
+                    )
+                )
+            why = "second factor reset" + (f": {reason}" if reason else "")
+            await self._end_sessions(uow, user.id, now, why)
+            await self._revoke_access_tokens(user.id, now)
+            await uow.commit()
+        return True
 
     async def complete_sign_in(
         self,
