@@ -294,3 +294,49 @@ def test_a_completed_quest_is_delivered_signed_to_a_local_receiver(
     assert "not followed" in redirected["last_error"]
     assert redirected["next_attempt_at"] is not None
     assert not [r for r in receiver.received if r[0] == "/target"]
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+def test_a_delivered_webhook_is_sent_again_on_request_with_the_same_id(
+    open_client: Client, receiver: Receiver, make_user: MakeUser
+) -> None:
+    client = open_client
+    me = make_user(client, f"again{next(_emails)}@example.com")
+    other = make_user(client, f"nosy{next(_emails)}@example.com")
+    base = f"http://127.0.0.1:{receiver.port}"
+    hook = register(client, me, url=f"{base}/hook").json()
+    moved = register(client, me, url=f"{base}/moved").json()
+    quest = client.post("/api/v1/quests", json={"title": "Send it twice"}, headers=me).json()
+    assert client.post(f"/api/v1/quests/{quest['id']}/complete", headers=me).status_code == 200
+
+    def log_of(endpoint: dict[str, Any]) -> list[Any]:
+        answer = client.get(f"{W}/{endpoint['id']}/deliveries", headers=me)
+        assert answer.status_code == 200, answer.text
+        return list(answer.json())
+
+    def arrived() -> list[Any]:
+        return [r for r in receiver.received if r[0] == "/hook"]
+
+    wait_for(arrived)
+    [delivery] = wait_for(lambda: [d for d in log_of(hook) if d["status"] == "delivered"])
+    again = f"{W}/{hook['id']}/deliveries/{delivery['id']}/redeliver"
+
+    # another player's endpoint and delivery are not found; a waiting delivery is a conflict
+    assert client.post(again, headers=other).status_code == 404
+    [waiting] = wait_for(lambda: [d for d in log_of(moved) if d["attempts"] >= 1])
+    assert waiting["status"] == "pending"
+    refused = client.post(f"{W}/{moved['id']}/deliveries/{waiting['id']}/redeliver", headers=me)
+    assert refused.status_code == 409, refused.text
+    assert refused.headers["content-type"].startswith(PROBLEM_MEDIA_TYPE)
+
+    queued = client.post(again, headers=me)
+    assert queued.status_code == 202, queued.text
+    assert queued.json()["status"] == "pending"
+    assert queued.json()["webhook_id"] == delivery["webhook_id"]
+
+    [first, second] = wait_for(lambda: arrived() if len(arrived()) == 2 else [])
+    assert second[1]["webhook-id"] == first[1]["webhook-id"] == delivery["webhook_id"]
+    assert second[2] == first[2]  # the same event, byte for byte
+    verify(hook["secret"], second[1], second[2])
+    [sent_again] = wait_for(lambda: [d for d in log_of(hook) if d["status"] == "delivered"])
+    assert [a["status_code"] for a in sent_again["attempt_log"]] == [200, 200]

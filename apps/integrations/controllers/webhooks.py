@@ -13,7 +13,12 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_201_CREATED,
+    HTTP_202_ACCEPTED,
+    HTTP_204_NO_CONTENT,
+)
 
 from apps.http.dependencies import CurrentUser
 from apps.http.permissions import requires
@@ -34,6 +39,7 @@ from questlog_core.integrations.messages import (
     GetDeliveryLog,
     GetEndpoint,
     ListEndpoints,
+    Redeliver,
     RegisterEndpoint,
     RotateSecret,
     UpdateEndpoint,
@@ -163,3 +169,23 @@ class WebhookController(Controller):
             GetDeliveryLog(owner=UserId(user.user_id), endpoint_id=endpoint_id, limit=limit)
         )
         return [DeliveryOut.from_domain(log) for log in logs]
+
+    @post(
+        "/{endpoint_id:uuid}/deliveries/{delivery_id:uuid}/redeliver",
+        status_code=HTTP_202_ACCEPTED,
+        **requires(Permission.INTEGRATIONS_WRITE),
+    )
+    async def redeliver(
+        self,
+        user: CurrentUser,
+        bus: IntegrationsBus,
+        endpoint_id: FromPath[UUID],
+        delivery_id: FromPath[UUID],
+    ) -> DeliveryOut:
+        """Send a delivered or failed delivery again: queued now, with the whole retry schedule
+        ahead and the same ``webhook-id`` (receivers deduplicate by it); its earlier attempts
+        stay in the log. One still waiting to be sent, or a disabled endpoint, is a 409."""
+        log = await bus.handle(
+            Redeliver(owner=UserId(user.user_id), endpoint_id=endpoint_id, delivery_id=delivery_id)
+        )
+        return DeliveryOut.from_domain(log)

@@ -18,6 +18,7 @@ from questlog_core.integrations.use_cases import (
     DELIVERIES_MAX,
     DeliveryLog,
     EndpointExport,
+    Redeliver,
     RegisterEndpoint,
     UpdateEndpoint,
     Webhooks,
@@ -56,6 +57,7 @@ __all__ = [
     "GetDeliveryLog",
     "GetEndpoint",
     "ListEndpoints",
+    "Redeliver",
     "RegisterEndpoint",
     "RotateSecret",
     "UpdateEndpoint",
@@ -142,6 +144,7 @@ def handlers(webhooks: Webhooks) -> dict[type[Any], Handler]:
         GetEndpoint: getting,
         DeleteEndpoint: deleting,
         RotateSecret: rotating,
+        Redeliver: webhooks.redeliver,
         GetDeliveryLog: log,
         ExportWebhooks: exporting,
     }

@@ -31,6 +31,7 @@ from questlog_core.integrations.webhooks import (
     Delivery,
     DeliveryStatus,
     Endpoint,
+    EndpointDisabled,
     check_event_types,
     check_url,
     new_secret,
@@ -108,6 +109,14 @@ class UpdateEndpoint(msgspec.Struct, frozen=True, kw_only=True):
     enabled: bool | None = None
 
 
+class Redeliver(msgspec.Struct, frozen=True, kw_only=True):
+    """Send one of an endpoint's delivered or failed deliveries again."""
+
+    owner: UserId
+    endpoint_id: UUID
+    delivery_id: UUID
+
+
 @dataclass
 class Webhooks:
     """The webhook commands and queries, with the ports they reach out through."""
@@ -164,6 +173,24 @@ class Webhooks:
             await uow.webhooks.save_endpoint(endpoint)
             await uow.commit()
         return endpoint
+
+    async def redeliver(self, command: Redeliver, uow: IntegrationsUnitOfWork) -> DeliveryLog:
+        """Send one of the endpoint's delivered or failed deliveries again (see
+        :meth:`~questlog_core.integrations.webhooks.Delivery.send_again`): the sender takes it
+        on its next round. Another owner's endpoint or delivery is ``NotFound``; a delivery
+        still waiting, or a disabled endpoint, is a conflict."""
+        async with uow:
+            endpoint = await _owned(uow, command.owner, command.endpoint_id)
+            delivery = await uow.webhooks.delivery(command.delivery_id)
+            if delivery is None or delivery.endpoint_id != endpoint.id:
+                raise NotFound("webhook delivery", command.delivery_id)
+            if not endpoint.enabled:
+                raise EndpointDisabled(endpoint.id)
+            delivery.send_again(self.clock.now())
+            await uow.webhooks.save_delivery(delivery)
+            attempts = await uow.webhooks.attempts_of([delivery.id])
+            await uow.commit()
+        return DeliveryLog(delivery=delivery, attempts=attempts)
 
     async def rotate_secret(
         self, owner: UserId, endpoint_id: UUID, uow: IntegrationsUnitOfWork
@@ -403,6 +430,7 @@ __all__ = [
     "CONSUMER",
     "DELIVERIES_MAX",
     "DeliveryLog",
+    "Redeliver",
     "RegisterEndpoint",
     "SendReport",
     "UpdateEndpoint",

@@ -31,7 +31,7 @@ from uuid import UUID
 
 import msgspec
 
-from questlog_core.kernel.errors import ValidationFailed
+from questlog_core.kernel.errors import DomainError, ErrorKind, ValidationFailed
 from questlog_core.kernel.events import DomainEvent, encode_event
 from questlog_core.kernel.ids import EventId, UserId
 
@@ -140,12 +140,51 @@ class Delivery(msgspec.Struct, kw_only=True):
             self.status = DeliveryStatus.PENDING
             self.next_attempt_at = attempt.at + RETRY_DELAYS[self.attempts - 1]
 
+    def send_again(self, at: datetime) -> None:
+        """Queue a delivered or failed delivery once more, due at ``at``, with the whole retry
+        schedule ahead of it and the same ``webhook-id`` (receivers deduplicate by it); its
+        earlier attempts stay in the log.
+
+        Raises:
+            DeliveryWaiting: it is still waiting to be sent.
+        """
+        if self.status is DeliveryStatus.PENDING:
+            raise DeliveryWaiting(self.id)
+        self.status = DeliveryStatus.PENDING
+        self.attempts = 0
+        self.next_attempt_at = at
+        self.updated_at = at
+
     def give_up(self, at: datetime, reason: str) -> None:
         """Fail without another attempt (the endpoint was deleted or disabled)."""
         self.status = DeliveryStatus.FAILED
         self.next_attempt_at = None
         self.last_error = reason
         self.updated_at = at
+
+
+class DeliveryWaiting(DomainError):
+    """A delivery asked to be sent again while it still waits to be sent (409)."""
+
+    code = "delivery-waiting"
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self, delivery_id: UUID) -> None:
+        super().__init__(
+            "this delivery is still waiting to be sent; it can be sent again once it was "
+            "delivered or failed",
+            delivery_id=str(delivery_id),
+        )
+
+
+class EndpointDisabled(DomainError):
+    """Something was asked of a disabled endpoint that only an enabled one does (409)."""
+
+    code = "endpoint-disabled"
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self, endpoint_id: UUID) -> None:
+        super().__init__("the endpoint is disabled: enable it first", endpoint_id=str(endpoint_id))
 
 
 def new_secret() -> str:
@@ -360,7 +399,9 @@ __all__ = [
     "CheckedUrl",
     "Delivery",
     "DeliveryStatus",
+    "DeliveryWaiting",
     "Endpoint",
+    "EndpointDisabled",
     "check_event_types",
     "check_url",
     "new_secret",

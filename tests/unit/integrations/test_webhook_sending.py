@@ -226,3 +226,43 @@ async def test_a_disabled_endpoint_is_sent_nothing() -> None:
     assert report.failed == 1
     assert world.http.requests == []
     assert await queue_deliveries(world.completed(), world.uow(), world.clock, Ids()) == 0
+
+
+async def test_a_failed_delivery_sent_again_gets_a_whole_new_schedule_under_its_id() -> None:
+    from questlog_core.integrations.use_cases import Redeliver
+    from questlog_core.integrations.webhooks import DeliveryWaiting, EndpointDisabled
+    from questlog_core.kernel.errors import NotFound
+
+    world = World(httpx.Response(503))
+    endpoint = await world.register()
+    await queue_deliveries(world.completed(), world.uow(), world.clock, Ids())
+    [delivery] = world.store.deliveries.values()
+    again = Redeliver(owner=world.owner, endpoint_id=endpoint.id, delivery_id=delivery.id)
+    with pytest.raises(DeliveryWaiting):  # not sent yet: nothing to send again
+        await world.webhooks.redeliver(again, world.uow())
+    for _ in range(7):
+        await world.send()
+        due = world.store.deliveries[delivery.id].next_attempt_at
+        if due is not None:
+            world.clock.at = due
+    assert world.store.deliveries[delivery.id].status is DeliveryStatus.FAILED
+    stranger = Redeliver(owner=UserId(uuid4()), endpoint_id=endpoint.id, delivery_id=delivery.id)
+    with pytest.raises(NotFound):
+        await world.webhooks.redeliver(stranger, world.uow())
+
+    world.http.answer = httpx.Response(200)
+    log = await world.webhooks.redeliver(again, world.uow())
+
+    assert log.delivery.status is DeliveryStatus.PENDING
+    assert log.delivery.attempts == 0
+    assert len(log.attempts) == 7  # the earlier attempts stay in the log
+    assert (await world.send()).delivered == 1
+    assert len({r.headers["webhook-id"] for r in world.http.requests}) == 1  # one id throughout
+    async with world.uow() as uow:
+        stored = await uow.webhooks.endpoint(world.owner, endpoint.id)
+        assert stored is not None
+        stored.enabled = False
+        await uow.webhooks.save_endpoint(stored)
+        await uow.commit()
+    with pytest.raises(EndpointDisabled):
+        await world.webhooks.redeliver(again, world.uow())
