@@ -59,6 +59,12 @@ class TotpConfirmIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     code: TotpCode
 
 
+class TotpCodeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A current code of the enrolled authenticator app."""
+
+    code: TotpCode
+
+
 class TotpDisableIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One proof: a current code, an unused recovery code or the password."""
 
@@ -134,6 +140,24 @@ class TotpController(Controller):
         no enrolment waits for a code."""
         codes: RecoveryCodes = await bus.handle(
             two_step.ConfirmTotp(principal=user, code=data.code)
+        )
+        return codes
+
+    @post(
+        "/recovery-codes",
+        status_code=200,
+        rate_limited=True,
+        checks_credentials=True,
+        **requires(Permission.SECOND_FACTOR_MANAGE),
+    )
+    async def regenerate_recovery_codes(
+        self, data: JSONBody[TotpCodeIn], user: CurrentUser, bus: IdentityBus
+    ) -> RecoveryCodes:
+        """Ten new recovery codes for the authenticator, proven by its current code, shown
+        this once; the old codes stop working. A wrong code is a 401 (and counts toward the
+        sign-in lockout); 409 when two-step sign-in is not on."""
+        codes: RecoveryCodes = await bus.handle(
+            two_step.RegenerateRecoveryCodes(principal=user, code=data.code)
         )
         return codes
 

@@ -220,6 +220,32 @@ def test_a_recovery_code_signs_in_once(account: Account) -> None:
     )
 
 
+def test_new_recovery_codes_replace_the_old_ones(account: Account) -> None:
+    off = account.client.post(
+        f"{TOTP}/recovery-codes", json={"code": "123456"}, headers=account.headers
+    )
+    _problem(off, 409)  # two-step sign-in is not on yet
+    old = account.turn_on()
+    wrong = account.client.post(
+        f"{TOTP}/recovery-codes", json={"code": account.code()}, headers=account.headers
+    )
+    _problem(wrong, 401)  # the confirming code's step was spent: a replay
+
+    answer = account.client.post(
+        f"{TOTP}/recovery-codes", json={"code": account.code(1)}, headers=account.headers
+    )
+
+    assert answer.status_code == 200, answer.text
+    new: list[str] = answer.json()["codes"]
+    assert len(new) == 10
+    assert not set(new) & set(old)
+    assert account.client.get(TOTP, headers=account.headers).json()["recovery_codes_left"] == 10
+    _problem(account.second_step(challenge=account.challenge(), recovery_code=old[0]), 401)
+    assert (
+        account.second_step(challenge=account.challenge(), recovery_code=new[0]).status_code == 200
+    )
+
+
 def test_the_second_step_needs_exactly_one_proof(account: Account) -> None:
     codes = account.turn_on()
     challenge = account.challenge()

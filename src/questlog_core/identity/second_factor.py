@@ -147,6 +147,17 @@ class NoEnrolmentWaiting(DomainError):
         super().__init__("there is no enrolment waiting for a code: enrol first")
 
 
+class SecondFactorOff(DomainError):
+    """Something only an account with two-step sign-in on can do was asked of one without
+    it (409)."""
+
+    code = "second-factor-off"
+    kind = ErrorKind.CONFLICT
+
+    def __init__(self) -> None:
+        super().__init__("two-step sign-in is not on for this account")
+
+
 class SecretSealer(Protocol):
     """Authenticated encryption of TOTP secrets at rest (the adapter holds the key)."""
 
@@ -282,6 +293,7 @@ __all__ = [
     "NoEnrolmentWaiting",
     "RecoveryCode",
     "SecondFactor",
+    "SecondFactorOff",
     "SecondFactorRepository",
     "SecretSealer",
     "SignInChallenge",

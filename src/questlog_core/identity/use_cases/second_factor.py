@@ -46,6 +46,7 @@ from questlog_core.identity.second_factor import (
     NoEnrolmentWaiting,
     RecoveryCode,
     SecondFactor,
+    SecondFactorOff,
     SignInChallenge,
     hash_recovery_code,
     matching_step,
@@ -245,6 +246,35 @@ class SecondFactorUseCases(AuthBase):
                 )
             await uow.commit()
         await self._refund(spent)
+
+    async def regenerate_recovery_codes(self, principal: Principal, *, code: str) -> RecoveryCodes:
+        """Ten new recovery codes for the caller's authenticator, proven by a current code;
+        the old codes stop working. Answers the new codes, shown this once. A wrong code is
+        ``AuthenticationFailed`` and spends the account's sign-in budget; an account without
+        two-step sign-in on is ``SecondFactorOff`` (409)."""
+        _signed_in_with_password(principal)
+        async with self._uow() as uow:
+            user = await uow.users.get(principal.user_id)
+            factor = await uow.second_factors.get(user.id)
+        if factor is None or not factor.enabled:
+            raise SecondFactorOff()
+        spent = await self._spend(self._sign_in_budgets(user, user.email, None, None))
+        now = self._clock.now()
+        codes = new_recovery_codes()
+        async with self._uow() as uow:
+            if not await self._prove(uow, factor, code, None, now):
+                raise AuthenticationFailed("the code is wrong")
+            await uow.second_factors.replace_recovery_codes(
+                [
+                    RecoveryCode(
+                        user_id=user.id, code_hash=hash_recovery_code(user.id, c), created_at=now
+                    )
+                    for c in codes
+                ]
+            )
+            await uow.commit()
+        await self._refund(spent)
+        return RecoveryCodes(codes=codes)
 
     async def reset_second_factor(
         self, actor: Principal, user_id: UUID, *, reason: str = ""

@@ -52,6 +52,13 @@ class ConfirmTotp(msgspec.Struct, frozen=True, kw_only=True):
     code: str
 
 
+class RegenerateRecoveryCodes(msgspec.Struct, frozen=True, kw_only=True):
+    """Ten new recovery codes (the old ones stop working), proven by a current code."""
+
+    principal: Principal
+    code: str
+
+
 class DisableTotp(msgspec.Struct, frozen=True, kw_only=True):
     """Turn two-step sign-in off, proven by a code, a recovery code or the password."""
 
@@ -89,6 +96,9 @@ def handlers(auth: Callable[[], AuthService]) -> dict[type[msgspec.Struct], Hand
     async def confirm(m: ConfirmTotp, _: object) -> RecoveryCodes:
         return await auth().confirm_totp(m.principal, code=m.code)
 
+    async def regenerate(m: RegenerateRecoveryCodes, _: object) -> RecoveryCodes:
+        return await auth().regenerate_recovery_codes(m.principal, code=m.code)
+
     async def disable(m: DisableTotp, _: object) -> None:
         await auth().disable_totp(
             m.principal, code=m.code, recovery_code=m.recovery_code, password=m.password
@@ -100,6 +110,7 @@ def handlers(auth: Callable[[], AuthService]) -> dict[type[msgspec.Struct], Hand
         EnrolTotp: enrol,
         ConfirmTotp: confirm,
         DisableTotp: disable,
+        RegenerateRecoveryCodes: regenerate,
     }
 
 
@@ -111,6 +122,7 @@ __all__ = [
     "EnrolTotp",
     "GetSecondFactor",
     "RecoveryCodes",
+    "RegenerateRecoveryCodes",
     "SecondFactorRequired",
     "SecondFactorStatus",
     "SignedIn",
