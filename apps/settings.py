@@ -175,6 +175,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
     #: who may read ``/metrics``: direct peers in these IPs/CIDRs (comma-separated; empty: off)
     metrics_allow: str = "127.0.0.1, ::1"
+    #: product analytics records older than this many days are deleted (hourly, by the
+    #: worker consuming the analytics events); 0 keeps them forever
+    analytics_retention_days: Annotated[int, msgspec.Meta(ge=0, le=36_500)] = 400
     #: leaderboards: ``sql`` (the database's own board) or ``redis`` (sorted sets fed after each
     #: commit, rebuilt from SQL, which stays the truth; needs a SQL database)
     leaderboard: Literal["sql", "redis"] = "sql"

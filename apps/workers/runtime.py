@@ -6,8 +6,9 @@
   contexts' actors (:mod:`apps.workers.actors`), with failures after the last retry kept as
   dead letters;
 * the streak rollover's ticker (:mod:`apps.workers.schedules`) when it consumes the game's
-  events, and the webhook sender's (:mod:`apps.workers.webhooks`) when it consumes the
-  integrations events;
+  events, the webhook sender's (:mod:`apps.workers.webhooks`) when it consumes the
+  integrations events, and the analytics retention's (:mod:`apps.workers.retention`) when it
+  consumes the analytics events;
 * the notification dispatcher (:mod:`apps.workers.notifications`) when the notification
   service is among them;
 * the :class:`~adapters.messaging.relay.OutboxRelay` of the chosen services' outboxes, in a
@@ -42,8 +43,10 @@ from apps.settings import Settings
 from apps.workers.actors import dead_letter_recorder, declare_actors, routes
 from apps.workers.broker import configure_broker, queue_name
 from apps.workers.notifications import NotificationDispatcher
-from apps.workers.schedules import StreakTicker, declare_roll_over_actor
-from apps.workers.webhooks import WebhookTicker, declare_send_webhooks_actor
+from apps.workers.retention import RETENTION_TICK_SECONDS, declare_forget_actor
+from apps.workers.schedules import declare_roll_over_actor
+from apps.workers.ticker import Ticker
+from apps.workers.webhooks import declare_send_webhooks_actor
 from questlog_core.events.identity import AccountDeleted
 
 if TYPE_CHECKING:
@@ -80,8 +83,7 @@ class EventWorker:
         self._relay_loop: asyncio.AbstractEventLoop | None = None
         self._relay_task: asyncio.Task[Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._ticker: StreakTicker | None = None
-        self._webhook_ticker: WebhookTicker | None = None
+        self._tickers: list[Ticker] = []
         self.dispatcher = (
             NotificationDispatcher(settings) if "notification" in self.services else None
         )
@@ -103,6 +105,9 @@ class EventWorker:
         send_webhooks = None
         if "integrations" in self.contexts and settings.webhook_send_seconds > 0:
             send_webhooks = declare_send_webhooks_actor(broker, settings, container)
+        forget_records = None
+        if "analytics" in self.contexts and settings.analytics_retention_days > 0:
+            forget_records = declare_forget_actor(broker, settings, container)
         engine = container.engine()
         assert engine is not None  # checked in __init__: a SQL database
         # Before Retries in the list: "after" hooks run in reverse, so the recorder sees the
@@ -121,11 +126,19 @@ class EventWorker:
         assert loop_thread is not None, "the broker's AsyncIO middleware starts the loop"
         self._loop = loop_thread.loop
         if roll_over is not None:
-            self._ticker = StreakTicker(roll_over, settings.streak_rollover_seconds)
-            self._ticker.start()
+            self._tickers.append(
+                Ticker(roll_over, settings.streak_rollover_seconds, "streak rollover")
+            )
         if send_webhooks is not None:
-            self._webhook_ticker = WebhookTicker(send_webhooks, settings.webhook_send_seconds)
-            self._webhook_ticker.start()
+            self._tickers.append(
+                Ticker(send_webhooks, settings.webhook_send_seconds, "webhook sender")
+            )
+        if forget_records is not None:
+            self._tickers.append(
+                Ticker(forget_records, RETENTION_TICK_SECONDS, "analytics retention")
+            )
+        for ticker in self._tickers:
+            ticker.start()
         if self.with_relay:
             self._start_relay(broker)
         if self.dispatcher is not None:
@@ -189,12 +202,9 @@ class EventWorker:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop relaying and dispatching, finish the messages in hand, close the pools."""
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
-        if self._webhook_ticker is not None:
-            self._webhook_ticker.stop()
-            self._webhook_ticker = None
+        for ticker in self._tickers:
+            ticker.stop()
+        self._tickers = []
         if self.dispatcher is not None:
             self.dispatcher.stop(timeout)
         relay_loop, relay_task = self._relay_loop, self._relay_task

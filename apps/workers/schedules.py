@@ -13,16 +13,16 @@ makes two runners that pick the same player conflict; the loser skips that playe
 winner's rollover is the same one). A runner that stops midway leaves the rest due for the
 next tick, so nothing is lost either.
 
-:class:`StreakTicker` sends that actor a message every ``QUESTLOG_STREAK_ROLLOVER_SECONDS``
-from each worker that consumes gamification events, and from the all-in-one's in-process
-worker (the stub broker delivers it in the same process). A late tick changes no outcome:
-every use case of the game rolls the player over to ``now`` first.
+A :class:`~apps.workers.ticker.Ticker` sends that actor a message every
+``QUESTLOG_STREAK_ROLLOVER_SECONDS`` from each worker that consumes gamification events,
+and from the all-in-one's in-process worker (the stub broker delivers it in the same
+process). A late tick changes no outcome: every use case of the game rolls the player over to
+``now`` first.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from apps.container import Container
@@ -71,39 +71,10 @@ def declare_roll_over_actor(broker: Any, settings: Settings, container: Containe
     )(roll_over_streaks)
 
 
-class StreakTicker:
-    """A thread that sends the rollover actor a message every ``interval`` seconds."""
-
-    def __init__(self, actor: Any, interval: float) -> None:
-        self._actor = actor
-        self._interval = interval
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(
-            target=self._tick, name="questlog-streak-ticker", daemon=True
-        )
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _tick(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                self._actor.send()
-            except Exception as exc:  # a broker outage: the next tick tries again
-                log.warning("could not schedule the streak rollover: %r", exc)
-            self._stopped.wait(self._interval)
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stopped.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-
 __all__ = [
     "BATCH",
     "MAX_BATCHES",
     "ROLL_OVER_STREAKS",
-    "StreakTicker",
     "declare_roll_over_actor",
     "roll_over_due",
 ]

@@ -5,8 +5,9 @@ claims them (:func:`questlog_core.integrations.use_cases.queue_deliveries`). The
 ``integrations.send_webhooks`` sends what is due (:func:`send_webhooks_due`): it leases a batch,
 checks and resolves each URL anew, POSTs the signed body with httpx and records the attempt;
 failures come back on the schedule of :data:`questlog_core.integrations.webhooks.RETRY_DELAYS`.
-:class:`WebhookTicker` sends the actor a message every ``QUESTLOG_WEBHOOK_SEND_SECONDS`` from
-each worker that consumes the integrations events and from the all-in-one's in-process worker.
+A :class:`~apps.workers.ticker.Ticker` sends the actor a message every
+``QUESTLOG_WEBHOOK_SEND_SECONDS`` from each worker that consumes the integrations events and
+from the all-in-one's in-process worker.
 Several senders are safe together: a delivery is leased (its due time moved past the attempt's
 timeout) before it is tried.
 """
@@ -14,7 +15,6 @@ timeout) before it is tried.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -82,37 +82,8 @@ def declare_send_webhooks_actor(broker: Any, settings: Settings, container: Cont
     )(send_webhooks)
 
 
-class WebhookTicker:
-    """A thread that sends the webhook actor a message every ``interval`` seconds."""
-
-    def __init__(self, actor: Any, interval: float) -> None:
-        self._actor = actor
-        self._interval = interval
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(
-            target=self._tick, name="questlog-webhook-ticker", daemon=True
-        )
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _tick(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                self._actor.send()
-            except Exception as exc:  # a broker outage: the next tick tries again
-                log.warning("could not schedule the webhook sender: %r", exc)
-            self._stopped.wait(self._interval)
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stopped.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-
 __all__ = [
     "SEND_WEBHOOKS",
-    "WebhookTicker",
     "declare_send_webhooks_actor",
     "send_webhooks_due",
 ]

@@ -212,3 +212,27 @@ async def test_bad_windows_are_refused_with_the_field_named(
     with pytest.raises(ValidationFailed) as raised:
         await summary_of(ALICE, NOW, 0, reader())
     assert raised.value.field == "days"
+
+
+async def test_records_past_the_retention_are_forgotten_and_recording_goes_on(
+    uows: tuple[MakeUow, MakeUow],
+) -> None:
+    from questlog_core.analytics.recording import forget_old_records
+
+    writer, reader = uows
+    today = NOW.date()
+    for days_ago in (0, 29, 30, 31, 400):
+        await record_event(completed(ALICE, NOW - timedelta(days=days_ago)), writer())
+    await record_event(completed(BOB, NOW - timedelta(days=45)), writer())
+
+    assert await forget_old_records(writer(), today, 0) == 0  # 0 keeps everything
+    assert await forget_old_records(writer(), today, 30) == 3  # 31 and 400 days, Bob's 45
+
+    kept = await export_page(ALICE, 0, reader(), limit=100)
+    assert sorted((today - r.day).days for r in kept) == [0, 29, 30]
+    assert await export_page(BOB, 0, reader(), limit=100) == []
+    assert await forget_old_records(writer(), today, 30) == 0
+    fresh = completed(ALICE, NOW)
+    await record_event(fresh, writer())
+    newest = (await export_page(ALICE, 0, reader(), limit=100))[-1]
+    assert newest.event_id == fresh.event_id  # an export still pages in recording order

@@ -88,7 +88,7 @@ def test_a_zero_interval_turns_the_ticker_off(tmp_path: Path) -> None:
     worker = EventWorker(settings, ["gamification"], relay=False)
     worker.start()
     try:
-        assert worker._ticker is None
+        assert worker._tickers == []
     finally:
         worker.stop()
     assert asyncio.run(streak_days(url, user)) == []

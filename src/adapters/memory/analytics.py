@@ -21,6 +21,8 @@ class InMemoryAnalyticsStore:
         self.events: list[RecordedEvent] = []
         self.inbox: set[tuple[str, EventId]] = set()
         self.outbox: list[DomainEvent] = []
+        #: the last position given (positions are never reused, forgotten events included)
+        self.last_position = 0
 
 
 class _Records:
@@ -30,7 +32,8 @@ class _Records:
     async def add(self, event: RecordedEvent) -> bool:
         if any(e.event_id == event.event_id for e in self._uow.events):
             return False
-        position = len(self._uow.events) + 1
+        self._uow.last_position += 1
+        position = self._uow.last_position
         self._uow.events.append(
             RecordedEvent(
                 event_id=event.event_id,
@@ -51,6 +54,12 @@ class _Records:
 
     async def page_of_owner(self, owner: UserId, after: int, limit: int) -> list[RecordedEvent]:
         return [e for e in self._uow.events if e.owner == owner and e.position > after][:limit]
+
+    async def forget_before(self, day: date) -> int:
+        kept = [e for e in self._uow.events if e.day >= day]
+        forgotten = len(self._uow.events) - len(kept)
+        self._uow.events = kept
+        return forgotten
 
     async def daily(self, first: date, last: date) -> list[DailyFigures]:
         active: dict[date, set[UserId]] = defaultdict(set)
@@ -91,6 +100,7 @@ class InMemoryAnalyticsUnitOfWork:
     def __init__(self, store: InMemoryAnalyticsStore) -> None:
         self.store = store
         self.events: list[RecordedEvent] = []
+        self.last_position = store.last_position
         self.claims: set[tuple[str, EventId]] = set()
         self.recorded: list[DomainEvent] = []
         self._last_committed: list[DomainEvent] = []
@@ -107,6 +117,7 @@ class InMemoryAnalyticsUnitOfWork:
 
     async def commit(self) -> None:
         self.store.events = list(self.events)
+        self.store.last_position = self.last_position
         self.store.inbox |= self.claims
         self.store.outbox.extend(self.recorded)
         self._last_committed = self.recorded
@@ -116,6 +127,7 @@ class InMemoryAnalyticsUnitOfWork:
     async def rollback(self) -> None:
         """Discard the changes, claims and recorded events; the unit of work goes on."""
         self.events = list(self.store.events)
+        self.last_position = self.store.last_position
         self.claims = set()
         self.recorded = []
 

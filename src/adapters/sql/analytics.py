@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -70,6 +70,10 @@ class SqlAnalyticsRecords:
         if added:
             self._uow.inserted("analytics.analytics_events")
         return added
+
+    async def forget_before(self, day: date) -> int:
+        result = await self._uow.connection.execute(delete(t.events).where(t.events.c.day < day))
+        return int(result.rowcount or 0)
 
     async def of_owner(
         self, owner: UserId, since: datetime, until: datetime

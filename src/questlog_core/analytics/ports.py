@@ -36,6 +36,10 @@ class AnalyticsRecords(Protocol):
         recording order (pass the last one's ``position`` for the next page)."""
         ...
 
+    async def forget_before(self, day: date) -> int:
+        """Delete every player's events of UTC days before ``day``; how many went."""
+        ...
+
     async def daily(self, first: date, last: date) -> list[DailyFigures]:
         """Every player's figures for each UTC day from ``first`` to ``last`` (inclusive) that
         has a recorded event, oldest first."""

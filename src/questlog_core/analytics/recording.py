@@ -8,6 +8,8 @@ once. Nothing here runs in a request: the analytics consumer calls it.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from questlog_core.ai.events import AiFeatureUsed
 from questlog_core.analytics.model import Kind, PropertyValue, RecordedEvent
 from questlog_core.analytics.ports import AnalyticsUnitOfWork
@@ -23,7 +25,7 @@ from questlog_core.quests.events import (
     QuestStarted,
 )
 
-__all__ = ["CONSUMER", "RECORDED_EVENTS", "record_event", "recorded_from"]
+__all__ = ["CONSUMER", "RECORDED_EVENTS", "forget_old_records", "record_event", "recorded_from"]
 
 #: the inbox consumer name of the recording
 CONSUMER = "analytics.record"
@@ -87,6 +89,17 @@ def recorded_from(event: DomainEvent) -> RecordedEvent | None:
         at=event.occurred_at,
         properties=properties,
     )
+
+
+async def forget_old_records(uow: AnalyticsUnitOfWork, today: date, keep_days: int) -> int:
+    """Delete the recorded events of UTC days more than ``keep_days`` before ``today`` (the
+    retention of product analytics; ``keep_days`` 0 keeps everything); how many went."""
+    if keep_days <= 0:
+        return 0
+    async with uow:
+        forgotten = await uow.records.forget_before(today - timedelta(days=keep_days))
+        await uow.commit()
+    return forgotten
 
 
 async def record_event(event: DomainEvent, uow: AnalyticsUnitOfWork) -> bool:
