@@ -80,6 +80,16 @@ def run_on_worker_loop(coroutine: Any) -> Any:
     return loop_thread.run_coroutine(coroutine)
 
 
+async def _still_usable(connection: Any) -> bool:
+    """Whether the shared transaction still takes statements (PostgreSQL refuses every one
+    after an error outside a savepoint, until a rollback)."""
+    try:
+        await connection.exec_driver_sql("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
 def _consume(
     context: str, bus: MessageBus[Any], container: Container, broker: Any
 ) -> Callable[..., None]:
@@ -114,7 +124,7 @@ def _consume(
             # A transaction holds SQLite's one writer lock while it runs: it commits after
             # BURST_HOLD_SECONDS and the rest of the burst queues again, so requests waiting
             # to write get their turn in between.
-            async with shared_transaction(engine):
+            async with shared_transaction(engine) as shared:
                 until = loop.time() + BURST_HOLD_SECONDS
                 while event is not None:
                     position, current = event
@@ -124,6 +134,11 @@ def _consume(
                     except Exception as exc:
                         if as_outage(exc) is not None:
                             raise  # the database or cache is down: the whole burst waits
+                        if not await _still_usable(shared.connection):
+                            # It failed outside its savepoint (a read) and PostgreSQL has
+                            # aborted the transaction: committing would silently keep
+                            # nothing, so the whole burst fails and is retried instead.
+                            raise
                         log.warning(
                             "%s: %s %s of a burst of %d failed (%r); sending it again alone",
                             context,
