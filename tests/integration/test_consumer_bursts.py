@@ -159,3 +159,69 @@ def test_the_relay_puts_consecutive_events_of_a_consumer_in_bursts_in_order() ->
     single = next(m for m in messages if m.args == (records[6].payload.decode(),))
     assert single.options["event_id"] == str(records[6].event_id)
     assert single.options["event_type"] == deleted
+
+
+@pytest.mark.postgres
+def test_a_burst_postgresql_aborted_keeps_nothing_and_fails_whole(
+    monkeypatch: pytest.MonkeyPatch,
+    postgres_template: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An error *outside* a savepoint (a read) aborts a PostgreSQL transaction, after which its
+    COMMIT keeps nothing without a word: the burst must then fail as a whole (and be retried,
+    here: become a dead letter), never be taken as done."""
+    from sqlalchemy import text
+
+    from adapters.sql.scratch import drop_database
+    from apps.workers import consumers
+    from tests.support.databases import copy_database
+
+    url = copy_database(postgres_template, "bursts")
+    try:
+        settings = settings_env(
+            monkeypatch, database_url=url, broker="stub", worker_max_retries="0"
+        )
+        events = [
+            msgspec.structs.replace(completion(), owner=UserId(uuid.uuid4())) for _ in range(4)
+        ]
+        broken = events[2]
+        real = consumers.project_quest_event
+
+        async def reading_badly(event: Any, uow: Any) -> Any:
+            if event.event_id != broken.event_id:
+                return await real(event, uow)
+            async with uow.reading() as reader:  # a reader joins without a savepoint
+                await reader.connection.execute(
+                    text("SELECT no_such_column FROM ai.ai_quest_views")
+                )
+            return None
+
+        monkeypatch.setattr(consumers, "project_quest_event", reading_badly)
+        import dramatiq
+
+        worker = EventWorker(settings, ["ai"], relay=False)
+        worker.start()
+        flow = EventFlow(url)
+        try:
+            dramatiq.get_broker().enqueue(
+                dramatiq.Message(
+                    queue_name=queue_name(settings, "ai"),
+                    actor_name=actor_name("ai"),
+                    args=tuple(encode_event(e).decode() for e in events),
+                    kwargs={},
+                    options={
+                        "event_ids": [str(e.event_id) for e in events],
+                        "event_types": ["quest.completed.v1"] * len(events),
+                        "request_ids": [None] * len(events),
+                    },
+                )
+            )
+            kept = wait_for(lambda: _dead_letters(capsys), 30.0)
+        finally:
+            worker.stop()
+        assert "4 events: quest.completed.v1" in kept  # the burst, as a whole
+        claimed = flow._column("SELECT count(*) FROM ai.ai_inbox")
+        assert claimed == ["0"]  # nothing of it was taken as done
+        flow.close()
+    finally:
+        drop_database(url)
