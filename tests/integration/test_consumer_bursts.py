@@ -173,7 +173,7 @@ def test_a_burst_postgresql_aborted_keeps_nothing_and_fails_whole(
     from sqlalchemy import text
 
     from adapters.sql.scratch import drop_database
-    from apps.workers import consumers
+    from apps.workers import actors, consumers
     from tests.support.databases import copy_database
 
     url = copy_database(postgres_template, "bursts")
@@ -197,6 +197,9 @@ def test_a_burst_postgresql_aborted_keeps_nothing_and_fails_whole(
             return None
 
         monkeypatch.setattr(consumers, "project_quest_event", reading_badly)
+        # one transaction for the whole burst, however slow the machine (it commits and
+        # starts another after BURST_HOLD_SECONDS otherwise, keeping what came before)
+        monkeypatch.setattr(actors, "BURST_HOLD_SECONDS", 60.0)
         import dramatiq
 
         worker = EventWorker(settings, ["ai"], relay=False)
