@@ -30,6 +30,12 @@ from .test_ai_api import auth_service_events, quest_service_events
 
 Client = TestClient[Litestar]
 C = "/api/v1/integrations/calendar"
+# Due dates must lie ahead (a quest is never due before it is made), and in winter, so Berlin
+# is UTC+1: mid-January of next year, whatever the day the suite runs.
+NEXT_YEAR = datetime.now(UTC).year + 1
+REPORT_DUE = datetime(NEXT_YEAR, 1, 15, 16, 30, tzinfo=UTC)
+DENTIST_DUE = datetime(NEXT_YEAR, 1, 16, 8, 0, tzinfo=UTC)
+PLANTS_DUE = datetime(NEXT_YEAR, 2, 1, 7, 0, tzinfo=UTC)
 _emails = itertools.count(1)
 
 
@@ -98,12 +104,12 @@ def test_a_calendar_app_reads_due_quests_in_the_owners_zone_with_their_status(
         client,
         me,
         title="Write report",
-        due="2027-01-15T16:30:00Z",
+        due=REPORT_DUE.isoformat(),
         notes="Q4 numbers",
         tags=["work"],
         priority=3,
     )
-    dentist = quest(client, me, title="Call dentist", due="2027-01-16T08:00:00Z")
+    dentist = quest(client, me, title="Call dentist", due=DENTIST_DUE.isoformat())
     quest(client, me, title="No date")
     done = client.post(f"/api/v1/quests/{dentist}/complete", headers=me)
     assert done.status_code == 200, done.text
@@ -123,7 +129,7 @@ def test_a_calendar_app_reads_due_quests_in_the_owners_zone_with_their_status(
     due = todo.decoded("DUE")
     assert str(due.tzinfo) == "Europe/Berlin"
     assert (due.hour, due.minute) == (17, 30)
-    assert due == datetime(2027, 1, 15, 16, 30, tzinfo=UTC)
+    assert due == REPORT_DUE
     assert str(todo["STATUS"]) == "NEEDS-ACTION"
     assert str(todo["DESCRIPTION"]) == "Q4 numbers"
     assert int(todo["PRIORITY"]) == 3
@@ -141,8 +147,8 @@ def test_a_revoked_or_rotated_url_is_404_and_only_the_owner_manages_a_feed(
 ) -> None:
     me = berliner(client)
     stranger = make_user(client)
-    quest(client, me, title="Mine", due="2027-01-15T16:30:00Z")
-    quest(client, stranger, title="Theirs", due="2027-01-15T16:30:00Z")
+    quest(client, me, title="Mine", due=REPORT_DUE.isoformat())
+    quest(client, stranger, title="Theirs", due=REPORT_DUE.isoformat())
     deliver_events(app, client)
     mine = new_feed(client, me)
     theirs = new_feed(client, stranger)
@@ -207,8 +213,8 @@ def test_a_feed_imported_into_another_account_brings_the_same_todos(
     app: Litestar, client: Client, make_user: MakeUser
 ) -> None:
     me = berliner(client)
-    quest(client, me, title="Write report", due="2027-01-15T16:30:00Z", priority=4, tags=["work"])
-    done = quest(client, me, title="Call dentist", due="2027-01-16T08:00:00Z")
+    quest(client, me, title="Write report", due=REPORT_DUE.isoformat(), priority=4, tags=["work"])
+    done = quest(client, me, title="Call dentist", due=DENTIST_DUE.isoformat())
     client.post(f"/api/v1/quests/{done}/complete", headers=me)
     deliver_events(app, client)
     body = client.get(path_of(new_feed(client, me))).content
@@ -227,7 +233,7 @@ def test_a_feed_imported_into_another_account_brings_the_same_todos(
     by_title = {q["title"]: q for q in listed}
     assert set(by_title) == {"Write report", "Call dentist"}
     report = by_title["Write report"]
-    assert datetime.fromisoformat(report["due"]) == datetime(2027, 1, 15, 16, 30, tzinfo=UTC)
+    assert datetime.fromisoformat(report["due"]) == REPORT_DUE
     assert report["priority"] == 4
     assert report["tags"] == ["work"]
     assert by_title["Call dentist"]["status"] in ("done", "archived")
@@ -239,7 +245,7 @@ def test_the_all_in_ones_worker_keeps_the_feed_current_by_itself(
 ) -> None:
     me = make_user(client)
     issued = new_feed(client, me)
-    quest(client, me, title="Water plants", due="2027-02-01T07:00:00Z")
+    quest(client, me, title="Water plants", due=PLANTS_DUE.isoformat())
     deadline = time.monotonic() + 10
     while "Water plants" not in todos(client.get(path_of(issued)).content):
         assert time.monotonic() < deadline, "the integrations consumer did not apply the event"
