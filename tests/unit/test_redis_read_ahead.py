@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 
 from adapters.redis.read_ahead import ReadAhead, current_read_ahead, read_ahead
 
@@ -33,3 +35,25 @@ async def test_another_task_neither_reads_ahead_nor_takes_the_values() -> None:
 
     assert await asyncio.create_task(elsewhere()) == ([], None)
     assert ahead.take(["gen:alice"]) == [b"g1"]
+
+
+async def test_a_finished_request_task_is_freed_without_the_cycle_collector() -> None:
+    # The task's context holds the read-ahead; a strong reference back from it made every
+    # request a reference cycle, freed only by full collections that stalled the server.
+    class Payload:
+        pass
+
+    async def request() -> weakref.ref[Payload]:
+        payload = Payload()
+        read_ahead(lambda subject: [f"gen:{subject}", str(id(payload))])
+        return weakref.ref(payload)
+
+    gc.disable()
+    try:
+        task = asyncio.create_task(request())
+        payload = await task
+        del task
+        await asyncio.sleep(0)  # the loop lets go of the handle that woke us with the task
+        assert payload() is None, "the request's objects wait for the cyclic collector"
+    finally:
+        gc.enable()

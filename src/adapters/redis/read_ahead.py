@@ -19,6 +19,7 @@ key asked for was read ahead.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 
@@ -34,11 +35,16 @@ class ReadAhead:
     def __init__(self, keys_for: KeysFor) -> None:
         self._keys_for = keys_for
         self._values: dict[str, bytes | None] = {}
-        self._task = asyncio.current_task()
+        # Weakly: the task's context holds this object (through the context variable), so a
+        # strong reference back made every request's task, coroutine and request a reference
+        # cycle that only the cyclic collector could free (full collections every second or
+        # two under load, stalling every request in flight).
+        task = asyncio.current_task()
+        self._task = weakref.ref(task) if task is not None else _outside_any_task
 
     def keys(self, subject: str) -> list[str]:
         """The full keys to fetch along for ``subject`` (the verified token's user)."""
-        if asyncio.current_task() is not self._task:
+        if asyncio.current_task() is not self._task():
             return []
         return list(self._keys_for(subject))
 
@@ -49,9 +55,14 @@ class ReadAhead:
 
     def take(self, keys: Sequence[str]) -> list[bytes | None] | None:
         """The values of ``keys`` if every one was read ahead (each handed out once)."""
-        if asyncio.current_task() is not self._task or any(k not in self._values for k in keys):
+        if asyncio.current_task() is not self._task() or any(k not in self._values for k in keys):
             return None
         return [self._values.pop(k) for k in keys]
+
+
+def _outside_any_task() -> None:
+    """Outside a task (never ``asyncio.current_task()`` inside one)."""
+    return None
 
 
 _CURRENT: ContextVar[ReadAhead | None] = ContextVar("questlog_redis_read_ahead", default=None)
