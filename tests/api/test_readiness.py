@@ -142,11 +142,14 @@ async def test_the_database_probe_does_not_wait_for_a_sqlite_writer(tmp_path: Pa
     from adapters.readiness import probe_database
     from adapters.sql.engine import make_engine
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    # A probe that queued for the write lock would wait the whole busy timeout (30 s) and be
+    # cut off at 5 s; one that does not answers at once. The margin is wide so that a loaded
+    # machine (a CI run measured over 0.5 s to open a connection) cannot blur the two.
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}", sqlite_busy_timeout_ms=30_000)
     try:
         async with engine.connect() as writer:
             await writer.begin()  # BEGIN IMMEDIATE: holds the write lock
-            part = await probe_database(engine, within=0.5)
+            part = await probe_database(engine, within=5.0)
         assert part.status == "up"
     finally:
         await engine.dispose()
