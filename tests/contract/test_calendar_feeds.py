@@ -419,7 +419,8 @@ async def test_a_feeds_kind_is_stored_listed_and_changed_only_by_its_owner(
         ("Work cal", FeedKind.EVENTS),
     ]
     # the token is unchanged: the same URL keeps working
-    assert [f.token_hash for f in listed][0] == todo_feed.feed.token_hash
+    assert listed[0].token_hash == todo_feed.feed.token_hash
+    assert events(await read(make_uow, todo_feed.token)) == {}  # opens, and holds events now
 
     with pytest.raises(NotFound):
         await update_feed(BOB, todo_feed.feed.feed_id, make_uow(), kind="todos")
