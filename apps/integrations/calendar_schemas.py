@@ -9,13 +9,42 @@ from uuid import UUID
 
 import msgspec
 
-from questlog_core.integrations.calendar.messages import FEED_LABEL_MAX_LENGTH, CalendarFeed
+from questlog_core.integrations.calendar.messages import (
+    FEED_LABEL_MAX_LENGTH,
+    CalendarFeed,
+    FeedKind,
+)
+
+Label = Annotated[str, msgspec.Meta(max_length=FEED_LABEL_MAX_LENGTH)]
+#: checked by the use case, which names the allowed values in its 422
+Kind = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=32,
+        description=(
+            "what the feed holds for each due quest: todos (one VTODO each, the default) or"
+            " events (one VEVENT each, ending at the due moment; for calendars such as Google"
+            " Calendar that show no to-dos)"
+        ),
+        examples=["events"],
+        extra_json_schema={"extra": {"enum": [k.value for k in FeedKind]}},
+    ),
+]
 
 
 class CalendarFeedIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A new feed: a label to tell it from the others (which device or app uses it)."""
+    """A new feed: a label to tell it from the others (which device or app uses it), and
+    whether it holds to-dos or events."""
 
-    label: Annotated[str, msgspec.Meta(max_length=FEED_LABEL_MAX_LENGTH)] = ""
+    label: Label = ""
+    kind: Kind = FeedKind.TODOS.value
+
+
+class CalendarFeedPatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """What to change of a feed (absent: unchanged). Its URL stays the same."""
+
+    label: Label | msgspec.UnsetType = msgspec.UNSET
+    kind: Kind | msgspec.UnsetType = msgspec.UNSET
 
 
 class CalendarFeedOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -23,6 +52,8 @@ class CalendarFeedOut(msgspec.Struct, frozen=True, kw_only=True):
 
     id: UUID
     label: str
+    #: ``todos`` (VTODOs) or ``events`` (VEVENTs)
+    kind: str
     created_at: datetime
     #: when the URL was last replaced (``created_at`` until the first rotation)
     rotated_at: datetime
@@ -34,6 +65,7 @@ class CalendarFeedOut(msgspec.Struct, frozen=True, kw_only=True):
         return cls(
             id=feed.feed_id,
             label=feed.label,
+            kind=feed.kind.value,
             created_at=feed.created_at,
             rotated_at=feed.rotated_at,
             revoked_at=feed.revoked_at,

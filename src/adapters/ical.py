@@ -1,10 +1,14 @@
 """iCalendar (RFC 5545) with the ``icalendar`` library: the calendar feed and the ``.ics`` importer.
 
-**The feed** (:class:`ICalendarRenderer`): one ``VTODO`` per quest. Quests are tasks: a due
-moment, a status, a completion time and a priority, which ``VTODO`` has natively (``DUE``,
-``STATUS``, ``COMPLETED``, ``PRIORITY``); a ``VEVENT`` would need a start and an end Questlog
-does not have. Due times are written in the owner's zone (``DUE;TZID=...`` with the zone's
-``VTIMEZONE``), so a calendar shows them at the wall-clock time the owner chose.
+**The feed** (:class:`ICalendarRenderer`): one component per quest, of the feed's kind. A
+``todos`` feed holds ``VTODO``s: quests are tasks, with a due moment, a status, a completion
+time and a priority, which ``VTODO`` has natively (``DUE``, ``STATUS``, ``COMPLETED``,
+``PRIORITY``). An ``events`` feed holds ``VEVENT``s, for calendars that show no to-dos from a
+subscription (Google Calendar): each ends at the due moment and starts the quest's estimate
+before it (:data:`~questlog_core.integrations.calendar.model.EVENT_DEFAULT_MINUTES` without
+one), is transparent (a deadline does not make its owner busy), and says "done" in its summary.
+Times are written in the owner's zone (``TZID=...`` with the zone's ``VTIMEZONE``), so a
+calendar shows them at the wall-clock time the owner chose.
 
 **The importer** (:func:`read_ical`): each ``VTODO`` of a file becomes a
 :class:`~questlog_core.moving.drafts.QuestDraft` keyed by its ``UID``; what cannot be mapped
@@ -24,7 +28,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 
 from questlog_core.errors import ValidationFailed
-from questlog_core.integrations.calendar.model import CalendarEntry, FeedContent
+from questlog_core.integrations.calendar.model import (
+    EVENT_DEFAULT_MINUTES,
+    CalendarEntry,
+    FeedContent,
+    FeedKind,
+)
 from questlog_core.moving.drafts import (
     MAX_RECORDS,
     DraftStatus,
@@ -61,6 +70,8 @@ _STATUS: Final = {
     "done": "COMPLETED",
     "abandoned": "CANCELLED",
 }
+#: what the summary of a done quest's event begins with (a VEVENT has no "completed" status)
+DONE_MARK: Final = "\N{CHECK MARK} "
 #: Questlog priority (0 none .. 4 critical) → iCalendar PRIORITY (1 highest .. 9 lowest,
 #: 0 undefined); the CUA ranges are 1-4 high, 5 medium, 6-9 low
 _TO_ICAL: Final = {0: 0, 1: 9, 2: 5, 3: 3, 4: 1}
@@ -110,9 +121,11 @@ class ICalendarRenderer:
         calendar.add("x-wr-timezone", zone.key)
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", REFRESH)
+        events = content.kind is FeedKind.EVENTS
         for entry in content.entries:
             if entry.in_feed:
-                calendar.add_component(self._todo(entry, zone, now))
+                render = self._event if events else self._todo
+                calendar.add_component(render(entry, zone, now))
         if zone.key != "UTC":
             calendar.add_missing_timezones()
         return bytes(calendar.to_ical())
@@ -140,6 +153,29 @@ class ICalendarRenderer:
         if entry.tags:
             todo.add("categories", list(entry.tags))
         return todo
+
+    @staticmethod
+    def _event(entry: CalendarEntry, zone: ZoneInfo, now: datetime) -> icalendar.Event:
+        event = icalendar.Event()
+        event.add("uid", f"{entry.quest_id}@questlog")
+        event.add("dtstamp", (entry.updated_at or now).astimezone(UTC))
+        event.add("created", entry.created_at.astimezone(UTC))
+        event.add("last-modified", entry.updated_at.astimezone(UTC))
+        done = entry.completed_at is not None or entry.status == "done"
+        event.add("summary", DONE_MARK + entry.title if done else entry.title)
+        if entry.notes:
+            event.add("description", entry.notes)
+        assert entry.due is not None  # in_feed
+        minutes = entry.estimate_minutes or EVENT_DEFAULT_MINUTES
+        end = entry.due.astimezone(zone)
+        event.add("dtstart", (entry.due - timedelta(minutes=minutes)).astimezone(zone))
+        event.add("dtend", end)
+        event.add("status", "CANCELLED" if entry.status == "abandoned" else "CONFIRMED")
+        # a deadline, not a meeting: it does not make the owner busy
+        event.add("transp", "TRANSPARENT")
+        if entry.tags:
+            event.add("categories", list(entry.tags))
+        return event
 
 
 # --- import ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import icalendar
@@ -78,8 +78,10 @@ def quest(client: Client, headers: dict[str, str], **fields: Any) -> str:
     return str(made.json()["id"])
 
 
-def new_feed(client: Client, headers: dict[str, str], label: str = "Phone") -> dict[str, Any]:
-    made = client.post(f"{C}/feeds", json={"label": label}, headers=headers)
+def new_feed(
+    client: Client, headers: dict[str, str], label: str = "Phone", **fields: Any
+) -> dict[str, Any]:
+    made = client.post(f"{C}/feeds", json={"label": label, **fields}, headers=headers)
     assert made.status_code == 201, made.text
     body: dict[str, Any] = made.json()
     return body
@@ -93,6 +95,11 @@ def path_of(feed: dict[str, Any]) -> str:
 def todos(body: bytes) -> dict[str, icalendar.Todo]:
     calendar = icalendar.Calendar.from_ical(body)
     return {str(t["SUMMARY"]): t for t in calendar.walk("VTODO")}
+
+
+def events(body: bytes) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(body)
+    return {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
 
 
 @pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)
@@ -250,3 +257,122 @@ def test_the_all_in_ones_worker_keeps_the_feed_current_by_itself(
     while "Water plants" not in todos(client.get(path_of(issued)).content):
         assert time.monotonic() < deadline, "the integrations consumer did not apply the event"
         time.sleep(0.05)
+
+
+@pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)
+def test_an_events_feed_shows_due_quests_as_events_ending_when_due_in_the_owners_zone(
+    app: Litestar, client: Client
+) -> None:
+    me = berliner(client)
+    report = quest(
+        client,
+        me,
+        title="Write report",
+        due=REPORT_DUE.isoformat(),
+        notes="Q4 numbers",
+        tags=["work"],
+        estimate_minutes=90,
+    )
+    dentist = quest(client, me, title="Call dentist", due=DENTIST_DUE.isoformat())
+    dropped = quest(client, me, title="Dropped", due=PLANTS_DUE.isoformat())
+    quest(client, me, title="No date")
+    assert client.post(f"/api/v1/quests/{dentist}/complete", headers=me).status_code == 200
+    assert client.post(f"/api/v1/quests/{dropped}/abandon", headers=me).status_code == 200
+    issued = new_feed(client, me, "Google", kind="events")
+    assert issued["feed"]["kind"] == "events"
+    deliver_events(app, client)
+
+    read = client.get(path_of(issued))
+
+    assert read.status_code == 200, read.text
+    assert read.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert todos(read.content) == {}
+    shown = events(read.content)
+    assert set(shown) == {"Write report", "\N{CHECK MARK} Call dentist", "Dropped"}
+    event = shown["Write report"]
+    assert str(event["UID"]) == f"{report}@questlog"
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert str(end.tzinfo) == "Europe/Berlin"
+    assert str(start.tzinfo) == "Europe/Berlin"
+    assert end == REPORT_DUE
+    assert ((start.hour, start.minute), (end.hour, end.minute)) == ((16, 0), (17, 30))
+    assert str(event["DESCRIPTION"]) == "Q4 numbers"
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["TRANSP"]) == "TRANSPARENT"
+    done = shown["\N{CHECK MARK} Call dentist"]
+    assert done.decoded("DTEND") == DENTIST_DUE
+    assert done.decoded("DTEND") - done.decoded("DTSTART") == timedelta(minutes=30)
+    assert str(shown["Dropped"]["STATUS"]) == "CANCELLED"
+    assert client.get(f"{C}/feeds", headers=me).json()[0]["kind"] == "events"
+    exported = client.get("/api/v1/integrations/export", headers=me).json()
+    assert [f["kind"] for f in exported["calendar_feeds"]] == ["events"]
+
+    again = client.get(path_of(issued), headers={"If-None-Match": read.headers["etag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)
+def test_switching_a_feeds_kind_changes_what_the_same_url_serves(
+    app: Litestar, client: Client
+) -> None:
+    me = berliner(client)
+    quest(client, me, title="Write report", due=REPORT_DUE.isoformat())
+    deliver_events(app, client)
+    issued = new_feed(client, me)
+    assert issued["feed"]["kind"] == "todos"  # the default
+    as_todos = client.get(path_of(issued))
+    assert set(todos(as_todos.content)) == {"Write report"}
+
+    switched = client.patch(
+        f"{C}/feeds/{issued['feed']['id']}", json={"kind": "events"}, headers=me
+    )
+
+    assert switched.status_code == 200, switched.text
+    assert (switched.json()["kind"], switched.json()["label"]) == ("events", "Phone")
+    # the app's copy is stale now: its ETag no longer matches
+    as_events = client.get(path_of(issued), headers={"If-None-Match": as_todos.headers["etag"]})
+    assert as_events.status_code == 200
+    assert as_events.headers["etag"] != as_todos.headers["etag"]
+    assert set(events(as_events.content)) == {"Write report"}
+    assert todos(as_events.content) == {}
+
+    relabelled = client.patch(
+        f"{C}/feeds/{issued['feed']['id']}", json={"label": "Tablet", "kind": "todos"}, headers=me
+    )
+    assert relabelled.status_code == 200, relabelled.text
+    listed = client.get(f"{C}/feeds", headers=me).json()
+    assert [(f["label"], f["kind"]) for f in listed] == [("Tablet", "todos")]
+    assert set(todos(client.get(path_of(issued)).content)) == {"Write report"}
+
+
+@pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)
+def test_only_the_owner_changes_a_feed_and_an_unknown_kind_is_a_problem(
+    client: Client, make_user: MakeUser
+) -> None:
+    me = make_user(client)
+    stranger = make_user(client)
+    issued = new_feed(client, me)
+    feed_id = issued["feed"]["id"]
+
+    theirs = client.patch(f"{C}/feeds/{feed_id}", json={"kind": "events"}, headers=stranger)
+    assert theirs.status_code == 404
+    assert theirs.headers["content-type"].startswith(PROBLEM_MEDIA_TYPE)
+    assert client.patch(f"{C}/feeds/{feed_id}", json={"kind": "events"}).status_code == 401
+    assert client.get(f"{C}/feeds", headers=me).json()[0]["kind"] == "todos"
+
+    for bad in (
+        client.post(f"{C}/feeds", json={"label": "x", "kind": "vevent"}, headers=me),
+        client.patch(f"{C}/feeds/{feed_id}", json={"kind": "journal"}, headers=me),
+    ):
+        assert bad.status_code == 422, bad.text
+        assert bad.headers["content-type"].startswith(PROBLEM_MEDIA_TYPE)
+        [error] = bad.json()["errors"]
+        assert error["field"] == "kind"
+        assert error["allowed"] == ["todos", "events"]
+    unknown_field = client.patch(f"{C}/feeds/{feed_id}", json={"colour": "red"}, headers=me)
+    assert unknown_field.status_code == 400, unknown_field.text
+    assert [f["label"] for f in client.get(f"{C}/feeds", headers=me).json()] == ["Phone"]
+
+    assert client.delete(f"{C}/feeds/{feed_id}", headers=me).status_code == 204
+    revoked = client.patch(f"{C}/feeds/{feed_id}", json={"kind": "events"}, headers=me)
+    assert revoked.status_code == 404

@@ -24,6 +24,7 @@ from questlog_core.errors import NotFound, ValidationFailed
 from questlog_core.events import DomainEvent
 from questlog_core.events.identity import ProfileUpdated
 from questlog_core.events.quests import (
+    QuestAbandoned,
     QuestArchived,
     QuestCompleted,
     QuestCreated,
@@ -34,7 +35,12 @@ from questlog_core.events.quests import (
     QuestUpdated,
 )
 from questlog_core.ids import EventId, QuestId, UserId
-from questlog_core.integrations.calendar.model import FEEDS_MAX, IssuedFeed, RenderedFeed
+from questlog_core.integrations.calendar.model import (
+    FEEDS_MAX,
+    FeedKind,
+    IssuedFeed,
+    RenderedFeed,
+)
 from questlog_core.integrations.calendar.ports import CalendarUnitOfWork
 from questlog_core.integrations.calendar.projection import project_calendar_event
 from questlog_core.integrations.calendar.use_cases import (
@@ -43,6 +49,7 @@ from questlog_core.integrations.calendar.use_cases import (
     read_feed,
     revoke_feed,
     rotate_feed,
+    update_feed,
 )
 
 T0 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -74,6 +81,7 @@ def created(
     notes: str = "",
     tags: tuple[str, ...] = (),
     priority: int = 0,
+    estimate_minutes: int | None = None,
     at: datetime = T0,
 ) -> QuestCreated:
     return QuestCreated(
@@ -87,6 +95,7 @@ def created(
         tags=tags,
         notes=notes,
         priority=priority,
+        estimate_minutes=estimate_minutes,
     )
 
 
@@ -127,10 +136,12 @@ async def apply(make_uow: MakeUow, *events: DomainEvent) -> None:
 _seconds = itertools.count(1)
 
 
-async def new_feed(make_uow: MakeUow, owner: UserId, label: str = "Phone") -> IssuedFeed:
+async def new_feed(
+    make_uow: MakeUow, owner: UserId, label: str = "Phone", kind: str = "todos"
+) -> IssuedFeed:
     # each feed a second after the last: lists are oldest first
     made_at = T0 + timedelta(seconds=next(_seconds))
-    return await create_feed(owner, label, make_uow(), feed_id=uuid4(), now=made_at)
+    return await create_feed(owner, label, make_uow(), feed_id=uuid4(), now=made_at, kind=kind)
 
 
 async def read(make_uow: MakeUow, token: str) -> RenderedFeed:
@@ -379,3 +390,138 @@ async def test_deleting_an_account_erases_its_feeds_quests_and_zone_only(
         assert await uow.entries.in_feed(ALICE) == []
         assert await uow.zones.get(BOB) == "Asia/Tokyo"
     assert set(todos(await read(make_uow, bobs.token))) == {"Bob's"}
+
+
+def events(feed: RenderedFeed) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(feed.body)
+    return {str(event["SUMMARY"]): event for event in calendar.walk("VEVENT")}
+
+
+async def test_a_feeds_kind_is_stored_listed_and_changed_only_by_its_owner(
+    make_uow: MakeUow,
+) -> None:
+    todo_feed = await new_feed(make_uow, ALICE, "Phone")
+    event_feed = await new_feed(make_uow, ALICE, "Google", kind="events")
+    assert todo_feed.feed.kind is FeedKind.TODOS
+    listed = await list_feeds(ALICE, make_uow())
+    assert [(f.label, f.kind) for f in listed] == [
+        ("Phone", FeedKind.TODOS),
+        ("Google", FeedKind.EVENTS),
+    ]
+
+    changed = await update_feed(ALICE, todo_feed.feed.feed_id, make_uow(), kind="events")
+    assert changed.kind is FeedKind.EVENTS
+    relabelled = await update_feed(ALICE, event_feed.feed.feed_id, make_uow(), label=" Work  cal ")
+    assert (relabelled.label, relabelled.kind) == ("Work cal", FeedKind.EVENTS)
+    listed = await list_feeds(ALICE, make_uow())
+    assert [(f.label, f.kind) for f in listed] == [
+        ("Phone", FeedKind.EVENTS),
+        ("Work cal", FeedKind.EVENTS),
+    ]
+    # the token is unchanged: the same URL keeps working
+    assert listed[0].token_hash == todo_feed.feed.token_hash
+    assert events(await read(make_uow, todo_feed.token)) == {}  # opens, and holds events now
+
+    with pytest.raises(NotFound):
+        await update_feed(BOB, todo_feed.feed.feed_id, make_uow(), kind="todos")
+    with pytest.raises(ValidationFailed) as bad:
+        await update_feed(ALICE, todo_feed.feed.feed_id, make_uow(), kind="journal")
+    assert bad.value.field == "kind"
+    assert bad.value.allowed == ["todos", "events"]
+    with pytest.raises(ValidationFailed):
+        await new_feed(make_uow, ALICE, kind="VEVENT")
+    assert (await list_feeds(ALICE, make_uow()))[0].kind is FeedKind.EVENTS
+    await revoke_feed(ALICE, todo_feed.feed.feed_id, make_uow(), now=T0)
+    with pytest.raises(NotFound):
+        await update_feed(ALICE, todo_feed.feed.feed_id, make_uow(), kind="todos")
+
+
+async def test_an_events_feed_shows_each_due_quest_as_an_event_ending_when_it_is_due(
+    make_uow: MakeUow,
+) -> None:
+    due = datetime(2026, 12, 10, 16, 30, tzinfo=UTC)  # 17:30 in Berlin (CET)
+    report = created(
+        ALICE, "Write report", due=due, notes="Q3", tags=("work",), estimate_minutes=90
+    )
+    dentist = created(ALICE, "Call dentist", due=due + timedelta(days=1))
+    dropped = created(ALICE, "Dropped", due=due + timedelta(days=2))
+    undated = created(ALICE, "Someday")
+    abandoned = QuestAbandoned(
+        event_id=eid(), occurred_at=T0, owner=ALICE, quest_id=dropped.quest_id
+    )
+    await apply(
+        make_uow,
+        zone(ALICE, "Europe/Berlin"),
+        report,
+        dentist,
+        dropped,
+        undated,
+        abandoned,
+        completed(dentist, T0 + timedelta(hours=2)),
+    )
+    issued = await new_feed(make_uow, ALICE, kind="events")
+
+    feed = await read(make_uow, issued.token)
+
+    calendar = icalendar.Calendar.from_ical(feed.body)
+    assert calendar.walk("VTODO") == []
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    shown = events(feed)
+    assert set(shown) == {"Write report", "\N{CHECK MARK} Call dentist", "Dropped"}
+    event = shown["Write report"]
+    assert str(event["UID"]) == f"{report.quest_id}@questlog"
+    end, start = event.decoded("DTEND"), event.decoded("DTSTART")
+    assert end == due
+    assert (str(end.tzinfo), end.hour, end.minute) == ("Europe/Berlin", 17, 30)
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert (start.hour, start.minute) == (16, 0)  # the 90-minute estimate
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["TRANSP"]) == "TRANSPARENT"
+    assert str(event["DESCRIPTION"]) == "Q3"
+    assert [str(c) for c in event["CATEGORIES"].cats] == ["work"]
+    assert event.decoded("LAST-MODIFIED") == T0
+    call = shown["\N{CHECK MARK} Call dentist"]
+    assert call.decoded("DTEND") - call.decoded("DTSTART") == timedelta(minutes=30)  # no estimate
+    assert str(call["STATUS"]) == "CONFIRMED"
+    assert str(shown["Dropped"]["STATUS"]) == "CANCELLED"
+
+
+async def test_an_updated_estimate_moves_the_events_start(make_uow: MakeUow) -> None:
+    due = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+    quest = created(BOB, "Tax return", due=due, estimate_minutes=60)
+    await apply(make_uow, quest)
+    issued = await new_feed(make_uow, BOB, kind="events")
+    before = events(await read(make_uow, issued.token))["Tax return"]
+    assert before.decoded("DTSTART") == due - timedelta(hours=1)
+    assert before["DTEND"].to_ical() == b"20261210T090000Z"  # an owner in UTC
+    await apply(
+        make_uow,
+        QuestUpdated(
+            event_id=eid(),
+            occurred_at=T0 + timedelta(hours=1),
+            owner=BOB,
+            quest_id=quest.quest_id,
+            changes=("estimate_minutes",),
+            after=QuestFacts(title="Tax return", difficulty="easy", due=due, estimate_minutes=240),
+        ),
+    )
+    after = events(await read(make_uow, issued.token))["Tax return"]
+    assert after.decoded("DTSTART") == due - timedelta(hours=4)
+
+
+async def test_switching_the_kind_changes_the_content_and_the_etag(make_uow: MakeUow) -> None:
+    issued = await new_feed(make_uow, ALICE)
+    empty_todos = await read(make_uow, issued.token)
+    await update_feed(ALICE, issued.feed.feed_id, make_uow(), kind="events")
+    empty_events = await read(make_uow, issued.token)
+    assert empty_events.etag != empty_todos.etag  # even with nothing in it
+
+    await apply(make_uow, created(ALICE, "Pay rent", due=T0 + timedelta(days=3)))
+    as_events = await read(make_uow, issued.token)
+    assert set(events(as_events)) == {"Pay rent"}
+    assert todos(as_events) == {}
+    await update_feed(ALICE, issued.feed.feed_id, make_uow(), kind="todos")
+    as_todos = await read(make_uow, issued.token)
+    assert set(todos(as_todos)) == {"Pay rent"}
+    assert events(as_todos) == {}
+    assert as_todos.etag != as_events.etag

@@ -1,6 +1,6 @@
 """``/api/v1/integrations/calendar``: private iCalendar feeds of the caller's quests.
 
-Creating, listing, rotating and revoking are the caller's own feeds; reading one
+Creating, listing, changing, rotating and revoking are the caller's own feeds; reading one
 (``GET /calendar/{token}.ics``) needs no sign-in, because calendar apps cannot send one: the
 token in the URL is the credential, shown only when the feed is made or rotated. Reads are
 limited per client address (:data:`FEED_READS_PER_MINUTE`) and answer ``304`` to a matching
@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, delete, get, post
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, Parameter
@@ -23,7 +24,12 @@ from apps.http.client_address import request_client_address
 from apps.http.dependencies import CurrentUser, container_of
 from apps.http.permissions import public, requires
 from apps.integrations.calendar_dependencies import CALENDAR_DEPENDENCIES, CalendarBus
-from apps.integrations.calendar_schemas import CalendarFeedIn, CalendarFeedOut, IssuedFeedOut
+from apps.integrations.calendar_schemas import (
+    CalendarFeedIn,
+    CalendarFeedOut,
+    CalendarFeedPatch,
+    IssuedFeedOut,
+)
 from apps.integrations.controllers import INTEGRATIONS_PATH
 from questlog_core.errors import NotFound, RateLimited
 from questlog_core.identity.rbac import Permission
@@ -34,6 +40,7 @@ from questlog_core.integrations.calendar.messages import (
     ReadCalendarFeed,
     RevokeCalendarFeed,
     RotateCalendarFeed,
+    UpdateCalendarFeed,
 )
 from questlog_core.kernel.ids import UserId
 
@@ -93,9 +100,12 @@ class CalendarController(Controller):
         bus: CalendarBus,
         data: JSONBody[CalendarFeedIn],
     ) -> IssuedFeedOut:
-        """A new private feed of the caller's quests with due dates. Its URL (with the token)
-        is shown only in this answer: subscribe to it in a calendar app."""
-        issued = await bus.handle(CreateCalendarFeed(owner=UserId(user.user_id), label=data.label))
+        """A new private feed of the caller's quests with due dates, as to-dos (``kind``
+        ``todos``, the default) or events (``events``). Its URL (with the token) is shown only
+        in this answer: subscribe to it in a calendar app."""
+        issued = await bus.handle(
+            CreateCalendarFeed(owner=UserId(user.user_id), label=data.label, kind=data.kind)
+        )
         return _issued(request, issued)
 
     @get("/feeds", **requires(Permission.INTEGRATIONS_READ))
@@ -103,6 +113,27 @@ class CalendarController(Controller):
         """The caller's feeds, revoked ones included (never their tokens or URLs)."""
         feeds = await bus.handle(ListCalendarFeeds(owner=UserId(user.user_id)))
         return [CalendarFeedOut.from_domain(f) for f in feeds]
+
+    @patch("/feeds/{feed_id:uuid}", status_code=200, **requires(Permission.INTEGRATIONS_WRITE))
+    async def update(
+        self,
+        user: CurrentUser,
+        bus: CalendarBus,
+        feed_id: FromPath[UUID],
+        data: JSONBody[CalendarFeedPatch],
+    ) -> CalendarFeedOut:
+        """Change the label of one of the caller's live feeds, or what it holds (``kind``:
+        ``todos`` or ``events``). The URL stays the same: the calendar app gets the new
+        content at its next refresh."""
+        changed = await bus.handle(
+            UpdateCalendarFeed(
+                owner=UserId(user.user_id),
+                feed_id=feed_id,
+                label=None if isinstance(data.label, msgspec.UnsetType) else data.label,
+                kind=None if isinstance(data.kind, msgspec.UnsetType) else data.kind,
+            )
+        )
+        return CalendarFeedOut.from_domain(changed)
 
     @post(
         "/feeds/{feed_id:uuid}/rotate",
@@ -167,8 +198,9 @@ class CalendarController(Controller):
         ],
         if_none_match: IfNoneMatch = None,
     ) -> Response[bytes]:
-        """The feed: an iCalendar (RFC 5545) document with one ``VTODO`` per quest that has a
-        due date and is not archived, due times in the owner's time zone. No sign-in: the
+        """The feed: an iCalendar (RFC 5545) document with one ``VTODO`` (a ``todos`` feed) or
+        ``VEVENT`` (an ``events`` feed) per quest that has a due date and is not archived,
+        times in the owner's time zone. No sign-in: the
         token is the credential. An unknown, rotated or revoked token is a 404."""
         await _spend_feed_read(request)
         token, dot, extension = filename.rpartition(".")

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.tables import integrations as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
-from questlog_core.integrations.calendar.model import CalendarEntry, CalendarFeed
+from questlog_core.integrations.calendar.model import CalendarEntry, CalendarFeed, FeedKind
 from questlog_core.kernel.ids import QuestId, UserId
 
 __all__ = [
@@ -32,6 +32,7 @@ def _feed(row: Any) -> CalendarFeed:
         created_at=row.created_at,
         rotated_at=row.rotated_at,
         revoked_at=row.revoked_at,
+        kind=FeedKind(row.kind),
     )
 
 
@@ -50,6 +51,7 @@ def _entry(row: Any) -> CalendarEntry:
         created_at=row.created_at,
         updated_at=row.updated_at,
         started=bool(row.started),
+        estimate_minutes=row.estimate_minutes,
     )
 
 
@@ -70,6 +72,7 @@ class SqlCalendarFeeds:
                 created_at=feed.created_at,
                 rotated_at=feed.rotated_at,
                 revoked_at=feed.revoked_at,
+                kind=feed.kind.value,
             )
         )
         self._uow.inserted("integrations.integrations_calendar_feeds")
@@ -84,6 +87,7 @@ class SqlCalendarFeeds:
                 token_hash=feed.token_hash,
                 rotated_at=feed.rotated_at,
                 revoked_at=feed.revoked_at,
+                kind=feed.kind.value,
             )
         )
 
@@ -143,6 +147,7 @@ class SqlCalendarEntries:
                 "created_at": entry.created_at,
                 "updated_at": entry.updated_at,
                 "started": entry.started,
+                "estimate_minutes": entry.estimate_minutes,
             },
         )
         self._uow.inserted("integrations.integrations_calendar_entries")

@@ -107,6 +107,8 @@ calendar_feeds = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("rotated_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
+    # what the feed holds: "todos" (VTODO) or "events" (VEVENT)
+    Column("kind", String(16), nullable=False, server_default="todos"),
     # a feed is read by its token's hash: one row each
     UniqueConstraint("token_hash"),
     Index(None, "owner"),
@@ -130,6 +132,8 @@ calendar_entries = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("started", Boolean, nullable=False),
+    # the quest's estimate (an event in an "events" feed lasts that long)
+    Column("estimate_minutes", Integer, nullable=True),
     # a feed reads the owner's quests by due date
     Index(None, "owner", "due"),
     schema=SCHEMA,

@@ -1,9 +1,10 @@
 """Calendar feeds as messages for the integrations bus, and the handler of each.
 
 Listing feeds and reading one by its token only read (queries, on the reader's unit of work);
-creating, rotating and revoking a feed are commands. :func:`handlers` binds each message to its
-use case with the clock, the id factory and the renderer given at bootstrap. The names a
-controller needs (limits, answers) are re-exported here, so it needs nothing deeper.
+creating, changing, rotating and revoking a feed are commands. :func:`handlers` binds each
+message to its use case with the clock, the id factory and the renderer given at bootstrap. The
+names a controller needs (limits, answers, feed kinds) are re-exported here, so it needs nothing
+deeper.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from questlog_core.integrations.calendar.model import (
     FEED_LABEL_MAX_LENGTH,
     FEEDS_MAX,
     CalendarFeed,
+    FeedKind,
     IssuedFeed,
     RenderedFeed,
 )
@@ -28,6 +30,7 @@ from questlog_core.integrations.calendar.use_cases import (
     read_feed,
     revoke_feed,
     rotate_feed,
+    update_feed,
 )
 from questlog_core.kernel.clock import Clock, IdFactory
 from questlog_core.kernel.ids import UserId
@@ -38,12 +41,14 @@ __all__ = [
     "QUERIES",
     "CalendarFeed",
     "CreateCalendarFeed",
+    "FeedKind",
     "IssuedFeed",
     "ListCalendarFeeds",
     "ReadCalendarFeed",
     "RenderedFeed",
     "RevokeCalendarFeed",
     "RotateCalendarFeed",
+    "UpdateCalendarFeed",
     "handlers",
 ]
 
@@ -53,6 +58,18 @@ class CreateCalendarFeed(msgspec.Struct, frozen=True, kw_only=True):
 
     owner: UserId
     label: str = ""
+    #: ``todos`` or ``events`` (:class:`FeedKind`); anything else is refused by the use case
+    kind: str = FeedKind.TODOS.value
+
+
+class UpdateCalendarFeed(msgspec.Struct, frozen=True, kw_only=True):
+    """Change the label or kind of the owner's live feed, ``None`` leaving it as it is
+    (answers the changed :class:`CalendarFeed`)."""
+
+    owner: UserId
+    feed_id: UUID
+    label: str | None = None
+    kind: str | None = None
 
 
 class ListCalendarFeeds(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,7 +110,12 @@ def handlers(
     """Every calendar message mapped to its use case."""
 
     async def create(c: CreateCalendarFeed, uow: CalendarUnitOfWork) -> IssuedFeed:
-        return await create_feed(c.owner, c.label, uow, feed_id=ids.new_id(), now=clock.now())
+        return await create_feed(
+            c.owner, c.label, uow, feed_id=ids.new_id(), now=clock.now(), kind=c.kind
+        )
+
+    async def update(c: UpdateCalendarFeed, uow: CalendarUnitOfWork) -> CalendarFeed:
+        return await update_feed(c.owner, c.feed_id, uow, label=c.label, kind=c.kind)
 
     async def listing(q: ListCalendarFeeds, uow: CalendarUnitOfWork) -> list[CalendarFeed]:
         return await list_feeds(q.owner, uow)
@@ -110,6 +132,7 @@ def handlers(
     return {
         CreateCalendarFeed: create,
         ListCalendarFeeds: listing,
+        UpdateCalendarFeed: update,
         RotateCalendarFeed: rotate,
         RevokeCalendarFeed: revoke,
         ReadCalendarFeed: read,

@@ -69,6 +69,7 @@ def apply_to_entry(entry: CalendarEntry | None, event: DomainEvent) -> CalendarE
             category=event.category,
             priority=event.priority,
             due=event.due,
+            estimate_minutes=event.estimate_minutes,
             created_at=at,
             updated_at=at,
         )
@@ -87,6 +88,7 @@ def apply_to_entry(entry: CalendarEntry | None, event: DomainEvent) -> CalendarE
             category=facts.category,
             priority=facts.priority,
             due=facts.due,
+            estimate_minutes=facts.estimate_minutes,
             updated_at=at,
         )
     if isinstance(event, QuestStarted):

@@ -1,4 +1,4 @@
-"""Calendar feeds: create, list, rotate and revoke a feed, and read one by its token.
+"""Calendar feeds: create, list, change, rotate and revoke a feed, and read one by its token.
 
 Each takes its ports as arguments. Reading a feed is the one public use case (the token is the
 credential): an unknown, malformed or revoked token is :class:`NotFound`, the same answer for
@@ -18,11 +18,13 @@ from questlog_core.integrations.calendar.model import (
     FEEDS_MAX,
     CalendarFeed,
     FeedContent,
+    FeedKind,
     IssuedFeed,
     RenderedFeed,
     hash_token,
     looks_like_token,
     new_token,
+    validate_feed_kind,
 )
 from questlog_core.integrations.calendar.ports import CalendarRenderer, CalendarUnitOfWork
 from questlog_core.kernel.errors import NotFound, ValidationFailed
@@ -35,6 +37,7 @@ __all__ = [
     "read_feed",
     "revoke_feed",
     "rotate_feed",
+    "update_feed",
 ]
 
 #: the zone of an owner identity has not announced to this service yet
@@ -49,14 +52,22 @@ def _label(label: str) -> str:
 
 
 async def create_feed(
-    owner: UserId, label: str, uow: CalendarUnitOfWork, *, feed_id: UUID, now: datetime
+    owner: UserId,
+    label: str,
+    uow: CalendarUnitOfWork,
+    *,
+    feed_id: UUID,
+    now: datetime,
+    kind: str = FeedKind.TODOS,
 ) -> IssuedFeed:
-    """A new feed of the owner's quests; the answer holds the token, shown this once.
+    """A new feed of the owner's quests, holding to-dos or events (``kind``); the answer holds
+    the token, shown this once.
 
-    Raises ``ValidationFailed`` for a label that is too long, or when the owner already has
-    :data:`FEEDS_MAX` live feeds.
+    Raises ``ValidationFailed`` for a label that is too long, an unknown kind, or when the
+    owner already has :data:`FEEDS_MAX` live feeds.
     """
     clean = _label(label)
+    feed_kind = validate_feed_kind(kind)
     token = new_token()
     feed = CalendarFeed(
         feed_id=feed_id,
@@ -65,6 +76,7 @@ async def create_feed(
         token_hash=hash_token(token),
         created_at=now,
         rotated_at=now,
+        kind=feed_kind,
     )
     async with uow:
         live = [f for f in await uow.feeds.of_owner(owner) if f.live]
@@ -103,6 +115,34 @@ async def revoke_feed(
     return revoked
 
 
+async def update_feed(
+    owner: UserId,
+    feed_id: UUID,
+    uow: CalendarUnitOfWork,
+    *,
+    label: str | None = None,
+    kind: str | None = None,
+) -> CalendarFeed:
+    """Change the label or the kind of the owner's live feed (``None``: unchanged). Its URL
+    stays the same: the next read serves what the feed holds now.
+
+    Raises ``ValidationFailed`` for a label that is too long or an unknown kind, and
+    :class:`NotFound` for a revoked or unknown feed (or another owner's).
+    """
+    changes: dict[str, object] = {}
+    if label is not None:
+        changes["label"] = _label(label)
+    if kind is not None:
+        changes["kind"] = validate_feed_kind(kind)
+    async with uow:
+        feed = await _live_feed(owner, feed_id, uow)
+        changed = msgspec.structs.replace(feed, **changes)
+        if changed != feed:
+            await uow.feeds.save(changed)
+            await uow.commit()
+    return changed
+
+
 async def rotate_feed(
     owner: UserId, feed_id: UUID, uow: CalendarUnitOfWork, *, now: datetime
 ) -> IssuedFeed:
@@ -121,7 +161,8 @@ async def read_feed(
     token: str, uow: CalendarUnitOfWork, renderer: CalendarRenderer, *, now: datetime
 ) -> RenderedFeed:
     """The iCalendar document of the feed ``token`` opens: the owner's quests with a due date
-    (not archived), due times in the owner's zone.
+    (not archived) as to-dos or events (the feed's kind), times in the owner's zone. The ETag
+    covers the kind too, so switching a feed's kind always changes it.
 
     Raises :class:`NotFound` for a token that is malformed, unknown or revoked.
     """
@@ -133,8 +174,9 @@ async def read_feed(
             raise NotFound("calendar feed", "token")
         zone = await uow.zones.get(feed.owner) or DEFAULT_ZONE
         entries = await uow.entries.in_feed(feed.owner)
-    content = FeedContent(owner=feed.owner, timezone=zone, entries=entries)
+    content = FeedContent(owner=feed.owner, timezone=zone, entries=entries, kind=feed.kind)
     last = max((e.updated_at for e in entries), default=None)
     body = renderer.render(content, now=last or now)
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    digest = hashlib.sha256(feed.kind.value.encode("ascii") + b"\n" + body)
+    etag = '"' + digest.hexdigest()[:32] + '"'
     return RenderedFeed(body=body, etag=etag, last_modified=last)
