@@ -197,8 +197,12 @@ class QuestView(msgspec.Struct, frozen=True, kw_only=True):
     completed_at: datetime | None = None
     #: open or finished prerequisites, by id (the ranking keeps only the open ones)
     depends_on: tuple[QuestId, ...] = ()
-    #: when the quest last changed its planning facts (title, difficulty, priority, category,
-    #: tags, due, estimate): an older quest event no longer changes them (``None``: created_at)
+    #: when the quest last changed its title and estimate (``quest.created``,
+    #: ``quest.updated``): an older quest event no longer changes them (``None``: created_at)
+    title_at: datetime | None = None
+    #: when the quest last changed the planning facts a completion also carries (difficulty,
+    #: priority, category, tags, due): an older event no longer changes them (``None``:
+    #: created_at)
     content_at: datetime | None = None
     #: when the quest last changed status: an older status event no longer changes it
     #: (``None``: created_at)
@@ -218,8 +222,13 @@ class QuestView(msgspec.Struct, frozen=True, kw_only=True):
         return self.status in {"todo", "active"}
 
     @property
+    def title_as_of(self) -> datetime:
+        """When the title and estimate were last changed by the quest."""
+        return self.title_at or self.created_at
+
+    @property
     def content_as_of(self) -> datetime:
-        """When the planning facts were last changed by the quest."""
+        """When the planning facts a completion carries were last changed by the quest."""
         return self.content_at or self.created_at
 
     @property

@@ -69,9 +69,10 @@ def apply_to_view(view: QuestView | None, event: DomainEvent) -> QuestView | Non
 
     Events may arrive out of order: an event older than what the view already holds of the
     same part leaves that part alone (ties: the later arrival wins). The parts are
-    independent: the planning facts (title, difficulty, priority, category, tags, due,
-    estimate) follow the newest of ``quest.created``, ``quest.updated`` and
-    ``quest.completed``; the status the newest status event; ``completed_at`` the newest
+    independent: the title and estimate follow the newest of ``quest.created`` and
+    ``quest.updated``; the other planning facts (difficulty, priority, category, tags, due)
+    the newest of those and ``quest.completed``, which carries them too; the status the
+    newest status event; ``completed_at`` the newest
     completion or reopening; the progress the newest ``quest.progressed``; each dependency
     edge the newest add or remove of it. ``started_at`` is the earliest start. A late
     ``quest.created`` of a quest in the view changes nothing.
@@ -92,6 +93,7 @@ def apply_to_view(view: QuestView | None, event: DomainEvent) -> QuestView | Non
             estimate_minutes=event.estimate_minutes,
             created_at=at,
             updated_at=at,
+            title_at=at,
             content_at=at,
             status_at=at,
             completion_at=at,
@@ -106,21 +108,22 @@ def apply_to_view(view: QuestView | None, event: DomainEvent) -> QuestView | Non
     newer_status = is_current(at, view.status_as_of)
     updated_at = max(view.updated_at, at)
     if isinstance(event, QuestUpdated):
-        if event.after is None or not newer_content:
-            return replace(view, updated_at=updated_at)
         facts = event.after
-        return replace(
-            view,
-            title=facts.title,
-            difficulty=facts.difficulty,
-            priority=facts.priority,
-            category=facts.category,
-            tags=facts.tags,
-            due=facts.due,
-            estimate_minutes=facts.estimate_minutes,
-            updated_at=updated_at,
-            content_at=at,
-        )
+        if facts is not None and is_current(at, view.title_as_of):
+            view = replace(
+                view, title=facts.title, estimate_minutes=facts.estimate_minutes, title_at=at
+            )
+        if facts is not None and newer_content:
+            view = replace(
+                view,
+                difficulty=facts.difficulty,
+                priority=facts.priority,
+                category=facts.category,
+                tags=facts.tags,
+                due=facts.due,
+                content_at=at,
+            )
+        return replace(view, updated_at=updated_at)
     if isinstance(event, QuestProgressed):
         if not is_current(at, view.progress_as_of):
             return replace(view, updated_at=updated_at)

@@ -63,8 +63,10 @@ quest_views = Table(
     Column("started_at", UtcDateTime, nullable=True),
     Column("completed_at", UtcDateTime, nullable=True),
     Column("depends_on", JsonDocument, nullable=False),
-    #: when the quest last changed its planning facts / status / completion time / progress
-    #: (``NULL``: created_at): an older event no longer changes them
+    #: when the quest last changed its title and estimate / the other planning facts / its
+    #: status / completion time / progress (``NULL``: created_at): an older event no longer
+    #: changes them
+    Column("title_at", UtcDateTime, nullable=True),
     Column("content_at", UtcDateTime, nullable=True),
     Column("status_at", UtcDateTime, nullable=True),
     Column("completion_at", UtcDateTime, nullable=True),

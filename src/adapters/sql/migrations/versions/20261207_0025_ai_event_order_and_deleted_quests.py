@@ -28,7 +28,7 @@ depends_on: str | Sequence[str] | None = None
 SCHEMA = "ai"
 
 #: the parts of a view with their own time, all taken from ``updated_at`` for existing rows
-_TIMES = ("content_at", "status_at", "completion_at", "progress_at")
+_TIMES = ("title_at", "content_at", "status_at", "completion_at", "progress_at")
 
 
 def _sqlite() -> bool:
