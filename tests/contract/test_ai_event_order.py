@@ -18,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.ai import InMemoryAiStore, InMemoryAiUnitOfWork
 from adapters.sql.ai import SqlAiUnitOfWork
+from adapters.sql.erasure import SqlErasureUnitOfWork
 from adapters.sql.shared_transaction import shared_transaction
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.ai.ranking import Prioritize, prioritize
 from questlog_core.events import DomainEvent
+from questlog_core.events.identity import AccountDeleted
 from questlog_core.events.quests import (
     DependencyAdded,
     DependencyRemoved,
@@ -36,10 +38,15 @@ from questlog_core.events.quests import (
     QuestUpdated,
 )
 from questlog_core.ids import EventId, QuestId, UserId
+from questlog_core.moving.erasure import erase_account
 from questlog_core.ports.ai import AiUnitOfWork, QuestView
 
 T0 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 ALICE = UserId(UUID(int=1))
+BOB = UserId(UUID(int=2))
+SQL_ONLY = pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 
 MakeUow = Callable[[], AiUnitOfWork]
 
@@ -286,3 +293,22 @@ async def test_a_burst_in_one_transaction_ends_as_delivered_alone(
     views = await everything(make_uow)
     assert list(views) == ["Kept"]
     assert views["Kept"].status == "done"
+
+
+@SQL_ONLY
+async def test_erasing_the_account_forgets_its_deleted_quests_too(
+    backend: str, engine: AsyncEngine | None
+) -> None:
+    assert engine is not None
+    make_uow: MakeUow = lambda: SqlAiUnitOfWork(engine)  # noqa: E731
+    quest, bobs = QuestId(uuid4()), QuestId(uuid4())
+    await apply(make_uow, created(quest, "Secret"), deleted(quest, minute=5))
+    bob_gone = QuestDeleted(
+        event_id=eid(), occurred_at=at(5), owner=BOB, quest_id=bobs, status="todo"
+    )
+    await apply(make_uow, bob_gone)
+    erasure = AccountDeleted(event_id=eid(), occurred_at=at(60), owner=ALICE)
+    assert await erase_account(erasure, SqlErasureUnitOfWork.of("ai", engine), "ai.erasure") >= 1
+    async with make_uow() as uow:
+        assert not await uow.quest_views.is_forgotten(ALICE, quest)  # nothing of Alice's left
+        assert await uow.quest_views.is_forgotten(BOB, bobs)  # Bob's untouched
