@@ -38,6 +38,8 @@ class InMemoryAiStore:
 
     def __init__(self) -> None:
         self.views: dict[tuple[UserId, QuestId], QuestView] = {}
+        #: deleted quests (never shown again) → when they were deleted
+        self.forgotten: dict[tuple[UserId, QuestId], datetime] = {}
         self.zones: dict[UserId, str] = {}
         self.inbox: set[tuple[str, EventId]] = set()
         self.outbox: list[DomainEvent] = []
@@ -66,6 +68,13 @@ class InMemoryQuestViews:
 
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
         self._uow.work.pop((owner, quest_id), None)
+
+    async def forget(self, owner: UserId, quest_id: QuestId, *, at: datetime) -> None:
+        await self.remove(owner, quest_id)
+        self._uow.forgotten.setdefault((owner, quest_id), at)
+
+    async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
+        return (owner, quest_id) in self._uow.forgotten
 
     async def of_owner(self, owner: UserId, *, open_only: bool = False) -> list[QuestView]:
         mine = [v for (o, _), v in self._uow.work.items() if o == owner]
@@ -101,6 +110,7 @@ class InMemoryAiUnitOfWork:
     def __init__(self, store: InMemoryAiStore) -> None:
         self.store = store
         self.work: dict[tuple[UserId, QuestId], QuestView] = {}
+        self.forgotten: dict[tuple[UserId, QuestId], datetime] = {}
         self.zones: dict[UserId, str] = {}
         self.claims: set[tuple[str, EventId]] = set()
         self.events: list[DomainEvent] = []
@@ -111,6 +121,7 @@ class InMemoryAiUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self.work = dict(self.store.views)
+        self.forgotten = dict(self.store.forgotten)
         self.zones = dict(self.store.zones)
         self.claims = set()
         self.events = []
@@ -122,6 +133,7 @@ class InMemoryAiUnitOfWork:
 
     async def commit(self) -> None:
         self.store.views = dict(self.work)
+        self.store.forgotten = dict(self.forgotten)
         self.store.zones = dict(self.zones)
         self.store.inbox |= self.claims
         self.store.outbox.extend(self.events)
@@ -132,6 +144,7 @@ class InMemoryAiUnitOfWork:
     async def rollback(self) -> None:
         """Discard the changes, claims and recorded events; the unit of work goes on."""
         self.work = dict(self.store.views)
+        self.forgotten = dict(self.store.forgotten)
         self.zones = dict(self.store.zones)
         self.claims = set()
         self.events = []

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sql.dialects import insert_if_absent
 from adapters.sql.tables import ai as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from adapters.sql.writers import read_connection, write_transaction
@@ -78,6 +79,12 @@ def _row(view: QuestView) -> dict[str, Any]:
         "started_at": view.started_at,
         "completed_at": view.completed_at,
         "depends_on": [str(q) for q in view.depends_on],
+        "title_at": view.title_at,
+        "content_at": view.content_at,
+        "status_at": view.status_at,
+        "completion_at": view.completion_at,
+        "progress_at": view.progress_at,
+        "edges_at": [[str(q), at.isoformat()] for q, at in view.edges_at] or None,
     }
 
 
@@ -99,6 +106,14 @@ def _view(row: Any) -> QuestView:
         started_at=row.started_at,
         completed_at=row.completed_at,
         depends_on=tuple(QuestId(UUID(q)) for q in row.depends_on or ()),
+        title_at=row.title_at,
+        content_at=row.content_at,
+        status_at=row.status_at,
+        completion_at=row.completion_at,
+        progress_at=row.progress_at,
+        edges_at=tuple(
+            (QuestId(UUID(q)), datetime.fromisoformat(at)) for q, at in row.edges_at or ()
+        ),
     )
 
 
@@ -108,9 +123,14 @@ _VIEW_KEY = (
     t.quest_views.c.owner == bindparam("key_owner"),
     t.quest_views.c.quest_id == bindparam("key_quest_id"),
 )
+_GET_VIEW = select(t.quest_views).where(*_VIEW_KEY)
 _UPDATE_VIEW = update(t.quest_views).where(*_VIEW_KEY)
 _INSERT_VIEW = insert(t.quest_views)
 _DELETE_VIEW = delete(t.quest_views).where(*_VIEW_KEY)
+_IS_FORGOTTEN = select(t.forgotten.c.quest_id).where(
+    t.forgotten.c.owner == bindparam("key_owner"),
+    t.forgotten.c.quest_id == bindparam("key_quest_id"),
+)
 
 
 class SqlQuestViews:
@@ -120,9 +140,8 @@ class SqlQuestViews:
         self._uow = uow
 
     async def get(self, owner: UserId, quest_id: QuestId) -> QuestView | None:
-        table = t.quest_views
-        query = select(table).where(table.c.owner == owner, table.c.quest_id == quest_id)
-        row = (await self._uow.connection.execute(query)).first()
+        keys = {"key_owner": owner, "key_quest_id": quest_id}
+        row = (await self._uow.connection.execute(_GET_VIEW, keys)).first()
         return None if row is None else _view(row)
 
     async def put(self, view: QuestView) -> None:
@@ -136,6 +155,16 @@ class SqlQuestViews:
     async def remove(self, owner: UserId, quest_id: QuestId) -> None:
         keys = {"key_owner": owner, "key_quest_id": quest_id}
         await self._uow.connection.execute(_DELETE_VIEW, keys)
+
+    async def forget(self, owner: UserId, quest_id: QuestId, *, at: datetime) -> None:
+        await self.remove(owner, quest_id)
+        row = {"owner": owner, "quest_id": quest_id, "deleted_at": at}
+        if await insert_if_absent(self._uow.connection, t.forgotten, row):
+            self._uow.inserted("ai.ai_forgotten_quests")
+
+    async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
+        keys = {"key_owner": owner, "key_quest_id": quest_id}
+        return (await self._uow.connection.execute(_IS_FORGOTTEN, keys)).first() is not None
 
     async def of_owner(self, owner: UserId, *, open_only: bool = False) -> list[QuestView]:
         table = t.quest_views

@@ -164,6 +164,7 @@ _ENTRIES = [
     # ai service
     owned_by(ai.token_usage, "owner"),
     owned_by(ai.quest_views, "owner"),
+    owned_by(ai.forgotten, "owner"),
     owned_by(ai.player_zones, "owner"),
     # search service (the query log holds what the user typed)
     indexed_for(search.documents),

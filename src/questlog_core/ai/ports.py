@@ -197,11 +197,61 @@ class QuestView(msgspec.Struct, frozen=True, kw_only=True):
     completed_at: datetime | None = None
     #: open or finished prerequisites, by id (the ranking keeps only the open ones)
     depends_on: tuple[QuestId, ...] = ()
+    #: when the quest last changed its title and estimate (``quest.created``,
+    #: ``quest.updated``): an older quest event no longer changes them (``None``: created_at)
+    title_at: datetime | None = None
+    #: when the quest last changed the planning facts a completion also carries (difficulty,
+    #: priority, category, tags, due): an older event no longer changes them (``None``:
+    #: created_at)
+    content_at: datetime | None = None
+    #: when the quest last changed status: an older status event no longer changes it
+    #: (``None``: created_at)
+    status_at: datetime | None = None
+    #: when ``completed_at`` was last set (a completion) or cleared (a reopen) (``None``:
+    #: created_at)
+    completion_at: datetime | None = None
+    #: when the progress was last changed (``None``: created_at)
+    progress_at: datetime | None = None
+    #: every prerequisite whose edge was added or removed, with when it last was (a removed
+    #: edge stays here, so a late older ``dependency_added`` does not bring it back)
+    edges_at: tuple[tuple[QuestId, datetime], ...] = ()
 
     @property
     def is_open(self) -> bool:
         """Still to do (todo or active)."""
         return self.status in {"todo", "active"}
+
+    @property
+    def title_as_of(self) -> datetime:
+        """When the title and estimate were last changed by the quest."""
+        return self.title_at or self.created_at
+
+    @property
+    def content_as_of(self) -> datetime:
+        """When the planning facts a completion carries were last changed by the quest."""
+        return self.content_at or self.created_at
+
+    @property
+    def status_as_of(self) -> datetime:
+        """When the status was last changed by the quest."""
+        return self.status_at or self.created_at
+
+    @property
+    def completion_as_of(self) -> datetime:
+        """When ``completed_at`` was last set or cleared."""
+        return self.completion_at or self.created_at
+
+    @property
+    def progress_as_of(self) -> datetime:
+        """When the progress was last changed."""
+        return self.progress_at or self.created_at
+
+    def edge_changed_at(self, prerequisite: QuestId) -> datetime | None:
+        """When the edge from ``prerequisite`` was last added or removed (``None``: never)."""
+        for quest_id, at in self.edges_at:
+            if quest_id == prerequisite:
+                return at
+        return None
 
 
 class QuestViews(Protocol):
@@ -213,6 +263,15 @@ class QuestViews(Protocol):
         ...
 
     async def remove(self, owner: UserId, quest_id: QuestId) -> None: ...
+    async def forget(self, owner: UserId, quest_id: QuestId, *, at: datetime) -> None:
+        """The quest was deleted at ``at``: remove its view and remember it is gone, so that
+        :meth:`is_forgotten` answers ``True`` from now on (quest ids are never reused)."""
+        ...
+
+    async def is_forgotten(self, owner: UserId, quest_id: QuestId) -> bool:
+        """Whether the quest was deleted (:meth:`forget`): no late event may bring it back."""
+        ...
+
     async def of_owner(self, owner: UserId, *, open_only: bool = False) -> list[QuestView]:
         """``owner``'s quests (only todo/active ones with ``open_only``), oldest first."""
         ...

@@ -6,7 +6,8 @@
 * :mod:`.events` — the base of every domain event and the event-type registry;
 * :mod:`.messaging` — outbox records, the outbox's read side, the inbox, the publisher;
 * :mod:`.unit_of_work` — the one unit-of-work shape every context's port extends;
-* :mod:`.bus` — the message bus every way in goes through.
+* :mod:`.bus` — the message bus every way in goes through;
+* :mod:`.ordering` — when a late event may still overwrite part of a read model.
 
 The kernel never imports a context (an import-linter contract checks it): the registry of
 every context's event types is assembled outside it, in :mod:`questlog_core.events`.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import msgspec
 
 from questlog_core.kernel.events import DomainEvent
+from questlog_core.kernel.ordering import is_current
 from questlog_core.quests.events import (
     QuestAbandoned,
     QuestArchived,
@@ -75,8 +76,8 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
     if document is None or isinstance(event, QuestDeleted):
         return None
     replace = msgspec.structs.replace
-    newer_content = at >= document.content_as_of
-    newer_status = at >= document.status_as_of
+    newer_content = is_current(at, document.content_as_of)
+    newer_status = is_current(at, document.status_as_of)
     updated_at = max(document.updated_at, at)
     if isinstance(event, QuestUpdated):
         if event.after is None or not newer_content:

@@ -1,6 +1,7 @@
 """Tables owned by the ai service (schema ``ai`` on PostgreSQL).
 
 Its outbox and inbox, ``ai_quest_views`` (the read model of quests, fed by quest events),
+``ai_forgotten_quests`` (the deleted quests no late event may bring back),
 ``ai_player_zones`` (each player's time zone, fed by identity events) and
 ``ai_token_usage``: one row per language-model answer that cost
 tokens, against the user who asked (summed per user over a period for limits and bills).
@@ -62,8 +63,29 @@ quest_views = Table(
     Column("started_at", UtcDateTime, nullable=True),
     Column("completed_at", UtcDateTime, nullable=True),
     Column("depends_on", JsonDocument, nullable=False),
+    #: when the quest last changed its title and estimate / the other planning facts / its
+    #: status / completion time / progress (``NULL``: created_at): an older event no longer
+    #: changes them
+    Column("title_at", UtcDateTime, nullable=True),
+    Column("content_at", UtcDateTime, nullable=True),
+    Column("status_at", UtcDateTime, nullable=True),
+    Column("completion_at", UtcDateTime, nullable=True),
+    Column("progress_at", UtcDateTime, nullable=True),
+    #: ``[[prerequisite id, ISO time], ...]``: when each edge was last added or removed
+    #: (``NULL``: no edge event since these times were kept)
+    Column("edges_at", JsonDocument, nullable=True),
     # the ranking reads one owner's open quests
     Index(None, "owner", "status"),
+    schema=SCHEMA,
+)
+
+#: quests that were deleted: no late event of theirs may bring them back
+forgotten = Table(
+    "ai_forgotten_quests",
+    metadata,
+    Column("owner", Uuid, primary_key=True),
+    Column("quest_id", Uuid, primary_key=True),
+    Column("deleted_at", UtcDateTime, nullable=False),
     schema=SCHEMA,
 )
 
@@ -83,6 +105,7 @@ __all__ = [
     "GROUP",
     "SCHEMA",
     "dead_letters",
+    "forgotten",
     "inbox",
     "outbox",
     "player_zones",
