@@ -5,8 +5,8 @@ Existing views get ``updated_at`` (the time of the newest event applied to them)
 every part: an event older than anything the view already took changes none of it. Their
 edges get no times (``edges_at`` NULL): the next event of an edge decides it, as before.
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07 06:30:00.000000+00:00
 """
 
@@ -20,8 +20,8 @@ from sqlalchemy.dialects import postgresql
 
 import adapters.sql.types
 
-revision: str = "0025"
-down_revision: str | Sequence[str] | None = "0024"
+revision: str = "0026"
+down_revision: str | Sequence[str] | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
