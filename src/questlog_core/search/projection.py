@@ -56,8 +56,9 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
     those and ``quest.completed``, which carries them too
     (:attr:`~SearchDocument.content_as_of`); the status the newest status event
     (:attr:`~SearchDocument.status_as_of`). So an edit made before a completion and
-    delivered after it still changes the title. A late ``quest.created`` of an indexed
-    quest changes nothing.
+    delivered after it still changes the title. ``started_at`` is the earliest start (a
+    reopened quest that was started before is active again). A late ``quest.created`` of an
+    indexed quest changes nothing.
     """
     at = event.occurred_at
     if isinstance(event, QuestCreated):
@@ -100,19 +101,25 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
         if newer_status:
             document = replace(document, status="done", status_at=at)
         return replace(document, updated_at=updated_at)
+    if isinstance(event, QuestStarted):
+        # The first start is a fact whatever arrived since.
+        started_at = at if document.started_at is None else min(document.started_at, at)
+        document = replace(document, started_at=started_at, updated_at=updated_at)
+        if newer_status:
+            return replace(document, status="active", status_at=at)
+        if document.status == "todo":
+            # A newer reopening made it todo without knowing it had been started (only
+            # quest.created, older than any start, and quest.reopened make a quest todo).
+            return replace(document, status="active")
+        return document
+    if isinstance(event, QuestReopened):
+        if not newer_status:
+            return replace(document, updated_at=updated_at)
+        started = document.started_at is not None and document.started_at <= at
+        status = "active" if started else "todo"
+        return replace(document, status=status, updated_at=updated_at, status_at=at)
     if not newer_status:
         return replace(document, updated_at=updated_at)
-    if isinstance(event, QuestStarted):
-        return replace(
-            document,
-            status="active",
-            started_at=document.started_at or at,
-            updated_at=updated_at,
-            status_at=at,
-        )
-    if isinstance(event, QuestReopened):
-        status = "active" if document.started_at is not None else "todo"
-        return replace(document, status=status, updated_at=updated_at, status_at=at)
     if isinstance(event, QuestAbandoned):
         return replace(document, status="abandoned", updated_at=updated_at, status_at=at)
     if isinstance(event, QuestArchived):
