@@ -24,6 +24,7 @@ from questlog_core.events.quests import (
     QuestCreated,
     QuestDeleted,
     QuestFacts,
+    QuestReopened,
     QuestStarted,
     QuestUpdated,
 )
@@ -118,6 +119,17 @@ def completed(
     )
 
 
+def reopened(quest_id: QuestId, *, minute: int) -> QuestReopened:
+    return QuestReopened(
+        event_id=eid(),
+        occurred_at=at(minute),
+        owner=ALICE,
+        quest_id=quest_id,
+        occurrence=0,
+        reopened_at=at(minute),
+    )
+
+
 def deleted(quest_id: QuestId, *, minute: int) -> QuestDeleted:
     return QuestDeleted(
         event_id=eid(), occurred_at=at(minute), owner=ALICE, quest_id=quest_id, status="todo"
@@ -195,6 +207,16 @@ async def test_an_edit_made_before_the_completion_but_delivered_after_it_still_c
     assert (document.title, document.notes) == ("Quarterly report", "with charts")
     assert (document.tags, document.category, document.status) == (("q4",), "work", "done")
     assert (document.text_at, document.content_at, document.status_at) == (at(10), at(11), at(11))
+
+
+async def test_a_late_start_makes_a_reopened_quest_active(make_uow: MakeUow) -> None:
+    # Started, completed, reopened: active again. The start arrives last; the reopening did
+    # not know the quest had been started.
+    quest = QuestId(uuid4())
+    await apply(make_uow, created(quest, "Sort photos"), completed(quest, minute=20))
+    await apply(make_uow, reopened(quest, minute=30), started(quest, minute=10))
+    assert await found(make_uow, "photos", status="active") == ["Sort photos"]
+    assert await found(make_uow, "photos", status="todo") == []
 
 
 async def test_a_deleted_quest_is_not_brought_back_by_a_late_creation(make_uow: MakeUow) -> None:
