@@ -33,6 +33,7 @@ def search_document(quest: Quest) -> SearchDocument:
         created_at=quest.created_at,
         updated_at=quest.updated_at,
         started_at=quest.started_at,
+        text_at=quest.updated_at,
         content_at=quest.updated_at,
         status_at=quest.updated_at,
     )

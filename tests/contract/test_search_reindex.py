@@ -24,6 +24,7 @@ from questlog_core.events.quests import (
     QuestCreated,
     QuestDeleted,
     QuestFacts,
+    QuestReopened,
     QuestStarted,
     QuestUpdated,
 )
@@ -70,14 +71,22 @@ def created(
     )
 
 
-def updated(quest_id: QuestId, title: str, *, minute: int, notes: str = "") -> QuestUpdated:
+def updated(
+    quest_id: QuestId,
+    title: str,
+    *,
+    minute: int,
+    notes: str = "",
+    tags: tuple[str, ...] = (),
+    category: str | None = None,
+) -> QuestUpdated:
     return QuestUpdated(
         event_id=eid(),
         occurred_at=at(minute),
         owner=ALICE,
         quest_id=quest_id,
         changes=("title",),
-        after=QuestFacts(title=title, difficulty="easy", notes=notes),
+        after=QuestFacts(title=title, difficulty="easy", notes=notes, tags=tags, category=category),
     )
 
 
@@ -85,7 +94,13 @@ def started(quest_id: QuestId, *, minute: int) -> QuestStarted:
     return QuestStarted(event_id=eid(), occurred_at=at(minute), owner=ALICE, quest_id=quest_id)
 
 
-def completed(quest_id: QuestId, *, minute: int) -> QuestCompleted:
+def completed(
+    quest_id: QuestId,
+    *,
+    minute: int,
+    tags: tuple[str, ...] = (),
+    category: str | None = None,
+) -> QuestCompleted:
     return QuestCompleted(
         event_id=eid(),
         occurred_at=at(minute),
@@ -99,6 +114,19 @@ def completed(quest_id: QuestId, *, minute: int) -> QuestCompleted:
         created_at=T0,
         on_time=True,
         owner_timezone="UTC",
+        tags=tags,
+        category=category,
+    )
+
+
+def reopened(quest_id: QuestId, *, minute: int) -> QuestReopened:
+    return QuestReopened(
+        event_id=eid(),
+        occurred_at=at(minute),
+        owner=ALICE,
+        quest_id=quest_id,
+        occurrence=0,
+        reopened_at=at(minute),
     )
 
 
@@ -108,8 +136,10 @@ def deleted(quest_id: QuestId, *, minute: int) -> QuestDeleted:
     )
 
 
-async def found(make_uow: MakeUow, text: str, *, status: str | None = None) -> list[str]:
-    filters = SearchFilters(statuses=(status,)) if status else SearchFilters()
+async def found(
+    make_uow: MakeUow, text: str, *, status: str | None = None, tag: str | None = None
+) -> list[str]:
+    filters = SearchFilters(statuses=(status,) if status else (), tags=(tag,) if tag else ())
     command = SearchQuests(owner=ALICE, text=text, filters=filters, limit=100)
     page = await search_quests(command, make_uow())
     return sorted(hit.title for hit in page.hits)
@@ -147,6 +177,46 @@ async def test_text_and_status_follow_their_own_newest_event(make_uow: MakeUow) 
     await apply(make_uow, created(quest, "Call mum"), started(quest, minute=20))
     await apply(make_uow, updated(quest, "Call mum and dad", minute=10))
     assert await found(make_uow, "dad", status="active") == ["Call mum and dad"]
+
+
+async def test_an_edit_made_before_the_completion_but_delivered_after_it_still_counts(
+    make_uow: MakeUow,
+) -> None:
+    # A completion carries the tags and category, not the title or notes: the edit (10:10,
+    # resent alone after a failure) is older than the completion (10:11) but is still the
+    # newest title and notes there are. Its tags and category are older than the
+    # completion's, which stay.
+    quest = QuestId(uuid4())
+    await apply(make_uow, created(quest, "Draft report", minute=0))
+    await apply(make_uow, completed(quest, minute=11, tags=("q4",), category="work"))
+    await apply(
+        make_uow,
+        updated(
+            quest, "Quarterly report", minute=10, notes="with charts", tags=("q3",), category="x"
+        ),
+    )
+    assert await found(make_uow, "quarterly", status="done") == ["Quarterly report"]
+    assert await found(make_uow, "charts") == ["Quarterly report"]
+    assert await found(make_uow, "draft") == []
+    assert await found(make_uow, "report", tag="q4") == ["Quarterly report"]
+    assert await found(make_uow, "report", tag="q3") == []
+    uow = make_uow()
+    async with uow:
+        document = await uow.index.get(ALICE, quest)
+    assert document is not None
+    assert (document.title, document.notes) == ("Quarterly report", "with charts")
+    assert (document.tags, document.category, document.status) == (("q4",), "work", "done")
+    assert (document.text_at, document.content_at, document.status_at) == (at(10), at(11), at(11))
+
+
+async def test_a_late_start_makes_a_reopened_quest_active(make_uow: MakeUow) -> None:
+    # Started, completed, reopened: active again. The start arrives last; the reopening did
+    # not know the quest had been started.
+    quest = QuestId(uuid4())
+    await apply(make_uow, created(quest, "Sort photos"), completed(quest, minute=20))
+    await apply(make_uow, reopened(quest, minute=30), started(quest, minute=10))
+    assert await found(make_uow, "photos", status="active") == ["Sort photos"]
+    assert await found(make_uow, "photos", status="todo") == []
 
 
 async def test_a_deleted_quest_is_not_brought_back_by_a_late_creation(make_uow: MakeUow) -> None:

@@ -7,8 +7,10 @@ nothing to do: a column added to a table module without a migration fails here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
+from adapters.sql import search as sql_search
 from adapters.sql.engine import make_engine
 from adapters.sql.migrations import (
     MIGRATIONS_DIR,
@@ -28,9 +31,12 @@ from adapters.sql.migrations import (
     upgrade_async,
 )
 from adapters.sql.scratch import scratch_database
+from adapters.sql.search import SqlSearchUnitOfWork
 from adapters.sql.tables import metadata_for
 from adapters.sql.tables.search import SQLITE_ONLY_TABLES
 from apps.services import schemas, table_groups
+from questlog_core.kernel.ids import QuestId, UserId
+from questlog_core.search.model import SearchDocument, parse_query
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -146,3 +152,69 @@ async def test_postgres_keeps_each_service_in_its_own_schema(postgres_url: str) 
 
         await downgrade_async(url, "base")
         assert await _tables(url) == set()
+
+
+async def test_search_text_times_start_at_the_time_the_text_had(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0027: documents indexed before it take their title and notes' time from the one time
+    text and filters shared (``content_at``, or ``created_at`` where that was never set), and
+    stay searchable; going down drops the column again."""
+    at = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    owner = UserId(UUID(int=1))
+    edited, fresh = QuestId(UUID(int=10)), QuestId(UUID(int=11))
+    before = [
+        SearchDocument(
+            owner=owner, quest_id=edited, title="Paint the fence", created_at=at,
+            updated_at=at + timedelta(minutes=5), content_at=at + timedelta(minutes=5),
+            status_at=at,
+        ),
+        SearchDocument(owner=owner, quest_id=fresh, title="Paint the shed", created_at=at,
+                       updated_at=at),
+    ]  # fmt: skip
+    await upgrade_async(database_url, "0026")
+    # What the adapter wrote before 0027: no text_at.
+    row = sql_search._row
+
+    def row_of_0026(document: SearchDocument) -> dict[str, Any]:
+        return {k: v for k, v in row(document).items() if k != "text_at"}
+
+    monkeypatch.setattr(sql_search, "_row", row_of_0026)
+    engine = make_engine(database_url)
+    try:
+        async with SqlSearchUnitOfWork(engine) as uow:
+            await uow.index.put_many(before)
+            await uow.commit()
+    finally:
+        await engine.dispose()
+    monkeypatch.undo()
+
+    await upgrade_async(database_url, "0027")
+    engine = make_engine(database_url)
+    try:
+        async with SqlSearchUnitOfWork(engine) as uow:
+            got = await uow.index.get_many(owner, [edited, fresh])
+            hits = await uow.index.search(owner, parse_query("paint"))
+        assert got[edited].text_at == at + timedelta(minutes=5)
+        assert got[fresh].text_at == at
+        assert {hit.quest_id for hit in hits} == {edited, fresh}
+    finally:
+        await engine.dispose()
+
+    await downgrade_async(database_url, "0026")
+    assert await current_async(database_url) == "0026"
+    assert "text_at" not in await _columns(database_url, "search_documents")
+
+
+async def _columns(url: str, table: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+
+            def names(sync: Connection) -> set[str]:
+                schema = None if sync.dialect.name == "sqlite" else "search"
+                return {c["name"] for c in inspect(sync).get_columns(table, schema=schema)}
+
+            return await connection.run_sync(names)
+    finally:
+        await engine.dispose()

@@ -87,6 +87,7 @@ def _row(document: SearchDocument) -> dict[str, Any]:
         "created_at": document.created_at,
         "updated_at": document.updated_at,
         "started_at": document.started_at,
+        "text_at": document.text_at,
         "content_at": document.content_at,
         "status_at": document.status_at,
     }
@@ -105,6 +106,7 @@ def _document(row: Any) -> SearchDocument:
         created_at=row.created_at,
         updated_at=row.updated_at,
         started_at=row.started_at,
+        text_at=row.text_at,
         content_at=row.content_at,
         status_at=row.status_at,
     )

@@ -42,7 +42,10 @@ class SearchDocument(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
     #: when the quest was first started (a reopened quest goes back to active if it was)
     started_at: datetime | None = None
-    #: when the quest last changed the indexed text and filters (title, notes, tags, category,
+    #: when the quest last changed its title and notes (``quest.created``, ``quest.updated``):
+    #: a quest event older than this no longer changes them (``None``: ``created_at``)
+    text_at: datetime | None = None
+    #: when the quest last changed the filters a completion also carries (tags, category,
     #: due): a quest event older than this no longer changes them (``None``: ``created_at``)
     content_at: datetime | None = None
     #: when the quest last changed status: an older status event no longer changes it
@@ -50,8 +53,13 @@ class SearchDocument(msgspec.Struct, frozen=True, kw_only=True):
     status_at: datetime | None = None
 
     @property
+    def text_as_of(self) -> datetime:
+        """When the indexed title and notes were last changed by the quest."""
+        return self.text_at or self.created_at
+
+    @property
     def content_as_of(self) -> datetime:
-        """When the indexed text and filters were last changed by the quest."""
+        """When the indexed tags, category and due date were last changed by the quest."""
         return self.content_at or self.created_at
 
     @property

@@ -111,7 +111,7 @@ class QuestSource(Protocol):
     the index (:mod:`questlog_core.search.reindex`); the index is otherwise fed by events only.
 
     Each quest comes as the :class:`SearchDocument` it would be indexed as, with
-    ``content_at`` and ``status_at`` both the quest's ``updated_at``.
+    ``text_at``, ``content_at`` and ``status_at`` all the quest's ``updated_at``.
     """
 
     def owners(self) -> AsyncIterator[UserId]:

@@ -50,11 +50,15 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
 
     Events may arrive out of order (retries, concurrent consumers, a rebuild that copied a
     newer state): an event older than what the document already holds of the same aspect
-    leaves that aspect alone. Text and filters (title, notes, tags, category, due) follow the
-    newest of ``quest.created``, ``quest.updated`` and ``quest.completed``
-    (:attr:`~SearchDocument.content_as_of`); the status follows the newest status event
-    (:attr:`~SearchDocument.status_as_of`). A late ``quest.created`` of an indexed quest
-    changes nothing.
+    leaves that aspect alone (ties: the later arrival wins). The aspects are independent:
+    the title and notes follow the newest of ``quest.created`` and ``quest.updated``
+    (:attr:`~SearchDocument.text_as_of`); the tags, category and due date the newest of
+    those and ``quest.completed``, which carries them too
+    (:attr:`~SearchDocument.content_as_of`); the status the newest status event
+    (:attr:`~SearchDocument.status_as_of`). So an edit made before a completion and
+    delivered after it still changes the title. ``started_at`` is the earliest start (a
+    reopened quest that was started before is active again). A late ``quest.created`` of an
+    indexed quest changes nothing.
     """
     at = event.occurred_at
     if isinstance(event, QuestCreated):
@@ -70,6 +74,7 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
             due=event.due,
             created_at=at,
             updated_at=at,
+            text_at=at,
             content_at=at,
             status_at=at,
         )
@@ -80,19 +85,14 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
     newer_status = is_current(at, document.status_as_of)
     updated_at = max(document.updated_at, at)
     if isinstance(event, QuestUpdated):
-        if event.after is None or not newer_content:
-            return replace(document, updated_at=updated_at)
         facts = event.after
-        return replace(
-            document,
-            title=facts.title,
-            notes=facts.notes,
-            tags=facts.tags,
-            category=facts.category,
-            due=facts.due,
-            updated_at=updated_at,
-            content_at=at,
-        )
+        if facts is not None and is_current(at, document.text_as_of):
+            document = replace(document, title=facts.title, notes=facts.notes, text_at=at)
+        if facts is not None and newer_content:
+            document = replace(
+                document, tags=facts.tags, category=facts.category, due=facts.due, content_at=at
+            )
+        return replace(document, updated_at=updated_at)
     if isinstance(event, QuestCompleted):
         if newer_content:
             document = replace(
@@ -101,19 +101,25 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
         if newer_status:
             document = replace(document, status="done", status_at=at)
         return replace(document, updated_at=updated_at)
+    if isinstance(event, QuestStarted):
+        # The first start is a fact whatever arrived since.
+        started_at = at if document.started_at is None else min(document.started_at, at)
+        document = replace(document, started_at=started_at, updated_at=updated_at)
+        if newer_status:
+            return replace(document, status="active", status_at=at)
+        if document.status == "todo":
+            # A newer reopening made it todo without knowing it had been started (only
+            # quest.created, older than any start, and quest.reopened make a quest todo).
+            return replace(document, status="active")
+        return document
+    if isinstance(event, QuestReopened):
+        if not newer_status:
+            return replace(document, updated_at=updated_at)
+        started = document.started_at is not None and document.started_at <= at
+        status = "active" if started else "todo"
+        return replace(document, status=status, updated_at=updated_at, status_at=at)
     if not newer_status:
         return replace(document, updated_at=updated_at)
-    if isinstance(event, QuestStarted):
-        return replace(
-            document,
-            status="active",
-            started_at=document.started_at or at,
-            updated_at=updated_at,
-            status_at=at,
-        )
-    if isinstance(event, QuestReopened):
-        status = "active" if document.started_at is not None else "todo"
-        return replace(document, status=status, updated_at=updated_at, status_at=at)
     if isinstance(event, QuestAbandoned):
         return replace(document, status="abandoned", updated_at=updated_at, status_at=at)
     if isinstance(event, QuestArchived):

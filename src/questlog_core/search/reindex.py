@@ -6,8 +6,8 @@ or stale. :func:`reindex` reads every quest through the :class:`~.ports.QuestSou
 brings the index in line:
 
 * a quest not indexed is added; an indexed one takes from the quest what is newer there
-  (:func:`reconcile`: text and status each by their own time, so an event applied while the
-  rebuild runs is never overwritten by the older copy the rebuild read);
+  (:func:`reconcile`: text, filters and status each by their own time, so an event applied
+  while the rebuild runs is never overwritten by the older copy the rebuild read);
 * a quest that was deleted (:meth:`~.ports.QuestSearchIndex.is_forgotten`) is never added back;
 * an indexed quest that no longer exists is taken out, after the source confirms it is gone
   (asked again once the index was read, so a quest created during the rebuild stays).
@@ -53,19 +53,19 @@ def reconcile(indexed: SearchDocument | None, current: SearchDocument) -> Search
     """The document to index, given what is indexed and the quest as the source has it. Pure.
 
     ``current`` is the quest as of its ``updated_at``; each aspect the index holds from a
-    later event (``content_as_of`` / ``status_as_of`` after that) is kept.
+    later event (``text_as_of`` / ``content_as_of`` / ``status_as_of`` after that) is kept.
     """
     as_of = current.updated_at
-    current = msgspec.structs.replace(current, content_at=as_of, status_at=as_of)
+    current = msgspec.structs.replace(current, text_at=as_of, content_at=as_of, status_at=as_of)
     if indexed is None:
         return current
     replace = msgspec.structs.replace
     merged = indexed
+    if as_of >= indexed.text_as_of:
+        merged = replace(merged, title=current.title, notes=current.notes, text_at=as_of)
     if as_of >= indexed.content_as_of:
         merged = replace(
             merged,
-            title=current.title,
-            notes=current.notes,
             tags=current.tags,
             category=current.category,
             due=current.due,

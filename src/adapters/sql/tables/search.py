@@ -58,10 +58,12 @@ documents = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("started_at", UtcDateTime, nullable=True),
-    #: when the quest last changed the text and filters / the status (``NULL``: created_at):
-    #: an older event no longer changes them
+    #: when the quest last changed the filters a completion also carries (tags, category,
+    #: due) / the status / the title and notes (``NULL``: created_at): an older event no
+    #: longer changes them
     Column("content_at", UtcDateTime, nullable=True),
     Column("status_at", UtcDateTime, nullable=True),
+    Column("text_at", UtcDateTime, nullable=True),
     UniqueConstraint("owner", "quest_id"),
     # a search ranks the owner's most recently indexed matches: newest ids first
     Index(None, "owner", "id"),
