@@ -36,6 +36,7 @@ from questlog_core.quests.events import (
     QuestStarted,
     QuestUpdated,
 )
+from questlog_core.quests.status_copy import StatusCopy, after_reopening, after_start
 
 __all__ = ["CONSUMER", "apply_to_view", "project_quest_event"]
 
@@ -129,16 +130,8 @@ def apply_to_view(view: QuestView | None, event: DomainEvent) -> QuestView | Non
             return replace(view, updated_at=updated_at)
         return replace(view, progress=event.progress, updated_at=updated_at, progress_at=at)
     if isinstance(event, QuestStarted):
-        # The first start is a fact whatever arrived since.
-        started_at = at if view.started_at is None else min(view.started_at, at)
-        view = replace(view, started_at=started_at, updated_at=updated_at)
-        if newer_status:
-            return replace(view, status="active", status_at=at)
-        if view.status == "todo":
-            # A newer reopening made it todo without knowing it had been started (only
-            # quest.created, older than any start, and quest.reopened make a quest todo).
-            return replace(view, status="active")
-        return view
+        copy = after_start(_status_of(view), view.status_as_of, at)
+        return replace(view, **copy._asdict(), updated_at=updated_at)
     if isinstance(event, QuestCompleted):
         if newer_content:
             view = replace(
@@ -158,10 +151,8 @@ def apply_to_view(view: QuestView | None, event: DomainEvent) -> QuestView | Non
     if isinstance(event, QuestReopened):
         if is_current(at, view.completion_as_of):
             view = replace(view, completed_at=None, completion_at=at)
-        if newer_status:
-            started = view.started_at is not None and view.started_at <= at
-            view = replace(view, status="active" if started else "todo", status_at=at)
-        return replace(view, updated_at=updated_at)
+        copy = after_reopening(_status_of(view), view.status_as_of, at)
+        return replace(view, **copy._asdict(), updated_at=updated_at)
     if not newer_status:
         return replace(view, updated_at=updated_at)
     if isinstance(event, QuestAbandoned):
@@ -169,6 +160,10 @@ def apply_to_view(view: QuestView | None, event: DomainEvent) -> QuestView | Non
     if isinstance(event, QuestArchived):
         return replace(view, status="archived", updated_at=updated_at, status_at=at)
     return view
+
+
+def _status_of(view: QuestView) -> StatusCopy:
+    return StatusCopy(view.status, view.status_at, view.started_at)
 
 
 def _quest_of(event: DomainEvent) -> QuestId | None:

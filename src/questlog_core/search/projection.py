@@ -24,6 +24,7 @@ from questlog_core.quests.events import (
     QuestStarted,
     QuestUpdated,
 )
+from questlog_core.quests.status_copy import StatusCopy, after_reopening, after_start
 from questlog_core.search.model import SearchDocument
 from questlog_core.search.ports import SearchUnitOfWork
 
@@ -102,22 +103,11 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
             document = replace(document, status="done", status_at=at)
         return replace(document, updated_at=updated_at)
     if isinstance(event, QuestStarted):
-        # The first start is a fact whatever arrived since.
-        started_at = at if document.started_at is None else min(document.started_at, at)
-        document = replace(document, started_at=started_at, updated_at=updated_at)
-        if newer_status:
-            return replace(document, status="active", status_at=at)
-        if document.status == "todo":
-            # A newer reopening made it todo without knowing it had been started (only
-            # quest.created, older than any start, and quest.reopened make a quest todo).
-            return replace(document, status="active")
-        return document
+        copy = after_start(_status_of(document), document.status_as_of, at)
+        return replace(document, **copy._asdict(), updated_at=updated_at)
     if isinstance(event, QuestReopened):
-        if not newer_status:
-            return replace(document, updated_at=updated_at)
-        started = document.started_at is not None and document.started_at <= at
-        status = "active" if started else "todo"
-        return replace(document, status=status, updated_at=updated_at, status_at=at)
+        copy = after_reopening(_status_of(document), document.status_as_of, at)
+        return replace(document, **copy._asdict(), updated_at=updated_at)
     if not newer_status:
         return replace(document, updated_at=updated_at)
     if isinstance(event, QuestAbandoned):
@@ -125,6 +115,10 @@ def apply_to_document(document: SearchDocument | None, event: DomainEvent) -> Se
     if isinstance(event, QuestArchived):
         return replace(document, status="archived", updated_at=updated_at, status_at=at)
     return document
+
+
+def _status_of(document: SearchDocument) -> StatusCopy:
+    return StatusCopy(document.status, document.status_at, document.started_at)
 
 
 async def index_quest_event(event: DomainEvent, uow: SearchUnitOfWork) -> bool:
