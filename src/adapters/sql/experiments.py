@@ -15,6 +15,10 @@ from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.dialects import insert_if_absent
+
+# The analytics group owns the experiment tables: importing it declares their schema (which
+# SQLite translates away); the experiment tables module alone would leave it undeclared.
+from adapters.sql.tables import analytics as _analytics_group  # noqa: F401
 from adapters.sql.tables import experiments as t
 from adapters.sql.unit_of_work import SqlUnitOfWork
 from questlog_core.analytics.experiments.model import (

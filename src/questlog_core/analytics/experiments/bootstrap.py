@@ -24,7 +24,7 @@ def bootstrap(
     """The experiments bus: queries on ``reader``'s units of work (``writer``'s when not
     given), commands on ``writer``'s."""
     bus: MessageBus[ExperimentUnitOfWork] = MessageBus(writer, reader=reader)
-    for message_type, handler in handlers().items():
+    for message_type, handler in handlers(reader).items():
         if message_type in QUERIES:
             bus.register_query(message_type, handler)
         else:

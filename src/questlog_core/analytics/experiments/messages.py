@@ -34,6 +34,7 @@ from questlog_core.analytics.experiments.use_cases import (
     define_experiment,
     experiment_summary,
     get_experiment,
+    known_assignment,
     list_experiments,
     start_experiment,
     stop_experiment,
@@ -115,8 +116,12 @@ QUERIES: frozenset[type[msgspec.Struct]] = frozenset(
 Handler = Callable[[Any, ExperimentUnitOfWork], Awaitable[Any]]
 
 
-def handlers() -> dict[type[msgspec.Struct], Handler]:
-    """Every experiment message mapped to its use case."""
+def handlers(
+    reader: Callable[[], ExperimentUnitOfWork] | None = None,
+) -> dict[type[msgspec.Struct], Handler]:
+    """Every experiment message mapped to its use case. With ``reader`` (read-only units of
+    work), :class:`AssignVariant` first reads (:func:`~.use_cases.known_assignment`) and
+    opens its writing unit of work only for a user's first exposure."""
 
     async def define(c: DefineExperiment, uow: ExperimentUnitOfWork) -> Experiment:
         return await define_experiment(
@@ -137,6 +142,10 @@ def handlers() -> dict[type[msgspec.Struct], Handler]:
         return await stop_experiment(c.key, c.at, uow)
 
     async def assign(c: AssignVariant, uow: ExperimentUnitOfWork) -> Assignment:
+        if reader is not None:
+            known = await known_assignment(c.user, c.key, reader())
+            if known is not None:
+                return known
         return await assign_variant(c.user, c.key, c.at, uow)
 
     async def get(q: GetExperiment, uow: ExperimentUnitOfWork) -> Experiment:

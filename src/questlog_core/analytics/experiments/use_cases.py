@@ -43,6 +43,7 @@ __all__ = [
     "define_experiment",
     "experiment_summary",
     "get_experiment",
+    "known_assignment",
     "list_experiments",
     "start_experiment",
     "stop_experiment",
@@ -124,6 +125,23 @@ class Assignment(msgspec.Struct, frozen=True, kw_only=True):
     experiment: str
     variant: str | None
     exposed_at: datetime | None = None
+
+
+async def known_assignment(user: UserId, key: str, uow: ExperimentUnitOfWork) -> Assignment | None:
+    """The answer to "which variant am I in" when reading alone can give it: the experiment
+    does not run (``variant=None``), or the user was exposed before. ``None``: the first
+    exposure is still to be recorded (:func:`assign_variant`).
+
+    Every call after a user's first takes this path, so it needs no write transaction (on
+    SQLite, no wait behind the writers)."""
+    async with uow:
+        experiment = await uow.experiments.get(key)
+        if experiment is None or experiment.status is not ExperimentStatus.RUNNING:
+            return Assignment(experiment=key, variant=None)
+        exposure = await uow.exposures.get(key, user)
+    if exposure is None:
+        return None
+    return Assignment(experiment=key, variant=exposure.variant, exposed_at=exposure.exposed_at)
 
 
 async def assign_variant(
