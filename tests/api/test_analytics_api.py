@@ -325,9 +325,9 @@ def test_a_berlin_players_completion_after_local_midnight_counts_on_their_own_da
     # the player: on their own day, and inside a window of their last `days` days
     window = 1 if local_day == local_today else 2
     mine = summary(client, me, days=window)
-    assert mine["timezone"] == "Europe/Berlin"
     assert mine["completions"] == 1
     assert mine["completions_per_day"][0] == {"day": local_day.isoformat(), "count": 1}
+    assert mine["timezone"] == "Europe/Berlin"
     assert sum(d["count"] for d in mine["completions_per_day"]) == 1
     assert mine["active_days"] == 1
     assert datetime.fromisoformat(mine["since"]) == datetime.combine(

@@ -279,10 +279,10 @@ async def test_a_completion_after_local_midnight_counts_on_the_players_day_not_t
 
     summary = await summary_of(ALICE, NOW, 1, reader())
 
-    assert summary.timezone == "Europe/Berlin"
-    assert summary.since == datetime(2026, 12, 6, 23, 0, tzinfo=UTC)  # Berlin's midnight
     assert summary.completions == 1
     assert summary.completions_per_day == [(date(2026, 12, 7), 1)]
+    assert summary.since == datetime(2026, 12, 6, 23, 0, tzinfo=UTC)  # Berlin's midnight
+    assert summary.timezone == "Europe/Berlin"
     assert summary.completions_per_week == [(date(2026, 12, 7), 1)]
     assert summary.active_days == 1
     # Bob's zone is unknown: his days are UTC days, and 23:30 on Sunday is not in his Monday
