@@ -18,7 +18,8 @@ CSV_COLUMNS: tuple[str, ...] = ("position", "event_id", "kind", "at", "propertie
 
 
 class DayCountOut(msgspec.Struct, frozen=True, kw_only=True):
-    """A UTC day (or the Monday of an ISO week) and a count."""
+    """A day (or the Monday of an ISO week) and a count: the player's own day in their
+    summary, a UTC day in the admins' view."""
 
     day: date
     count: int
@@ -39,12 +40,15 @@ class FeatureCountOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SummaryOut(msgspec.Struct, frozen=True, kw_only=True):
-    """The caller's figures over ``[since, until)``: the last ``days`` UTC days, today
-    included. Counts follow the events of the other services, so an action shows here a
-    moment after it happened."""
+    """The caller's figures over ``[since, until)``: their last ``days`` days in their own
+    time zone (``timezone``, the profile's; UTC before analytics learnt it), today included,
+    each record on the day it was in that zone when it happened. Counts follow the events of
+    the other services, so an action shows here a moment after it happened."""
 
     since: datetime
     until: datetime
+    #: the IANA time zone whose days the figures are on
+    timezone: str
     completions: int
     completions_per_day: list[DayCountOut]
     completions_per_week: list[DayCountOut]
@@ -60,6 +64,7 @@ class SummaryOut(msgspec.Struct, frozen=True, kw_only=True):
         return cls(
             since=summary.since,
             until=summary.until,
+            timezone=summary.timezone,
             completions=summary.completions,
             completions_per_day=[
                 DayCountOut(day=d, count=n) for d, n in summary.completions_per_day

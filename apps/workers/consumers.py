@@ -33,7 +33,9 @@ once through its own inbox name
 (:func:`questlog_core.integrations.calendar.projection.project_calendar_event`).
 **analytics** records product events (the quest lifecycle, AI features used, notifications
 opened) as its own rows, each once through the analytics inbox
-(:func:`questlog_core.analytics.recording.record_event`): requests never write them; and counts
+(:func:`questlog_core.analytics.recording.record_event`), each on the player's own day in
+their time zone, kept from identity's ``UserRegistered`` / ``ProfileUpdated``
+(:func:`questlog_core.analytics.recording.keep_player_zone`): requests never write them; and counts
 each completed quest toward the experiment exposures of its owner whose window holds it
 (:func:`questlog_core.analytics.experiments.use_cases.count_completion`, its own inbox name).
 
@@ -60,7 +62,14 @@ from typing import TYPE_CHECKING, Any
 from questlog_core.ai.projection import project_quest_event
 from questlog_core.ai.zones import project_identity_event
 from questlog_core.analytics.experiments.use_cases import count_completion
-from questlog_core.analytics.recording import RECORDED_EVENTS, record_event
+from questlog_core.analytics.recording import (
+    PROFILE_EVENTS as ANALYTICS_PROFILE_EVENTS,
+)
+from questlog_core.analytics.recording import (
+    RECORDED_EVENTS,
+    keep_player_zone,
+    record_event,
+)
 from questlog_core.bus import MessageBus
 from questlog_core.events import DomainEvent
 from questlog_core.events.identity import AccountDeleted, ProfileUpdated, UserRegistered
@@ -307,18 +316,26 @@ def _analytics_bus(container: Container) -> MessageBus[Any]:
     async def count_toward_experiments(event: QuestCompleted) -> None:
         await count_completion(event, container.experiment_uow())
 
+    async def keep_zone(event: DomainEvent) -> None:
+        await keep_player_zone(event, container.analytics_uow())
+
     for event_type in RECORDED_EVENTS:
         bus.subscribe(event_type, record)
+    for event_type in ANALYTICS_PROFILE_EVENTS:
+        bus.subscribe(event_type, keep_zone)
     bus.subscribe(QuestCompleted, count_toward_experiments)
     return bus
 
 
 #: the analytics service's consumer: product events (quest lifecycle, AI feature use,
-#: notifications opened) recorded in its own tables, completions counted toward experiment
-#: exposures, and erasing a deleted account's records and exposures
+#: notifications opened) recorded in its own tables, each player's time zone (their records'
+#: local days), completions counted toward experiment exposures, and erasing a deleted
+#: account's records, zone and exposures
 ANALYTICS = Consumer(
     context="analytics",
-    events=tuple(dict.fromkeys((*RECORDED_EVENTS, QuestCompleted, AccountDeleted))),
+    events=tuple(
+        dict.fromkeys((*RECORDED_EVENTS, *ANALYTICS_PROFILE_EVENTS, QuestCompleted, AccountDeleted))
+    ),
     bus=_analytics_bus,
 )
 

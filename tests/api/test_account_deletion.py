@@ -335,7 +335,7 @@ def test_deleting_an_account_leaves_no_row_of_it_in_any_table(
         "integrations_webhook_endpoints", "integrations_webhook_deliveries",
         "integrations_webhook_attempts",
         "analytics_exposures",
-        "analytics_events",
+        "analytics_events", "analytics_player_zones",
     }  # fmt: skip
     for user_id, email in ((mover_id, mover_email), (stayer_id, stayer_email)):
         before = wait_for(lambda u=user_id, e=email: expected <= set(references(settings, u, e)))

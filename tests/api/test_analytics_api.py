@@ -15,7 +15,10 @@ import itertools
 import json
 import time
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
+from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar import Litestar
@@ -25,11 +28,19 @@ from sqlalchemy import select
 from adapters.sql.tables import inbox_of
 from apps.http.problems import PROBLEM_MEDIA_TYPE
 from questlog_core.ai.events import AiFeatureUsed
-from questlog_core.analytics.recording import CONSUMER, RECORDED_EVENTS, record_event
+from questlog_core.analytics.recording import (
+    CONSUMER,
+    RECORDED_EVENTS,
+    keep_player_zone,
+    record_event,
+)
+from questlog_core.events.identity import ProfileUpdated
+from questlog_core.events.quests import QuestCompleted
+from questlog_core.ids import EventId, QuestId
 from questlog_core.services.auth import AuthService
 
 from .conftest import ON_EVERY_DATABASE, PASSWORD, MakeUser
-from .test_ai_api import quest_service_events
+from .test_ai_api import auth_service_events, quest_service_events
 
 Client = TestClient[Litestar]
 A = "/api/v1/analytics"
@@ -261,3 +272,75 @@ def test_ai_features_used_are_published_by_the_ai_service_and_counted(
         {"feature": "insights", "count": 1},
     ]
     assert features_of(other) == [{"feature": "insights", "count": 1}]
+
+
+@pytest.mark.parametrize("settings", ON_EVERY_DATABASE, indirect=True)
+def test_a_berlin_players_completion_after_local_midnight_counts_on_their_own_day(
+    app: Litestar, client: Client, make_user: MakeUser
+) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    me = make_user(client)
+    moved = client.put("/api/v1/auth/profile", json={"timezone": "Europe/Berlin"}, headers=me)
+    assert moved.status_code == 200, moved.text
+    container = app.state.container
+    # identity's events reach analytics as the consumer hands them over (on SQL the
+    # all-in-one's own worker may have done it already: the inbox makes a second one a no-op)
+    identity = auth_service_events(app, client)
+    (profile,) = [e for e in identity if isinstance(e, ProfileUpdated)]
+
+    async def deliver_zone() -> None:
+        for event in identity:
+            await keep_player_zone(event, container.analytics_uow())
+
+    client.blocking_portal.call(deliver_zone)
+
+    # half past midnight in Berlin (23:30 UTC the day before), the latest one not in the future
+    now = datetime.now(UTC)
+    local_today = now.astimezone(berlin).date()
+    moment = datetime.combine(local_today, clock_time(0, 30), tzinfo=berlin)
+    if moment > now - timedelta(minutes=1):
+        moment -= timedelta(days=1)
+    local_day, utc_day = moment.date(), moment.astimezone(UTC).date()
+    assert utc_day == local_day - timedelta(days=1)
+    done = QuestCompleted(
+        event_id=EventId(uuid4()),
+        occurred_at=moment.astimezone(UTC),
+        owner=profile.owner,
+        quest_id=QuestId(uuid4()),
+        occurrence=0,
+        difficulty="easy",
+        priority=0,
+        due=None,
+        completed_at=moment.astimezone(UTC),
+        created_at=moment.astimezone(UTC) - timedelta(hours=1),
+        on_time=True,
+        owner_timezone="Europe/Berlin",
+    )
+
+    async def deliver_completion() -> None:
+        assert await record_event(done, container.analytics_uow())
+
+    client.blocking_portal.call(deliver_completion)
+
+    # the player: on their own day, and inside a window of their last `days` days
+    window = 1 if local_day == local_today else 2
+    mine = summary(client, me, days=window)
+    assert mine["completions"] == 1
+    assert mine["completions_per_day"][0] == {"day": local_day.isoformat(), "count": 1}
+    assert mine["timezone"] == "Europe/Berlin"
+    assert sum(d["count"] for d in mine["completions_per_day"]) == 1
+    assert mine["active_days"] == 1
+    assert datetime.fromisoformat(mine["since"]) == datetime.combine(
+        mine_first := local_today - timedelta(days=window - 1), clock_time(), tzinfo=berlin
+    )
+    assert mine_first == local_day
+    # the admins: on the UTC day, as every player is
+    boss = admin(client)
+    daily = client.get(
+        f"{A}/admin/daily",
+        params={"from": utc_day.isoformat(), "to": local_day.isoformat()},
+        headers=boss,
+    )
+    assert daily.status_code == 200, daily.text
+    completions = {d["day"]: d["completions"] for d in daily.json()["days"]}
+    assert completions == {utc_day.isoformat(): 1, local_day.isoformat(): 0}

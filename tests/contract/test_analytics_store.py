@@ -19,9 +19,10 @@ from adapters.sql.analytics import SqlAnalyticsUnitOfWork, reading_analytics_uow
 from questlog_core.ai.events import AiFeatureUsed
 from questlog_core.analytics.model import Kind
 from questlog_core.analytics.ports import AnalyticsUnitOfWork
-from questlog_core.analytics.recording import record_event
+from questlog_core.analytics.recording import keep_player_zone, record_event
 from questlog_core.analytics.use_cases import daily_figures, export_page, summary_of
 from questlog_core.errors import ValidationFailed
+from questlog_core.events.identity import ProfileUpdated, UserRegistered
 from questlog_core.events.quests import QuestCompleted, QuestCreated, QuestUpdated
 from questlog_core.ids import EventId, QuestId, UserId
 from questlog_core.notifications.events import NotificationsRead
@@ -43,7 +44,12 @@ def uows(engine: AsyncEngine | None) -> tuple[MakeUow, MakeUow]:
 
 
 def completed(
-    owner: UserId, at: datetime, *, category: str | None = None, event_id: EventId | None = None
+    owner: UserId,
+    at: datetime,
+    *,
+    category: str | None = None,
+    event_id: EventId | None = None,
+    zone: str = "UTC",
 ) -> QuestCompleted:
     return QuestCompleted(
         event_id=event_id or EventId(uuid4()),
@@ -57,8 +63,31 @@ def completed(
         completed_at=at,
         created_at=at - timedelta(hours=1),
         on_time=True,
-        owner_timezone="UTC",
+        owner_timezone=zone,
         category=category,
+    )
+
+
+def registered(owner: UserId, zone: str) -> UserRegistered:
+    return UserRegistered(
+        event_id=EventId(uuid4()),
+        occurred_at=NOW - timedelta(days=30),
+        owner=owner,
+        email="player@example.com",
+        display_name="Player",
+        timezone=zone,
+        day_start_hour=0,
+    )
+
+
+def moved(owner: UserId, zone: str, at: datetime) -> ProfileUpdated:
+    return ProfileUpdated(
+        event_id=EventId(uuid4()),
+        occurred_at=at,
+        owner=owner,
+        display_name="Player",
+        timezone=zone,
+        day_start_hour=0,
     )
 
 
@@ -236,3 +265,71 @@ async def test_records_past_the_retention_are_forgotten_and_recording_goes_on(
     await record_event(fresh, writer())
     newest = (await export_page(ALICE, 0, reader(), limit=100))[-1]
     assert newest.event_id == fresh.event_id  # an export still pages in recording order
+
+
+async def test_a_completion_after_local_midnight_counts_on_the_players_day_not_the_utc_one(
+    uows: tuple[MakeUow, MakeUow],
+) -> None:
+    writer, reader = uows
+    assert await keep_player_zone(registered(ALICE, "Europe/Berlin"), writer())
+    # 00:30 on Monday 7 December in Berlin is 23:30 on Sunday in UTC
+    just_after_midnight = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    assert await record_event(completed(ALICE, just_after_midnight, zone="Europe/Berlin"), writer())
+    assert await record_event(completed(BOB, just_after_midnight), writer())
+
+    summary = await summary_of(ALICE, NOW, 1, reader())
+
+    assert summary.completions == 1
+    assert summary.completions_per_day == [(date(2026, 12, 7), 1)]
+    assert summary.since == datetime(2026, 12, 6, 23, 0, tzinfo=UTC)  # Berlin's midnight
+    assert summary.timezone == "Europe/Berlin"
+    assert summary.completions_per_week == [(date(2026, 12, 7), 1)]
+    assert summary.active_days == 1
+    # Bob's zone is unknown: his days are UTC days, and 23:30 on Sunday is not in his Monday
+    assert (await summary_of(BOB, NOW, 1, reader())).completions == 0
+    # the admins compare every player on UTC days
+    figures = await daily_figures(date(2026, 12, 6), date(2026, 12, 7), reader())
+    assert [(f.day, f.completions, f.completing_users) for f in figures] == [
+        (date(2026, 12, 6), 2, 2),
+        (date(2026, 12, 7), 0, 0),
+    ]
+
+
+async def test_an_event_without_a_zone_takes_the_players_and_a_change_applies_to_later_ones(
+    uows: tuple[MakeUow, MakeUow],
+) -> None:
+    writer, reader = uows
+    assert await keep_player_zone(registered(ALICE, "America/Los_Angeles"), writer())
+    # 05:00 UTC on Monday is 21:00 on Sunday in Los Angeles
+    assert await record_event(created(ALICE, datetime(2026, 12, 7, 5, 0, tzinfo=UTC)), writer())
+    move = moved(ALICE, "Asia/Tokyo", datetime(2026, 12, 7, 5, 30, tzinfo=UTC))
+    assert await keep_player_zone(move, writer())
+    assert not await keep_player_zone(move, writer())  # redelivered: claimed once
+    # 06:00 UTC on Monday is 15:00 on Monday in Tokyo
+    used = ai_used(ALICE, datetime(2026, 12, 7, 6, 0, tzinfo=UTC), "quick_add")
+    assert await record_event(used, writer())
+    # a zone nobody knows counts as UTC
+    assert await keep_player_zone(registered(BOB, "Mars/Olympus"), writer())
+    assert await record_event(opened(BOB, datetime(2026, 12, 6, 23, 30, tzinfo=UTC), 1), writer())
+
+    records = await export_page(ALICE, 0, reader())
+    assert [(r.kind, r.local_day) for r in records] == [
+        (Kind.QUEST_CREATED, date(2026, 12, 6)),  # kept on the day it was in Los Angeles
+        (Kind.AI_FEATURE_USED, date(2026, 12, 7)),
+    ]
+    (bobs,) = await export_page(BOB, 0, reader())
+    assert bobs.local_day == date(2026, 12, 6)
+
+    # Alice's summary is on Tokyo days now (15:00 UTC on Monday is Tuesday there); her older
+    # record stays on its Los Angeles Sunday (in Tokyo it would have been Monday)
+    summary = await summary_of(ALICE, NOW, 3, reader())
+    assert summary.timezone == "Asia/Tokyo"
+    assert summary.since == datetime(2026, 12, 5, 15, 0, tzinfo=UTC)  # Sunday 00:00 in Tokyo
+    assert summary.active_days == 2
+    assert summary.counts[Kind.QUEST_CREATED] == 1
+    assert summary.counts[Kind.AI_FEATURE_USED] == 1
+    last_two = await summary_of(ALICE, NOW, 2, reader())
+    assert (last_two.counts[Kind.QUEST_CREATED], last_two.counts[Kind.AI_FEATURE_USED]) == (0, 1)
+    bob = await summary_of(BOB, NOW, 2, reader())
+    assert bob.timezone == "UTC"
+    assert bob.notifications_opened == 1

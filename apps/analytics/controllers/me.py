@@ -99,8 +99,8 @@ class MyAnalyticsController(Controller):
             QueryParameter(
                 ge=1,
                 le=SUMMARY_MAX_DAYS,
-                description=f"the window: the last 1 to {SUMMARY_MAX_DAYS} UTC days, today "
-                "included",
+                description=f"the window: the caller's last 1 to {SUMMARY_MAX_DAYS} days in "
+                "their own time zone, today included",
             ),
         ] = 30,
     ) -> SummaryOut:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from typing import Self
 
 from questlog_core.analytics.model import DailyFigures, Kind, RecordedEvent
@@ -20,6 +20,8 @@ class InMemoryAnalyticsStore:
     def __init__(self) -> None:
         self.events: list[RecordedEvent] = []
         self.inbox: set[tuple[str, EventId]] = set()
+        #: each player's time zone as identity announced it
+        self.zones: dict[UserId, str] = {}
         self.outbox: list[DomainEvent] = []
         #: the last position given (positions are never reused, forgotten events included)
         self.last_position = 0
@@ -41,15 +43,14 @@ class _Records:
                 kind=event.kind,
                 at=event.at,
                 properties=dict(event.properties),
+                local_day=event.player_day,
                 position=position,
             )
         )
         return True
 
-    async def of_owner(
-        self, owner: UserId, since: datetime, until: datetime
-    ) -> list[RecordedEvent]:
-        found = [e for e in self._uow.events if e.owner == owner and since <= e.at < until]
+    async def of_owner_on_days(self, owner: UserId, first: date, last: date) -> list[RecordedEvent]:
+        found = [e for e in self._uow.events if e.owner == owner and first <= e.player_day <= last]
         return sorted(found, key=lambda e: (e.at, e.position))
 
     async def page_of_owner(self, owner: UserId, after: int, limit: int) -> list[RecordedEvent]:
@@ -82,6 +83,17 @@ class _Records:
         ]
 
 
+class _Zones:
+    def __init__(self, uow: InMemoryAnalyticsUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, owner: UserId) -> str | None:
+        return self._uow.zones.get(owner)
+
+    async def put(self, owner: UserId, timezone: str) -> None:
+        self._uow.zones[owner] = timezone
+
+
 class _Inbox:
     def __init__(self, uow: InMemoryAnalyticsUnitOfWork) -> None:
         self._uow = uow
@@ -101,10 +113,12 @@ class InMemoryAnalyticsUnitOfWork:
         self.store = store
         self.events: list[RecordedEvent] = []
         self.last_position = store.last_position
+        self.zones = dict(store.zones)
         self.claims: set[tuple[str, EventId]] = set()
         self.recorded: list[DomainEvent] = []
         self._last_committed: list[DomainEvent] = []
         self.records = _Records(self)
+        self.player_zones = _Zones(self)
         self.inbox = _Inbox(self)
 
     async def __aenter__(self) -> Self:
@@ -118,6 +132,7 @@ class InMemoryAnalyticsUnitOfWork:
     async def commit(self) -> None:
         self.store.events = list(self.events)
         self.store.last_position = self.last_position
+        self.store.zones = dict(self.zones)
         self.store.inbox |= self.claims
         self.store.outbox.extend(self.recorded)
         self._last_committed = self.recorded
@@ -128,6 +143,7 @@ class InMemoryAnalyticsUnitOfWork:
         """Discard the changes, claims and recorded events; the unit of work goes on."""
         self.events = list(self.store.events)
         self.last_position = self.store.last_position
+        self.zones = dict(self.store.zones)
         self.claims = set()
         self.recorded = []
 

@@ -180,6 +180,7 @@ _ENTRIES = [
     owned_by(integrations.calendar_zones, "owner"),
     # analytics service (an exposure says which variant of an experiment the user was in)
     owned_by(analytics.events, "owner"),
+    owned_by(analytics.player_zones, "owner"),
     owned_by(experiments.exposures, "owner"),
     # every service: the events about the user (published or not: nobody must act on them
     # now) and the dead letters that carry one

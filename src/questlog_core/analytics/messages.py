@@ -40,7 +40,7 @@ __all__ = [
 
 
 class GetMySummary(msgspec.Struct, frozen=True, kw_only=True):
-    """``owner``'s summary of the last ``days`` UTC days before ``now``."""
+    """``owner``'s summary of their last ``days`` days (in their time zone) before ``now``."""
 
     owner: UserId
     now: datetime

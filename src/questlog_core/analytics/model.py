@@ -6,19 +6,26 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
 from questlog_core.kernel.ids import EventId, UserId
 
 __all__ = [
+    "UTC_ZONE",
     "DailyFigures",
     "Kind",
     "PlayerSummary",
     "PropertyValue",
     "RecordedEvent",
+    "local_day",
+    "player_zone",
     "utc_day",
 ]
+
+#: the zone of a player whose time zone analytics does not know (or does not recognise)
+UTC_ZONE = "UTC"
 
 #: a property's value: small and flat (no nesting, no free text beyond a label)
 PropertyValue = str | int | bool | None
@@ -43,6 +50,22 @@ def utc_day(moment: datetime) -> date:
     return moment.astimezone(UTC).date()
 
 
+def player_zone(name: str | None) -> ZoneInfo:
+    """The IANA zone ``name``; UTC for ``None`` or a name this machine does not know."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return ZoneInfo(UTC_ZONE)
+
+
+def local_day(moment: datetime, zone: str | None) -> date:
+    """The calendar day of ``moment`` (an aware datetime) in the time zone named ``zone``
+    (UTC when unknown)."""
+    return moment.astimezone(player_zone(zone)).date()
+
+
 class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True):
     """One product event of one player: what it was (``kind``), when, a few properties (the
     quest, its category, the AI feature...), and the domain event it was recorded from."""
@@ -52,6 +75,9 @@ class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True):
     kind: Kind
     at: datetime
     properties: dict[str, PropertyValue] = msgspec.field(default_factory=dict)
+    #: the player's own calendar day at ``at``, in their time zone when it was recorded
+    #: (``None``: not given, the UTC day stands for it)
+    local_day: date | None = None
     #: the order it was recorded in (set by the store; 0 before)
     position: int = 0
 
@@ -60,14 +86,23 @@ class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True):
         """The UTC day it happened on."""
         return utc_day(self.at)
 
+    @property
+    def player_day(self) -> date:
+        """The player's own day it happened on (:attr:`local_day`, else the UTC day)."""
+        return self.local_day if self.local_day is not None else self.day
+
 
 class PlayerSummary(msgspec.Struct, frozen=True, kw_only=True):
-    """One player's figures over ``[since, until)``: the insights' raw material."""
+    """One player's figures over ``[since, until)``, on the player's own days (in
+    ``timezone``): the insights' raw material."""
 
     owner: UserId
     since: datetime
     until: datetime
-    #: each UTC day of the window (oldest first) with its completions (zero days included)
+    #: the IANA time zone whose days the figures are on (the player's, UTC when unknown)
+    timezone: str
+    #: each of the player's days of the window (oldest first) with its completions (zero days
+    #: included)
     completions_per_day: list[tuple[date, int]]
     #: each ISO week touched by the window (its Monday, oldest first) with its completions
     completions_per_week: list[tuple[date, int]]
@@ -79,7 +114,7 @@ class PlayerSummary(msgspec.Struct, frozen=True, kw_only=True):
     counts: dict[Kind, int]
     #: notifications the player opened (one "mark all read" opens many)
     notifications_opened: int
-    #: days of the window with at least one recorded event
+    #: the player's days of the window with at least one recorded event
     active_days: int
 
     @property

@@ -7,14 +7,14 @@ Every read of one player's records is scoped by owner.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Protocol
 
 from questlog_core.analytics.model import DailyFigures, RecordedEvent
 from questlog_core.kernel.ids import UserId
 from questlog_core.kernel.unit_of_work import UnitOfWork
 
-__all__ = ["AnalyticsRecords", "AnalyticsUnitOfWork"]
+__all__ = ["AnalyticsPlayerZones", "AnalyticsRecords", "AnalyticsUnitOfWork"]
 
 
 class AnalyticsRecords(Protocol):
@@ -24,11 +24,9 @@ class AnalyticsRecords(Protocol):
         """Record ``event``; ``False`` (and nothing recorded) if its ``event_id`` already was."""
         ...
 
-    async def of_owner(
-        self, owner: UserId, since: datetime, until: datetime
-    ) -> list[RecordedEvent]:
-        """``owner``'s events with ``since <= at < until``, oldest first (ties: recording
-        order)."""
+    async def of_owner_on_days(self, owner: UserId, first: date, last: date) -> list[RecordedEvent]:
+        """``owner``'s events of their own days (``local_day``) ``first`` to ``last``
+        (inclusive), oldest first (ties: recording order)."""
         ...
 
     async def page_of_owner(self, owner: UserId, after: int, limit: int) -> list[RecordedEvent]:
@@ -46,7 +44,20 @@ class AnalyticsRecords(Protocol):
         ...
 
 
+class AnalyticsPlayerZones(Protocol):
+    """Each player's time zone as identity last announced it (``UserRegistered``,
+    ``ProfileUpdated``): the analytics service's own copy."""
+
+    async def get(self, owner: UserId) -> str | None:
+        """``owner``'s IANA time zone, or ``None`` before identity told analytics."""
+        ...
+
+    async def put(self, owner: UserId, timezone: str) -> None: ...
+
+
 class AnalyticsUnitOfWork(UnitOfWork, Protocol):
-    """One transaction over the recorded events and the analytics inbox."""
+    """One transaction over the recorded events, the players' time zones and the analytics
+    inbox."""
 
     records: AnalyticsRecords
+    player_zones: AnalyticsPlayerZones

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from questlog_core.analytics.model import DailyFigures, Kind, PlayerSummary, RecordedEvent
+from questlog_core.analytics.model import (
+    UTC_ZONE,
+    DailyFigures,
+    Kind,
+    PlayerSummary,
+    RecordedEvent,
+    player_zone,
+)
 from questlog_core.analytics.ports import AnalyticsUnitOfWork
 from questlog_core.kernel.errors import ValidationFailed
 from questlog_core.kernel.ids import UserId
@@ -33,23 +40,26 @@ DAILY_MAX_DAYS = 366
 EXPORT_PAGE = 500
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
-
-
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
 def summarise(
-    owner: UserId, events: list[RecordedEvent], since: datetime, until: datetime
+    owner: UserId,
+    events: list[RecordedEvent],
+    since: datetime,
+    until: datetime,
+    timezone: str = UTC_ZONE,
 ) -> PlayerSummary:
-    """The summary of ``owner``'s ``events`` (those of ``[since, until)``); pure."""
-    first, last = since.astimezone(UTC).date(), (until - timedelta(microseconds=1)).date()
+    """The summary of ``owner``'s ``events`` (those of ``[since, until)``) on the player's own
+    days (``timezone``'s days; each event on the local day it was recorded with); pure."""
+    zone = player_zone(timezone)
+    first = since.astimezone(zone).date()
+    last = (until - timedelta(microseconds=1)).astimezone(zone).date()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     completed = [e for e in events if e.kind is Kind.QUEST_COMPLETED]
-    per_day = Counter(e.day for e in completed)
-    per_week = Counter(_monday(e.day) for e in completed)
+    per_day = Counter(e.player_day for e in completed)
+    per_week = Counter(_monday(e.player_day) for e in completed)
     weeks = sorted({_monday(d) for d in days})
     category = Counter(_category(e) for e in completed)
     features = Counter(
@@ -60,13 +70,14 @@ def summarise(
         owner=owner,
         since=since,
         until=until,
+        timezone=timezone,
         completions_per_day=[(d, per_day[d]) for d in days],
         completions_per_week=[(w, per_week[w]) for w in weeks],
         completions_by_category=sorted(category.items(), key=lambda kv: (-kv[1], kv[0] or "")),
         ai_feature_use=sorted(features.items(), key=lambda kv: (-kv[1], kv[0])),
         counts={kind: kinds[kind] for kind in Kind},
         notifications_opened=sum(_count(e) for e in events if e.kind is Kind.NOTIFICATION_OPENED),
-        active_days=len({e.day for e in events}),
+        active_days=len({e.player_day for e in events}),
     )
 
 
@@ -83,13 +94,21 @@ def _count(event: RecordedEvent) -> int:
 async def summary_of(
     owner: UserId, now: datetime, days: int, uow: AnalyticsUnitOfWork
 ) -> PlayerSummary:
-    """``owner``'s summary of the last ``days`` UTC days (today included, up to ``now``)."""
+    """``owner``'s summary of their last ``days`` days (today in their time zone included, up
+    to ``now``), on their own days: the analytics copy of their zone, UTC when unknown."""
     if not 1 <= days <= SUMMARY_MAX_DAYS:
         raise ValidationFailed("days", f"must be 1 to {SUMMARY_MAX_DAYS}")
-    since = _midnight(now.astimezone(UTC).date() - timedelta(days=days - 1))
     async with uow:
-        events = await uow.records.of_owner(owner, since, now)
-    return summarise(owner, events, since, now)
+        timezone = await uow.player_zones.get(owner) or UTC_ZONE
+        zone = player_zone(timezone)
+        if str(zone) != timezone:
+            timezone = UTC_ZONE  # a zone this machine does not know: its days are UTC days
+        today = now.astimezone(zone).date()
+        first = today - timedelta(days=days - 1)
+        events = await uow.records.of_owner_on_days(owner, first, today)
+    since = datetime.combine(first, time(), tzinfo=zone).astimezone(UTC)
+    found = [e for e in events if e.at < now]
+    return summarise(owner, found, since, now, timezone)
 
 
 async def export_page(
