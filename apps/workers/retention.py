@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from apps.settings import Settings
 from apps.workers.actors import run_on_worker_loop
 from apps.workers.broker import queue_name
+from apps.workers.ticker import outage_skips_the_tick
 from questlog_core.analytics.recording import forget_old_records
 
 if TYPE_CHECKING:
@@ -48,7 +49,8 @@ def declare_forget_actor(broker: Any, settings: Settings, container: Container) 
     import dramatiq
 
     def forget_old_analytics_records() -> None:
-        run_on_worker_loop(forget_old_records_due(container, settings))
+        with outage_skips_the_tick(FORGET_OLD_RECORDS):
+            run_on_worker_loop(forget_old_records_due(container, settings))
 
     return dramatiq.actor(
         broker=broker,

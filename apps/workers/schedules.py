@@ -29,6 +29,7 @@ from apps.container import Container
 from apps.settings import Settings
 from apps.workers.actors import run_on_worker_loop
 from apps.workers.broker import queue_name
+from apps.workers.ticker import outage_skips_the_tick
 from questlog_core.gamification import use_cases as game
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ def declare_roll_over_actor(broker: Any, settings: Settings, container: Containe
     import dramatiq
 
     def roll_over_streaks() -> None:
-        run_on_worker_loop(roll_over_due(container))
+        with outage_skips_the_tick(ROLL_OVER_STREAKS):
+            run_on_worker_loop(roll_over_due(container))
 
     return dramatiq.actor(
         broker=broker,

@@ -10,9 +10,27 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from adapters.outages import as_outage
+
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def outage_skips_the_tick(job: str) -> Iterator[None]:
+    """Around a periodic job's run: a database or cache outage skips this run with one warning
+    line (the next tick is the retry, and the job left everything due), not a traceback; any
+    other error propagates."""
+    try:
+        yield
+    except Exception as exc:
+        outage = as_outage(exc)
+        if outage is None:
+            raise
+        log.warning("%s: %s (%s); the next tick tries again", job, outage, type(exc).__name__)
 
 
 class Ticker:
@@ -45,4 +63,4 @@ class Ticker:
             self._thread.join(timeout)
 
 
-__all__ = ["Ticker"]
+__all__ = ["Ticker", "outage_skips_the_tick"]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from apps.settings import Settings
 from apps.workers.actors import run_on_worker_loop
 from apps.workers.broker import queue_name
+from apps.workers.ticker import outage_skips_the_tick
 from questlog_core.integrations.use_cases import SendReport, send_due
 
 if TYPE_CHECKING:
@@ -70,7 +71,8 @@ def declare_send_webhooks_actor(broker: Any, settings: Settings, container: Cont
     import dramatiq
 
     def send_webhooks() -> None:
-        run_on_worker_loop(send_webhooks_due(container, settings))
+        with outage_skips_the_tick(SEND_WEBHOOKS):
+            run_on_worker_loop(send_webhooks_due(container, settings))
 
     return dramatiq.actor(
         broker=broker,
