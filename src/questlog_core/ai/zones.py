@@ -15,6 +15,7 @@ from typing import Final
 
 from questlog_core.ai.ports import AiUnitOfWork
 from questlog_core.identity.events import ProfileUpdated, UserRegistered
+from questlog_core.identity.zone_copy import copy_zone
 from questlog_core.kernel.events import DomainEvent
 from questlog_core.kernel.ids import UserId
 
@@ -35,9 +36,7 @@ async def project_identity_event(event: DomainEvent, uow: AiUnitOfWork) -> bool:
     async with uow:
         if not await uow.inbox.claim(ZONES_CONSUMER, event.event_id):
             return False
-        changed = await uow.player_zones.get(event.owner) != event.timezone
-        if changed:
-            await uow.player_zones.put(event.owner, event.timezone)
+        changed = await copy_zone(event, uow.player_zones)
         await uow.commit()
     return changed
 

@@ -22,6 +22,7 @@ from questlog_core.ai.events import AiFeatureUsed
 from questlog_core.analytics.model import Kind, PropertyValue, RecordedEvent, local_day
 from questlog_core.analytics.ports import AnalyticsUnitOfWork
 from questlog_core.identity.events import ProfileUpdated, UserRegistered
+from questlog_core.identity.zone_copy import copy_zone
 from questlog_core.kernel.events import DomainEvent
 from questlog_core.notifications.events import NotificationsRead
 from questlog_core.quests.events import (
@@ -162,8 +163,6 @@ async def keep_player_zone(event: DomainEvent, uow: AnalyticsUnitOfWork) -> bool
     async with uow:
         if not await uow.inbox.claim(ZONES_CONSUMER, event.event_id):
             return False
-        changed = await uow.player_zones.get(event.owner) != event.timezone
-        if changed:
-            await uow.player_zones.put(event.owner, event.timezone)
+        changed = await copy_zone(event, uow.player_zones)
         await uow.commit()
     return changed

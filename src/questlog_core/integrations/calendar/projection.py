@@ -13,6 +13,7 @@ from typing import Final
 import msgspec
 
 from questlog_core.identity.events import ProfileUpdated, UserRegistered
+from questlog_core.identity.zone_copy import copy_zone
 from questlog_core.integrations.calendar.model import CalendarEntry
 from questlog_core.integrations.calendar.ports import CalendarUnitOfWork
 from questlog_core.kernel.events import DomainEvent
@@ -126,9 +127,7 @@ async def project_calendar_event(event: DomainEvent, uow: CalendarUnitOfWork) ->
         if not await uow.inbox.claim(CONSUMER, event.event_id):
             return False
         if isinstance(event, UserRegistered | ProfileUpdated):
-            changed = await uow.zones.get(event.owner) != event.timezone
-            if changed:
-                await uow.zones.put(event.owner, event.timezone)
+            changed = await copy_zone(event, uow.zones)
         else:
             quest_id = getattr(event, "quest_id", None)
             if quest_id is None:
