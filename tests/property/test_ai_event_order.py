@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -20,7 +19,7 @@ from adapters.memory.ai import InMemoryAiStore
 from questlog_core.ai.ports import QuestView
 from questlog_core.ai.projection import apply_to_view, project_quest_event
 from questlog_core.kernel.events import DomainEvent
-from questlog_core.kernel.ids import EventId, QuestId, UserId
+from questlog_core.kernel.ids import QuestId, UserId
 from questlog_core.quests.events import (
     DependencyAdded,
     DependencyRemoved,
@@ -35,17 +34,16 @@ from questlog_core.quests.events import (
     QuestStarted,
     QuestUpdated,
 )
+from tests.support.event_order import Make, event_fields, histories
 
 T0 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 OWNER = UserId(uuid.UUID(int=1))
 QUEST = QuestId(uuid.UUID(int=100))
 PREREQUISITES = (QuestId(uuid.UUID(int=101)), QuestId(uuid.UUID(int=102)))
 
-Make = Callable[[datetime, int], DomainEvent]
-
 
 def _base(at: datetime) -> dict[str, object]:
-    return {"event_id": EventId(uuid.uuid4()), "occurred_at": at, "owner": OWNER}
+    return event_fields(at, OWNER)
 
 
 def _updated(at: datetime, n: int) -> DomainEvent:
@@ -96,20 +94,6 @@ def creation() -> QuestCreated:
     )
 
 
-@st.composite
-def histories(draw: st.DrawFn) -> tuple[list[DomainEvent], list[DomainEvent]]:
-    """A quest's events after its creation, one per distinct minute (in order), and the same
-    events as delivered: shuffled, some of them again."""
-    kinds = draw(st.lists(st.integers(0, len(KINDS) - 1), max_size=14))
-    events = [KINDS[k](T0 + timedelta(minutes=n + 1), n) for n, k in enumerate(kinds)]
-    delivered = list(draw(st.permutations(events)))
-    again = draw(st.lists(st.sampled_from(events), max_size=4)) if events else []
-    for event in again:
-        where = draw(st.integers(0, len(delivered)))
-        delivered.insert(where, event)
-    return events, delivered
-
-
 def fold(events: list[DomainEvent]) -> QuestView | None:
     view: QuestView | None = None
     for event in [creation(), *events]:
@@ -118,7 +102,7 @@ def fold(events: list[DomainEvent]) -> QuestView | None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(histories())
+@given(histories(KINDS, T0))
 def test_any_order_and_any_redelivery_ends_as_in_order(
     case: tuple[list[DomainEvent], list[DomainEvent]],
 ) -> None:
@@ -129,7 +113,7 @@ def test_any_order_and_any_redelivery_ends_as_in_order(
 
 
 @settings(max_examples=100, deadline=None)
-@given(histories(), st.data())
+@given(histories(KINDS, T0), st.data())
 def test_a_deleted_quest_stays_deleted_whatever_comes_after(
     case: tuple[list[DomainEvent], list[DomainEvent]], data: st.DataObject
 ) -> None:

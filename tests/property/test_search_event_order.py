@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 
 from adapters.memory.search import InMemorySearchStore, InMemorySearchUnitOfWork
 from questlog_core.kernel.events import DomainEvent
-from questlog_core.kernel.ids import EventId, QuestId, UserId
+from questlog_core.kernel.ids import QuestId, UserId
 from questlog_core.quests.events import (
     QuestAbandoned,
     QuestArchived,
@@ -35,16 +34,15 @@ from questlog_core.quests.events import (
 )
 from questlog_core.search.model import SearchDocument
 from questlog_core.search.projection import apply_to_document, index_quest_event
+from tests.support.event_order import Make, event_fields, histories
 
 T0 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 OWNER = UserId(uuid.UUID(int=1))
 QUEST = QuestId(uuid.UUID(int=100))
 
-Make = Callable[[datetime, int], DomainEvent]
-
 
 def _base(at: datetime) -> dict[str, object]:
-    return {"event_id": EventId(uuid.uuid4()), "occurred_at": at, "owner": OWNER}
+    return event_fields(at, OWNER)
 
 
 def _updated(at: datetime, n: int) -> DomainEvent:
@@ -89,20 +87,6 @@ def creation() -> QuestCreated:
     )
 
 
-@st.composite
-def histories(draw: st.DrawFn) -> tuple[list[DomainEvent], list[DomainEvent]]:
-    """A quest's events after its creation, one per distinct minute (in order), and the same
-    events as delivered: shuffled, some of them again."""
-    kinds = draw(st.lists(st.integers(0, len(KINDS) - 1), max_size=14))
-    events = [KINDS[k](T0 + timedelta(minutes=n + 1), n) for n, k in enumerate(kinds)]
-    delivered = list(draw(st.permutations(events)))
-    again = draw(st.lists(st.sampled_from(events), max_size=4)) if events else []
-    for event in again:
-        where = draw(st.integers(0, len(delivered)))
-        delivered.insert(where, event)
-    return events, delivered
-
-
 def fold(events: list[DomainEvent]) -> SearchDocument | None:
     document: SearchDocument | None = None
     for event in [creation(), *events]:
@@ -123,7 +107,7 @@ def delivered_to_the_index(events: list[DomainEvent]) -> InMemorySearchStore:
 
 
 @settings(max_examples=300, deadline=None)
-@given(histories())
+@given(histories(KINDS, T0))
 def test_any_order_and_any_redelivery_ends_as_in_order(
     case: tuple[list[DomainEvent], list[DomainEvent]],
 ) -> None:
@@ -136,7 +120,7 @@ def test_any_order_and_any_redelivery_ends_as_in_order(
 
 
 @settings(max_examples=100, deadline=None)
-@given(histories(), st.data())
+@given(histories(KINDS, T0), st.data())
 def test_a_deleted_quest_stays_deleted_whatever_comes_after(
     case: tuple[list[DomainEvent], list[DomainEvent]], data: st.DataObject
 ) -> None:
