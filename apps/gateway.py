@@ -35,5 +35,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Everything in one process: consumers and the outbox relay run here too.
         from apps.workers.runtime import attach_in_process
 
-        attach_in_process(app, settings)
+        attach_in_process(app)
     return app

@@ -42,7 +42,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
 import msgspec
@@ -157,13 +157,18 @@ class HttpMetrics:
 
 class ContainerCollector(Collector):
     """Read at scrape time: the read caches' hit counts, the SQL pool's use, and the late
-    events about erased accounts this process's consumers dropped."""
+    events about erased accounts this process's consumers dropped.
 
-    def __init__(self, container: Any) -> None:
-        self._container = container
+    ``container_of`` returns the container to read: an app's collector reads
+    ``app.state.container`` at each scrape."""
+
+    def __init__(self, container_of: Callable[[], Any]) -> None:
+        self._container_of = container_of
 
     def collect(self) -> Iterable[Metric]:
         from apps.workers.consumers import DROPPED_LATE_EVENTS
+
+        container = self._container_of()
 
         dropped = CounterMetricFamily(
             "questlog_late_events_dropped",
@@ -186,7 +191,7 @@ class ContainerCollector(Collector):
         )
         for name, provider_name in (("quest", "quest_reads"), ("profile", "profile_reads")):
             # a service's container has only its parts: the caches it does not serve are absent
-            provider = self._container.providers.get(provider_name)
+            provider = container.providers.get(provider_name)
             if provider is None:
                 continue
             stats = provider().stats
@@ -196,7 +201,7 @@ class ContainerCollector(Collector):
             ratio.add_metric([name], stats.hits / total if total else math.nan)
         yield reads
         yield ratio
-        engine = self._container.engine()
+        engine = container.engine()
         pool = getattr(engine, "pool", None)
         if pool is not None and hasattr(pool, "size") and hasattr(pool, "checkedout"):
             yield GaugeMetricFamily(
@@ -311,15 +316,14 @@ class RequestObserver:
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-def observe(
-    app: Any, *, container: Any, log_format: str, metrics_allow: str, log_level: str = "info"
-) -> None:
+def observe(app: Any, *, log_format: str, metrics_allow: str, log_level: str = "info") -> None:
     """Wrap ``app`` (a built Litestar app) in a :class:`RequestObserver` that logs with
-    ``log_format`` from ``log_level`` up and serves ``/metrics`` to ``metrics_allow``."""
+    ``log_format`` from ``log_level`` up and serves ``/metrics`` to ``metrics_allow``; the
+    container's figures come from ``app.state.container``."""
     from apps.http.client_address import parse_networks
 
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(ContainerCollector(container))
+    registry.register(ContainerCollector(lambda: app.state.container))
     observer = RequestObserver(
         app.asgi_handler,
         log=request_logger(log_format, level=log_level),

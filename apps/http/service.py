@@ -88,17 +88,20 @@ def create_service_app(
 
         container = build_container(settings, [name] if name in names() else None)
 
+    # The lifespan reads the container and settings from the app's state, the one place
+    # every handler reads them from too.
     async def on_startup(app: Litestar) -> None:
-        if settings.migrate_on_start and database_kind(settings.database_url) == "sql":
+        current: Settings = app.state.settings
+        if current.migrate_on_start and database_kind(current.database_url) == "sql":
             from adapters.sql.migrations import upgrade_async
             from apps.services import table_groups
 
             # One database, one history: every service's tables, whichever service starts.
-            await upgrade_async(settings.database_url, groups=table_groups())
+            await upgrade_async(current.database_url, groups=table_groups())
             logger.info("database migrated to head")
 
     async def on_shutdown(app: Litestar) -> None:
-        await close_container(container)
+        await close_container(app.state.container)
 
     app = Litestar(
         route_handlers=[
@@ -144,7 +147,6 @@ def create_service_app(
     # Outermost layer: one log line and the metrics for every request, and /metrics.
     observe(
         app,
-        container=container,
         log_format=settings.resolved_log_format,
         metrics_allow=settings.metrics_allow,
         log_level=settings.log_level,

@@ -225,16 +225,21 @@ class EventWorker:
             self._worker = None
 
 
-def attach_in_process(app: Litestar, settings: Settings) -> None:
+def attach_in_process(app: Litestar) -> None:
     """Run an :class:`EventWorker` for every service inside ``app``'s process (the all-in-one
     with the stub broker): started with the app, stopped with it."""
-    worker = EventWorker(settings, with_state())
+    workers: list[EventWorker] = []
 
-    async def start(_: Litestar) -> None:
+    # Made at each start from the app's settings, so a started app always consumes from the
+    # database its state names.
+    async def start(started: Litestar) -> None:
+        worker = EventWorker(started.state.settings, with_state())
+        workers.append(worker)
         await asyncio.to_thread(worker.start)
 
     async def stop(_: Litestar) -> None:
-        await asyncio.to_thread(worker.stop)
+        while workers:
+            await asyncio.to_thread(workers.pop().stop)
 
     app.on_startup.append(start)
     app.on_shutdown.insert(0, stop)

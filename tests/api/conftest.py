@@ -8,7 +8,10 @@
   session (created, migrated, dropped at the end), emptied before each test; skipped when the
   server is unreachable, failed under ``CI=true``.
   Keys, files and mail go to the test's own temporary folder.
-* ``client`` is a ``TestClient`` on :func:`apps.gateway.create_app` (lifespan included).
+* ``app`` is the all-in-one (:func:`apps.gateway.create_app`) with a state of the test's own:
+  apps are built once per shape of settings and kept, since building one costs most of an
+  API test's time (see :func:`app_for`).
+* ``client`` is a ``TestClient`` on ``app`` (lifespan included).
 * ``make_user(client, email=None)`` registers and signs in through the auth endpoints and
   returns the ``Authorization`` headers of the new user.
 """
@@ -20,14 +23,17 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 from dependency_injector import providers
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.testing import TestClient
 
 from adapters.security.hashing import Argon2PasswordHasher, BoundedPasswordHasher
 from adapters.sql.migrations import upgrade
 from adapters.sql.scratch import create_database, drop_database
+from apps.container import build_container
 from apps.gateway import create_app
 from apps.settings import Settings
 from tests.support.databases import empty_database
@@ -95,11 +101,58 @@ def cheap_hasher() -> BoundedPasswordHasher:
     return BoundedPasswordHasher(fast)
 
 
+#: Litestar builds the all-in-one's routes in about half a second (it parses the signature of
+#: each of its 300-odd handlers), the most of an API test's time, and that build is the same
+#: for every test with the same settings but for the per-test folders and database. So the
+#: apps are built once per shape of settings and kept; each test gets the kept app with a new
+#: state: its own container (pools, stores, caches), its own settings and no bus built by an
+#: earlier test. The lifespan (in-process workers included) reads both from the state.
+_built_apps: dict[bytes, tuple[Litestar, dict[str, object]]] = {}
+_KEPT_APPS = 6
+
+
+def _shape(settings: Settings) -> bytes:
+    """What the app's build depends on: the settings without their per-test values."""
+    url = settings.database_url
+    kind = "memory" if url.startswith("memory") else url.split(":", 1)[0]
+    return msgspec.json.encode(
+        settings.replace(
+            database_url=kind,
+            storage_dir="",
+            email_outbox_dir="",
+            jwt_private_key_path="",
+            vector_index_dir="",
+        )
+    )
+
+
+def app_for(settings: Settings) -> Litestar:
+    """The all-in-one app for ``settings`` with a state of its own (see ``_built_apps``), its
+    password hasher at test strength."""
+    key = _shape(settings)
+    kept = _built_apps.get(key)
+    if kept is None:
+        built = create_app(settings)
+        # what the build itself put in the state (the metrics registry), kept for later tests
+        _built_apps[key] = (built, dict(built.state.dict()))
+        while len(_built_apps) > _KEPT_APPS:
+            del _built_apps[next(iter(_built_apps))]
+    else:
+        built, at_build = kept
+        built.state = State(
+            {**at_build, "container": build_container(settings), "settings": settings}
+        )
+        # A build points the logging handlers at the stderr of the test that built it; point
+        # them at this test's, as its own build would have.
+        if built.logging_config is not None:
+            built.get_logger = built.logging_config.configure()
+    built.state.container.password_hasher.override(providers.Object(cheap_hasher()))
+    return built
+
+
 @pytest.fixture
 def app(settings: Settings) -> Litestar:
-    created = create_app(settings)
-    created.state.container.password_hasher.override(providers.Object(cheap_hasher()))
-    return created
+    return app_for(settings)
 
 
 @pytest.fixture

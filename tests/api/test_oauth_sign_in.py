@@ -24,13 +24,12 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from adapters.memory.clock import FixedClock
-from apps.gateway import create_app
 from apps.http.problems import PROBLEM_MEDIA_TYPE
 from apps.settings import Settings
 from questlog_core.events.identity import UserRegistered
 from tests.support.identity_providers import Providers
 
-from .conftest import BASE_URL, ON_EVERY_DATABASE, PASSWORD, cheap_hasher
+from .conftest import BASE_URL, ON_EVERY_DATABASE, PASSWORD, app_for
 
 Client = TestClient[Litestar]
 OAUTH = "/api/v1/auth/oauth"
@@ -44,8 +43,7 @@ def idp() -> Providers:
 
 @pytest.fixture
 def oauth_app(settings: Settings, idp: Providers) -> Litestar:
-    app = create_app(settings.replace(**idp.settings()))
-    app.state.container.password_hasher.override(providers.Object(cheap_hasher()))
+    app = app_for(settings.replace(**idp.settings()))
     app.state.container.oauth_http.override(providers.Object(idp.client()))
     return app
 
@@ -119,8 +117,7 @@ def test_the_configured_providers_are_listed(client: Client) -> None:
 
 
 def test_without_settings_no_provider_is_offered(settings: Settings) -> None:
-    app = create_app(settings)
-    with TestClient(app=app, base_url=BASE_URL) as plain:
+    with TestClient(app=app_for(settings), base_url=BASE_URL) as plain:
         assert plain.get(f"{OAUTH}/providers").json() == []
         answer = plain.get(f"{OAUTH}/google/authorize", follow_redirects=False)
         assert refused(answer, 404)["status"] == 404

@@ -28,12 +28,11 @@ from dependency_injector import providers
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from apps.gateway import create_app
 from apps.http.problems import PROBLEM_MEDIA_TYPE
 from apps.settings import Settings
 from tests.support.standard_webhooks import verify
 
-from .conftest import BASE_URL, MakeUser, cheap_hasher
+from .conftest import BASE_URL, MakeUser, app_for
 
 Client = TestClient[Litestar]
 W = "/api/v1/integrations/webhooks"
@@ -237,8 +236,7 @@ def receiver() -> Iterator[Receiver]:
 def open_client(settings: Settings) -> Iterator[Client]:
     """The all-in-one with private addresses allowed (the receiver is on 127.0.0.1) and a
     quick webhook sender."""
-    app = create_app(settings.replace(webhook_allow_private=True, webhook_send_seconds=0.1))
-    app.state.container.password_hasher.override(providers.Object(cheap_hasher()))
+    app = app_for(settings.replace(webhook_allow_private=True, webhook_send_seconds=0.1))
     with TestClient(app=app, base_url=BASE_URL) as client:
         yield client
 

@@ -166,7 +166,7 @@ async def test_a_late_event_of_a_deleted_account_creates_no_row(
     dropped = sum(n for (s, _), n in DROPPED_LATE_EVENTS.items() if s == service)
     assert dropped - dropped_before == len(late)
     # and /metrics says so (in the all-in-one, whose HTTP process runs the consumers)
-    (family,) = [m for m in ContainerCollector(container).collect() if "late" in m.name]
+    (family,) = [m for m in ContainerCollector(lambda: container).collect() if "late" in m.name]
     exported = sum(x.value for x in family.samples if x.labels.get("service") == service)
     assert exported == dropped
 
