@@ -7,7 +7,12 @@ with BENCH_QUESTS quests (bulk create, 100 per request), and loads with ``wrk -t
 
 * ``hello``          GET /health/hello (the baseline: same app, same middleware, no work)
 * ``GET one``        GET /api/v1/quests/{id} (read-aside cache)
-* ``list of 50``     GET /api/v1/quests?limit=50 (first page, default filters and order)
+* ``list of 50``     GET /api/v1/quests?limit=50 (first page, default filters and order; after
+                     the first request it comes from the page cache, as for a client that
+                     opens its list again and again)
+* ``list, uncached`` the same page under a new query string each time (``&n=1``, ``&n=2``...;
+                     ``n`` means nothing to the API): every request misses the page cache and
+                     builds the page from the rows
 * ``POST create``    POST /api/v1/quests
 * ``POST complete``  POST /api/v1/quests/{id}/complete, a different seeded quest each time
 
@@ -60,7 +65,7 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PASSWORD = "benchmark passphrase 2026"
-PATHS = ("hello", "GET one", "list of 50", "POST create", "POST complete")
+PATHS = ("hello", "GET one", "list of 50", "list, uncached", "POST create", "POST complete")
 #: (minimum ratio to hello, maximum p99 in ms) per path, from issue [8]
 GOALS: dict[str, tuple[float, float | None]] = {
     "GET one": (0.5, 50.0),
@@ -128,6 +133,21 @@ def post_script(workdir: Path, body: str) -> str:
     path.write_text(
         f'wrk.method = "POST"\nwrk.body = "{payload}"\n'
         'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+    return str(path)
+
+
+def uncached_list_script(workdir: Path) -> str:
+    """GET the first page of 50 under a query string never sent before (a page cache miss)."""
+    path = workdir / "uncached-list.lua"
+    path.write_text(
+        "local counter = 1\n"
+        "function setup(thread)\n  thread:set('offset', counter)\n  counter = counter + 1\nend\n"
+        "function init(args)\n  n = offset\nend\n"
+        "function request()\n"
+        "  n = n + 2\n"
+        '  return wrk.format(nil, "/api/v1/quests?limit=50&n=" .. n)\n'
+        "end\n"
     )
     return str(path)
 
@@ -258,6 +278,7 @@ def measure_round(
         "hello": lambda: wrk(f"{base}/health/hello", {}, server_pid=pid),
         "GET one": lambda: wrk(f"{quests}/{one}", auth, server_pid=pid),
         "list of 50": lambda: wrk(f"{quests}?limit=50", auth, server_pid=pid),
+        "list, uncached": lambda: wrk(base, auth, uncached_list_script(workdir), server_pid=pid),
         "POST create": lambda: wrk(quests, auth, post_script(workdir, body), server_pid=pid),
         "POST complete": lambda: wrk(base, auth, complete_script(workdir, ids), server_pid=pid),
     }

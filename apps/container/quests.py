@@ -92,6 +92,9 @@ class QuestsPart(Platform):
         Platform.ids,
         quest_views.provided.shape,
     )
+    #: pages of the listing through the cache, in the same owner generation as
+    #: ``quest_reads`` (plugged in by the quest service with its page shape)
+    quest_pages: providers.Dependency[Any] = providers.Dependency()
     #: every quest write path: committing invalidates the written owners' cached reads
     quest_uow = providers.Factory(
         InvalidatingQuestUnitOfWork,

@@ -189,7 +189,11 @@ class ContainerCollector(Collector):
             "hits / (hits + misses) of each read cache since start (NaN before any read).",
             labels=["cache"],
         )
-        for name, provider_name in (("quest", "quest_reads"), ("profile", "profile_reads")):
+        for name, provider_name in (
+            ("quest", "quest_reads"),
+            ("quest_page", "quest_pages"),
+            ("profile", "profile_reads"),
+        ):
             # a service's container has only its parts: the caches it does not serve are absent
             provider = container.providers.get(provider_name)
             if provider is None:

@@ -9,16 +9,18 @@ imports the service's HTTP schemas.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
 from dependency_injector import providers
+from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 
-from adapters.caching import CachedQuestReads
+from adapters.caching import CachedQuestPages, CachedQuestReads
 from apps.http.dependencies import container_of
 from apps.quest.schemas import QuestOut, QuestPageOut
 from questlog_core.identity.tokens import Principal
@@ -32,25 +34,42 @@ QuestReads = CachedQuestReads[QuestOut]
 QuestReadsDep = NamedDependency[SkipValidation[QuestReads]]
 
 
+#: pages of the listing through the read-aside cache
+QuestPages = CachedQuestPages[QuestPageOut]
+
+
+def page_key(query_string: bytes) -> str:
+    """The cache name of a listing page: a digest of the request's raw query string (filters,
+    order, cursor and size, as sent). The handler and the read-ahead both name a page by it,
+    and the search words in ``text`` never appear in a cache key."""
+    return hashlib.blake2b(query_string, digest_size=16).hexdigest()
+
+
 class QuestViews:
     """Quests as the API shows them, read through a read-only unit of work: one quest (where
-    cached reads come from) and a page of the listing."""
+    cached reads come from) and a page of the listing, through the page cache."""
 
     #: what the cache stores
     shape = QuestOut
 
-    def __init__(self, uow: Callable[[], QuestUnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], QuestUnitOfWork], pages: QuestPages) -> None:
         self._uow = uow
+        self._pages = pages
 
     async def get(self, owner: UUID, quest_id: UUID) -> QuestOut:
         query = quest_cases.GetQuest(owner=UserId(owner), quest_id=QuestId(quest_id))
         return QuestOut.from_domain(await quest_cases.get_quest(query, self._uow()))
 
-    async def page(self, query: quest_cases.ListQuests) -> QuestPageOut:
-        """A page of quests as ``GET /api/v1/quests`` answers it, decoded from the rows
-        straight into :class:`QuestOut` (no domain object per quest; not cached)."""
-        page = await quest_cases.list_quests_as(query, self._uow(), QuestOut)
-        return QuestPageOut(items=page.items, next_cursor=page.next_cursor)
+    async def page(self, query: quest_cases.ListQuests, key: str) -> QuestPageOut:
+        """A page of quests as ``GET /api/v1/quests`` answers it, named ``key`` in the cache
+        (see :func:`page_key`). A miss decodes it from the rows straight into
+        :class:`QuestOut` (no domain object per quest)."""
+
+        async def load() -> QuestPageOut:
+            page = await quest_cases.list_quests_as(query, self._uow(), QuestOut)
+            return QuestPageOut(items=page.items, next_cursor=page.next_cursor)
+
+        return await self._pages.get(query.owner, key, load)
 
 
 def provide_quest_views(state: State, user: SkipValidation[Principal]) -> QuestViews:
@@ -70,19 +89,31 @@ QUEST_VIEWS: dict[str, Provide] = {
 QuestViewsDep = NamedDependency[SkipValidation[QuestViews]]
 
 
+def quest_page_read_ahead(request: Request[Any, Any, Any], owner: UUID) -> Sequence[str]:
+    """The list route reads these cache keys (its page, named by the query string)."""
+    pages: QuestPages = container_of(request.app.state).quest_pages()
+    return pages.keys(owner, page_key(request.scope["query_string"]))
+
+
 def provide(container: Any) -> None:
-    """Plug the quest views into ``container``'s quests part."""
+    """Plug the quest views and the page cache into ``container``'s quests part."""
+    container.quest_pages.override(
+        providers.Singleton(CachedQuestPages, container.cache, container.ids, QuestPageOut)
+    )
     container.quest_views.override(
-        providers.Singleton(QuestViews, container.quest_reader_uow.provider)
+        providers.Singleton(QuestViews, container.quest_reader_uow.provider, container.quest_pages)
     )
 
 
 __all__ = [
     "QUEST_VIEWS",
+    "QuestPages",
     "QuestReads",
     "QuestReadsDep",
     "QuestViews",
     "QuestViewsDep",
+    "page_key",
     "provide",
     "provide_quest_views",
+    "quest_page_read_ahead",
 ]

@@ -269,6 +269,41 @@ class CachedQuestReads(Generic[Q]):
             await self._reads.invalidate(event.owner)
 
 
+class CachedQuestPages(Generic[P]):
+    """Pages of an owner's quest listing through the cache, in the quests' scope.
+
+    A page shares its owner's generation with the single quests (:class:`CachedQuestReads`),
+    so every committed write of any of the owner's quests, and every quest event about them,
+    orphans every page cached for that owner at once. A page is named by ``key``: the
+    caller's canonical form of the listing's query (filters, order, cursor, size).
+    """
+
+    def __init__(
+        self,
+        cache: Cache,
+        ids: IdFactory,
+        page_type: type[P],
+        *,
+        ttl: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self._reads: CachedReads[P] = CachedReads(
+            cache, ids, MsgspecCodec(page_type), scope=CachedQuestReads.SCOPE, kind="page", ttl=ttl
+        )
+
+    @property
+    def stats(self) -> ReadStats:
+        """Hits and misses of these reads (see :class:`ReadStats`)."""
+        return self._reads.stats
+
+    async def get(self, owner: UUID, key: str, load: Callable[[], Awaitable[P]]) -> P:
+        """The page named ``key`` of ``owner``'s listing: cached if current, else ``load()``."""
+        return await self._reads.get(owner, key, load)
+
+    def keys(self, owner: UUID, key: str) -> list[str]:
+        """The cache keys :meth:`get` reads for this page (to read them ahead)."""
+        return self._reads.keys(owner, key)
+
+
 class OwnerInvalidation(Protocol):
     """What forgets an owner's cached reads (:class:`CachedQuestReads`, :class:`CachedProfiles`)."""
 

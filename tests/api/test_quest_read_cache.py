@@ -168,3 +168,80 @@ def test_a_failed_write_leaves_the_cached_read_as_it_was(client: Client, alice: 
     )
     assert stale.status_code == 412
     assert read(client, alice, quest["id"])["title"] == "Slay the dragon"
+
+
+# -- pages of the listing ----------------------------------------------------------------------
+
+
+def listed(client: Client, headers: Headers, query: str = "") -> list[dict[str, Any]]:
+    response = client.get(f"{QUESTS}{query}", headers=headers)
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+@pytest.mark.parametrize(("route", "write", "expected"), WRITES, ids=[w[0] for w in WRITES])
+def test_a_listing_right_after_a_write_shows_the_write(
+    client: Client, alice: Headers, route: str, write: Write, expected: dict[str, Any]
+) -> None:
+    quest = create(client, alice)
+    query = "?status=todo,active,done,abandoned,archived&limit=50"
+    assert [q["id"] for q in listed(client, alice, query)] == [quest["id"]]  # cached now
+    write(client, alice, quest["id"])
+    (after,) = listed(client, alice, query)
+    assert {k: after[k] for k in expected} == expected
+
+
+def test_a_listing_shows_new_and_deleted_quests_at_once(client: Client, alice: Headers) -> None:
+    first = create(client, alice, title="First")
+    assert [q["title"] for q in listed(client, alice)] == ["First"]
+    ok(client.post(f"{QUESTS}/bulk", json={"quests": [{"title": "Second"}]}, headers=alice))
+    assert [q["title"] for q in listed(client, alice)] == ["First", "Second"]
+    ok(client.delete(f"{QUESTS}/{first['id']}", headers=alice))
+    assert [q["title"] for q in listed(client, alice)] == ["Second"]
+
+
+def test_a_blocked_listing_follows_its_prerequisites_status(client: Client, alice: Headers) -> None:
+    before = create(client, alice, title="Gather wood")
+    after = create(client, alice, title="Build the raft")
+    ok(
+        client.post(
+            f"{QUESTS}/{after['id']}/dependencies",
+            json={"prerequisite_id": before["id"]},
+            headers=alice,
+        )
+    )
+    assert [q["title"] for q in listed(client, alice, "?blocked=true")] == ["Build the raft"]
+    ok(client.post(f"{QUESTS}/{before['id']}/complete", headers=alice))
+    assert listed(client, alice, "?blocked=true") == []
+
+
+def test_a_category_rename_relabels_a_cached_listing(client: Client, alice: Headers) -> None:
+    category = client.post("/api/v1/categories", json={"name": "work"}, headers=alice)
+    ok(category)
+    create(client, alice, category="work")
+    assert [q["category"] for q in listed(client, alice)] == ["work"]
+    ok(
+        client.patch(
+            f"/api/v1/categories/{category.json()['id']}", json={"name": "job"}, headers=alice
+        )
+    )
+    assert [q["category"] for q in listed(client, alice)] == ["job"]
+
+
+def test_the_same_query_never_shows_another_users_cached_page(
+    client: Client, alice: Headers, make_user: MakeUser
+) -> None:
+    create(client, alice, title="Alice's secret")
+    assert len(listed(client, alice, "?limit=50")) == 1
+    mallory = make_user(client)
+    assert listed(client, mallory, "?limit=50") == []
+
+
+def test_a_second_listing_is_served_from_the_cache(client: Client, alice: Headers) -> None:
+    create(client, alice)
+    pages = client.app.state.container.quest_pages()
+    listed(client, alice, "?limit=50")
+    hits = pages.stats.hits
+    assert listed(client, alice, "?limit=50")[0]["title"] == "Slay the dragon"
+    assert pages.stats.hits == hits + 1

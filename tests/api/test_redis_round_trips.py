@@ -164,3 +164,24 @@ def test_a_write_invalidates_with_one_delete_and_the_next_reads_see_it(
     again = client.get(f"{QUESTS}/{quest_id}", headers=headers)
     assert again.json()["status"] == "done"
     assert [n.upper() for n in log.names] == ["MGET"]  # served from the cache again
+
+
+def test_a_cached_listing_page_is_one_redis_round_trip_and_follows_writes(
+    redis_app: tuple[TestClient[Litestar], CommandLog], make_user: MakeUser
+) -> None:
+    client, log = redis_app
+    headers = make_user(client)
+    created = client.post(QUESTS, json={"title": "Feed the cat"}, headers=headers)
+    assert created.status_code == 201, created.text
+    assert client.get(f"{QUESTS}?limit=50", headers=headers).status_code == 200  # warm
+
+    log.names.clear()
+    again = client.get(f"{QUESTS}?limit=50", headers=headers)
+    assert again.status_code == 200, again.text
+    assert [q["title"] for q in again.json()["items"]] == ["Feed the cat"]
+    assert [n.upper() for n in log.names] == ["MGET"]
+
+    quest_id = created.json()["id"]
+    assert client.post(f"{QUESTS}/{quest_id}/complete", headers=headers).status_code == 200
+    (after,) = client.get(f"{QUESTS}?limit=50", headers=headers).json()["items"]
+    assert after["status"] == "done"

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -27,7 +27,13 @@ from apps.quest.controllers._shared import (
     _patched,
     _with_etag,
 )
-from apps.quest.reads import QUEST_VIEWS, QuestReadsDep, QuestViewsDep
+from apps.quest.reads import (
+    QUEST_VIEWS,
+    QuestReadsDep,
+    QuestViewsDep,
+    page_key,
+    quest_page_read_ahead,
+)
 from apps.quest.schemas import (
     BulkQuestsIn,
     BulkQuestsOut,
@@ -172,9 +178,15 @@ class QuestController(Controller):
         created = await bus.handle(command)
         return BulkQuestsOut(items=[QuestOut.from_domain(q) for q in created])
 
-    @get("/", dependencies=QUEST_VIEWS, **requires(Permission.QUESTS_READ))
+    @get(
+        "/",
+        dependencies=QUEST_VIEWS,
+        opt={READ_AHEAD: quest_page_read_ahead},
+        **requires(Permission.QUESTS_READ),
+    )
     async def list_quests(
         self,
+        request: Request[Any, Any, Any],
         user: CurrentUser,
         quest_views: QuestViewsDep,
         status: Annotated[
@@ -241,7 +253,10 @@ class QuestController(Controller):
                 descending=descending,
                 cursor=cursor,
                 limit=limit,
-            )
+            ),
+            # Cached per query string in the owner's quest generation: any committed write
+            # of the owner's quests orphans every cached page.
+            page_key(request.scope["query_string"]),
         )
 
     @get("/plan", **requires(Permission.QUESTS_READ))
