@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from dependency_injector import providers
 from litestar import Request
 from litestar.datastructures import State
@@ -34,8 +35,7 @@ QuestReads = CachedQuestReads[QuestOut]
 QuestReadsDep = NamedDependency[SkipValidation[QuestReads]]
 
 
-#: pages of the listing through the read-aside cache
-QuestPages = CachedQuestPages[QuestPageOut]
+_PAGE_ENCODER = msgspec.json.Encoder()
 
 
 def page_key(query_string: bytes) -> str:
@@ -52,7 +52,7 @@ class QuestViews:
     #: what the cache stores
     shape = QuestOut
 
-    def __init__(self, uow: Callable[[], QuestUnitOfWork], pages: QuestPages) -> None:
+    def __init__(self, uow: Callable[[], QuestUnitOfWork], pages: CachedQuestPages) -> None:
         self._uow = uow
         self._pages = pages
 
@@ -60,14 +60,17 @@ class QuestViews:
         query = quest_cases.GetQuest(owner=UserId(owner), quest_id=QuestId(quest_id))
         return QuestOut.from_domain(await quest_cases.get_quest(query, self._uow()))
 
-    async def page(self, query: quest_cases.ListQuests, key: str) -> QuestPageOut:
-        """A page of quests as ``GET /api/v1/quests`` answers it, named ``key`` in the cache
-        (see :func:`page_key`). A miss decodes it from the rows straight into
-        :class:`QuestOut` (no domain object per quest)."""
+    async def page(self, query: quest_cases.ListQuests, key: str) -> bytes:
+        """The JSON body of a page of quests as ``GET /api/v1/quests`` answers it (a
+        :class:`QuestPageOut`), named ``key`` in the cache (see :func:`page_key`). A miss
+        decodes it from the rows straight into :class:`QuestOut` (no domain object per
+        quest) and encodes it once."""
 
-        async def load() -> QuestPageOut:
+        async def load() -> bytes:
             page = await quest_cases.list_quests_as(query, self._uow(), QuestOut)
-            return QuestPageOut(items=page.items, next_cursor=page.next_cursor)
+            return _PAGE_ENCODER.encode(
+                QuestPageOut(items=page.items, next_cursor=page.next_cursor)
+            )
 
         return await self._pages.get(query.owner, key, load)
 
@@ -91,14 +94,14 @@ QuestViewsDep = NamedDependency[SkipValidation[QuestViews]]
 
 def quest_page_read_ahead(request: Request[Any, Any, Any], owner: UUID) -> Sequence[str]:
     """The list route reads these cache keys (its page, named by the query string)."""
-    pages: QuestPages = container_of(request.app.state).quest_pages()
+    pages: CachedQuestPages = container_of(request.app.state).quest_pages()
     return pages.keys(owner, page_key(request.scope["query_string"]))
 
 
 def provide(container: Any) -> None:
     """Plug the quest views and the page cache into ``container``'s quests part."""
     container.quest_pages.override(
-        providers.Singleton(CachedQuestPages, container.cache, container.ids, QuestPageOut)
+        providers.Singleton(CachedQuestPages, container.cache, container.ids)
     )
     container.quest_views.override(
         providers.Singleton(QuestViews, container.quest_reader_uow.provider, container.quest_pages)
@@ -107,7 +110,6 @@ def provide(container: Any) -> None:
 
 __all__ = [
     "QUEST_VIEWS",
-    "QuestPages",
     "QuestReads",
     "QuestReadsDep",
     "QuestViews",

@@ -269,25 +269,31 @@ class CachedQuestReads(Generic[Q]):
             await self._reads.invalidate(event.owner)
 
 
-class CachedQuestPages(Generic[P]):
+class BodyCodec:
+    """Bytes kept as they are: for a value cached as the exact body it is served as."""
+
+    def encode(self, value: bytes) -> bytes:
+        return value
+
+    def decode(self, data: bytes) -> bytes:
+        return data
+
+
+class CachedQuestPages:
     """Pages of an owner's quest listing through the cache, in the quests' scope.
 
     A page shares its owner's generation with the single quests (:class:`CachedQuestReads`),
     so every committed write of any of the owner's quests, and every quest event about them,
-    orphans every page cached for that owner at once. A page is named by ``key``: the
-    caller's canonical form of the listing's query (filters, order, cursor, size).
+    orphans every page cached for that owner at once. A page is named by ``key`` (the
+    caller's canonical form of the listing's query: filters, order, cursor, size) and kept
+    as its encoded body, so a hit is served without decoding and encoding 50 quests again.
     """
 
     def __init__(
-        self,
-        cache: Cache,
-        ids: IdFactory,
-        page_type: type[P],
-        *,
-        ttl: timedelta = timedelta(minutes=5),
+        self, cache: Cache, ids: IdFactory, *, ttl: timedelta = timedelta(minutes=5)
     ) -> None:
-        self._reads: CachedReads[P] = CachedReads(
-            cache, ids, MsgspecCodec(page_type), scope=CachedQuestReads.SCOPE, kind="page", ttl=ttl
+        self._reads: CachedReads[bytes] = CachedReads(
+            cache, ids, BodyCodec(), scope=CachedQuestReads.SCOPE, kind="page", ttl=ttl
         )
 
     @property
@@ -295,8 +301,9 @@ class CachedQuestPages(Generic[P]):
         """Hits and misses of these reads (see :class:`ReadStats`)."""
         return self._reads.stats
 
-    async def get(self, owner: UUID, key: str, load: Callable[[], Awaitable[P]]) -> P:
-        """The page named ``key`` of ``owner``'s listing: cached if current, else ``load()``."""
+    async def get(self, owner: UUID, key: str, load: Callable[[], Awaitable[bytes]]) -> bytes:
+        """The body of the page named ``key`` of ``owner``'s listing: cached if current,
+        else ``load()`` (which encodes it)."""
         return await self._reads.get(owner, key, load)
 
     def keys(self, owner: UUID, key: str) -> list[str]:
@@ -502,7 +509,9 @@ class InvalidatingAuthUnitOfWork(AfterCommitUnitOfWork[AuthUnitOfWork]):
 
 __all__ = [
     "BatchCache",
+    "BodyCodec",
     "CachedProfiles",
+    "CachedQuestPages",
     "CachedQuestReads",
     "CachedReads",
     "Codec",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from uuid import UUID
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, MediaType, Request, Response, delete, get, patch, post
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -234,11 +234,10 @@ class QuestController(Controller):
         limit: Annotated[
             int, QueryParameter(description="page size, clamped to 1..200")
         ] = DEFAULT_PAGE_SIZE,
-    ) -> QuestPageOut:
+    ) -> Response[QuestPageOut]:
         """A page of the caller's quests, filtered and sorted (cursor pagination)."""
         statuses = tuple(s.strip() for value in status or () for s in value.split(",") if s.strip())
-        # Read-only: the page is decoded from the rows straight into the answer's shape.
-        return await quest_views.page(
+        body = await quest_views.page(
             svc.ListQuests(
                 owner=_owner(user),
                 status=statuses,
@@ -258,6 +257,9 @@ class QuestController(Controller):
             # of the owner's quests orphans every cached page.
             page_key(request.scope["query_string"]),
         )
+        # The page is its JSON body already (a QuestPageOut, encoded once when it was
+        # loaded): sent as it is, not decoded and encoded again.
+        return Response(cast("QuestPageOut", body), media_type=MediaType.JSON)
 
     @get("/plan", **requires(Permission.QUESTS_READ))
     async def plan(self, user: CurrentUser, bus: QuestBus) -> PlanOut:
