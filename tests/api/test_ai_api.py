@@ -34,6 +34,7 @@ from questlog_core.events.quests import (
 from questlog_core.ids import EventId, QuestId, UserId
 from tests.api.conftest import MakeUser
 from tests.contract.llm_stubs import Recorder, openai_completion
+from tests.support.service_events import auth_service_events, quest_service_events
 
 AI_ROUTES_WITH_MODEL = ["/api/v1/ai/breakdown", "/api/v1/ai/classify", "/api/v1/ai/quick-add"]
 
@@ -620,28 +621,6 @@ def test_when_openai_times_out_anthropic_answers_and_says_so(
     assert len(openai_stub.requests) == 1
 
 
-def quest_service_events(app: Litestar, client: TestClient[Litestar]) -> list[DomainEvent]:
-    """Every event the quest service committed to its outbox, published or not, in order."""
-    from sqlalchemy import select
-
-    from adapters.sql.tables import quest as quest_tables
-    from questlog_core.events import decode_event
-
-    container = app.state.container
-    engine = container.engine()
-    if engine is None:
-        return [decode_event(record.payload) for record in container.quest_store().outbox]
-
-    async def read() -> list[DomainEvent]:
-        table = quest_tables.outbox
-        async with engine.connect() as connection:
-            rows = await connection.execute(select(table.c.payload).order_by(table.c.position))
-            return [decode_event(payload) for (payload,) in rows.all()]
-
-    result: list[DomainEvent] = client.blocking_portal.call(read)
-    return result
-
-
 def test_the_read_model_follows_the_quest_services_own_events(
     app: Litestar, client: TestClient[Litestar], make_user: MakeUser, feed: Feed
 ) -> None:
@@ -680,28 +659,6 @@ def test_the_read_model_follows_the_quest_services_own_events(
     figures = client.get("/api/v1/ai/insights", headers=headers).json()
     assert figures["completed"] == 1
     assert {"category": "health", "done": 1, "open": 0} in figures["category_balance"]
-
-
-def auth_service_events(app: Litestar, client: TestClient[Litestar]) -> list[DomainEvent]:
-    """Every event the auth service committed to its outbox, in order."""
-    from sqlalchemy import select
-
-    from adapters.sql.tables import auth as auth_tables
-    from questlog_core.events import decode_event
-
-    container = app.state.container
-    engine = container.engine()
-    if engine is None:
-        return list(container.identity_store().outbox)
-
-    async def read() -> list[DomainEvent]:
-        table = auth_tables.outbox
-        async with engine.connect() as connection:
-            rows = await connection.execute(select(table.c.payload).order_by(table.c.position))
-            return [decode_event(payload) for (payload,) in rows.all()]
-
-    result: list[DomainEvent] = client.blocking_portal.call(read)
-    return result
 
 
 def test_quick_add_and_insights_read_times_in_the_profiles_time_zone(

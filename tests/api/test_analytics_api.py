@@ -23,9 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import select
 
-from adapters.sql.tables import inbox_of
 from apps.http.problems import PROBLEM_MEDIA_TYPE
 from questlog_core.ai.events import AiFeatureUsed
 from questlog_core.analytics.recording import (
@@ -38,9 +36,9 @@ from questlog_core.events.identity import ProfileUpdated
 from questlog_core.events.quests import QuestCompleted
 from questlog_core.ids import EventId, QuestId
 from questlog_core.services.auth import AuthService
+from tests.support.service_events import auth_service_events, delivered, quest_service_events
 
 from .conftest import ON_EVERY_DATABASE, PASSWORD, MakeUser
-from .test_ai_api import auth_service_events, quest_service_events
 
 Client = TestClient[Litestar]
 A = "/api/v1/analytics"
@@ -49,32 +47,15 @@ _emails = itertools.count(1)
 
 def record_everything(app: Litestar, client: Client) -> None:
     """Every countable event the quest service committed is recorded once this returns."""
-    container = app.state.container
     events = [e for e in quest_service_events(app, client) if isinstance(e, RECORDED_EVENTS)]
-    engine = container.engine()
-    if engine is None:
-
-        async def feed() -> None:
-            for event in events:
-                await record_event(event, container.analytics_uow())
-
-        client.blocking_portal.call(feed)
-        return
-
-    wanted = {e.event_id for e in events}
-
-    async def claimed() -> set[Any]:
-        table = inbox_of("analytics")
-        async with engine.connect() as connection:
-            rows = await connection.execute(
-                select(table.c.event_id).where(table.c.consumer == CONSUMER)
-            )
-            return {row.event_id for row in rows}
-
-    deadline = time.monotonic() + 15
-    while not wanted <= client.blocking_portal.call(claimed):
-        assert time.monotonic() < deadline, "the in-process worker did not record the events"
-        time.sleep(0.02)
+    delivered(
+        app,
+        client,
+        events,
+        service="analytics",
+        consumer=CONSUMER,
+        handle=lambda event, container: record_event(event, container.analytics_uow()),
+    )
 
 
 def quest(client: Client, headers: dict[str, str], *, done: bool, **fields: Any) -> str:

@@ -24,9 +24,9 @@ from questlog_core.integrations.calendar.projection import (
     CALENDAR_EVENTS,
     project_calendar_event,
 )
+from tests.support.service_events import auth_service_events, quest_service_events
 
 from .conftest import ON_EVERY_DATABASE, PASSWORD, MakeUser
-from .test_ai_api import auth_service_events, quest_service_events
 
 Client = TestClient[Litestar]
 C = "/api/v1/integrations/calendar"

@@ -24,9 +24,9 @@ from questlog_core.analytics.experiments.use_cases import count_completion
 from questlog_core.kernel.ids import UserId
 from questlog_core.quests.events import QuestCompleted
 from questlog_core.services.auth import AuthService
+from tests.support.service_events import quest_service_events
 
 from .conftest import ON_EVERY_DATABASE, PASSWORD, MakeUser
-from .test_ai_api import quest_service_events
 
 Client = TestClient[Litestar]
 X = "/api/v1/analytics/experiments"

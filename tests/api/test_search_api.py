@@ -9,22 +9,19 @@ service's events to the index itself, the way the consumer does.
 from __future__ import annotations
 
 import itertools
-import time
 from typing import Any
 
 import pytest
 from dependency_injector import providers
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import select
 
-from adapters.sql.tables import inbox_of
 from apps.http.problems import PROBLEM_MEDIA_TYPE
 from questlog_core.search.projection import CONSUMER, INDEXED_EVENTS, index_quest_event
 from questlog_core.services.auth import AuthService
+from tests.support.service_events import delivered, quest_service_events
 
 from .conftest import ON_EVERY_DATABASE, PASSWORD, MakeUser
-from .test_ai_api import quest_service_events
 
 Client = TestClient[Litestar]
 S = "/api/v1/search"
@@ -33,32 +30,16 @@ _emails = itertools.count(1)
 
 def index_everything(app: Litestar, client: Client) -> None:
     """Every event the quest service committed is in the search index once this returns."""
-    container = app.state.container
     events = [e for e in quest_service_events(app, client) if isinstance(e, INDEXED_EVENTS)]
-    engine = container.engine()
-    if engine is None:
-
-        async def feed() -> None:
-            for event in events:
-                await index_quest_event(event, container.search_uow())
-
-        client.blocking_portal.call(feed)
-        return
-
-    wanted = {e.event_id for e in events}
-
-    async def claimed() -> set[Any]:
-        table = inbox_of("search")
-        async with engine.connect() as connection:
-            rows = await connection.execute(
-                select(table.c.event_id).where(table.c.consumer == CONSUMER)
-            )
-            return {row.event_id for row in rows}
-
-    deadline = time.monotonic() + 10
-    while not wanted <= client.blocking_portal.call(claimed):
-        assert time.monotonic() < deadline, "the in-process worker did not index the quests"
-        time.sleep(0.02)
+    delivered(
+        app,
+        client,
+        events,
+        service="search",
+        consumer=CONSUMER,
+        handle=lambda event, container: index_quest_event(event, container.search_uow()),
+        seconds=10,
+    )
 
 
 def create(client: Client, headers: dict[str, str], **fields: Any) -> str:
