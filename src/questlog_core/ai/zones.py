@@ -14,8 +14,7 @@ from __future__ import annotations
 from typing import Final
 
 from questlog_core.ai.ports import AiUnitOfWork
-from questlog_core.identity.events import ProfileUpdated, UserRegistered
-from questlog_core.identity.zone_copy import copy_zone
+from questlog_core.identity.zone_copy import keep_zone
 from questlog_core.kernel.events import DomainEvent
 from questlog_core.kernel.ids import UserId
 
@@ -31,14 +30,7 @@ DEFAULT_ZONE: Final = "UTC"
 async def project_identity_event(event: DomainEvent, uow: AiUnitOfWork) -> bool:
     """Keep the player's time zone from a ``UserRegistered`` or ``ProfileUpdated``, at most
     once per event id. Returns whether the stored zone changed."""
-    if not isinstance(event, UserRegistered | ProfileUpdated):
-        return False
-    async with uow:
-        if not await uow.inbox.claim(ZONES_CONSUMER, event.event_id):
-            return False
-        changed = await copy_zone(event, uow.player_zones)
-        await uow.commit()
-    return changed
+    return await keep_zone(event, uow, consumer=ZONES_CONSUMER)
 
 
 async def player_zone(owner: UserId, uow: AiUnitOfWork, asked: str | None = None) -> str:

@@ -22,7 +22,7 @@ from questlog_core.ai.events import AiFeatureUsed
 from questlog_core.analytics.model import Kind, PropertyValue, RecordedEvent, local_day
 from questlog_core.analytics.ports import AnalyticsUnitOfWork
 from questlog_core.identity.events import ProfileUpdated, UserRegistered
-from questlog_core.identity.zone_copy import copy_zone
+from questlog_core.identity.zone_copy import keep_zone
 from questlog_core.kernel.events import DomainEvent
 from questlog_core.notifications.events import NotificationsRead
 from questlog_core.quests.events import (
@@ -158,11 +158,4 @@ async def record_event(event: DomainEvent, uow: AnalyticsUnitOfWork) -> bool:
 async def keep_player_zone(event: DomainEvent, uow: AnalyticsUnitOfWork) -> bool:
     """Keep the player's time zone from a ``UserRegistered`` or ``ProfileUpdated``, at most
     once per event id (claimed in the analytics inbox); whether the stored zone changed."""
-    if not isinstance(event, UserRegistered | ProfileUpdated):
-        return False
-    async with uow:
-        if not await uow.inbox.claim(ZONES_CONSUMER, event.event_id):
-            return False
-        changed = await copy_zone(event, uow.player_zones)
-        await uow.commit()
-    return changed
+    return await keep_zone(event, uow, consumer=ZONES_CONSUMER)
